@@ -1,0 +1,154 @@
+/**
+ * Crystallize for Deno: reproducible experiments. A datasource feeds a
+ * pipeline of steps; the pipeline runs for many replicates under a baseline
+ * and treatments; metrics recorded by steps are compared by hypotheses with
+ * statistical verifiers. How replicates execute (serial, async, bounded
+ * concurrency) is a plugin.
+ *
+ * @example
+ * ```ts
+ * import { dataSource, Experiment, hypothesis, pipelineStep, stats, treatment } from "./mod.ts";
+ *
+ * const numbers = dataSource((ctx) => [1, 2, 3].map((x) => x + ctx.rng.normal(0, 0.1)), { name: "numbers" });
+ * const addDelta = pipelineStep(
+ *   (data: number[], _ctx, { delta }) => data.map((x) => x + delta),
+ *   { name: "add_delta", params: { delta: 0 } },
+ * );
+ * const total = pipelineStep((data: number[], ctx) => {
+ *   ctx.metrics.add("total", data.reduce((a, b) => a + b, 0));
+ *   return data;
+ * }, { name: "total" });
+ *
+ * const experiment = Experiment.builder("demo")
+ *   .datasource(numbers())
+ *   .addStep(addDelta())
+ *   .addStep(total())
+ *   .treatments([treatment("boost", { delta: 1 })])
+ *   .hypotheses([hypothesis({ name: "by_p", verifier: stats.welch(), metrics: "total" })])
+ *   .replicates(20)
+ *   .build();
+ * if (import.meta.main) console.log((await experiment.run()).toString());
+ * ```
+ * @module
+ */
+
+export { CrystallizeError } from "./src/errors.ts";
+export type { MaybePromise } from "./src/promise.ts";
+
+export {
+  BASELINE,
+  type ContextInit,
+  FrozenContext,
+  RESERVED_CONTEXT_KEYS,
+  standaloneContext,
+} from "./src/context/frozen_context.ts";
+export { ContextMutationError } from "./src/context/context_mutation_error.ts";
+export { MetricsLog, type MetricTags, type MetricValue } from "./src/context/metrics.ts";
+export { Rng } from "./src/context/rng.ts";
+export {
+  createLogger,
+  jsonSink,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+  type LogRecord,
+  type LogSink,
+  textSink,
+} from "./src/context/logger.ts";
+
+export {
+  type DataSource,
+  dataSource,
+  type DataSourceFactory,
+  type DataSourceOptions,
+  type FetchFunction,
+} from "./src/data/datasource.ts";
+export { ArtifactLog, type ArtifactRecord } from "./src/data/artifact_log.ts";
+
+export {
+  type PipelineStep,
+  pipelineStep,
+  type StepFactory,
+  type StepFunction,
+  type StepOptions,
+} from "./src/pipeline/step.ts";
+export { Pipeline, type PipelineSignature } from "./src/pipeline/pipeline.ts";
+export { ParameterError } from "./src/pipeline/parameter_error.ts";
+export {
+  ResourceFactory,
+  resourceFactory,
+  type ResourceFactoryOptions,
+} from "./src/pipeline/resource_factory.ts";
+
+export {
+  Experiment,
+  ExperimentBuilder,
+  type ExperimentOptions,
+  type RunOptions,
+} from "./src/experiment/experiment.ts";
+export {
+  Treatment,
+  treatment,
+  type TreatmentFactory,
+  type TreatmentFunction,
+  type TreatmentLike,
+  type TreatmentValues,
+} from "./src/experiment/treatment.ts";
+export {
+  type ExperimentMetrics,
+  Result,
+  type ResultJson,
+  type TreatmentMetrics,
+} from "./src/experiment/result.ts";
+export type {
+  ConditionOutcome,
+  ReplicateError,
+  ReplicateOutcome,
+} from "./src/experiment/outcome.ts";
+export type { Provenance, StepTiming } from "./src/experiment/provenance.ts";
+export type { CacheStatus, ProgressEvent, ProgressListener } from "./src/experiment/events.ts";
+export { ValidationError } from "./src/experiment/validation_error.ts";
+export { RunCancelledError } from "./src/experiment/run_cancelled_error.ts";
+export { BaseOptimizer, GridSearchOptimizer, type Objective } from "./src/experiment/optimizer.ts";
+export { quickExperiment, type QuickExperimentOptions } from "./src/experiment/quick_experiment.ts";
+
+export {
+  BasePlugin,
+  type ExperimentView,
+  type LoopContext,
+  type ReplicateFunction,
+  type RunInfo,
+} from "./src/plugins/plugin.ts";
+export { SeedPlugin, type SeedPluginOptions } from "./src/plugins/seed.ts";
+export { LoggingPlugin, type LoggingPluginOptions } from "./src/plugins/logging.ts";
+
+export { SerialExecution } from "./src/execution/serial.ts";
+export { AsyncExecution, type AsyncExecutionOptions } from "./src/execution/async.ts";
+export {
+  type ExecutorType,
+  ParallelExecution,
+  type ParallelExecutionOptions,
+} from "./src/execution/parallel.ts";
+
+export {
+  type Samples,
+  type Verifier,
+  verifier,
+  type VerifierFactory,
+  type VerifierFunction,
+  type VerifierOptions,
+  type VerifierOutput,
+} from "./src/verify/verifier.ts";
+export {
+  type ConditionMetrics,
+  type Correction,
+  Hypothesis,
+  hypothesis,
+  type HypothesisOptions,
+  type HypothesisResult,
+  type Ranking,
+  type TreatmentVerdict,
+} from "./src/verify/hypothesis.ts";
+export { MissingMetricError } from "./src/verify/missing_metric_error.ts";
+export { HypothesisError } from "./src/verify/hypothesis_error.ts";
+export * as stats from "./src/verify/stats_namespace.ts";

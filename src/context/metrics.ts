@@ -1,0 +1,77 @@
+/**
+ * A value a step can record as a metric: JSON-like data, so results can be
+ * saved, compared and sent between workers unchanged. Hypotheses use the
+ * numeric ones.
+ */
+export type MetricValue =
+  | number
+  | string
+  | boolean
+  | null
+  | readonly MetricValue[]
+  | { readonly [key: string]: MetricValue };
+
+/** Tags attached to one recorded value (e.g. `{ split: "test" }`). */
+export type MetricTags = Readonly<Record<string, string | number | boolean>>;
+
+/**
+ * The metrics of one replicate of one condition: an append-only list of values
+ * per metric name. Appending is the one mutation a frozen context allows.
+ *
+ * @example
+ * ```ts
+ * const m = new MetricsLog();
+ * m.add("loss", 0.5);
+ * m.add("loss", 0.25, { epoch: 2 });
+ * m.get("loss"); // [0.5, 0.25]
+ * m.tags("loss"); // [{}, { epoch: 2 }]
+ * ```
+ */
+export class MetricsLog {
+  readonly #values: Record<string, MetricValue[]> = Object.create(null);
+  #tags: Record<string, MetricTags[]> | undefined;
+
+  /** Appends `value` to the metric `name`, with optional tags. */
+  add(name: string, value: MetricValue, tags?: MetricTags): void {
+    const list = this.#values[name];
+    if (list === undefined) this.#values[name] = [value];
+    else list.push(value);
+    if (tags !== undefined || this.#tags?.[name] !== undefined) this.#addTags(name, tags ?? {});
+  }
+
+  /** The values recorded under `name`, oldest first (empty when none). */
+  get(name: string): readonly MetricValue[] {
+    return this.#values[name] ?? [];
+  }
+
+  /** Whether anything was recorded under `name`. */
+  has(name: string): boolean {
+    return this.#values[name] !== undefined;
+  }
+
+  /** The tags of each value of `name`, in the order the values were added (`{}` when untagged). */
+  tags(name: string): readonly MetricTags[] {
+    const values = this.#values[name];
+    if (values === undefined) return [];
+    const tags = this.#tags?.[name];
+    return values.map((_, i) => tags?.[i] ?? {});
+  }
+
+  /** The names recorded so far, in first-recorded order. */
+  names(): string[] {
+    return Object.keys(this.#values);
+  }
+
+  /** The values as a plain object `{name: values}` (the live arrays: do not mutate). */
+  toObject(): Readonly<Record<string, readonly MetricValue[]>> {
+    return this.#values;
+  }
+
+  #addTags(name: string, tags: MetricTags): void {
+    this.#tags ??= Object.create(null) as Record<string, MetricTags[]>;
+    const list = this.#tags[name] ??= [];
+    // Values added before the first tagged one get empty tags.
+    while (list.length < this.#values[name].length - 1) list.push({});
+    list.push(tags);
+  }
+}

@@ -1,0 +1,78 @@
+import type { FrozenContext } from "../context/frozen_context.ts";
+import { BoundParams, type ParamDefaults, type Resolved } from "../pipeline/declared_params.ts";
+import { callerModuleUrl } from "../pipeline/module_ref.ts";
+import type { MaybePromise } from "../promise.ts";
+
+/** The function behind a datasource: produces a replicate's input data. */
+export type FetchFunction<Out, P extends ParamDefaults> = (
+  ctx: FrozenContext,
+  params: Resolved<P>,
+) => MaybePromise<Out>;
+
+/** Options of {@linkcode dataSource}. */
+export interface DataSourceOptions<P extends ParamDefaults> {
+  /** Name in provenance and errors; default: the function's name, else `"datasource"`. */
+  name?: string;
+  /** Declared parameters with defaults; injected from the context like step parameters. */
+  params?: P;
+  /** Replicate count this source implies (used when a run gives none). */
+  replicates?: number;
+}
+
+/** Where each replicate's data comes from. Built by a {@linkcode dataSource} factory. */
+export interface DataSource<Out = unknown> {
+  /** Name of the source. */
+  readonly name: string;
+  /** Parameters given explicitly to the factory. */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Replicate count this source implies, if any. */
+  readonly replicates?: number;
+  /** The factory that built it (rebuild-by-reference for workers), when made by {@linkcode dataSource}. */
+  readonly factory?: DataSourceFactory<Out, ParamDefaults>;
+  /** Produces the data of one replicate of one condition. */
+  fetch(ctx: FrozenContext): MaybePromise<Out>;
+}
+
+/** Builds a {@linkcode DataSource}. */
+export interface DataSourceFactory<Out, P extends ParamDefaults> {
+  (explicit?: Partial<P>): DataSource<Out>;
+  /** Name every instance gets. */
+  readonly sourceName: string;
+  /** Declared parameters and their defaults. */
+  readonly defaults: P;
+  /** The module that defined the factory, when known. */
+  readonly moduleUrl: string | undefined;
+}
+
+/**
+ * Declares a datasource and returns its factory. It is fetched once per
+ * replicate and condition, after the treatment is applied, so it may read
+ * `ctx.replicate`, `ctx.condition`, `ctx.rng` and treatment values. Declared
+ * parameters resolve like step parameters: explicit > context > default.
+ *
+ * @example
+ * ```ts
+ * const numbers = dataSource((ctx) => [1, 2, 3].map((x) => x + ctx.replicate), {
+ *   name: "numbers",
+ * });
+ * const source = numbers();
+ * ```
+ */
+export function dataSource<Out, P extends ParamDefaults = Record<never, never>>(
+  fn: FetchFunction<Out, P>,
+  options: DataSourceOptions<P> = {},
+): DataSourceFactory<Out, P> {
+  const name = options.name ?? (fn.name || "datasource");
+  const defaults = (options.params ?? {}) as P;
+  const factory = (explicit?: Partial<P>): DataSource<Out> => {
+    const bound = BoundParams.bind(`datasource '${name}'`, defaults, explicit);
+    return {
+      name,
+      params: bound.explicit,
+      replicates: options.replicates,
+      factory: factory as unknown as DataSourceFactory<Out, ParamDefaults>,
+      fetch: (ctx) => fn(ctx, bound.resolve(ctx)),
+    };
+  };
+  return Object.assign(factory, { sourceName: name, defaults, moduleUrl: callerModuleUrl() });
+}

@@ -1,0 +1,94 @@
+import type { MetricValue } from "../context/metrics.ts";
+import type { PipelineStep } from "../pipeline/step.ts";
+import type { ReplicateError, ReplicateOutcome } from "./outcome.ts";
+import type { StepTiming } from "./provenance.ts";
+
+/** Replicate outcomes folded per condition, in replicate order. */
+export interface Aggregate {
+  /** Metric values per condition: each metric's values concatenated in replicate order. */
+  readonly metrics: Map<string, Record<string, MetricValue[]>>;
+  /** Seeds per condition, in replicate order. */
+  readonly seeds: Record<string, (number | undefined)[]>;
+  /** Failed replicates, by replicate then condition. */
+  readonly errors: ReplicateError[];
+  /** Cache hits and misses of cacheable steps. */
+  readonly cache: { hits: number; misses: number };
+  /** Per-step timing summaries. */
+  readonly steps: StepTiming[];
+  /** Per-condition replicate counts (run and failed) and mean durations. */
+  readonly conditions: Record<string, { replicates: number; failed: number; meanMs: number }>;
+}
+
+/**
+ * Folds outcomes (in replicate order) into per-condition metrics, seeds,
+ * errors and timings. `conditions` fixes the key order: baseline first, then
+ * treatments, whether or not any replicate of them succeeded.
+ *
+ * @example
+ * ```ts
+ * const agg = aggregate(outcomes, ["baseline", "boost"], pipeline.steps);
+ * agg.metrics.get("baseline")?.total; // one value per successful replicate
+ * ```
+ */
+export function aggregate(
+  outcomes: readonly ReplicateOutcome[],
+  conditions: readonly string[],
+  steps: readonly PipelineStep[],
+): Aggregate {
+  const metrics = new Map<string, Record<string, MetricValue[]>>();
+  const seeds: Record<string, (number | undefined)[]> = {};
+  const durations: Record<string, { replicates: number; failed: number; totalMs: number }> = {};
+  for (const c of conditions) {
+    metrics.set(c, {});
+    seeds[c] = [];
+    durations[c] = { replicates: 0, failed: 0, totalMs: 0 };
+  }
+  const errors: ReplicateError[] = [];
+  const stepTotals = steps.map(() => ({ calls: 0, totalMs: 0, maxMs: 0 }));
+  let hits = 0, cacheableRuns = 0;
+  for (const outcome of outcomes) {
+    for (const c of outcome.conditions) {
+      const target = metrics.get(c.condition) ?? metrics.set(c.condition, {}).get(c.condition)!;
+      for (const name in c.metrics) {
+        const into = target[name] ??= [];
+        for (const v of c.metrics[name]) into.push(v);
+      }
+      (seeds[c.condition] ??= []).push(c.seed);
+      const d = durations[c.condition] ??= { replicates: 0, failed: 0, totalMs: 0 };
+      d.replicates++;
+      d.totalMs += c.durationMs;
+      if (c.error !== undefined) {
+        errors.push(c.error);
+        d.failed++;
+      }
+      c.stepMs.forEach((ms, i) => {
+        const t = stepTotals[i];
+        t.calls++;
+        t.totalMs += ms;
+        if (ms > t.maxMs) t.maxMs = ms;
+        if (steps[i].cacheable) cacheableRuns++;
+      });
+      hits += c.cacheHits;
+    }
+  }
+  return {
+    metrics,
+    seeds,
+    errors,
+    cache: { hits, misses: cacheableRuns - hits },
+    steps: steps.map((s, i) => ({
+      step: s.name,
+      calls: stepTotals[i].calls,
+      totalMs: stepTotals[i].totalMs,
+      meanMs: stepTotals[i].calls === 0 ? 0 : stepTotals[i].totalMs / stepTotals[i].calls,
+      maxMs: stepTotals[i].maxMs,
+    })),
+    conditions: Object.fromEntries(
+      Object.entries(durations).map(([c, d]) => [c, {
+        replicates: d.replicates,
+        failed: d.failed,
+        meanMs: d.replicates === 0 ? 0 : d.totalMs / d.replicates,
+      }]),
+    ),
+  };
+}

@@ -1,0 +1,322 @@
+import { ENTER_STEP, FrozenContext } from "../context/frozen_context.ts";
+import type { Logger } from "../context/logger.ts";
+import type { DataSource } from "../data/datasource.ts";
+import type { PipelineStep } from "../pipeline/step.ts";
+import type { BasePlugin, ExperimentView } from "../plugins/plugin.ts";
+import { isPromiseLike, type MaybePromise } from "../promise.ts";
+import type { ProgressEvent } from "./events.ts";
+import type { ConditionOutcome, ReplicateError, ReplicateOutcome } from "./outcome.ts";
+import type { TreatmentFunction } from "./treatment.ts";
+
+/** One condition of a run: its name and the context values every replicate of it starts from. */
+export interface ConditionPlan {
+  /** `"baseline"` or the treatment name. */
+  readonly name: string;
+  /** Initial context merged with the treatment's values (frozen, shared by all replicates). */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** The treatment function, for function treatments. */
+  readonly apply: TreatmentFunction | undefined;
+}
+
+/** Progress event sink of a run, with what its listeners want. */
+export interface EventSink {
+  /** Whether listeners want replicate-started/finished events. */
+  readonly replicates: boolean;
+  /** Whether listeners want step-started/finished events. */
+  readonly steps: boolean;
+  /** Delivers an event. */
+  readonly emit: (event: ProgressEvent) => void;
+}
+
+/** Everything a replicate needs, fixed for the whole run. */
+export interface RunPlan {
+  /** The experiment (for hooks). */
+  readonly experiment: ExperimentView;
+  /** Id of this run. */
+  readonly runId: string;
+  /** Source of each replicate's data. */
+  readonly datasource: DataSource;
+  /** Pipeline steps, in order. */
+  readonly steps: readonly PipelineStep[];
+  /** Baseline first, then each active treatment. */
+  readonly conditions: readonly ConditionPlan[];
+  /** Seed of a replicate (`undefined` when unseeded). */
+  readonly seedFor: (replicate: number) => number | undefined;
+  /** Extra seeding hook of the SeedPlugin. */
+  readonly seedFn: ((seed: number) => void) | undefined;
+  /** Plugins implementing each per-replicate hook, in plugin order. */
+  readonly hooks: {
+    readonly beforeReplicate: readonly BasePlugin[];
+    readonly beforeStep: readonly BasePlugin[];
+    readonly afterStep: readonly BasePlugin[];
+  };
+  /** Logger behind `ctx.logger`. */
+  readonly logger: Logger;
+  /** Run cancellation. */
+  readonly signal: AbortSignal;
+  /** Progress events, when anyone listens. */
+  readonly events: EventSink | undefined;
+}
+
+/**
+ * Runs one replicate: every condition of the plan in order (baseline first).
+ * A failing condition is recorded and the next one still runs. Returns a
+ * promise only when some step, hook or datasource was async.
+ *
+ * @example
+ * ```ts
+ * const outcome = runReplicate(plan, 0); // or await it when async
+ * ```
+ */
+export function runReplicate(plan: RunPlan, replicate: number): MaybePromise<ReplicateOutcome> {
+  const outcomes: ConditionOutcome[] = [];
+  const from = (c: number): MaybePromise<ReplicateOutcome> => {
+    for (; c < plan.conditions.length; c++) {
+      const outcome = runCondition(plan, replicate, c);
+      if (isPromiseLike(outcome)) {
+        return outcome.then((o) => {
+          outcomes.push(o);
+          return from(c + 1);
+        });
+      }
+      outcomes.push(outcome);
+    }
+    return { replicate, conditions: outcomes };
+  };
+  return from(0);
+}
+
+/** Runs one replicate of one condition, recording a failure instead of throwing. */
+export function runCondition(
+  plan: RunPlan,
+  replicate: number,
+  condition: number,
+): MaybePromise<ConditionOutcome> {
+  const run = new ConditionRun(plan, replicate, plan.conditions[condition]);
+  let result: MaybePromise<unknown>;
+  try {
+    result = run.start();
+  } catch (error) {
+    return run.fail(error);
+  }
+  return isPromiseLike(result)
+    ? result.then(() => run.succeed(), (e) => run.fail(e))
+    : run.succeed();
+}
+
+/**
+ * Runs one replicate of one condition and returns the pipeline's output;
+ * errors propagate (used by `experiment.apply`).
+ */
+export function executeCondition(
+  plan: RunPlan,
+  replicate: number,
+  condition: number,
+  data?: { readonly value: unknown },
+): MaybePromise<unknown> {
+  return new ConditionRun(plan, replicate, plan.conditions[condition], data).start();
+}
+
+/** The state of one condition of one replicate while it runs. */
+class ConditionRun {
+  readonly ctx: FrozenContext;
+  readonly #plan: RunPlan;
+  readonly #started: number;
+  readonly #stepMs: number[] = [];
+  readonly #given: { readonly value: unknown } | undefined;
+  readonly #condition: ConditionPlan;
+  #where = "treatment";
+
+  constructor(
+    plan: RunPlan,
+    replicate: number,
+    condition: ConditionPlan,
+    given?: { readonly value: unknown },
+  ) {
+    this.#plan = plan;
+    this.#given = given;
+    this.#condition = condition;
+    this.#started = performance.now();
+    const seed = plan.seedFor(replicate);
+    this.ctx = new FrozenContext(condition.values, {
+      replicate,
+      condition: condition.name,
+      seed,
+      logger: plan.logger,
+      signal: plan.signal,
+    });
+    if (plan.events?.replicates) {
+      plan.events.emit({
+        type: "replicate-started",
+        experiment: plan.experiment.name,
+        runId: plan.runId,
+        replicate,
+        condition: condition.name,
+      });
+    }
+  }
+
+  /** Treatment, hooks, datasource, steps. */
+  start(): MaybePromise<unknown> {
+    const plan = this.#plan;
+    const apply = this.#condition.apply;
+    const applied = apply === undefined ? undefined : apply(this.ctx);
+    const seeded = thenDo(applied, () => {
+      const seed = this.ctx.seed;
+      if (plan.seedFn !== undefined && seed !== undefined) {
+        this.#where = "plugin SeedPlugin.seedFn";
+        plan.seedFn(seed);
+      }
+      return this.#hooks(
+        plan.hooks.beforeReplicate,
+        "beforeReplicate",
+        (p) => p.beforeReplicate!(plan.experiment, this.ctx),
+      );
+    });
+    const fetched = thenDo(seeded, () => {
+      if (this.#given !== undefined) return this.#given.value;
+      this.#where = "datasource";
+      return plan.datasource.fetch(this.ctx);
+    });
+    return isPromiseLike(fetched)
+      ? fetched.then((d) => this.#runFrom(0, d))
+      : this.#runFrom(0, fetched);
+  }
+
+  #runFrom(index: number, data: unknown): MaybePromise<unknown> {
+    const steps = this.#plan.steps;
+    for (let i = index; i < steps.length; i++) {
+      const out = this.#step(i, data);
+      if (isPromiseLike(out)) return out.then((d) => this.#runFrom(i + 1, d));
+      data = out;
+    }
+    return data;
+  }
+
+  #step(i: number, data: unknown): MaybePromise<unknown> {
+    const plan = this.#plan;
+    const step = plan.steps[i];
+    if (plan.signal.aborted) throw plan.signal.reason;
+    if (plan.events?.steps) this.#emitStep(i, undefined);
+    this.ctx[ENTER_STEP](step.name);
+    if (plan.hooks.beforeStep.length > 0) {
+      const ran = this.#hooks(
+        plan.hooks.beforeStep,
+        "beforeStep",
+        (p) => p.beforeStep!(plan.experiment, step, this.ctx),
+      );
+      if (isPromiseLike(ran)) return ran.then(() => this.#invoke(i, data));
+    }
+    return this.#invoke(i, data);
+  }
+
+  #invoke(i: number, data: unknown): MaybePromise<unknown> {
+    const step = this.#plan.steps[i];
+    this.#where = step.name;
+    const started = performance.now();
+    const out = step.run(data, this.ctx);
+    return isPromiseLike(out)
+      ? out.then((v) => this.#finishStep(i, started, v))
+      : this.#finishStep(i, started, out);
+  }
+
+  #finishStep(i: number, started: number, out: unknown): MaybePromise<unknown> {
+    const plan = this.#plan;
+    this.#stepMs.push(performance.now() - started);
+    if (plan.events?.steps) this.#emitStep(i, this.#stepMs[i]);
+    if (plan.hooks.afterStep.length === 0) return out;
+    const step = plan.steps[i];
+    const ran = this.#hooks(
+      plan.hooks.afterStep,
+      "afterStep",
+      (p) => p.afterStep!(plan.experiment, step, out, this.ctx),
+    );
+    return isPromiseLike(ran) ? ran.then(() => out) : out;
+  }
+
+  #hooks(
+    plugins: readonly BasePlugin[],
+    hook: string,
+    call: (plugin: BasePlugin) => MaybePromise<void>,
+    from = 0,
+  ): MaybePromise<void> {
+    for (let i = from; i < plugins.length; i++) {
+      this.#where = `plugin ${plugins[i].pluginName}.${hook}`;
+      const ran = call(plugins[i]);
+      if (isPromiseLike(ran)) return ran.then(() => this.#hooks(plugins, hook, call, i + 1));
+    }
+  }
+
+  #emitStep(i: number, durationMs: number | undefined): void {
+    const plan = this.#plan;
+    const base = {
+      experiment: plan.experiment.name,
+      runId: plan.runId,
+      replicate: this.ctx.replicate,
+      condition: this.ctx.condition,
+      step: plan.steps[i].name,
+      index: i,
+    };
+    plan.events!.emit(
+      durationMs === undefined
+        ? { type: "step-started", ...base }
+        : { type: "step-finished", ...base, durationMs, cache: "off" },
+    );
+  }
+
+  succeed(): ConditionOutcome {
+    return this.#finish(undefined);
+  }
+
+  fail(error: unknown): ConditionOutcome {
+    const e = error instanceof Error ? error : new Error(String(error));
+    const record: ReplicateError = {
+      condition: this.ctx.condition,
+      replicate: this.ctx.replicate,
+      step: this.#where,
+      name: e.name,
+      message: e.message,
+      stack: e.stack,
+    };
+    const events = this.#plan.events;
+    events?.emit({
+      type: "error",
+      experiment: this.#plan.experiment.name,
+      runId: this.#plan.runId,
+      replicate: record.replicate,
+      condition: record.condition,
+      step: record.step,
+      message: record.message,
+    });
+    return this.#finish(record);
+  }
+
+  #finish(error: ReplicateError | undefined): ConditionOutcome {
+    const durationMs = performance.now() - this.#started;
+    const events = this.#plan.events;
+    if (events?.replicates) {
+      events.emit({
+        type: "replicate-finished",
+        experiment: this.#plan.experiment.name,
+        runId: this.#plan.runId,
+        replicate: this.ctx.replicate,
+        condition: this.ctx.condition,
+        durationMs,
+        ok: error === undefined,
+      });
+    }
+    return {
+      condition: this.ctx.condition,
+      seed: this.ctx.seed,
+      metrics: error === undefined ? this.ctx.metrics.toObject() : {},
+      error,
+      durationMs,
+      stepMs: this.#stepMs,
+      cacheHits: 0,
+    };
+  }
+}
+
+function thenDo<T>(value: MaybePromise<unknown>, next: () => MaybePromise<T>): MaybePromise<T> {
+  return isPromiseLike(value) ? value.then(next) : next();
+}

@@ -1,0 +1,704 @@
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { deepFreeze } from "../context/deep_freeze.ts";
+import { BASELINE } from "../context/frozen_context.ts";
+import type { Logger } from "../context/logger.ts";
+import type { DataSource } from "../data/datasource.ts";
+import { CrystallizeError } from "../errors.ts";
+import { SerialExecution } from "../execution/serial.ts";
+import { callerModuleUrl } from "../pipeline/module_ref.ts";
+import { Pipeline } from "../pipeline/pipeline.ts";
+import type { PipelineStep } from "../pipeline/step.ts";
+import { LoggingPlugin } from "../plugins/logging.ts";
+import type { BasePlugin, RunInfo } from "../plugins/plugin.ts";
+import { assertSeed, SeedPlugin } from "../plugins/seed.ts";
+import { isPromiseLike } from "../promise.ts";
+import { Hypothesis, type HypothesisResult } from "../verify/hypothesis.ts";
+import { HypothesisError } from "../verify/hypothesis_error.ts";
+import { MissingMetricError } from "../verify/missing_metric_error.ts";
+import { aggregate } from "./aggregate.ts";
+import {
+  type ConditionPlan,
+  type EventSink,
+  executeCondition,
+  type RunPlan,
+  runReplicate,
+} from "./condition_runner.ts";
+import type { ProgressEvent, ProgressListener } from "./events.ts";
+import { gitCommitOf } from "./git_commit.ts";
+import type { BaseOptimizer } from "./optimizer.ts";
+import type { ReplicateOutcome } from "./outcome.ts";
+import { runtimeEnvironment } from "./provenance.ts";
+import { Result, type TreatmentMetrics } from "./result.ts";
+import { RunCancelledError } from "./run_cancelled_error.ts";
+import { mergeValues, toTreatment, Treatment, type TreatmentLike } from "./treatment.ts";
+import { ValidationError } from "./validation_error.ts";
+
+/** Everything an experiment is made of (the builder's fields). */
+export interface ExperimentOptions {
+  /** Name (used in results, logs and output folders); default `"experiment"`. */
+  name?: string;
+  /** Free-text description. */
+  description?: string;
+  /** Where each replicate's data comes from. */
+  datasource: DataSource;
+  /** The steps, as a {@linkcode Pipeline} or a list. */
+  pipeline: Pipeline | readonly PipelineStep[];
+  /** Plugins; `SeedPlugin` and `LoggingPlugin` are appended when missing. */
+  plugins?: readonly BasePlugin[];
+  /** Treatments run by default. */
+  treatments?: readonly TreatmentLike[];
+  /** Hypotheses verified by default. */
+  hypotheses?: readonly Hypothesis[];
+  /** Replicates per condition by default; default 1. */
+  replicates?: number;
+  /** Context values every replicate starts with (treatment values merge over them). */
+  initialContext?: Readonly<Record<string, unknown>>;
+  /** Root folder for everything runs write; default `.crystallize` (or `$CRYSTALLIZE_HOME`). */
+  outputDir?: string;
+}
+
+/** Options of one run; each overrides the experiment's setting for this run only. */
+export interface RunOptions {
+  /** Replicates per condition. */
+  replicates?: number;
+  /** Treatments to run: instances or names of the experiment's treatments; `[]` runs the baseline only. */
+  treatments?: readonly (TreatmentLike | string)[];
+  /** Hypotheses to verify: instances or names; `[]` verifies none. */
+  hypotheses?: readonly (Hypothesis | string)[];
+  /** Master seed for this run (overrides the SeedPlugin's). */
+  seed?: number;
+  /** Cancels the run: no new replicates start, running steps see `ctx.signal`. */
+  signal?: AbortSignal;
+  /** Receives every progress event of the run. */
+  onEvent?: ProgressListener;
+}
+
+/** Settings of one execution, resolved from run options and the experiment. */
+interface RunSettings {
+  readonly replicates: number;
+  readonly treatments: readonly Treatment[];
+  readonly hypotheses: readonly Hypothesis[];
+  readonly seed: number | undefined;
+  readonly signal: AbortSignal | undefined;
+  readonly onEvent: ProgressListener | undefined;
+  /** Plugins for this run (the experiment's, or a debug variant). */
+  readonly plugins: readonly BasePlugin[];
+}
+
+/**
+ * A reproducible experiment: a datasource feeding a pipeline, run for many
+ * replicates under a baseline and treatments, with hypotheses verified on
+ * the collected metrics. Build one with {@linkcode Experiment.builder} or the
+ * constructor; run it with {@linkcode Experiment.run}.
+ *
+ * @example
+ * ```ts
+ * const experiment = new Experiment({
+ *   name: "demo",
+ *   datasource: numbers(),
+ *   pipeline: new Pipeline([addDelta(), total()]),
+ *   treatments: [treatment("boost", { delta: 10 })],
+ *   hypotheses: [hypothesis({ name: "by_p", verifier: stats.welch(), metrics: "total" })],
+ *   replicates: 20,
+ * });
+ * const result = await experiment.run();
+ * ```
+ */
+export class Experiment {
+  /** Experiment name. */
+  readonly name: string;
+  /** Description, if given. */
+  readonly description: string | undefined;
+  /** The datasource. */
+  readonly datasource: DataSource | undefined;
+  /** The pipeline (`undefined` when no steps were given; `validate()` reports it). */
+  readonly pipeline: Pipeline | undefined;
+  /** Plugins, defaults included, in hook order. */
+  readonly plugins: readonly BasePlugin[];
+  /** Default treatments. */
+  readonly treatments: readonly Treatment[];
+  /** Default hypotheses. */
+  readonly hypotheses: readonly Hypothesis[];
+  /** Default replicates per condition. */
+  readonly replicates: number;
+  /** Initial context values (frozen). */
+  readonly initialContext: Readonly<Record<string, unknown>>;
+  /** Output root given, if any. */
+  readonly outputDir: string | undefined;
+  /** The module that built the experiment (its folder is the experiment's folder). */
+  readonly moduleUrl: string | undefined;
+
+  /** Creates an experiment. Problems are reported by {@linkcode Experiment.validate} (called by `run`). */
+  constructor(options: ExperimentOptions) {
+    this.name = options.name ?? "experiment";
+    this.description = options.description;
+    this.datasource = options.datasource;
+    this.pipeline = options.pipeline instanceof Pipeline
+      ? options.pipeline
+      : options.pipeline?.length
+      ? new Pipeline(options.pipeline)
+      : undefined;
+    this.treatments = (options.treatments ?? []).map(toTreatment);
+    this.hypotheses = [...(options.hypotheses ?? [])];
+    this.replicates = options.replicates ?? 1;
+    this.initialContext = deepFreeze({ ...options.initialContext });
+    this.outputDir = options.outputDir;
+    this.moduleUrl = callerModuleUrl();
+    const plugins = [...(options.plugins ?? [])];
+    if (!plugins.some((p) => p instanceof SeedPlugin)) plugins.push(new SeedPlugin());
+    if (!plugins.some((p) => p instanceof LoggingPlugin)) plugins.push(new LoggingPlugin());
+    this.plugins = plugins;
+    for (const plugin of plugins) plugin.initHook?.(this);
+  }
+
+  /**
+   * Starts a fluent builder.
+   *
+   * @example
+   * ```ts
+   * const experiment = Experiment.builder("demo")
+   *   .datasource(numbers())
+   *   .addStep(addDelta())
+   *   .replicates(10)
+   *   .build();
+   * ```
+   */
+  static builder(name?: string): ExperimentBuilder {
+    return new ExperimentBuilder(name);
+  }
+
+  /** The first plugin that is an instance of `type`. */
+  getPlugin<T extends BasePlugin>(type: abstract new (...args: never[]) => T): T | undefined {
+    return this.plugins.find((p): p is T => p instanceof type);
+  }
+
+  /**
+   * Checks the configuration and throws {@linkcode ValidationError} listing
+   * every problem with its fix: no datasource, no steps, a bad replicate
+   * count, duplicate treatment or hypothesis names, non-plugins.
+   */
+  validate(): void {
+    const problems: string[] = [];
+    if (typeof this.datasource?.fetch !== "function") {
+      problems.push(
+        "no datasource: set one with .datasource(myData()) or { datasource: myData() }",
+      );
+    }
+    if (this.pipeline === undefined) {
+      problems.push(
+        "no pipeline steps: add at least one with .addStep(myStep()) or { pipeline: [myStep()] }",
+      );
+    }
+    const replicateProblem = checkReplicates(this.replicates);
+    if (replicateProblem !== undefined) problems.push(replicateProblem);
+    for (const name of duplicates(this.treatments.map((t) => t.name))) {
+      problems.push(`two treatments are named '${name}': treatment names must be unique`);
+    }
+    for (const name of duplicates(this.hypotheses.map((h) => h.name))) {
+      problems.push(`two hypotheses are named '${name}': give each a distinct name`);
+    }
+    this.hypotheses.forEach((h, i) => {
+      if (!(h instanceof Hypothesis)) {
+        problems.push(`hypotheses[${i}] is not a Hypothesis: create it with hypothesis({...})`);
+      }
+    });
+    this.plugins.forEach((p, i) => {
+      if (typeof p !== "object" || p === null) {
+        problems.push(`plugins[${i}] is not a plugin object`);
+      }
+    });
+    if (problems.length > 0) throw new ValidationError(`Experiment '${this.name}'`, problems);
+  }
+
+  /**
+   * Runs every replicate of the baseline and each treatment, then verifies
+   * the hypotheses. Failing replicates are recorded in `result.errors`; the
+   * others still run. Throws {@linkcode ValidationError} for a bad
+   * configuration, {@linkcode MissingMetricError} or `HypothesisError` when a
+   * hypothesis cannot be verified (with the computed `result` attached), and
+   * {@linkcode RunCancelledError} when `signal` aborts.
+   */
+  run(options: RunOptions = {}): Promise<Result> {
+    if (isInsideWorker()) {
+      return Promise.reject(
+        new CrystallizeError(
+          `experiment.run() was called while a worker imported '${
+            this.moduleUrl ?? "the experiment module"
+          }'; ` +
+            "guard the call with `if (import.meta.main) { ... }` so importing the module does not start a run",
+        ),
+      );
+    }
+    try {
+      this.validate();
+      return this.#execute(this.#settings(options));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * One replicate, serially, with every step logged at debug level: for
+   * finding out what a pipeline does. `treatment` (an instance or the name of
+   * one of the experiment's) runs after the baseline; no hypotheses.
+   */
+  debug(treatment?: TreatmentLike | string): Promise<Result> {
+    try {
+      this.validate();
+      const base = this.#settings({
+        replicates: 1,
+        treatments: treatment === undefined ? [] : [treatment],
+        hypotheses: [],
+      });
+      const plugins = [
+        ...this.plugins.filter((p) =>
+          p.runExperimentLoop === undefined && !(p instanceof LoggingPlugin)
+        ),
+        new LoggingPlugin({ verbose: true }),
+        new SerialExecution(),
+      ];
+      return this.#execute({ ...base, plugins });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Runs the pipeline once (replicate 0) and returns its output: to use a
+   * finished pipeline on data. Without `data` the datasource is fetched.
+   * Errors propagate. `treatment` applies its values; `seed` sets the master
+   * seed.
+   */
+  async apply(
+    data?: unknown,
+    options: { treatment?: TreatmentLike | string; seed?: number } = {},
+  ): Promise<unknown> {
+    this.validate();
+    const settings = this.#settings({
+      replicates: 1,
+      treatments: options.treatment === undefined ? [] : [options.treatment],
+      hypotheses: [],
+      seed: options.seed,
+    });
+    const plan = this.#plan(settings, crypto.randomUUID(), undefined);
+    const index = plan.conditions.length - 1;
+    const out = executeCondition(plan, 0, index, data === undefined ? undefined : { value: data });
+    return isPromiseLike(out) ? await out : out;
+  }
+
+  /**
+   * Searches treatments with an optimizer: each trial asks it for
+   * treatments, runs them (`replicatesPerTrial` replicates, no hypotheses),
+   * tells it the mean of the objective metric of the first treatment, and
+   * finally returns its best treatment.
+   *
+   * @example
+   * ```ts
+   * const best = await experiment.optimize(
+   *   new GridSearchOptimizer({ delta: [0, 1, 2] }, { metric: "sum", direction: "minimize" }),
+   *   { numTrials: 3 },
+   * );
+   * best.values; // { delta: 0 }
+   * ```
+   */
+  async optimize(
+    optimizer: BaseOptimizer,
+    options: { numTrials: number; replicatesPerTrial?: number },
+  ): Promise<Treatment> {
+    this.validate();
+    const metric = optimizer.objective.metric;
+    for (let trial = 0; trial < options.numTrials; trial++) {
+      const asked = optimizer.ask();
+      const result = await this.run({
+        treatments: asked,
+        hypotheses: [],
+        replicates: options.replicatesPerTrial ?? 1,
+      });
+      const first = asked[0] === undefined ? undefined : toTreatment(asked[0]).name;
+      const values = first === undefined
+        ? undefined
+        : result.metrics.treatments[first]?.metrics[metric];
+      const numbers = (values ?? []).filter((v): v is number => typeof v === "number");
+      if (first === undefined || numbers.length === 0) {
+        const errors = result.errors.map((e) =>
+          `${e.condition} #${e.replicate} in ${e.step}: ${e.message}`
+        );
+        throw new CrystallizeError(
+          `optimize(): trial ${trial} produced no numeric '${metric}' values for treatment '${
+            first ?? "(none asked)"
+          }'` +
+            (errors.length > 0
+              ? `; failures: ${errors.slice(0, 3).join("; ")}`
+              : "; record it with ctx.metrics.add"),
+        );
+      }
+      optimizer.tell({ [metric]: numbers.reduce((a, b) => a + b, 0) / numbers.length });
+    }
+    return optimizer.getBestTreatment();
+  }
+
+  #settings(options: RunOptions): RunSettings {
+    const problems: string[] = [];
+    const replicates = options.replicates ?? this.datasource?.replicates ?? this.replicates;
+    const replicateProblem = checkReplicates(replicates);
+    if (replicateProblem !== undefined) problems.push(`run(): ${replicateProblem}`);
+    const treatments = (options.treatments ?? this.treatments).flatMap((t) => {
+      if (typeof t !== "string") return [toTreatment(t)];
+      const found = this.treatments.find((x) => x.name === t);
+      if (found === undefined) {
+        problems.push(
+          `run(): unknown treatment '${t}'; the experiment has ${listNames(this.treatments)}`,
+        );
+      }
+      return found === undefined ? [] : [found];
+    });
+    for (const name of duplicates(treatments.map((t) => t.name))) {
+      problems.push(`run(): treatment '${name}' is listed twice`);
+    }
+    const hypotheses = (options.hypotheses ?? this.hypotheses).flatMap((h) => {
+      if (typeof h !== "string") return [h];
+      const found = this.hypotheses.find((x) => x.name === h);
+      if (found === undefined) {
+        problems.push(
+          `run(): unknown hypothesis '${h}'; the experiment has ${listNames(this.hypotheses)}`,
+        );
+      }
+      return found === undefined ? [] : [found];
+    });
+    if (hypotheses.length > 0 && !treatments.some((t) => !t.isBaseline)) {
+      problems.push(
+        "hypotheses compare treatments with the baseline, but no treatment is run: " +
+          "add treatments or run with { hypotheses: [] }",
+      );
+    }
+    if (options.seed !== undefined) {
+      try {
+        assertSeed(options.seed);
+      } catch (e) {
+        problems.push(`run(): ${(e as Error).message}`);
+      }
+    }
+    if (problems.length > 0) {
+      throw new ValidationError(`Run of experiment '${this.name}'`, problems);
+    }
+    return {
+      replicates,
+      treatments,
+      hypotheses,
+      seed: options.seed ?? this.getPlugin(SeedPlugin)?.seed,
+      signal: options.signal,
+      onEvent: options.onEvent,
+      plugins: this.plugins,
+    };
+  }
+
+  /** Builds the per-run plan: conditions, seeds, hooks, events. */
+  #plan(settings: RunSettings, runId: string, events: EventSink | undefined): RunPlan {
+    const plugins = settings.plugins;
+    const seedPlugin = plugins.find((p): p is SeedPlugin => p instanceof SeedPlugin);
+    const logger: Logger =
+      plugins.find((p): p is LoggingPlugin => p instanceof LoggingPlugin)!.logger;
+    const baselineTreatment = settings.treatments.find((t) => t.isBaseline);
+    const conditions: ConditionPlan[] = [
+      condition(BASELINE, this.initialContext, baselineTreatment),
+      ...settings.treatments.filter((t) => !t.isBaseline).map((t) =>
+        condition(t.name, this.initialContext, t)
+      ),
+    ];
+    const master = settings.seed;
+    const withHook = (hook: "beforeReplicate" | "beforeStep" | "afterStep") =>
+      plugins.filter((p) => typeof p[hook] === "function");
+    return {
+      experiment: this,
+      runId,
+      datasource: this.datasource!,
+      steps: this.pipeline!.steps,
+      conditions,
+      seedFor: seedPlugin === undefined || master === undefined
+        ? () => undefined
+        : (replicate) => seedPlugin.seedFor(replicate, master),
+      seedFn: seedPlugin?.seedFn,
+      hooks: {
+        beforeReplicate: withHook("beforeReplicate"),
+        beforeStep: withHook("beforeStep"),
+        afterStep: withHook("afterStep"),
+      },
+      logger,
+      signal: settings.signal ?? new AbortController().signal,
+      events,
+    };
+  }
+
+  async #execute(settings: RunSettings): Promise<Result> {
+    const runId = crypto.randomUUID();
+    const startedAt = new Date();
+    const started = performance.now();
+    const plugins = settings.plugins;
+    const execution =
+      [...plugins].reverse().find((p) => typeof p.runExperimentLoop === "function") ??
+        new SerialExecution();
+    const strategy = execution.executionStrategy ?? execution.pluginName;
+    const events = eventSink(
+      plugins,
+      settings.onEvent,
+      plugins.find((p) => p instanceof LoggingPlugin)?.logger,
+    );
+    const plan = this.#plan(settings, runId, events);
+    const conditions = plan.conditions.map((c) => c.name);
+    const git = gitCommitOf(this.#folder());
+    const info: RunInfo = {
+      runId,
+      replicates: settings.replicates,
+      conditions,
+      hypotheses: settings.hypotheses.map((h) => h.name),
+      seed: settings.seed,
+      strategy,
+    };
+    for (const plugin of plugins) await plugin.beforeRun?.(this, info);
+    events?.emit({
+      type: "run-started",
+      experiment: this.name,
+      runId,
+      replicates: settings.replicates,
+      conditions,
+      strategy,
+    });
+
+    const loop = { replicates: settings.replicates, signal: plan.signal };
+    const replicateFn = (replicate: number) => runReplicate(plan, replicate);
+    const ran = await execution.runExperimentLoop!(this, replicateFn, loop);
+    const outcomes: readonly ReplicateOutcome[] = ran ??
+      await new SerialExecution().runExperimentLoop(this, replicateFn, loop);
+
+    const agg = aggregate(outcomes, conditions, plan.steps);
+    const metrics = {
+      baseline: { metrics: agg.metrics.get(BASELINE)! },
+      treatments: Object.fromEntries(
+        conditions.slice(1).map((c) => [c, { metrics: agg.metrics.get(c)! }] as const),
+      ) as Record<string, TreatmentMetrics>,
+    };
+    const seedPlugin = plugins.find((p): p is SeedPlugin => p instanceof SeedPlugin);
+    const buildResult = async (hypotheses: readonly HypothesisResult[]) =>
+      new Result(metrics, hypotheses, agg.errors, {
+        experiment: this.name,
+        runId,
+        startedAt: startedAt.toISOString(),
+        durationMs: performance.now() - started,
+        replicates: settings.replicates,
+        seed: settings.seed,
+        seedDrawn: settings.seed === seedPlugin?.seed && (seedPlugin?.drawn ?? false),
+        seeds: agg.seeds,
+        executionStrategy: strategy,
+        datasource: { name: plan.datasource.name, params: plan.datasource.params },
+        pipeline: this.pipeline!.signature(),
+        treatments: settings.treatments.map((t) => ({
+          name: t.name,
+          values: t.values,
+          function: t.apply !== undefined,
+        })),
+        hypotheses: settings.hypotheses.map((h) => h.name),
+        cache: agg.cache,
+        timings: { steps: agg.steps, conditions: agg.conditions },
+        environment: runtimeEnvironment(),
+        git: await git,
+      });
+
+    if (plan.signal.aborted) {
+      const partial = await buildResult([]);
+      throw new RunCancelledError(
+        `Run of '${this.name}' was cancelled after ${outcomes.length} of ${settings.replicates} replicates`,
+        partial,
+        { cause: plan.signal.reason },
+      );
+    }
+
+    const verified: HypothesisResult[] = [];
+    const treated = conditions.slice(1)
+      .filter((c) => agg.conditions[c].replicates > agg.conditions[c].failed)
+      .map((c) => [c, metrics.treatments[c].metrics] as const);
+    for (const h of settings.hypotheses) {
+      try {
+        verified.push(await h.verify(metrics.baseline.metrics, treated));
+      } catch (error) {
+        const wrapped = error instanceof MissingMetricError
+          ? error
+          : new HypothesisError(h.name, error);
+        wrapped.result = await buildResult(verified);
+        throw wrapped;
+      }
+    }
+    const result = await buildResult(verified);
+    for (const plugin of plugins) await plugin.afterRun?.(this, result);
+    events?.emit({
+      type: "run-finished",
+      experiment: this.name,
+      runId,
+      durationMs: result.provenance.durationMs,
+      replicates: settings.replicates,
+      errors: result.errors.length,
+    });
+    return result;
+  }
+
+  #folder(): string {
+    return this.moduleUrl?.startsWith("file:") ? dirname(fileURLToPath(this.moduleUrl)) : Deno.cwd();
+  }
+}
+
+/** Fluent construction of an {@linkcode Experiment}; every method returns the builder. */
+export class ExperimentBuilder {
+  #options: Omit<ExperimentOptions, "datasource" | "pipeline"> & {
+    datasource?: DataSource;
+    pipeline?: Pipeline;
+  };
+  readonly #steps: PipelineStep[] = [];
+
+  /** Prefer {@linkcode Experiment.builder}. */
+  constructor(name?: string) {
+    this.#options = { name };
+  }
+
+  /** Sets the datasource. */
+  datasource(source: DataSource): this {
+    this.#options.datasource = source;
+    return this;
+  }
+
+  /** Sets an explicit pipeline (takes precedence over `addStep`). */
+  pipeline(pipeline: Pipeline): this {
+    this.#options.pipeline = pipeline;
+    return this;
+  }
+
+  /** Appends a step. */
+  addStep(step: PipelineStep): this {
+    this.#steps.push(step);
+    return this;
+  }
+
+  /** Replaces the plugin list. */
+  plugins(plugins: readonly BasePlugin[]): this {
+    this.#options.plugins = plugins;
+    return this;
+  }
+
+  /** Replaces the treatments. */
+  treatments(treatments: readonly TreatmentLike[]): this {
+    this.#options.treatments = treatments;
+    return this;
+  }
+
+  /** Replaces the hypotheses. */
+  hypotheses(hypotheses: readonly Hypothesis[]): this {
+    this.#options.hypotheses = hypotheses;
+    return this;
+  }
+
+  /** Sets the default replicates per condition. */
+  replicates(count: number): this {
+    this.#options.replicates = count;
+    return this;
+  }
+
+  /** Sets the description. */
+  description(text: string): this {
+    this.#options.description = text;
+    return this;
+  }
+
+  /** Sets the initial context values. */
+  initialContext(values: Readonly<Record<string, unknown>>): this {
+    this.#options.initialContext = values;
+    return this;
+  }
+
+  /** Sets the output root. */
+  outputDir(path: string): this {
+    this.#options.outputDir = path;
+    return this;
+  }
+
+  /** Builds and validates the experiment; throws {@linkcode ValidationError} listing every problem. */
+  build(): Experiment {
+    const experiment = new Experiment({
+      ...this.#options,
+      datasource: this.#options.datasource!,
+      pipeline: this.#options.pipeline ?? this.#steps,
+    });
+    experiment.validate();
+    return experiment;
+  }
+}
+
+function condition(
+  name: string,
+  initial: Readonly<Record<string, unknown>>,
+  t: Treatment | undefined,
+): ConditionPlan {
+  return {
+    name,
+    values: deepFreeze(t === undefined ? initial : mergeValues(initial, t.values)),
+    apply: t?.apply,
+  };
+}
+
+function checkReplicates(n: number): string | undefined {
+  if (Number.isInteger(n) && n >= 1) return undefined;
+  return `replicates must be a whole number >= 1, got ${n}; set it with .replicates(n) or run({ replicates: n })`;
+}
+
+function duplicates(names: readonly string[]): string[] {
+  return [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+}
+
+function listNames(items: readonly { readonly name: string }[]): string {
+  return items.length === 0 ? "none" : items.map((i) => `'${i.name}'`).join(", ");
+}
+
+/** Worker isolates have no `Deno.mainModule` of their own... but they do have `WorkerGlobalScope`. */
+function isInsideWorker(): boolean {
+  return typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== "undefined" &&
+    globalThis instanceof
+      ((globalThis as unknown as { WorkerGlobalScope: abstract new () => object })
+        .WorkerGlobalScope);
+}
+
+/** Combines the run's listener and plugin listeners, or `undefined` when nobody listens. */
+function eventSink(
+  plugins: readonly BasePlugin[],
+  onEvent: ProgressListener | undefined,
+  logger: Logger | undefined,
+): EventSink | undefined {
+  const listeners: { wants: (type: ProgressEvent["type"]) => boolean; call: ProgressListener }[] =
+    [];
+  if (onEvent !== undefined) listeners.push({ wants: () => true, call: onEvent });
+  for (const p of plugins) {
+    if (typeof p.onEvent !== "function") continue;
+    const types = p.eventTypes;
+    listeners.push({
+      wants: (t) => types === undefined || types.includes(t),
+      call: (e) => p.onEvent!(e),
+    });
+  }
+  if (listeners.length === 0) return undefined;
+  const emit = (event: ProgressEvent) => {
+    for (const l of listeners) {
+      if (!l.wants(event.type)) continue;
+      try {
+        l.call(event);
+      } catch (error) {
+        logger?.error(
+          `A progress listener threw on '${event.type}': ${(error as Error)?.message ?? error}`,
+        );
+      }
+    }
+  };
+  return {
+    replicates: listeners.some((l) =>
+      l.wants("replicate-started") || l.wants("replicate-finished")
+    ),
+    steps: listeners.some((l) => l.wants("step-started") || l.wants("step-finished")),
+    emit,
+  };
+}

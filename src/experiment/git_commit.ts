@@ -1,0 +1,70 @@
+import { dirname, join } from "node:path";
+
+/** The commit a folder's git checkout is at. */
+export interface GitInfo {
+  /** Full commit hash. */
+  readonly commit: string;
+  /** Branch name, when HEAD is on one. */
+  readonly branch?: string;
+}
+
+/**
+ * Finds the git checkout containing `folder` and reads its HEAD commit from
+ * the `.git` files directly (no `git` binary, no run permission). Returns
+ * `undefined` outside a checkout or when the files cannot be read.
+ *
+ * @example
+ * ```ts
+ * const git = await gitCommitOf(Deno.cwd()); // { commit: "3f2a...", branch: "main" }
+ * ```
+ */
+export async function gitCommitOf(folder: string): Promise<GitInfo | undefined> {
+  // Never trigger a permission prompt just for provenance.
+  if (Deno.permissions.querySync({ name: "read", path: folder }).state !== "granted") {
+    return undefined;
+  }
+  try {
+    const gitDir = await findGitDir(folder);
+    if (gitDir === undefined) return undefined;
+    const head = (await Deno.readTextFile(join(gitDir, "HEAD"))).trim();
+    if (!head.startsWith("ref: ")) {
+      return /^[0-9a-f]{40,64}$/.test(head) ? { commit: head } : undefined;
+    }
+    const ref = head.slice(5);
+    const branch = ref.replace(/^refs\/heads\//, "");
+    const commonDir = await readCommonDir(gitDir);
+    for (const dir of [gitDir, commonDir]) {
+      const loose = await readOptional(join(dir, ref));
+      if (loose !== undefined) return { commit: loose.trim(), branch };
+    }
+    const packed = await readOptional(join(commonDir, "packed-refs"));
+    const line = packed?.split("\n").find((l) => l.endsWith(` ${ref}`));
+    return line === undefined ? undefined : { commit: line.split(" ")[0], branch };
+  } catch {
+    return undefined;
+  }
+}
+
+async function findGitDir(start: string): Promise<string | undefined> {
+  for (let dir = start;; dir = dirname(dir)) {
+    const candidate = join(dir, ".git");
+    const info = await Deno.stat(candidate).catch(() => undefined);
+    if (info?.isDirectory) return candidate;
+    if (info?.isFile) {
+      // A worktree or submodule: `.git` is a file "gitdir: <path>".
+      const text = await Deno.readTextFile(candidate);
+      const target = text.match(/^gitdir: (.+)$/m)?.[1].trim();
+      return target === undefined ? undefined : target.startsWith("/") ? target : join(dir, target);
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+async function readCommonDir(gitDir: string): Promise<string> {
+  const common = (await readOptional(join(gitDir, "commondir")))?.trim();
+  return common === undefined ? gitDir : common.startsWith("/") ? common : join(gitDir, common);
+}
+
+async function readOptional(path: string): Promise<string | undefined> {
+  return await Deno.readTextFile(path).catch(() => undefined);
+}

@@ -1,0 +1,50 @@
+import type { MetricValue } from "../context/metrics.ts";
+
+/**
+ * A failed replicate of one condition. Plain data, so failures from workers
+ * arrive unchanged.
+ */
+export interface ReplicateError {
+  /** `"baseline"` or the treatment name. */
+  readonly condition: string;
+  /** Replicate index (0-based). */
+  readonly replicate: number;
+  /** Where it failed: a step name, `"datasource"`, `"treatment"` or `"plugin <Name>.<hook>"`. */
+  readonly step: string;
+  /** The error's class name (`"TypeError"`, `"PermissionDenied"`, ...). */
+  readonly name: string;
+  /** The error message. */
+  readonly message: string;
+  /** The stack trace, when the error had one. */
+  readonly stack?: string;
+}
+
+/** What one replicate of one condition produced. */
+export interface ConditionOutcome {
+  /** `"baseline"` or the treatment name. */
+  readonly condition: string;
+  /** The seed the replicate used. */
+  readonly seed: number | undefined;
+  /** Metrics recorded (empty when the replicate failed). */
+  readonly metrics: Readonly<Record<string, readonly MetricValue[]>>;
+  /** Set when the replicate failed. */
+  readonly error?: ReplicateError;
+  /** Wall time of the whole condition, ms. */
+  readonly durationMs: number;
+  /** Wall time of each step that ran, ms, in pipeline order. */
+  readonly stepMs: readonly number[];
+  /** Cache hits among the steps that ran. */
+  readonly cacheHits: number;
+}
+
+/**
+ * What one replicate produced across its conditions (baseline first, then
+ * treatments). Execution plugins return one per replicate, in replicate
+ * order.
+ */
+export interface ReplicateOutcome {
+  /** Replicate index. */
+  readonly replicate: number;
+  /** One entry per condition run. */
+  readonly conditions: readonly ConditionOutcome[];
+}

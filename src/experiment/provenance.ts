@@ -1,0 +1,93 @@
+import type { PipelineSignature } from "../pipeline/pipeline.ts";
+import type { GitInfo } from "./git_commit.ts";
+
+/** Timing summary of one step across all replicates and conditions that ran it. */
+export interface StepTiming {
+  /** Step name. */
+  readonly step: string;
+  /** How many times it ran. */
+  readonly calls: number;
+  /** Total wall time, ms. */
+  readonly totalMs: number;
+  /** Mean wall time per call, ms. */
+  readonly meanMs: number;
+  /** Longest call, ms. */
+  readonly maxMs: number;
+}
+
+/** Where and how a run happened: enough to repeat it and to trust its numbers. */
+export interface Provenance {
+  /** Experiment name. */
+  readonly experiment: string;
+  /** Unique id of this run. */
+  readonly runId: string;
+  /** ISO time the run started. */
+  readonly startedAt: string;
+  /** Wall time of the run, ms. */
+  readonly durationMs: number;
+  /** Replicates per condition. */
+  readonly replicates: number;
+  /** Master seed (repeat the run with `SeedPlugin({ seed })` or `run({ seed })`). */
+  readonly seed: number | undefined;
+  /** Whether the master seed was drawn at random. */
+  readonly seedDrawn: boolean;
+  /** Seed of every replicate run, per condition, in replicate order. */
+  readonly seeds: Readonly<Record<string, readonly (number | undefined)[]>>;
+  /** The execution strategy (`"serial"`, `"async(concurrency=8)"`, ...). */
+  readonly executionStrategy: string;
+  /** The datasource and its explicit parameters. */
+  readonly datasource: {
+    readonly name: string;
+    readonly params: Readonly<Record<string, unknown>>;
+  };
+  /** Step names, explicit params and code hashes. */
+  readonly pipeline: PipelineSignature;
+  /** The treatments run, with their values (function treatments: `function: true`). */
+  readonly treatments: readonly {
+    readonly name: string;
+    readonly values: Readonly<Record<string, unknown>>;
+    readonly function: boolean;
+  }[];
+  /** Hypotheses verified. */
+  readonly hypotheses: readonly string[];
+  /** Step cache use. */
+  readonly cache: { readonly hits: number; readonly misses: number };
+  /** Time spent, per step and per condition. */
+  readonly timings: {
+    readonly steps: readonly StepTiming[];
+    readonly conditions: Readonly<
+      Record<
+        string,
+        { readonly replicates: number; readonly failed: number; readonly meanMs: number }
+      >
+    >;
+  };
+  /** Runtime versions. */
+  readonly environment: {
+    readonly deno: string;
+    readonly v8: string;
+    readonly typescript: string;
+    readonly os: string;
+    readonly arch: string;
+  };
+  /** The git commit of the experiment's folder, when it is in a checkout. */
+  readonly git: GitInfo | undefined;
+}
+
+/**
+ * The runtime versions recorded in provenance.
+ *
+ * @example
+ * ```ts
+ * runtimeEnvironment().deno; // "2.9.6"
+ * ```
+ */
+export function runtimeEnvironment(): Provenance["environment"] {
+  return {
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
+    typescript: Deno.version.typescript,
+    os: Deno.build.os,
+    arch: Deno.build.arch,
+  };
+}

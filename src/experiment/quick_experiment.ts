@@ -1,0 +1,51 @@
+import { FrozenContext } from "../context/frozen_context.ts";
+import { isPromiseLike, type MaybePromise } from "../promise.ts";
+import { SeedPlugin } from "../plugins/seed.ts";
+
+/** Options of {@linkcode quickExperiment}. */
+export interface QuickExperimentOptions {
+  /** Replicates per configuration; default 1. */
+  replicates?: number;
+  /** Master seed; default: drawn at random. Replicate `i` of every config gets the same seed. */
+  seed?: number;
+}
+
+/**
+ * Runs a plain function for every configuration and replicate, without
+ * datasources, pipelines or plugins: the quickest way to compare a few
+ * settings. `fn(config, ctx)` gets a context with `replicate`, `condition`
+ * (the configuration's name), `seed` and `rng`. Returns the values per
+ * configuration, in replicate order.
+ *
+ * @example
+ * ```ts
+ * const out = await quickExperiment((cfg: { n: number }, ctx) => cfg.n + ctx.rng.random(), {
+ *   small: { n: 1 },
+ *   large: { n: 100 },
+ * }, { replicates: 3, seed: 7 });
+ * out.small.length; // 3
+ * ```
+ */
+export async function quickExperiment<C, R>(
+  fn: (config: C, ctx: FrozenContext) => MaybePromise<R>,
+  configs: Readonly<Record<string, C>>,
+  options: QuickExperimentOptions = {},
+): Promise<Record<string, R[]>> {
+  const replicates = options.replicates ?? 1;
+  if (!Number.isInteger(replicates) || replicates < 1) {
+    throw new RangeError(
+      `quickExperiment(): replicates must be a whole number >= 1, got ${replicates}`,
+    );
+  }
+  const seeds = new SeedPlugin({ seed: options.seed });
+  const out: Record<string, R[]> = {};
+  for (const [name, config] of Object.entries(configs)) {
+    const values: R[] = out[name] = [];
+    for (let i = 0; i < replicates; i++) {
+      const ctx = new FrozenContext({}, { replicate: i, condition: name, seed: seeds.seedFor(i) });
+      const value = fn(config, ctx);
+      values.push(isPromiseLike(value) ? await value : value);
+    }
+  }
+  return out;
+}

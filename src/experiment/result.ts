@@ -1,0 +1,159 @@
+import type { MetricValue } from "../context/metrics.ts";
+import type { HypothesisResult } from "../verify/hypothesis.ts";
+import type { ReplicateError } from "./outcome.ts";
+import type { Provenance } from "./provenance.ts";
+
+/** The metrics of one condition: `metrics[name]` holds one value per replicate (per recording). */
+export interface TreatmentMetrics {
+  /** Values per metric name, in replicate order. */
+  readonly metrics: Readonly<Record<string, readonly MetricValue[]>>;
+}
+
+/** Metrics of every condition of a run. */
+export interface ExperimentMetrics {
+  /** The baseline condition. */
+  readonly baseline: TreatmentMetrics;
+  /** Each treatment, by name. */
+  readonly treatments: Readonly<Record<string, TreatmentMetrics>>;
+  /** The verified hypotheses (same as `result.hypotheses`). */
+  readonly hypotheses: readonly HypothesisResult[];
+}
+
+/** The JSON form of a {@linkcode Result}. */
+export interface ResultJson {
+  /** Experiment name. */
+  readonly experiment: string;
+  /** Metrics per condition. */
+  readonly metrics: {
+    readonly baseline: Readonly<Record<string, readonly MetricValue[]>>;
+    readonly treatments: Readonly<Record<string, Readonly<Record<string, readonly MetricValue[]>>>>;
+  };
+  /** Hypothesis results. */
+  readonly hypotheses: readonly HypothesisResult[];
+  /** Failed replicates. */
+  readonly errors: readonly ReplicateError[];
+  /** Provenance. */
+  readonly provenance: Provenance;
+}
+
+/**
+ * What a run produced: metrics per condition in replicate order, verified
+ * hypotheses, failed replicates and provenance.
+ *
+ * @example
+ * ```ts
+ * const result = await experiment.run({ replicates: 32 });
+ * result.metrics.baseline.metrics.total.length; // 32
+ * result.getHypothesis("by_p_value")?.ranking.best;
+ * console.log(result.toString()); // a readable summary
+ * ```
+ */
+export class Result {
+  /** Metrics per condition. */
+  readonly metrics: ExperimentMetrics;
+  /** Verified hypotheses, in the order they were given. */
+  readonly hypotheses: readonly HypothesisResult[];
+  /** Failed replicates (the run went on without them). */
+  readonly errors: readonly ReplicateError[];
+  /** How the run happened. */
+  readonly provenance: Provenance;
+
+  /** Assembles a result. */
+  constructor(
+    metrics: Omit<ExperimentMetrics, "hypotheses">,
+    hypotheses: readonly HypothesisResult[],
+    errors: readonly ReplicateError[],
+    provenance: Provenance,
+  ) {
+    this.metrics = { ...metrics, hypotheses };
+    this.hypotheses = hypotheses;
+    this.errors = errors;
+    this.provenance = provenance;
+  }
+
+  /** The hypothesis result named `name`, if it was verified. */
+  getHypothesis(name: string): HypothesisResult | undefined {
+    return this.hypotheses.find((h) => h.name === name);
+  }
+
+  /** Plain data for `JSON.stringify`. */
+  toJSON(): ResultJson {
+    return {
+      experiment: this.provenance.experiment,
+      metrics: {
+        baseline: this.metrics.baseline.metrics,
+        treatments: Object.fromEntries(
+          Object.entries(this.metrics.treatments).map(([k, v]) => [k, v.metrics]),
+        ),
+      },
+      hypotheses: this.hypotheses,
+      errors: this.errors,
+      provenance: this.provenance,
+    };
+  }
+
+  /** A readable summary: metrics per condition (n, mean ± sd), hypotheses, errors. */
+  toString(): string {
+    const p = this.provenance;
+    const lines = [
+      `Experiment '${p.experiment}': ${p.replicates} replicate${p.replicates === 1 ? "" : "s"}, ` +
+      `seed ${p.seed ?? "none"}, ${p.executionStrategy}, ${(p.durationMs / 1000).toFixed(2)} s`,
+    ];
+    const rows: string[][] = [["condition", "metric", "n", "mean", "sd"]];
+    const conditions = [
+      ["baseline", this.metrics.baseline] as const,
+      ...Object.entries(this.metrics.treatments),
+    ];
+    for (const [condition, { metrics }] of conditions) {
+      for (const [metric, values] of Object.entries(metrics)) {
+        const nums = values.filter((v): v is number => typeof v === "number");
+        const { mean, sd } = meanSd(nums);
+        rows.push([condition, metric, String(values.length), formatNumber(mean), formatNumber(sd)]);
+      }
+    }
+    lines.push(...table(rows));
+    for (const h of this.hypotheses) {
+      lines.push(
+        `Hypothesis '${h.name}' on ${h.metrics.join(", ")}: best ${h.ranking.best ?? "none"}`,
+      );
+      for (const r of h.results) {
+        const parts = [`  ${r.treatment}:`];
+        if (typeof r.pValue === "number") parts.push(`p=${formatNumber(r.pValue)}`);
+        if (r.pValueAdjusted !== undefined) parts.push(`p_adj=${formatNumber(r.pValueAdjusted)}`);
+        if (typeof r.significant === "boolean") {
+          parts.push(r.significant ? "significant" : "not significant");
+        }
+        lines.push(parts.join(" "));
+      }
+    }
+    if (this.errors.length > 0) {
+      lines.push(`${this.errors.length} failed replicate${this.errors.length === 1 ? "" : "s"}:`);
+      for (const e of this.errors.slice(0, 10)) {
+        lines.push(`  ${e.condition} #${e.replicate} in ${e.step}: ${e.name}: ${e.message}`);
+      }
+      if (this.errors.length > 10) {
+        lines.push(`  ... and ${this.errors.length - 10} more (see result.errors)`);
+      }
+    }
+    return lines.join("\n");
+  }
+}
+
+function meanSd(values: readonly number[]): { mean: number; sd: number } {
+  if (values.length === 0) return { mean: NaN, sd: NaN };
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  if (values.length < 2) return { mean, sd: NaN };
+  const ss = values.reduce((a, b) => a + (b - mean) ** 2, 0);
+  return { mean, sd: Math.sqrt(ss / (values.length - 1)) };
+}
+
+function formatNumber(x: number): string {
+  if (Number.isNaN(x)) return "-";
+  if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6)) return x.toExponential(3);
+  return Number(x.toFixed(4)).toString();
+}
+
+function table(rows: readonly string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd());
+}

@@ -1,0 +1,116 @@
+import type { FrozenContext } from "../context/frozen_context.ts";
+import type { ProgressEvent } from "../experiment/events.ts";
+import type { Experiment } from "../experiment/experiment.ts";
+import type { Result } from "../experiment/result.ts";
+import type { ReplicateOutcome } from "../experiment/outcome.ts";
+import type { PipelineStep } from "../pipeline/step.ts";
+import type { MaybePromise } from "../promise.ts";
+
+/** The experiment as hooks receive it. */
+export type ExperimentView = Experiment;
+
+/** What a run is about to do, given to `beforeRun`. */
+export interface RunInfo {
+  /** Unique id of this run. */
+  readonly runId: string;
+  /** Replicates per condition. */
+  readonly replicates: number;
+  /** Condition names: `"baseline"` then the active treatments. */
+  readonly conditions: readonly string[];
+  /** Names of the hypotheses that will be verified. */
+  readonly hypotheses: readonly string[];
+  /** Master seed of the run. */
+  readonly seed: number | undefined;
+  /** Name of the execution strategy. */
+  readonly strategy: string;
+}
+
+/** Runs one replicate (all its conditions); returns a promise only when some code was async. */
+export type ReplicateFunction = (replicate: number) => MaybePromise<ReplicateOutcome>;
+
+/** What an execution loop is told besides the replicate function. */
+export interface LoopContext {
+  /** How many replicates to run (indices `0..replicates-1`). */
+  readonly replicates: number;
+  /** Aborted when the run is cancelled: stop starting replicates. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Extension points of an experiment run, called in this order:
+ *
+ * 1. `initHook(experiment)` — once, when the experiment is constructed;
+ * 2. `beforeRun(experiment, info)` — at the start of every run;
+ * 3. per replicate, per condition (baseline, then each treatment):
+ *    the treatment is applied, then `beforeReplicate(experiment, ctx)`, then the
+ *    datasource is fetched, then per step `beforeStep(experiment, step, ctx)`,
+ *    the step, `afterStep(experiment, step, data, ctx)`;
+ * 4. `afterRun(experiment, result)` — after hypotheses are verified (not when the run threw).
+ *
+ * Each hook is called on every plugin in list order (user plugins first,
+ * then the defaults). A hook may be `async`; it is awaited. `onEvent`
+ * receives every {@linkcode ProgressEvent}. A plugin with
+ * `runExperimentLoop` replaces the replicate loop (the last such plugin
+ * wins): it must call `replicateFn(i)` for each index and return the outcomes
+ * in replicate order; returning `undefined` falls back to the serial loop.
+ *
+ * Errors thrown by per-replicate hooks fail that replicate only; errors from
+ * `beforeRun`/`afterRun` abort the run.
+ *
+ * @example
+ * ```ts
+ * class CountSteps extends BasePlugin {
+ *   steps = 0;
+ *   override afterStep() {
+ *     this.steps++;
+ *   }
+ * }
+ * ```
+ */
+export interface BasePlugin {
+  /** Called once when the experiment is constructed. */
+  initHook?(experiment: ExperimentView): void;
+  /** Called at the start of each run. */
+  beforeRun?(experiment: ExperimentView, info: RunInfo): MaybePromise<void>;
+  /** Called per replicate and condition, before the datasource is fetched. */
+  beforeReplicate?(experiment: ExperimentView, ctx: FrozenContext): MaybePromise<void>;
+  /** Called before each step. */
+  beforeStep?(
+    experiment: ExperimentView,
+    step: PipelineStep,
+    ctx: FrozenContext,
+  ): MaybePromise<void>;
+  /** Called after each step with its output. */
+  afterStep?(
+    experiment: ExperimentView,
+    step: PipelineStep,
+    data: unknown,
+    ctx: FrozenContext,
+  ): MaybePromise<void>;
+  /** Called after the run's result is built. */
+  afterRun?(experiment: ExperimentView, result: Result): MaybePromise<void>;
+  /** Replaces the replicate loop. */
+  runExperimentLoop?(
+    experiment: ExperimentView,
+    replicateFn: ReplicateFunction,
+    loop: LoopContext,
+  ): MaybePromise<readonly ReplicateOutcome[] | undefined>;
+  /** Name of the execution strategy, for provenance (execution plugins set it). */
+  readonly executionStrategy?: string;
+  /** Receives progress events (those listed in `eventTypes`, or all). */
+  onEvent?(event: ProgressEvent): void;
+  /**
+   * The event types `onEvent` wants. Step events are only created when some
+   * listener wants them, which keeps the per-replicate cost low.
+   */
+  readonly eventTypes?: readonly ProgressEvent["type"][];
+}
+
+/** Base class of plugins: extend it and override the hooks you need (see the interface). */
+// deno-lint-ignore no-unsafe-declaration-merging
+export abstract class BasePlugin {
+  /** The plugin's name in logs and errors; default: its class name. */
+  get pluginName(): string {
+    return this.constructor.name;
+  }
+}

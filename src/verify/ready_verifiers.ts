@@ -1,0 +1,148 @@
+import { CrystallizeError } from "../errors.ts";
+import type { Alternative } from "./stats/mod.ts";
+import {
+  bootstrapMeanDiffCI,
+  cohensD,
+  mannWhitneyU,
+  studentTTest,
+  welchTTest,
+} from "./stats/mod.ts";
+import { type Samples, type Verifier, verifier, type VerifierOutput } from "./verifier.ts";
+
+/** Options of the ready-made verifiers. */
+export interface ReadyVerifierOptions {
+  /** Significance level; default 0.05. */
+  alpha?: number;
+  /** Direction of the test, treatment relative to baseline; default `"two-sided"`. */
+  alternative?: Alternative;
+  /** Metric to test when the hypothesis compares several; default: its only metric. */
+  metric?: string | null;
+  /** Confidence level of the bootstrap CI of the mean difference; default 0.95. */
+  confidence?: number;
+  /** Bootstrap resamples for the CI; default 2000. */
+  resamples?: number;
+}
+
+/** What the ready-made verifiers report. */
+export interface ReadyVerifierOutput extends VerifierOutput {
+  /** Test statistic. */
+  readonly statistic: number;
+  /** p-value. */
+  readonly pValue: number;
+  /** `pValue < alpha`. */
+  readonly significant: boolean;
+  /** Cohen's d of treatment vs baseline. */
+  readonly effectSize: number;
+  /** Bootstrap CI of mean(treatment) − mean(baseline). */
+  readonly ci: { readonly low: number; readonly high: number; readonly estimate: number };
+}
+
+const DEFAULTS = {
+  alpha: 0.05,
+  alternative: "two-sided" as Alternative,
+  metric: null as string | null,
+  confidence: 0.95,
+  resamples: 2000,
+};
+
+type TestFn = (
+  treated: readonly number[],
+  baseline: readonly number[],
+  alternative: Alternative,
+) => {
+  statistic: number;
+  pValue: number;
+};
+
+function readyVerifier(name: string, test: TestFn) {
+  return verifier(
+    (baseline: Samples, treated: Samples, p: typeof DEFAULTS): ReadyVerifierOutput => {
+      const metric = pickMetric(name, baseline, p.metric);
+      const t = treated[metric], b = baseline[metric];
+      const { statistic, pValue } = test(t, b, p.alternative);
+      return {
+        statistic,
+        pValue,
+        significant: pValue < p.alpha,
+        effectSize: cohensD(t, b),
+        ci: bootstrapMeanDiffCI(t, b, {
+          confidence: p.confidence,
+          resamples: p.resamples,
+          seed: 0,
+        }),
+      };
+    },
+    { name, params: DEFAULTS },
+  );
+}
+
+function pickMetric(name: string, samples: Samples, metric: string | null): string {
+  const names = Object.keys(samples);
+  if (metric !== null) {
+    if (!names.includes(metric)) {
+      throw new CrystallizeError(
+        `${name}: metric '${metric}' is not among the hypothesis' metrics (${names.join(", ")})`,
+      );
+    }
+    return metric;
+  }
+  if (names.length !== 1) {
+    throw new CrystallizeError(
+      `${name} tests one metric, but the hypothesis compares ${names.length} (${
+        names.join(", ")
+      }); ` +
+        `pass { metric: "..." } or give the hypothesis a single metric`,
+    );
+  }
+  return names[0];
+}
+
+const welchFactory = readyVerifier(
+  "welch",
+  (t, b, alternative) => welchTTest(t, b, { alternative }),
+);
+const studentFactory = readyVerifier(
+  "student_t",
+  (t, b, alternative) => studentTTest(t, b, { alternative }),
+);
+const mannWhitneyFactory = readyVerifier(
+  "mann_whitney",
+  (t, b, alternative) => mannWhitneyU(t, b, { alternative }),
+);
+
+/**
+ * Welch's t-test (unequal variances) of treatment vs baseline, with Cohen's d
+ * and a bootstrap CI of the mean difference.
+ *
+ * @example
+ * ```ts
+ * hypothesis({ name: "faster", verifier: stats.welch({ alpha: 0.01, alternative: "less" }), metrics: "ms" });
+ * ```
+ */
+export function welch(options: ReadyVerifierOptions = {}): Verifier {
+  return welchFactory(options);
+}
+
+/**
+ * Student's t-test (pooled variance) of treatment vs baseline.
+ *
+ * @example
+ * ```ts
+ * hypothesis({ verifier: stats.studentT(), metrics: "score" });
+ * ```
+ */
+export function studentT(options: ReadyVerifierOptions = {}): Verifier {
+  return studentFactory(options);
+}
+
+/**
+ * Mann-Whitney U test of treatment vs baseline (no normality assumption).
+ *
+ * @example
+ * ```ts
+ * hypothesis({ verifier: stats.mannWhitney(), metrics: "latency" });
+ * ```
+ */
+export function mannWhitney(options: ReadyVerifierOptions = {}): Verifier {
+  return mannWhitneyFactory(options);
+}
