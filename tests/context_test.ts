@@ -37,7 +37,10 @@ Deno.test("FrozenContext: framework keys are readable and cannot be added", () =
   for (const key of ["replicate", "condition", "seed_used"]) {
     assert.throws(() => ctx.add(key, 1), /set by the framework/);
   }
-  assert.throws(() => standaloneContext({ replicate: 1 }), /pass it as an option \(\{ replicate \}\)/);
+  assert.throws(
+    () => standaloneContext({ replicate: 1 }),
+    /pass it as an option \(\{ replicate \}\)/,
+  );
 });
 
 Deno.test("FrozenContext: record() and metrics keep values and tags in order", () => {
@@ -65,7 +68,13 @@ Deno.test("MetricsLog: tags added after untagged values line up", () => {
 Deno.test("FrozenContext: keys, toObject and step name", () => {
   const ctx = new FrozenContext({ a: 1 }, { replicate: 0, condition: "baseline", seed: 1 });
   ctx.add("b", 2);
-  assert.deepEqual(ctx.toObject(), { a: 1, b: 2, replicate: 0, condition: "baseline", seed_used: 1 });
+  assert.deepEqual(ctx.toObject(), {
+    a: 1,
+    b: 2,
+    replicate: 0,
+    condition: "baseline",
+    seed_used: 1,
+  });
   assert.deepEqual(ctx.keys().sort(), ["a", "b", "condition", "replicate", "seed_used"]);
   assert.equal(ctx.step, "");
 });
@@ -81,7 +90,10 @@ Deno.test("FrozenContext: rng is seeded from the replicate seed and needs one", 
 Deno.test("FrozenContext: artifacts record the step and refuse duplicate names", () => {
   const ctx = standaloneContext();
   ctx.artifacts.add("a.txt", "hello");
-  assert.deepEqual([...ctx.artifacts].map((r) => [r.name, new TextDecoder().decode(r.data)]), [["a.txt", "hello"]]);
+  assert.deepEqual([...ctx.artifacts].map((r) => [r.name, new TextDecoder().decode(r.data)]), [[
+    "a.txt",
+    "hello",
+  ]]);
   assert.throws(() => ctx.artifacts.add("a.txt", "again"), ContextMutationError);
 });
 
@@ -111,7 +123,10 @@ Deno.test("Rng: deterministic streams, ranges and distributions", () => {
   const xs = Array.from({ length: 1000 }, () => rng.random());
   assert.deepEqual(xs, Array.from({ length: 1000 }, () => again.random()));
   assert.ok(xs.every((x) => x >= 0 && x < 1));
-  assert.notDeepEqual(xs.slice(0, 5), Array.from({ length: 5 }, new Rng(8).random.bind(new Rng(8))));
+  assert.notDeepEqual(
+    xs.slice(0, 5),
+    Array.from({ length: 5 }, new Rng(8).random.bind(new Rng(8))),
+  );
   const ints = Array.from({ length: 6000 }, () => rng.int(1, 6));
   assert.ok(ints.every((n) => Number.isInteger(n) && n >= 1 && n <= 6));
   for (let face = 1; face <= 6; face++) {

@@ -7,8 +7,8 @@ import {
   hypothesis,
   LoggingPlugin,
   Pipeline,
-  pipelineStep,
   type PipelineStep,
+  pipelineStep,
   type ProgressEvent,
   type Result,
   SeedPlugin,
@@ -49,14 +49,24 @@ Deno.test("run({replicates}) overrides for that run only", async () => {
 
 Deno.test("run({treatments}) selects treatments by instance or name; [] runs the baseline only", async () => {
   const other = treatment("other", { delta: 1 });
-  const experiment = Experiment.builder("sel").datasource(fetchNumbers()).addStep(addDelta()).addStep(trackSum())
+  const experiment = Experiment.builder("sel").datasource(fetchNumbers()).addStep(addDelta())
+    .addStep(trackSum())
     .plugins([quiet()]).treatments([boostTotal, other]).replicates(2).build();
-  assert.deepEqual(Object.keys((await experiment.run()).metrics.treatments), ["boost_total", "other"]);
-  assert.deepEqual(Object.keys((await experiment.run({ treatments: ["other"] })).metrics.treatments), ["other"]);
+  assert.deepEqual(Object.keys((await experiment.run()).metrics.treatments), [
+    "boost_total",
+    "other",
+  ]);
+  assert.deepEqual(
+    Object.keys((await experiment.run({ treatments: ["other"] })).metrics.treatments),
+    ["other"],
+  );
   assert.deepEqual(Object.keys((await experiment.run({ treatments: [] })).metrics.treatments), []);
   const adHoc = await experiment.run({ treatments: [treatment("adhoc", { delta: 2 })] });
   assert.deepEqual(adHoc.metrics.treatments.adhoc.metrics.total, [6, 6]);
-  await assert.rejects(experiment.run({ treatments: ["nope"] }), /unknown treatment 'nope'; the experiment has 'boost_total', 'other'/);
+  await assert.rejects(
+    experiment.run({ treatments: ["nope"] }),
+    /unknown treatment 'nope'; the experiment has 'boost_total', 'other'/,
+  );
 });
 
 Deno.test("treatments: function treatments, nested merges and a 'baseline' treatment", async () => {
@@ -89,23 +99,35 @@ Deno.test("treatment(): callable returns itself; bad values are refused", () => 
   assert.equal(boostTotal(), boostTotal);
   assert.equal(boostTotal.name, "boost_total");
   assert.deepEqual(boostTotal.values, { delta: 10 });
-  assert.throws(() => treatment("t", { replicate: 1 }), /sets 'replicate', which the framework sets itself/);
+  assert.throws(
+    () => treatment("t", { replicate: 1 }),
+    /sets 'replicate', which the framework sets itself/,
+  );
   assert.throws(() => treatment("", {}), /non-empty name/);
 });
 
 Deno.test("a replicate that throws is recorded with condition, replicate, step and stack; others finish", async () => {
   const flaky = pipelineStep((data: number[], ctx) => {
-    if (ctx.replicate === 1 && ctx.condition === "boost_total") throw new RangeError("bad replicate");
+    if (ctx.replicate === 1 && ctx.condition === "boost_total") {
+      throw new RangeError("bad replicate");
+    }
     return data;
   }, { name: "flaky" });
-  const experiment = Experiment.builder("flaky").datasource(fetchNumbers()).addStep(addDelta()).addStep(flaky())
+  const experiment = Experiment.builder("flaky").datasource(fetchNumbers()).addStep(addDelta())
+    .addStep(flaky())
     .addStep(trackSum()).plugins([quiet()]).treatments([boostTotal]).replicates(3).build();
   const r = await experiment.run();
   assert.deepEqual(r.metrics.baseline.metrics.total, [0, 0, 0]);
   assert.deepEqual(r.metrics.treatments.boost_total.metrics.total, [30, 30]);
   assert.equal(r.errors.length, 1);
   const [e] = r.errors;
-  assert.deepEqual([e.condition, e.replicate, e.step, e.name, e.message], ["boost_total", 1, "flaky", "RangeError", "bad replicate"]);
+  assert.deepEqual([e.condition, e.replicate, e.step, e.name, e.message], [
+    "boost_total",
+    1,
+    "flaky",
+    "RangeError",
+    "bad replicate",
+  ]);
   assert.match(e.stack ?? "", /experiment_test\.ts/);
   assert.equal(r.provenance.timings.conditions.boost_total.failed, 1);
 });
@@ -156,11 +178,17 @@ Deno.test("validate(): lists every problem with its fix", () => {
     () =>
       Experiment.builder("dups").datasource(fetchNumbers()).addStep(trackSum())
         .treatments([treatment("a", {}), treatment("a", { x: 1 })])
-        .hypotheses([hypothesis({ name: "h", verifier: welchTTest() }), hypothesis({ name: "h", verifier: welchTTest() })])
+        .hypotheses([
+          hypothesis({ name: "h", verifier: welchTTest() }),
+          hypothesis({ name: "h", verifier: welchTTest() }),
+        ])
         .build(),
     /two treatments are named 'a'[\s\S]*two hypotheses are named 'h'/,
   );
-  assert.throws(() => hypothesis({ name: "h", verifier: welchTTest as never }), /needs a verifier instance.*call the factory/);
+  assert.throws(
+    () => hypothesis({ name: "h", verifier: welchTTest as never }),
+    /needs a verifier instance.*call the factory/,
+  );
 });
 
 Deno.test("run(): bad run options and hypotheses without treatments are refused before anything runs", async () => {
@@ -171,9 +199,18 @@ Deno.test("run(): bad run options and hypotheses without treatments are refused 
   }, { name: "watch" });
   const experiment = Experiment.builder("opts").datasource(fetchNumbers()).addStep(watch())
     .plugins([quiet()]).hypotheses([hypothesis({ name: "h", verifier: welchTTest() })]).build();
-  await assert.rejects(experiment.run(), /no treatment is run: add treatments or run with \{ hypotheses: \[\] \}/);
-  await assert.rejects(experiment.run({ hypotheses: [], replicates: 1.5 }), /replicates must be a whole number >= 1, got 1.5/);
-  await assert.rejects(experiment.run({ hypotheses: [], seed: -1 }), /seed must be an integer in \[0, 2\^32\)/);
+  await assert.rejects(
+    experiment.run(),
+    /no treatment is run: add treatments or run with \{ hypotheses: \[\] \}/,
+  );
+  await assert.rejects(
+    experiment.run({ hypotheses: [], replicates: 1.5 }),
+    /replicates must be a whole number >= 1, got 1.5/,
+  );
+  await assert.rejects(
+    experiment.run({ hypotheses: [], seed: -1 }),
+    /seed must be an integer in \[0, 2\^32\)/,
+  );
   assert.equal(ran, false);
 });
 
@@ -200,7 +237,8 @@ Deno.test("plugins: hooks fire in the documented order", async () => {
       calls.push(`afterRun(${result.provenance.replicates})`);
     }
   }
-  const experiment = Experiment.builder("hooks").datasource(fetchNumbers()).addStep(addDelta()).addStep(trackSum())
+  const experiment = Experiment.builder("hooks").datasource(fetchNumbers()).addStep(addDelta())
+    .addStep(trackSum())
     .plugins([new Recorder(), quiet()]).treatments([boostTotal]).replicates(2).build();
   assert.deepEqual(calls, ["init"]);
   await experiment.run();
@@ -223,10 +261,15 @@ Deno.test("plugins: hooks fire in the documented order", async () => {
 });
 
 Deno.test("plugins: defaults are appended, user plugins come first", () => {
-  const experiment = Experiment.builder("defaults").datasource(fetchNumbers()).addStep(trackSum()).build();
+  const experiment = Experiment.builder("defaults").datasource(fetchNumbers()).addStep(trackSum())
+    .build();
   assert.deepEqual(experiment.plugins.map((p) => p.pluginName), ["SeedPlugin", "LoggingPlugin"]);
   const mine = new SeedPlugin({ seed: 5 });
-  const custom = new Experiment({ datasource: fetchNumbers(), pipeline: [trackSum()], plugins: [mine] });
+  const custom = new Experiment({
+    datasource: fetchNumbers(),
+    pipeline: [trackSum()],
+    plugins: [mine],
+  });
   assert.equal(custom.getPlugin(SeedPlugin), mine);
   assert.equal(custom.name, "experiment");
 });
@@ -238,17 +281,25 @@ Deno.test("seeds: replicate r gets (seed + r*31337) mod 2^32, the same for every
     return null;
   }, { name: "seen" });
   const experiment = Experiment.builder("seeds").datasource(fetchNumbers()).addStep(seen())
-    .plugins([new SeedPlugin({ seed: 123 }), quiet()]).treatments([boostTotal]).replicates(3).build();
+    .plugins([new SeedPlugin({ seed: 123 }), quiet()]).treatments([boostTotal]).replicates(3)
+    .build();
   const r = await experiment.run();
   assert.deepEqual(r.metrics.baseline.metrics.seed, [123, 31460, 62797]);
   assert.deepEqual(r.metrics.treatments.boost_total.metrics.seed, [123, 31460, 62797]);
   assert.deepEqual(r.metrics.treatments.boost_total.metrics.draw, r.metrics.baseline.metrics.draw);
-  assert.deepEqual(r.provenance.seeds, { baseline: [123, 31460, 62797], boost_total: [123, 31460, 62797] });
+  assert.deepEqual(r.provenance.seeds, {
+    baseline: [123, 31460, 62797],
+    boost_total: [123, 31460, 62797],
+  });
   assert.equal(r.provenance.seed, 123);
   assert.equal(r.provenance.seedDrawn, false);
   const high = new SeedPlugin({ seed: 2 ** 32 - 1 });
   assert.equal(high.seedFor(1), (2 ** 32 - 1 + 31337) % 2 ** 32);
-  assert.deepEqual([0, 1, 2].map((i) => new SeedPlugin({ seed: 7, autoSeed: false }).seedFor(i)), [7, 7, 7]);
+  assert.deepEqual([0, 1, 2].map((i) => new SeedPlugin({ seed: 7, autoSeed: false }).seedFor(i)), [
+    7,
+    7,
+    7,
+  ]);
   const again = await experiment.run({ seed: 1 });
   assert.deepEqual(again.metrics.baseline.metrics.seed, [1, 31338, 62675]);
 });
@@ -258,7 +309,9 @@ Deno.test("seeds: drawn at random when not given, recorded, and repeatable with 
     ctx.metrics.add("x", ctx.rng.random());
     return null;
   }, { name: "draw" });
-  const experiment = Experiment.builder("drawn").datasource(fetchNumbers()).addStep(draw()).plugins([quiet()])
+  const experiment = Experiment.builder("drawn").datasource(fetchNumbers()).addStep(draw()).plugins(
+    [quiet()],
+  )
     .replicates(3).build();
   const first = await experiment.run();
   assert.equal(first.provenance.seedDrawn, true);
@@ -275,7 +328,8 @@ Deno.test("seeds: drawn at random when not given, recorded, and repeatable with 
 Deno.test("seedFn is called with each replicate's seed before the datasource", async () => {
   const seen: number[] = [];
   const experiment = Experiment.builder("seedfn").datasource(fetchNumbers()).addStep(trackSum())
-    .plugins([new SeedPlugin({ seed: 10, seedFn: (s) => seen.push(s) }), quiet()]).replicates(2).build();
+    .plugins([new SeedPlugin({ seed: 10, seedFn: (s) => seen.push(s) }), quiet()]).replicates(2)
+    .build();
   await experiment.run();
   assert.deepEqual(seen, [10, 10 + 31337]);
 });
@@ -290,26 +344,36 @@ Deno.test("provenance: pipeline signature, strategy, timings, environment and gi
   assert.equal(p.executionStrategy, "serial");
   assert.deepEqual(p.datasource, { name: "fetch_numbers", params: {} });
   assert.deepEqual(p.treatments, [{ name: "boost_total", values: { delta: 10 }, function: false }]);
-  assert.deepEqual(p.timings.steps.map((s) => [s.step, s.calls]), [["add_delta", 6], ["track_sum", 6]]);
+  assert.deepEqual(p.timings.steps.map((s) => [s.step, s.calls]), [["add_delta", 6], [
+    "track_sum",
+    6,
+  ]]);
   assert.ok(p.timings.steps.every((s) => s.meanMs >= 0 && s.maxMs >= s.meanMs));
   assert.deepEqual(p.timings.conditions.baseline.replicates, 3);
   assert.deepEqual(p.cache, { hits: 0, misses: 0 });
   assert.equal(p.environment.deno, Deno.version.deno);
   assert.equal(p.environment.os, Deno.build.os);
-  const head = new Deno.Command("git", { args: ["rev-parse", "HEAD"], cwd: new URL(".", import.meta.url) }).outputSync();
+  const head = new Deno.Command("git", {
+    args: ["rev-parse", "HEAD"],
+    cwd: new URL(".", import.meta.url),
+  }).outputSync();
   if (head.success) assert.equal(p.git?.commit, new TextDecoder().decode(head.stdout).trim());
   else assert.equal(p.git, undefined);
   assert.ok(!Number.isNaN(Date.parse(p.startedAt)));
 });
 
 Deno.test("result: toJSON round-trips through JSON and toString summarises", async () => {
-  const experiment = Experiment.builder("summary").datasource(fetchNumbers()).addStep(addDelta()).addStep(trackSum())
+  const experiment = Experiment.builder("summary").datasource(fetchNumbers()).addStep(addDelta())
+    .addStep(trackSum())
     .plugins([quiet()]).treatments([boostTotal]).hypotheses([
       hypothesis({ name: "by_p", verifier: welchTTest(), metrics: "total" }),
     ]).replicates(3).build();
   const r = await experiment.run();
   const json = JSON.parse(JSON.stringify(r));
-  assert.deepEqual(json.metrics, { baseline: { total: [0, 0, 0] }, treatments: { boost_total: { total: [30, 30, 30] } } });
+  assert.deepEqual(json.metrics, {
+    baseline: { total: [0, 0, 0] },
+    treatments: { boost_total: { total: [30, 30, 30] } },
+  });
   assert.equal(json.hypotheses[0].name, "by_p");
   assert.equal(json.provenance.replicates, 3);
   const text = r.toString();
@@ -320,7 +384,8 @@ Deno.test("result: toJSON round-trips through JSON and toString summarises", asy
 });
 
 Deno.test("debug(): one serial replicate, verbose, no hypotheses, experiment unchanged", async () => {
-  const experiment = Experiment.builder("dbg").datasource(fetchNumbers()).addStep(addDelta()).addStep(trackSum())
+  const experiment = Experiment.builder("dbg").datasource(fetchNumbers()).addStep(addDelta())
+    .addStep(trackSum())
     .plugins([quiet()]).treatments([boostTotal]).hypotheses([
       hypothesis({ name: "h", verifier: welchTTest(), metrics: "total" }),
     ]).replicates(5).build();
@@ -336,10 +401,16 @@ Deno.test("debug(): one serial replicate, verbose, no hypotheses, experiment unc
   assert.deepEqual(r.metrics.baseline.metrics.total, [0]);
   assert.deepEqual(r.metrics.treatments.boost_total.metrics.total, [30]);
   assert.deepEqual(r.hypotheses, []);
-  assert.ok(lines.some((l) => /DEBUG Replicate 0 of 'boost_total' finished step add_delta/.test(l)), lines.join("\n"));
+  assert.ok(
+    lines.some((l) => /DEBUG Replicate 0 of 'boost_total' finished step add_delta/.test(l)),
+    lines.join("\n"),
+  );
   assert.equal(experiment.plugins.length, 2);
   assert.equal(experiment.replicates, 5);
-  assert.deepEqual((await experiment.run({ hypotheses: [] })).metrics.baseline.metrics.total.length, 5);
+  assert.deepEqual(
+    (await experiment.run({ hypotheses: [] })).metrics.baseline.metrics.total.length,
+    5,
+  );
 });
 
 Deno.test("apply(): one pass, with data or the datasource, with a treatment and async steps", async () => {
@@ -359,9 +430,11 @@ Deno.test("apply(): one pass, with data or the datasource, with a treatment and 
   assert.deepEqual(await experiment.apply([0], { treatment: treatment("t", { delta: -2 }) }), [-1]);
   const failing = new Experiment({
     datasource: fetchNumbers(),
-    pipeline: [pipelineStep(() => {
-      throw new Error("boom");
-    }, { name: "boom" })()],
+    pipeline: [
+      pipelineStep(() => {
+        throw new Error("boom");
+      }, { name: "boom" })(),
+    ],
     plugins: [quiet()],
   });
   await assert.rejects(failing.apply(), /boom/);
@@ -385,7 +458,10 @@ Deno.test("events: typed stream of run, replicate and step events, with duration
   }
   const first = events[0];
   assert.ok(first.type === "run-started");
-  assert.deepEqual([first.replicates, first.conditions, first.strategy], [2, ["baseline", "boost_total"], "serial"]);
+  assert.deepEqual([first.replicates, first.conditions, first.strategy], [2, [
+    "baseline",
+    "boost_total",
+  ], "serial"]);
   const end = events.at(-1);
   assert.ok(end?.type === "run-finished" && end.errors === 0 && end.replicates === 2);
 });
@@ -395,7 +471,9 @@ Deno.test("events: failures emit an error event; plugins can subscribe to some t
   class OnlyErrors extends BasePlugin {
     override readonly eventTypes = ["error"] as const;
     override onEvent(e: ProgressEvent) {
-      seen.push(e.type === "error" ? `${e.condition}:${e.replicate}:${e.step}:${e.message}` : e.type);
+      seen.push(
+        e.type === "error" ? `${e.condition}:${e.replicate}:${e.step}:${e.message}` : e.type,
+      );
     }
   }
   const boom = pipelineStep((d: unknown, ctx) => {
@@ -438,7 +516,8 @@ Deno.test("ctx.logger writes through the experiment's LoggingPlugin, tagged", as
     return d;
   }, { name: "talk" });
   await Experiment.builder("talk").datasource(fetchNumbers()).addStep(talk())
-    .plugins([new LoggingPlugin({ level: "info", sink: (r) => records.push(r) })]).replicates(1).build().run();
+    .plugins([new LoggingPlugin({ level: "info", sink: (r) => records.push(r) })]).replicates(1)
+    .build().run();
   const mine = records.find((r) => r.message === "hello from step");
   assert.deepEqual(mine?.fields, { replicate: 0, condition: "baseline" });
 });

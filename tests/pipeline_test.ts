@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { dataSource, ParameterError, Pipeline, pipelineStep, resourceFactory, standaloneContext } from "../mod.ts";
+import {
+  dataSource,
+  ParameterError,
+  Pipeline,
+  pipelineStep,
+  resourceFactory,
+  standaloneContext,
+} from "../mod.ts";
 
 const addDelta = pipelineStep(
   (data: number[], _ctx, { delta }) => data.map((x) => x + delta),
@@ -19,10 +26,15 @@ Deno.test("pipelineStep: explicit > context > default", () => {
 Deno.test("pipelineStep: unknown parameter names the step and what it declares", () => {
   assert.throws(
     () => addDelta({ detla: 1 } as never),
-    (e: Error) => e instanceof ParameterError && /step 'add_delta' has no parameter 'detla'; it declares 'delta'/.test(e.message),
+    (e: Error) =>
+      e instanceof ParameterError &&
+      /step 'add_delta' has no parameter 'detla'; it declares 'delta'/.test(e.message),
   );
   const bare = pipelineStep((d: number[]) => d, { name: "bare" });
-  assert.throws(() => bare({ x: 1 } as never), /step 'bare' has no parameter 'x'; it declares none/);
+  assert.throws(
+    () => bare({ x: 1 } as never),
+    /step 'bare' has no parameter 'x'; it declares none/,
+  );
 });
 
 Deno.test("pipelineStep: a required parameter missing everywhere fails at call time with the fix", () => {
@@ -36,9 +48,10 @@ Deno.test("pipelineStep: a required parameter missing everywhere fails at call t
     () => scale().run([1], standaloneContext()),
     (e: Error) =>
       e instanceof ParameterError &&
-      /step 'scale' needs parameter 'factor'.*pass it to the factory, set it in a treatment or initialContext/.test(
-        e.message,
-      ),
+      /step 'scale' needs parameter 'factor'.*pass it to the factory, set it in a treatment or initialContext/
+        .test(
+          e.message,
+        ),
   );
 });
 
@@ -77,12 +90,17 @@ Deno.test("Pipeline: signature changes with params and code, and is stable other
   const p3 = new Pipeline([addDelta({ delta: 2 })]).signature();
   assert.equal(p1.hash, p2.hash);
   assert.notEqual(p1.hash, p3.hash);
-  assert.deepEqual(p1.steps.map((s) => [s.name, s.params, s.cacheable]), [["add_delta", { delta: 1 }, false]]);
+  assert.deepEqual(p1.steps.map((s) => [s.name, s.params, s.cacheable]), [["add_delta", {
+    delta: 1,
+  }, false]]);
 });
 
 Deno.test("Pipeline: empty or factory-instead-of-step gives an actionable error", () => {
   assert.throws(() => new Pipeline([]), /at least one step/);
-  assert.throws(() => new Pipeline([addDelta as never]), /got a factory.*\.addStep\(myStep\(\)\) not \.addStep\(myStep\)/);
+  assert.throws(
+    () => new Pipeline([addDelta as never]),
+    /got a factory.*\.addStep\(myStep\(\)\) not \.addStep\(myStep\)/,
+  );
 });
 
 Deno.test("pipelineStep: records the module that defined the factory", () => {
@@ -107,7 +125,10 @@ Deno.test("dataSource: params resolve like step params and fetch gets ctx", asyn
 Deno.test("resourceFactory: built once per isolate and handed to steps already built", () => {
   let builds = 0;
   const client = resourceFactory(() => ({ id: ++builds }));
-  const use = pipelineStep((_d: unknown, _ctx, { client }) => client.id, { name: "use", params: { client } });
+  const use = pipelineStep((_d: unknown, _ctx, { client }) => client.id, {
+    name: "use",
+    params: { client },
+  });
   const ctx = standaloneContext();
   assert.equal(use().run(null, ctx), 1);
   assert.equal(use().run(null, standaloneContext({}, { replicate: 3 })), 1);

@@ -523,7 +523,7 @@ export class Experiment {
       } catch (error) {
         const wrapped = error instanceof MissingMetricError
           ? error
-          : new HypothesisError(h.name, error);
+          : HypothesisError.wrap(h.name, error);
         wrapped.result = await buildResult(verified);
         throw wrapped;
       }
@@ -542,7 +542,9 @@ export class Experiment {
   }
 
   #folder(): string {
-    return this.moduleUrl?.startsWith("file:") ? dirname(fileURLToPath(this.moduleUrl)) : Deno.cwd();
+    return this.moduleUrl?.startsWith("file:")
+      ? dirname(fileURLToPath(this.moduleUrl))
+      : Deno.cwd();
   }
 }
 

@@ -107,7 +107,6 @@ export interface BasePlugin {
 }
 
 /** Base class of plugins: extend it and override the hooks you need (see the interface). */
-// deno-lint-ignore no-unsafe-declaration-merging
 export abstract class BasePlugin {
   /** The plugin's name in logs and errors; default: its class name. */
   get pluginName(): string {

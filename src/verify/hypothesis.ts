@@ -1,5 +1,6 @@
 import type { MetricValue } from "../context/metrics.ts";
 import { CrystallizeError } from "../errors.ts";
+import { HypothesisError } from "./hypothesis_error.ts";
 import { isPromiseLike } from "../promise.ts";
 import { MissingMetricError } from "./missing_metric_error.ts";
 import { benjaminiHochberg, holm } from "./stats/mod.ts";
@@ -128,7 +129,8 @@ export class Hypothesis {
       }
       const bad = list.findIndex((v) => typeof v !== "number");
       if (bad >= 0) {
-        throw new CrystallizeError(
+        throw new HypothesisError(
+          this.name,
           `Hypothesis '${this.name}': metric '${metric}' of '${condition}' must hold numbers, ` +
             `but value #${bad} is ${JSON.stringify(list[bad])}`,
         );

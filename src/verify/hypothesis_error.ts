@@ -1,9 +1,10 @@
 import { CrystallizeError } from "../errors.ts";
 
 /**
- * A hypothesis' verifier or ranking threw after all replicates ran. The
- * message names the hypothesis; `cause` is the original error and `result`
- * holds everything the run computed, so nothing is lost.
+ * A hypothesis could not be verified after all replicates ran: its samples
+ * are unusable, or its verifier or ranking threw. The message names the
+ * hypothesis; `cause` is the original error, if any, and `result` holds
+ * everything the run computed, so nothing is lost.
  *
  * @example
  * ```ts
@@ -17,17 +18,21 @@ import { CrystallizeError } from "../errors.ts";
 export class HypothesisError extends CrystallizeError {
   /** Name of the hypothesis that failed. */
   readonly hypothesis: string;
-  /** The run's result without hypotheses. */
+  /** The run's result without hypotheses, when thrown by a run. */
   result?: unknown;
 
-  /** Creates the error. */
-  constructor(hypothesis: string, cause: unknown) {
-    super(
-      `Hypothesis '${hypothesis}' failed: ${
-        cause instanceof Error ? cause.message : String(cause)
-      }`,
-      { cause },
-    );
+  /** Creates the error; `message` should say what to fix. */
+  constructor(hypothesis: string, message: string, options?: ErrorOptions) {
+    super(message, options);
     this.hypothesis = hypothesis;
+  }
+
+  /** Wraps an error thrown by a verifier or ranking. */
+  static wrap(hypothesis: string, cause: unknown): HypothesisError {
+    if (cause instanceof HypothesisError) return cause;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    return new HypothesisError(hypothesis, `Hypothesis '${hypothesis}' failed: ${reason}`, {
+      cause,
+    });
   }
 }

@@ -1,0 +1,36 @@
+import { StatisticsInputError } from "./errors.ts";
+
+/**
+ * The alternative hypothesis of a two-sample test, with scipy's meaning:
+ * the first sample `a` relative to the second sample `b`.
+ *
+ * - `"two-sided"` (the default): `a` and `b` differ.
+ * - `"less"`: `a` is less than `b` (its mean, or stochastically for ranks).
+ * - `"greater"`: `a` is greater than `b`.
+ *
+ * @example
+ * ```ts
+ * import type { Alternative } from "./alternative.ts";
+ * const alternative: Alternative = "greater";
+ * console.log(alternative);
+ * ```
+ */
+export type Alternative = "two-sided" | "less" | "greater";
+
+const ALTERNATIVES: readonly Alternative[] = ["two-sided", "less", "greater"];
+
+/**
+ * Returns `alternative` (default `"two-sided"`) after checking that it is one
+ * of the three allowed values.
+ *
+ * @throws {StatisticsInputError} for any other value.
+ */
+export function resolveAlternative(fn: string, alternative: unknown): Alternative {
+  if (alternative === undefined) return "two-sided";
+  if (ALTERNATIVES.includes(alternative as Alternative)) return alternative as Alternative;
+  throw new StatisticsInputError(
+    `${fn}: option "alternative" is ${JSON.stringify(alternative)}; ` +
+      `use one of "two-sided" (default), "less" or "greater".`,
+    { argument: "alternative" },
+  );
+}
