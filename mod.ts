@@ -106,7 +106,14 @@ export type {
   ReplicateOutcome,
 } from "./src/experiment/outcome.ts";
 export type { Provenance, StepTiming } from "./src/experiment/provenance.ts";
-export type { CacheStatus, ProgressEvent, ProgressListener } from "./src/experiment/events.ts";
+export type {
+  CacheStatus,
+  ProgressEvent,
+  ProgressListener,
+  ReplicateEventBase,
+  RunEventBase,
+  StepEventBase,
+} from "./src/experiment/events.ts";
 export { ValidationError } from "./src/experiment/validation_error.ts";
 export { RunCancelledError } from "./src/experiment/run_cancelled_error.ts";
 export { BaseOptimizer, GridSearchOptimizer, type Objective } from "./src/experiment/optimizer.ts";

@@ -143,12 +143,15 @@ Deno.test("Rng: deterministic streams, ranges and distributions", () => {
   assert.ok([1, 2, 3].includes(rng.choice([1, 2, 3])));
 });
 
-Deno.test("Rng: fixed seed gives a pinned stream (guards against accidental algorithm changes)", () => {
-  // Pinned from this implementation; changing the generator changes every
-  // seeded experiment's numbers, which must be a deliberate, documented act.
+Deno.test("Rng: the stream of a seed is pinned (changing the generator must be deliberate)", () => {
+  // Values of this implementation (sfc32 seeded through splitmix32, 12 discarded
+  // outputs). Every seeded experiment's numbers depend on them: a change here
+  // breaks reproducibility of old runs and must be called out in the changelog.
   const rng = new Rng(123);
-  const first = [rng.uint32(), rng.uint32(), rng.uint32()];
-  const again = new Rng(123);
-  assert.deepEqual(first, [again.uint32(), again.uint32(), again.uint32()]);
-  assert.equal(new Set(first).size, 3);
+  assert.deepEqual([rng.uint32(), rng.uint32(), rng.uint32()], [629417593, 1268586715, 283082504]);
+  assert.equal(new Rng(0).random(), 0.9791452499111826);
+  assert.equal(new Rng(42).normal(0, 1), 0.6166719786501166);
+  assert.equal(new Rng(2 ** 32 + 5).uint32(), new Rng(5).uint32(), "seeds are taken mod 2^32");
+  const below = new Rng(1);
+  assert.ok(Array.from({ length: 1000 }, () => below.below(3)).every((x) => x >= 0 && x < 3));
 });

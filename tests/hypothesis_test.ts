@@ -12,15 +12,9 @@ import {
   treatment,
   verifier,
 } from "../mod.ts";
+import { assertClose } from "./assert_close.ts";
 
 const quiet = () => new LoggingPlugin({ level: "silent" });
-
-function assertClose(actual: number | undefined, expected: number, rel = 1e-6) {
-  assert.ok(
-    actual !== undefined && Math.abs(actual - expected) <= rel * Math.abs(expected),
-    `${actual} vs ${expected}`,
-  );
-}
 
 // Fixed samples per condition: replicate r of condition c records SAMPLES[c][r].
 const SAMPLES: Record<string, number[]> = {

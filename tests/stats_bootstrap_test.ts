@@ -1,15 +1,7 @@
 import { deepStrictEqual, notDeepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { bootstrapMeanDiffCI, StatisticsInputError } from "../src/verify/stats/mod.ts";
 import { percentile } from "../src/verify/stats/bootstrap.ts";
-
-/** |actual − expected| ≤ rel·|expected|. */
-function assertClose(actual: number, expected: number, rel = 1e-6, label = ""): void {
-  const err = Math.abs(actual - expected);
-  ok(
-    err <= rel * Math.abs(expected),
-    `${label}: expected ${expected}, got ${actual} (relative error ${err / Math.abs(expected)})`,
-  );
-}
+import { assertClose } from "./assert_close.ts";
 
 const SMALL_A = [2.1, 3.4, 1.9, 5.6, 4.2];
 const SMALL_B = [3.3, 6.1, 5.8, 7.2, 4.9, 6.4];

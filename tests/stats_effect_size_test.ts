@@ -1,19 +1,7 @@
 import { ok, strictEqual, throws } from "node:assert/strict";
 import { cohensD, hedgesG, StatisticsInputError } from "../src/verify/stats/mod.ts";
 import { hedgesCorrection } from "../src/verify/stats/effect_size.ts";
-
-/** |actual − expected| ≤ rel·|expected|; NaN matches NaN, ±Infinity must match exactly. */
-function assertClose(actual: number, expected: number, rel = 1e-6, label = ""): void {
-  if (Number.isNaN(expected) || !Number.isFinite(expected)) {
-    ok(Object.is(actual, expected), `${label}: expected ${expected}, got ${actual}`);
-    return;
-  }
-  const err = Math.abs(actual - expected);
-  ok(
-    err <= rel * Math.abs(expected),
-    `${label}: expected ${expected}, got ${actual} (relative error ${err / Math.abs(expected)})`,
-  );
-}
+import { assertClose } from "./assert_close.ts";
 
 // Same inputs as tests/stats_t_test_test.ts (MED/UNEQ from numpy default_rng(20240601)).
 const SMALL_A = [2.1, 3.4, 1.9, 5.6, 4.2];

@@ -5,19 +5,7 @@ import {
   mannWhitneyU,
   StatisticsInputError,
 } from "../src/verify/stats/mod.ts";
-
-/** |actual − expected| ≤ rel·|expected|; NaN matches NaN, ±Infinity must match exactly. */
-function assertClose(actual: number, expected: number, rel = 1e-6, label = ""): void {
-  if (Number.isNaN(expected) || !Number.isFinite(expected)) {
-    ok(Object.is(actual, expected), `${label}: expected ${expected}, got ${actual}`);
-    return;
-  }
-  const err = Math.abs(actual - expected);
-  ok(
-    err <= rel * Math.abs(expected),
-    `${label}: expected ${expected}, got ${actual} (relative error ${err / Math.abs(expected)})`,
-  );
-}
+import { assertClose } from "./assert_close.ts";
 
 interface MwuCase {
   name: string;

@@ -1,11 +1,6 @@
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { benjaminiHochberg, holm, StatisticsInputError } from "../src/verify/stats/mod.ts";
-
-/** |actual − expected| ≤ rel·|expected| (exact match required when expected is 0). */
-function assertClose(actual: number, expected: number, rel = 1e-6, label = ""): void {
-  const err = Math.abs(actual - expected);
-  ok(err <= rel * Math.abs(expected), `${label}: expected ${expected}, got ${actual}`);
-}
+import { assertClose } from "./assert_close.ts";
 
 function assertAllClose(actual: readonly number[], expected: readonly number[], label: string) {
   strictEqual(actual.length, expected.length, label);

@@ -49,6 +49,17 @@ export class Rng {
     return t >>> 0;
   }
 
+  /**
+   * A uniform integer in `[0, n)` for `1 <= n <= 2^32`, without modulo bias
+   * (draws from the top partial block of 2^32 are rejected).
+   */
+  below(n: number): number {
+    const limit = 4294967296 - (4294967296 % n);
+    let x = this.uint32();
+    while (x >= limit) x = this.uint32();
+    return x % n;
+  }
+
   /** A float in [0, 1) with 53 random bits. */
   random(): number {
     const hi = this.uint32() >>> 5; // 27 bits

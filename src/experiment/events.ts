@@ -1,11 +1,34 @@
 /** Where a step's output came from. `"off"`: the step is not cacheable or caching is disabled. */
 export type CacheStatus = "hit" | "miss" | "off";
 
+/** Fields every event carries: which experiment and run it belongs to. */
+export interface RunEventBase {
+  /** Experiment name. */
+  readonly experiment: string;
+  /** Id of the run. */
+  readonly runId: string;
+}
+
+/** Fields of events about one replicate of one condition. */
+export interface ReplicateEventBase extends RunEventBase {
+  /** Replicate index. */
+  readonly replicate: number;
+  /** `"baseline"` or the treatment name. */
+  readonly condition: string;
+}
+
+/** Fields of events about one step of a replicate. */
+export interface StepEventBase extends ReplicateEventBase {
+  /** Step name. */
+  readonly step: string;
+  /** Position of the step in the pipeline. */
+  readonly index: number;
+}
+
 /**
  * A progress event. Plain data (structured-cloneable), so events from worker
  * isolates arrive unchanged; progress bars, the terminal UI and plugins
- * (`onEvent`) consume the same stream. Every event names its experiment and
- * run.
+ * (`onEvent`) consume the same stream.
  *
  * @example
  * ```ts
@@ -15,63 +38,27 @@ export type CacheStatus = "hit" | "miss" | "off";
  * ```
  */
 export type ProgressEvent =
-  | {
+  | RunEventBase & {
     readonly type: "run-started";
-    readonly experiment: string;
-    readonly runId: string;
     readonly replicates: number;
     readonly conditions: readonly string[];
     readonly strategy: string;
   }
-  | {
-    readonly type: "replicate-started";
-    readonly experiment: string;
-    readonly runId: string;
-    readonly replicate: number;
-    readonly condition: string;
-  }
-  | {
-    readonly type: "step-started";
-    readonly experiment: string;
-    readonly runId: string;
-    readonly replicate: number;
-    readonly condition: string;
-    readonly step: string;
-    readonly index: number;
-  }
-  | {
+  | ReplicateEventBase & { readonly type: "replicate-started" }
+  | StepEventBase & { readonly type: "step-started" }
+  | StepEventBase & {
     readonly type: "step-finished";
-    readonly experiment: string;
-    readonly runId: string;
-    readonly replicate: number;
-    readonly condition: string;
-    readonly step: string;
-    readonly index: number;
     readonly durationMs: number;
     readonly cache: CacheStatus;
   }
-  | {
+  | ReplicateEventBase & {
     readonly type: "replicate-finished";
-    readonly experiment: string;
-    readonly runId: string;
-    readonly replicate: number;
-    readonly condition: string;
     readonly durationMs: number;
     readonly ok: boolean;
   }
-  | {
-    readonly type: "error";
-    readonly experiment: string;
-    readonly runId: string;
-    readonly replicate: number;
-    readonly condition: string;
-    readonly step: string;
-    readonly message: string;
-  }
-  | {
+  | ReplicateEventBase & { readonly type: "error"; readonly step: string; readonly message: string }
+  | RunEventBase & {
     readonly type: "run-finished";
-    readonly experiment: string;
-    readonly runId: string;
     readonly durationMs: number;
     readonly replicates: number;
     readonly errors: number;

@@ -1,10 +1,11 @@
 /**
- * Percentile-bootstrap confidence interval for a difference of means, with a
- * private seeded PRNG so that the same seed always gives the same interval.
+ * Percentile-bootstrap confidence interval for a difference of means, seeded
+ * so that the same seed always gives the same interval.
  *
  * @module
  */
 
+import { Rng } from "../../context/rng.ts";
 import { StatisticsInputError } from "./errors.ts";
 import { describeValue, mean, validateSample } from "./sample.ts";
 
@@ -46,11 +47,10 @@ export interface BootstrapResult {
  * difference of the two resample means; `low` and `high` are percentiles of
  * those differences with numpy's default ("linear") interpolation.
  *
- * Determinism: draws come from a small PRNG private to this module (sfc32,
- * seeded from the 32-bit `seed` through splitmix32; indices are drawn without
- * modulo bias). The same inputs and options always give bit-identical output;
- * with no `seed`, seed 0 is used. The stream is this function's own: it does
- * not consume or depend on any other Crystallize random state.
+ * Determinism: draws come from a fresh {@linkcode Rng} (sfc32 seeded from the
+ * 32-bit `seed` through splitmix32; indices drawn without modulo bias). The
+ * same inputs and options always give bit-identical output; with no `seed`,
+ * seed 0 is used. It does not consume any other random state (e.g. `ctx.rng`).
  *
  * Each sample needs at least 2 values: a single value has no sampling
  * variability to resample and would give a falsely narrow interval.
@@ -103,7 +103,7 @@ export function bootstrapMeanDiffCI(
   validateSample(fn, "a", a, 2);
   validateSample(fn, "b", b, 2);
 
-  const random = createRandom(seed);
+  const random = new Rng(seed >>> 0);
   const diffs = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
     diffs[r] = resampleMean(a, random) - resampleMean(b, random);
@@ -143,49 +143,9 @@ export function percentile(sorted: ArrayLike<number>, q: number): number {
 }
 
 /** Mean of `values.length` draws with replacement from `values`. */
-function resampleMean(values: readonly number[], random: Random): number {
+function resampleMean(values: readonly number[], random: Rng): number {
   const n = values.length;
   let s = 0;
   for (let i = 0; i < n; i++) s += values[random.below(n)];
   return s / n;
-}
-
-interface Random {
-  /** Uniform integer in [0, n) for 1 ≤ n ≤ 2³², without modulo bias. */
-  below(n: number): number;
-}
-
-/** sfc32 seeded through splitmix32 from a 32-bit seed. */
-function createRandom(seed: number): Random {
-  let sm = seed >>> 0;
-  const splitmix32 = (): number => {
-    sm = (sm + 0x9e3779b9) | 0;
-    let z = sm;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  let a = splitmix32();
-  let b = splitmix32();
-  let c = splitmix32();
-  let d = splitmix32();
-  const next = (): number => {
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return t >>> 0;
-  };
-  for (let i = 0; i < 12; i++) next();
-  return {
-    below(n: number): number {
-      // Reject the top partial block of 2³² so every residue is equally likely.
-      const limit = 4294967296 - (4294967296 % n);
-      let x = next();
-      while (x >= limit) x = next();
-      return x % n;
-    },
-  };
 }
