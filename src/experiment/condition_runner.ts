@@ -2,7 +2,7 @@ import { ENTER_STEP, FrozenContext } from "../context/frozen_context.ts";
 import type { Logger } from "../context/logger.ts";
 import type { DataSource } from "../data/datasource.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
-import type { BasePlugin, ExperimentView } from "../plugins/plugin.ts";
+import { replicateSeed, type Seeding } from "../plugins/seed.ts";
 import { isPromiseLike, type MaybePromise } from "../promise.ts";
 import type { ProgressEvent } from "./events.ts";
 import type { ConditionOutcome, ReplicateError, ReplicateOutcome } from "./outcome.ts";
@@ -28,10 +28,18 @@ export interface EventSink {
   readonly emit: (event: ProgressEvent) => void;
 }
 
+/** A plugin hook bound to its experiment, named for error messages. */
+export interface BoundHook<A extends unknown[]> {
+  /** The plugin's name. */
+  readonly plugin: string;
+  /** Calls the hook. */
+  readonly call: (...args: A) => MaybePromise<void>;
+}
+
 /** Everything a replicate needs, fixed for the whole run. */
 export interface RunPlan {
-  /** The experiment (for hooks). */
-  readonly experiment: ExperimentView;
+  /** Name of the experiment (in events). */
+  readonly experimentName: string;
   /** Id of this run. */
   readonly runId: string;
   /** Source of each replicate's data. */
@@ -40,15 +48,15 @@ export interface RunPlan {
   readonly steps: readonly PipelineStep[];
   /** Baseline first, then each active treatment. */
   readonly conditions: readonly ConditionPlan[];
-  /** Seed of a replicate (`undefined` when unseeded). */
-  readonly seedFor: (replicate: number) => number | undefined;
+  /** How replicate seeds are derived (`undefined`: unseeded). */
+  readonly seeding: Seeding | undefined;
   /** Extra seeding hook of the SeedPlugin. */
   readonly seedFn: ((seed: number) => void) | undefined;
-  /** Plugins implementing each per-replicate hook, in plugin order. */
+  /** Per-replicate plugin hooks, in plugin order. */
   readonly hooks: {
-    readonly beforeReplicate: readonly BasePlugin[];
-    readonly beforeStep: readonly BasePlugin[];
-    readonly afterStep: readonly BasePlugin[];
+    readonly beforeReplicate: readonly BoundHook<[FrozenContext]>[];
+    readonly beforeStep: readonly BoundHook<[PipelineStep, FrozenContext]>[];
+    readonly afterStep: readonly BoundHook<[PipelineStep, unknown, FrozenContext]>[];
   };
   /** Logger behind `ctx.logger`. */
   readonly logger: Logger;
@@ -137,7 +145,7 @@ class ConditionRun {
     this.#given = given;
     this.#condition = condition;
     this.#started = performance.now();
-    const seed = plan.seedFor(replicate);
+    const seed = plan.seeding === undefined ? undefined : replicateSeed(plan.seeding, replicate);
     this.ctx = new FrozenContext(condition.values, {
       replicate,
       condition: condition.name,
@@ -148,7 +156,7 @@ class ConditionRun {
     if (plan.events?.replicates) {
       plan.events.emit({
         type: "replicate-started",
-        experiment: plan.experiment.name,
+        experiment: plan.experimentName,
         runId: plan.runId,
         replicate,
         condition: condition.name,
@@ -170,7 +178,7 @@ class ConditionRun {
       return this.#hooks(
         plan.hooks.beforeReplicate,
         "beforeReplicate",
-        (p) => p.beforeReplicate!(plan.experiment, this.ctx),
+        (h) => h.call(this.ctx),
       );
     });
     const fetched = thenDo(seeded, () => {
@@ -203,7 +211,7 @@ class ConditionRun {
       const ran = this.#hooks(
         plan.hooks.beforeStep,
         "beforeStep",
-        (p) => p.beforeStep!(plan.experiment, step, this.ctx),
+        (h) => h.call(step, this.ctx),
       );
       if (isPromiseLike(ran)) return ran.then(() => this.#invoke(i, data));
     }
@@ -229,28 +237,28 @@ class ConditionRun {
     const ran = this.#hooks(
       plan.hooks.afterStep,
       "afterStep",
-      (p) => p.afterStep!(plan.experiment, step, out, this.ctx),
+      (h) => h.call(step, out, this.ctx),
     );
     return isPromiseLike(ran) ? ran.then(() => out) : out;
   }
 
-  #hooks(
-    plugins: readonly BasePlugin[],
-    hook: string,
-    call: (plugin: BasePlugin) => MaybePromise<void>,
+  #hooks<H extends { readonly plugin: string }>(
+    hooks: readonly H[],
+    name: string,
+    call: (hook: H) => MaybePromise<void>,
     from = 0,
   ): MaybePromise<void> {
-    for (let i = from; i < plugins.length; i++) {
-      this.#where = `plugin ${plugins[i].pluginName}.${hook}`;
-      const ran = call(plugins[i]);
-      if (isPromiseLike(ran)) return ran.then(() => this.#hooks(plugins, hook, call, i + 1));
+    for (let i = from; i < hooks.length; i++) {
+      this.#where = `plugin ${hooks[i].plugin}.${name}`;
+      const ran = call(hooks[i]);
+      if (isPromiseLike(ran)) return ran.then(() => this.#hooks(hooks, name, call, i + 1));
     }
   }
 
   #emitStep(i: number, durationMs: number | undefined): void {
     const plan = this.#plan;
     const base = {
-      experiment: plan.experiment.name,
+      experiment: plan.experimentName,
       runId: plan.runId,
       replicate: this.ctx.replicate,
       condition: this.ctx.condition,
@@ -281,7 +289,7 @@ class ConditionRun {
     const events = this.#plan.events;
     events?.emit({
       type: "error",
-      experiment: this.#plan.experiment.name,
+      experiment: this.#plan.experimentName,
       runId: this.#plan.runId,
       replicate: record.replicate,
       condition: record.condition,
@@ -297,7 +305,7 @@ class ConditionRun {
     if (events?.replicates) {
       events.emit({
         type: "replicate-finished",
-        experiment: this.#plan.experiment.name,
+        experiment: this.#plan.experimentName,
         runId: this.#plan.runId,
         replicate: this.ctx.replicate,
         condition: this.ctx.condition,

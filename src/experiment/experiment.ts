@@ -2,6 +2,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { deepFreeze } from "../context/deep_freeze.ts";
 import { BASELINE } from "../context/frozen_context.ts";
+import type { FrozenContext } from "../context/frozen_context.ts";
 import type { Logger } from "../context/logger.ts";
 import type { DataSource } from "../data/datasource.ts";
 import { CrystallizeError } from "../errors.ts";
@@ -72,6 +73,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Receives every progress event of the run. */
   onEvent?: ProgressListener;
+  /**
+   * Per-replicate time limit, ms. The process executor kills a worker that
+   * exceeds it (the replicate fails with a `TimeoutError`, the run goes on);
+   * in-isolate strategies can only stop steps that watch `ctx.signal`.
+   */
+  timeoutMs?: number;
 }
 
 /** Settings of one execution, resolved from run options and the experiment. */
@@ -82,6 +89,7 @@ interface RunSettings {
   readonly seed: number | undefined;
   readonly signal: AbortSignal | undefined;
   readonly onEvent: ProgressListener | undefined;
+  readonly timeoutMs: number | undefined;
   /** Plugins for this run (the experiment's, or a debug variant). */
   readonly plugins: readonly BasePlugin[];
 }
@@ -372,6 +380,11 @@ export class Experiment {
           "add treatments or run with { hypotheses: [] }",
       );
     }
+    if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
+      problems.push(
+        `run(): timeoutMs must be a positive number of milliseconds, got ${options.timeoutMs}`,
+      );
+    }
     if (options.seed !== undefined) {
       try {
         assertSeed(options.seed);
@@ -389,6 +402,7 @@ export class Experiment {
       seed: options.seed ?? this.getPlugin(SeedPlugin)?.seed,
       signal: options.signal,
       onEvent: options.onEvent,
+      timeoutMs: options.timeoutMs,
       plugins: this.plugins,
     };
   }
@@ -407,22 +421,42 @@ export class Experiment {
       ),
     ];
     const master = settings.seed;
-    const withHook = (hook: "beforeReplicate" | "beforeStep" | "afterStep") =>
-      plugins.filter((p) => typeof p[hook] === "function");
     return {
-      experiment: this,
+      experimentName: this.name,
       runId,
       datasource: this.datasource!,
       steps: this.pipeline!.steps,
       conditions,
-      seedFor: seedPlugin === undefined || master === undefined
-        ? () => undefined
-        : (replicate) => seedPlugin.seedFor(replicate, master),
+      seeding: seedPlugin === undefined || master === undefined
+        ? undefined
+        : { master, autoSeed: seedPlugin.autoSeed },
       seedFn: seedPlugin?.seedFn,
       hooks: {
-        beforeReplicate: withHook("beforeReplicate"),
-        beforeStep: withHook("beforeStep"),
-        afterStep: withHook("afterStep"),
+        beforeReplicate: plugins.flatMap((p) =>
+          p.beforeReplicate
+            ? [{
+              plugin: p.pluginName,
+              call: (ctx: FrozenContext) => p.beforeReplicate!(this, ctx),
+            }]
+            : []
+        ),
+        beforeStep: plugins.flatMap((p) =>
+          p.beforeStep
+            ? [{
+              plugin: p.pluginName,
+              call: (step: PipelineStep, ctx: FrozenContext) => p.beforeStep!(this, step, ctx),
+            }]
+            : []
+        ),
+        afterStep: plugins.flatMap((p) =>
+          p.afterStep
+            ? [{
+              plugin: p.pluginName,
+              call: (step: PipelineStep, data: unknown, ctx: FrozenContext) =>
+                p.afterStep!(this, step, data, ctx),
+            }]
+            : []
+        ),
       },
       logger,
       signal: settings.signal ?? new AbortController().signal,
@@ -465,7 +499,12 @@ export class Experiment {
       strategy,
     });
 
-    const loop = { replicates: settings.replicates, signal: plan.signal };
+    const loop = {
+      replicates: settings.replicates,
+      signal: plan.signal,
+      timeoutMs: settings.timeoutMs,
+      plan,
+    };
     const replicateFn = (replicate: number) => runReplicate(plan, replicate);
     const ran = await execution.runExperimentLoop!(this, replicateFn, loop);
     const outcomes: readonly ReplicateOutcome[] = ran ??

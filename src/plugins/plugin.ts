@@ -2,6 +2,7 @@ import type { FrozenContext } from "../context/frozen_context.ts";
 import type { ProgressEvent } from "../experiment/events.ts";
 import type { Experiment } from "../experiment/experiment.ts";
 import type { Result } from "../experiment/result.ts";
+import type { RunPlan } from "../experiment/condition_runner.ts";
 import type { ReplicateOutcome } from "../experiment/outcome.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
 import type { MaybePromise } from "../promise.ts";
@@ -34,6 +35,10 @@ export interface LoopContext {
   readonly replicates: number;
   /** Aborted when the run is cancelled: stop starting replicates. */
   readonly signal: AbortSignal;
+  /** Per-replicate time limit, ms, when the run set one. */
+  readonly timeoutMs?: number;
+  /** The run's plan (conditions, seeding, steps), for loops that run replicates elsewhere. */
+  readonly plan: RunPlan;
 }
 
 /**

@@ -50,8 +50,29 @@ export class SeedPlugin extends BasePlugin {
 
   /** The seed of replicate `replicate` under master seed `master` (default: this plugin's). */
   seedFor(replicate: number, master: number = this.seed): number {
-    return this.autoSeed ? (master + replicate * 31337) % TWO_32 : master;
+    return replicateSeed({ master, autoSeed: this.autoSeed }, replicate);
   }
+}
+
+/** How a run derives replicate seeds: plain data, so workers derive the same ones. */
+export interface Seeding {
+  /** Master seed of the run. */
+  readonly master: number;
+  /** Distinct seed per replicate (else every replicate gets the master seed). */
+  readonly autoSeed: boolean;
+}
+
+/**
+ * The seed of `replicate`: `(master + replicate * 31337) mod 2^32`, or the
+ * master seed when `autoSeed` is off.
+ *
+ * @example
+ * ```ts
+ * replicateSeed({ master: 1, autoSeed: true }, 2); // 62675
+ * ```
+ */
+export function replicateSeed(seeding: Seeding, replicate: number): number {
+  return seeding.autoSeed ? (seeding.master + replicate * 31337) % TWO_32 : seeding.master;
 }
 
 /** Throws a `RangeError` unless `seed` is an integer in [0, 2^32). */
