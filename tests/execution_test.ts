@@ -126,12 +126,7 @@ Deno.test("ParallelExecution thread: maxWorkers caps concurrency; serial runs on
   assert.equal(serial.peak(), 1);
 });
 
-Deno.test("ParallelExecution: process mode says it is not available yet; bad options are refused", async () => {
-  const probe = concurrencyProbe(new ParallelExecution({ executorType: "process" }), 2);
-  await assert.rejects(
-    probe.experiment.run(),
-    /executorType: "process" \}\) \(Web Workers\) is not available in this version yet/,
-  );
+Deno.test("ParallelExecution: bad options are refused", () => {
   assert.throws(
     () => new ParallelExecution({ executorType: "fork" as never }),
     /must be "thread" or "process"/,

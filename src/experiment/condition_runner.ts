@@ -6,7 +6,7 @@ import { replicateSeed, type Seeding } from "../plugins/seed.ts";
 import { isPromiseLike, type MaybePromise } from "../promise.ts";
 import type { ProgressEvent } from "./events.ts";
 import type { ConditionOutcome, ReplicateError, ReplicateOutcome } from "./outcome.ts";
-import type { TreatmentFunction } from "./treatment.ts";
+import type { Treatment, TreatmentFunction } from "./treatment.ts";
 
 /** One condition of a run: its name and the context values every replicate of it starts from. */
 export interface ConditionPlan {
@@ -16,6 +16,8 @@ export interface ConditionPlan {
   readonly values: Readonly<Record<string, unknown>>;
   /** The treatment function, for function treatments. */
   readonly apply: TreatmentFunction | undefined;
+  /** The treatment this condition comes from (`undefined` for a plain baseline). */
+  readonly treatment: Treatment | undefined;
 }
 
 /** Progress event sink of a run, with what its listeners want. */

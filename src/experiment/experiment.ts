@@ -7,6 +7,7 @@ import type { Logger } from "../context/logger.ts";
 import type { DataSource } from "../data/datasource.ts";
 import { CrystallizeError } from "../errors.ts";
 import { SerialExecution } from "../execution/serial.ts";
+import { isInsideWorker } from "../execution/worker/in_worker.ts";
 import { callerModuleUrl } from "../pipeline/module_ref.ts";
 import { Pipeline } from "../pipeline/pipeline.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
@@ -681,6 +682,7 @@ function condition(
     name,
     values: deepFreeze(t === undefined ? initial : mergeValues(initial, t.values)),
     apply: t?.apply,
+    treatment: t,
   };
 }
 
@@ -695,14 +697,6 @@ function duplicates(names: readonly string[]): string[] {
 
 function listNames(items: readonly { readonly name: string }[]): string {
   return items.length === 0 ? "none" : items.map((i) => `'${i.name}'`).join(", ");
-}
-
-/** Worker isolates have no `Deno.mainModule` of their own... but they do have `WorkerGlobalScope`. */
-function isInsideWorker(): boolean {
-  return typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== "undefined" &&
-    globalThis instanceof
-      ((globalThis as unknown as { WorkerGlobalScope: abstract new () => object })
-        .WorkerGlobalScope);
 }
 
 /** Combines the run's listener and plugin listeners, or `undefined` when nobody listens. */

@@ -1,0 +1,93 @@
+import { createLogger, type LogRecord } from "../../context/logger.ts";
+import type { DataSource } from "../../data/datasource.ts";
+import type { ConditionPlan, EventSink, RunPlan } from "../../experiment/condition_runner.ts";
+import type { ProgressEvent } from "../../experiment/events.ts";
+import { isPlainObject, Treatment } from "../../experiment/treatment.ts";
+import { CrystallizeError } from "../../errors.ts";
+import { ResourceFactory } from "../../pipeline/resource_factory.ts";
+import type { PipelineStep } from "../../pipeline/step.ts";
+import { allRefs, type ExportRef, type WorkerSpec } from "./messages.ts";
+
+/** What a worker sends back while it runs replicates. */
+export interface RebuildSinks {
+  /** A progress event. */
+  readonly event: (event: ProgressEvent) => void;
+  /** A `ctx.logger` record. */
+  readonly log: (record: LogRecord) => void;
+}
+
+/**
+ * Rebuilds a run plan inside a worker from a {@linkcode WorkerSpec}: imports
+ * the modules, calls the exported factories with the same parameters and
+ * restores resource factories, so replicates run exactly as in the parent.
+ *
+ * @example
+ * ```ts
+ * const plan = await rebuildPlan(spec, signal, { event: post, log: post });
+ * ```
+ */
+export async function rebuildPlan(
+  spec: WorkerSpec,
+  signal: AbortSignal,
+  sinks: RebuildSinks,
+): Promise<RunPlan> {
+  const modules = new Map<string, Record<string, unknown>>();
+  for (const url of new Set(allRefs(spec).map((r) => r.module))) {
+    modules.set(url, await import(url));
+  }
+  const resolve = (ref: ExportRef): unknown => {
+    const mod = modules.get(ref.module);
+    if (mod === undefined || !(ref.name in mod)) {
+      throw new CrystallizeError(`Worker: export '${ref.name}' of ${ref.module} is missing`);
+    }
+    return mod[ref.name];
+  };
+  const decode = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(decode);
+    if (!isPlainObject(value)) return value;
+    if ("$crystallizeResource" in value) {
+      const resource = resolve(value.$crystallizeResource as ExportRef);
+      if (!(resource instanceof ResourceFactory)) {
+        throw new CrystallizeError("Worker: resource export changed type");
+      }
+      return resource;
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decode(v)]));
+  };
+  const build = <T>(call: WorkerSpec["datasource"]): T => {
+    const factory = resolve(call.ref);
+    if (typeof factory !== "function") {
+      throw new CrystallizeError(`Worker: ${call.ref.name} is not a factory`);
+    }
+    return factory(decode(call.params)) as T;
+  };
+  const conditions: ConditionPlan[] = spec.conditions.map((c) => {
+    const treatment = c.treatment === undefined ? undefined : resolve(c.treatment);
+    if (treatment !== undefined && !(treatment instanceof Treatment)) {
+      throw new CrystallizeError(`Worker: ${c.treatment!.name} is not a treatment`);
+    }
+    return {
+      name: c.name,
+      values: Object.freeze(decode(c.values) as Record<string, unknown>),
+      apply: treatment?.apply,
+      treatment,
+    };
+  });
+  const events: EventSink | undefined =
+    spec.events.errors || spec.events.replicates || spec.events.steps
+      ? { replicates: spec.events.replicates, steps: spec.events.steps, emit: sinks.event }
+      : undefined;
+  return {
+    experimentName: spec.experimentName,
+    runId: spec.runId,
+    datasource: build<DataSource>(spec.datasource),
+    steps: spec.steps.map((s) => build<PipelineStep>(s)),
+    conditions,
+    seeding: spec.seeding,
+    seedFn: undefined,
+    hooks: { beforeReplicate: [], beforeStep: [], afterStep: [] },
+    logger: createLogger({ level: spec.logLevel, sink: sinks.log }),
+    signal,
+    events,
+  };
+}
