@@ -208,7 +208,8 @@ Deno.test("faults: a module that cannot load in a worker fails every replicate w
   assert.equal(r.errors.length, 4);
   assert.ok(
     r.errors.every((e) =>
-      /could not load the experiment: this module cannot be loaded in a worker/.test(e.message)
+      /worker process could not load the experiment .*Uncaught.*this module cannot be loaded in a worker/
+        .test(e.message)
     ),
   );
 });

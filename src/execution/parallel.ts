@@ -14,6 +14,7 @@ import { permissionFlags, type WorkerPermissions } from "./worker/permissions.ts
 import { workerSpec } from "./worker/spec.ts";
 import { runOnWorkerPool } from "./worker/worker_pool.ts";
 import { denoExecutable } from "./worker/worker_process.ts";
+import { configFile, workerEntry } from "./worker/entry.ts";
 
 /** `"thread"`: bounded concurrency in the main isolate; `"process"`: a pool of worker processes. */
 export type ExecutorType = "thread" | "process";
@@ -35,9 +36,6 @@ export interface ParallelExecutionOptions {
   cancelGraceMs?: number;
 }
 
-/** The library's root folder (workers need to read its modules). */
-const LIBRARY_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-
 /**
  * Runs replicates in parallel.
  *
@@ -52,8 +50,9 @@ const LIBRARY_ROOT = fileURLToPath(new URL("../../", import.meta.url));
  * exported; values in contexts and params must be plain data (wrap other
  * objects in an exported `resourceFactory`). Problems are reported before
  * any worker starts. Experiment code runs with scoped permissions: read on
- * its modules' folders and the library, write on the output folder, nothing
- * else unless `permissions` grants it. A worker that crashes, runs out of
+ * the folders of the modules that define its parts (needed to import them;
+ * what those modules import statically needs no permission), write on the
+ * output folder, nothing else unless `permissions` grants it. A worker that crashes, runs out of
  * memory or exceeds `run({ timeoutMs })` is killed and replaced; its replicate
  * is recorded as failed. Needs `--allow-run` for the Deno executable.
  *
@@ -111,17 +110,16 @@ export class ParallelExecution extends BasePlugin {
     denoExecutable(); // fails early, before any worker, when workers may not be started
     const spec = await workerSpec(loop.plan, loop.plan.logger.level);
     const outputDir = resolve(experiment.outputDir ?? ".crystallize");
-    const flags = permissionFlags(
-      [LIBRARY_ROOT, ...moduleFolders(spec)],
-      [outputDir],
-      this.permissions,
-    );
+    const flags = permissionFlags(moduleFolders(spec), [outputDir], this.permissions);
+    const config = configFile();
+    if (config !== undefined) flags.push(`--config=${config}`);
     if (this.maxHeapMb !== undefined) {
       flags.push(`--v8-flags=--max-old-space-size=${this.maxHeapMb}`);
     }
     return await runOnWorkerPool(spec, loop.plan, {
       workers: Math.min(this.#defaultWorkers(), loop.replicates),
       flags,
+      entry: workerEntry(spec),
       timeoutMs: loop.timeoutMs,
       cancelGraceMs: this.cancelGraceMs,
     }, loop);

@@ -6,7 +6,7 @@ import { isPlainObject, Treatment } from "../../experiment/treatment.ts";
 import { CrystallizeError } from "../../errors.ts";
 import { ResourceFactory } from "../../pipeline/resource_factory.ts";
 import type { PipelineStep } from "../../pipeline/step.ts";
-import { allRefs, type ExportRef, type WorkerSpec } from "./messages.ts";
+import type { ExportRef, WorkerSpec } from "./messages.ts";
 
 /** What a worker sends back while it runs replicates. */
 export interface RebuildSinks {
@@ -17,26 +17,24 @@ export interface RebuildSinks {
 }
 
 /**
- * Rebuilds a run plan inside a worker from a {@linkcode WorkerSpec}: imports
- * the modules, calls the exported factories with the same parameters and
- * restores resource factories, so replicates run exactly as in the parent.
+ * Rebuilds a run plan inside a worker from a {@linkcode WorkerSpec} and the
+ * experiment modules (imported by the worker's entry): calls the exported
+ * factories with the same parameters and restores resource factories, so
+ * replicates run exactly as in the parent.
  *
  * @example
  * ```ts
- * const plan = await rebuildPlan(spec, signal, { event: post, log: post });
+ * const plan = rebuildPlan(spec, modules, signal, { event: post, log: post });
  * ```
  */
-export async function rebuildPlan(
+export function rebuildPlan(
   spec: WorkerSpec,
+  modules: Readonly<Record<string, Readonly<Record<string, unknown>>>>,
   signal: AbortSignal,
   sinks: RebuildSinks,
-): Promise<RunPlan> {
-  const modules = new Map<string, Record<string, unknown>>();
-  for (const url of new Set(allRefs(spec).map((r) => r.module))) {
-    modules.set(url, await import(url));
-  }
+): RunPlan {
   const resolve = (ref: ExportRef): unknown => {
-    const mod = modules.get(ref.module);
+    const mod = modules[ref.module];
     if (mod === undefined || !(ref.name in mod)) {
       throw new CrystallizeError(`Worker: export '${ref.name}' of ${ref.module} is missing`);
     }

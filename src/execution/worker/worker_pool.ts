@@ -8,8 +8,10 @@ import { WorkerProcess } from "./worker_process.ts";
 export interface WorkerPoolOptions {
   /** Worker processes. */
   readonly workers: number;
-  /** Flags for each worker's `deno run` (permissions, V8 flags). */
+  /** Flags for each worker's `deno run` (permissions, config, V8 flags). */
   readonly flags: readonly string[];
+  /** The workers' entry module (see `workerEntry`). */
+  readonly entry: string;
   /** Per-replicate time limit, ms. */
   readonly timeoutMs?: number;
   /** How long cancelled workers may finish their replicate before being killed, ms. */
@@ -92,7 +94,7 @@ class WorkerPool {
   }
 
   #spawn(): void {
-    const worker = new WorkerProcess(++this.#nextId, this.#options.flags, {
+    const worker = new WorkerProcess(++this.#nextId, this.#options.flags, this.#options.entry, {
       message: (w, m) => this.#onMessage(w, m),
       exit: (w, status) => this.#onExit(w, status),
     });
@@ -108,7 +110,6 @@ class WorkerPool {
         this.#assign(worker);
         break;
       case "init-failed":
-        this.#initFailures++;
         worker.crash = { type: "crash", error: message.error };
         break;
       case "outcome": {
@@ -135,6 +136,7 @@ class WorkerPool {
 
   #onExit(worker: WorkerProcess, status: Deno.CommandStatus): void {
     this.#workers.delete(worker);
+    if (!worker.ready && !this.#finishing) this.#initFailures++;
     const lost = worker.assigned.splice(0);
     if (lost.length > 0 && !this.#finishing) {
       const [culprit, ...rest] = lost;
@@ -230,24 +232,31 @@ class WorkerPool {
           `replicate ${replicate} ran longer than timeoutMs=${this.#options.timeoutMs}; its worker process was killed`,
       };
     }
+    const loading = !worker.ready;
     if (worker.crash !== undefined) {
       const e = worker.crash.error;
-      const prefix = worker.ready
-        ? "worker process crashed"
-        : "worker process could not load the experiment";
+      const prefix = loading
+        ? "worker process could not load the experiment"
+        : "worker process crashed";
       return { name: e.name, message: `${prefix}: ${e.message}`, stack: e.stack };
     }
-    const tail = worker.stderrTail.trim().split("\n").filter((l) => l.trim() !== "").slice(-3).join(
-      " | ",
-    );
-    const oom = /out of memory|heap limit/i.test(worker.stderrTail);
+    // deno's own report (e.g. a module that throws at import, or V8 running out of memory).
+    const stderr = worker.stderrTail;
+    const tail = stderr.split("\n").map((l) => l.trim()).filter((l) =>
+      l !== "" && !l.startsWith("at ")
+    ).slice(-3)
+      .join(" | ");
+    const oom = /out of memory|heap limit/i.test(stderr);
+    const what = oom
+      ? "worker process ran out of memory"
+      : loading
+      ? "worker process could not load the experiment"
+      : "worker process exited";
     return {
-      name: oom ? "OutOfMemoryError" : "WorkerExitError",
-      message: `worker process ${oom ? "ran out of memory" : "exited"} (code ${status.code}${
-        status.signal ? `, signal ${status.signal}` : ""
-      })${replicate === undefined ? "" : ` while running replicate ${replicate}`}${
-        tail ? `: ${tail}` : ""
-      }`,
+      name: oom ? "OutOfMemoryError" : loading ? "WorkerLoadError" : "WorkerExitError",
+      message: `${what} (code ${status.code}${status.signal ? `, signal ${status.signal}` : ""})${
+        replicate === undefined || loading ? "" : ` while running replicate ${replicate}`
+      }${tail ? `: ${tail}` : ""}`,
     };
   }
 

@@ -2,7 +2,6 @@ import { CrystallizeError } from "../../errors.ts";
 import { encodeFrame, FrameReader } from "./frames.ts";
 import type { FromWorker, ToWorker } from "./messages.ts";
 
-const HOST = new URL("./host.ts", import.meta.url);
 const STDERR_TAIL = 4096;
 
 /**
@@ -43,7 +42,7 @@ export interface WorkerProcessEvents {
  *
  * @example
  * ```ts
- * const worker = new WorkerProcess(1, ["--no-prompt", "--allow-read=/exp"], events);
+ * const worker = new WorkerProcess(1, ["--no-prompt", "--allow-read=/exp"], workerEntry(spec), events);
  * worker.send({ type: "init", spec });
  * ```
  */
@@ -66,11 +65,13 @@ export class WorkerProcess {
   readonly #stdin: WritableStreamDefaultWriter<Uint8Array>;
   #closed = false;
 
-  /** Spawns the worker with `flags` (permissions, V8 flags). */
-  constructor(id: number, flags: readonly string[], events: WorkerProcessEvents) {
+  /** Spawns the worker: `deno run <flags> <entry>` (see `workerEntry`). */
+  constructor(id: number, flags: readonly string[], entry: string, events: WorkerProcessEvents) {
     this.id = id;
     this.#child = new Deno.Command(denoExecutable(), {
-      args: ["run", "--quiet", ...flags, HOST.href],
+      args: ["run", "--quiet", ...flags, entry],
+      // Plain text in deno's own error reports, which end up in crash messages.
+      env: { NO_COLOR: "1" },
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
