@@ -162,6 +162,7 @@ for (
     ["throw", "RangeError", /^replicate 1 is bad$/, {}],
     ["async-throw", "Error", /worker process crashed: thrown from a timer/, {}],
     ["exit", "WorkerExitError", /worker process exited \(code 3\) while running replicate 1/, {}],
+    ["close", "WorkerExitError", /worker process exited \(code 0\) while running replicate 1/, {}],
     ["oom", "OutOfMemoryError", /worker process ran out of memory .* while running replicate 1/, {
       maxHeapMb: 64,
     }],
