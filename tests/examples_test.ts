@@ -51,3 +51,18 @@ Deno.test("a step denied a permission fails its replicate with the permission na
   assert.equal(errors[0].replicate, 1);
   assert.match(errors[0].message, /Requires read access to "\/etc\/hostname"/);
 });
+
+Deno.test("examples/process_pool.ts: worker processes with a per-worker resource factory", async () => {
+  const stdout = await runExample([
+    "--allow-read=.",
+    "--allow-run=deno",
+    "examples/process_pool.ts",
+  ]);
+  assert.match(
+    stdout,
+    /Experiment 'monte_carlo_pi': 16 replicates, seed 11, process\(maxWorkers=2\)/,
+  );
+  assert.match(stdout, /Hypothesis 'smaller_error' on abs_error: best more_samples/);
+  const built = Number(stdout.match(/lookup tables built: (\d+)/)?.[1]);
+  assert.ok(built >= 1 && built <= 2, `built ${built}`);
+});
