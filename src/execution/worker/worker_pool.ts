@@ -59,6 +59,8 @@ class WorkerPool {
   #finishing = false;
   #resolve!: (outcomes: ReplicateOutcome[]) => void;
   #timer: ReturnType<typeof setInterval> | undefined;
+  #killTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #onAbort = () => this.#cancel();
 
   constructor(
     spec: WorkerSpec,
@@ -83,7 +85,7 @@ class WorkerPool {
       this.#finish();
       return finished;
     }
-    this.#signal.addEventListener("abort", () => this.#cancel(), { once: true });
+    this.#signal.addEventListener("abort", this.#onAbort, { once: true });
     const workers = Math.min(this.#options.workers, this.#pending.length);
     for (let i = 0; i < workers; i++) this.#spawn();
     if (this.#options.timeoutMs !== undefined) {
@@ -179,28 +181,25 @@ class WorkerPool {
 
   #maybeFinish(): void {
     if (this.#done < this.#results.length) return;
-    this.#finishing = true;
-    for (const w of this.#workers) w.close();
-    if (this.#workers.size === 0) this.#finish();
-    else {
-      // Workers exit when their stdin closes; kill any that linger.
-      setTimeout(() => {
-        for (const w of this.#workers) w.kill("run finished");
-      }, this.#options.cancelGraceMs);
-    }
+    this.#closeAll("run finished");
   }
 
   #cancel(): void {
     if (this.#finishing) return;
-    this.#finishing = true;
     this.#pending.length = 0;
+    this.#closeAll("run cancelled");
+  }
+
+  /** Asks every worker to stop (cancelling its run if any) and kills those still there after the grace period. */
+  #closeAll(reason: string): void {
+    this.#finishing = true;
     for (const w of this.#workers) {
-      w.send({ type: "cancel" });
+      if (w.assigned.length > 0) w.send({ type: "cancel" });
       w.close();
     }
     if (this.#workers.size === 0) return this.#finish();
-    setTimeout(() => {
-      for (const w of this.#workers) w.kill("run cancelled");
+    this.#killTimer ??= setTimeout(() => {
+      for (const w of this.#workers) w.kill(reason);
     }, this.#options.cancelGraceMs);
   }
 
@@ -215,8 +214,9 @@ class WorkerPool {
   }
 
   #finish(): void {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    this.#timer = undefined;
+    clearInterval(this.#timer);
+    clearTimeout(this.#killTimer);
+    this.#signal.removeEventListener("abort", this.#onAbort);
     this.#resolve(this.#results.filter((o): o is ReplicateOutcome => o !== undefined));
   }
 
