@@ -82,10 +82,10 @@ export {
 
 export {
   Experiment,
-  ExperimentBuilder,
   type ExperimentOptions,
   type RunOptions,
 } from "./src/experiment/experiment.ts";
+export { ExperimentBuilder } from "./src/experiment/builder.ts";
 export {
   Treatment,
   treatment,

@@ -26,7 +26,7 @@ import {
   type RunPlan,
   runReplicate,
 } from "./condition_runner.ts";
-import type { ProgressEvent, ProgressListener } from "./events.ts";
+import type { ProgressListener } from "./events.ts";
 import { gitCommitOf } from "./git_commit.ts";
 import type { BaseOptimizer } from "./optimizer.ts";
 import type { ReplicateOutcome } from "./outcome.ts";
@@ -35,6 +35,8 @@ import { Result, type TreatmentMetrics } from "./result.ts";
 import { RunCancelledError } from "./run_cancelled_error.ts";
 import { mergeValues, toTreatment, Treatment, type TreatmentLike } from "./treatment.ts";
 import { ValidationError } from "./validation_error.ts";
+import { ExperimentBuilder } from "./builder.ts";
+import { eventSink } from "./event_sink.ts";
 
 /** Everything an experiment is made of (the builder's fields). */
 export interface ExperimentOptions {
@@ -588,91 +590,6 @@ export class Experiment {
   }
 }
 
-/** Fluent construction of an {@linkcode Experiment}; every method returns the builder. */
-export class ExperimentBuilder {
-  #options: Omit<ExperimentOptions, "datasource" | "pipeline"> & {
-    datasource?: DataSource;
-    pipeline?: Pipeline;
-  };
-  readonly #steps: PipelineStep[] = [];
-
-  /** Prefer {@linkcode Experiment.builder}. */
-  constructor(name?: string) {
-    this.#options = { name };
-  }
-
-  /** Sets the datasource. */
-  datasource(source: DataSource): this {
-    this.#options.datasource = source;
-    return this;
-  }
-
-  /** Sets an explicit pipeline (takes precedence over `addStep`). */
-  pipeline(pipeline: Pipeline): this {
-    this.#options.pipeline = pipeline;
-    return this;
-  }
-
-  /** Appends a step. */
-  addStep(step: PipelineStep): this {
-    this.#steps.push(step);
-    return this;
-  }
-
-  /** Replaces the plugin list. */
-  plugins(plugins: readonly BasePlugin[]): this {
-    this.#options.plugins = plugins;
-    return this;
-  }
-
-  /** Replaces the treatments. */
-  treatments(treatments: readonly TreatmentLike[]): this {
-    this.#options.treatments = treatments;
-    return this;
-  }
-
-  /** Replaces the hypotheses. */
-  hypotheses(hypotheses: readonly Hypothesis[]): this {
-    this.#options.hypotheses = hypotheses;
-    return this;
-  }
-
-  /** Sets the default replicates per condition. */
-  replicates(count: number): this {
-    this.#options.replicates = count;
-    return this;
-  }
-
-  /** Sets the description. */
-  description(text: string): this {
-    this.#options.description = text;
-    return this;
-  }
-
-  /** Sets the initial context values. */
-  initialContext(values: Readonly<Record<string, unknown>>): this {
-    this.#options.initialContext = values;
-    return this;
-  }
-
-  /** Sets the output root. */
-  outputDir(path: string): this {
-    this.#options.outputDir = path;
-    return this;
-  }
-
-  /** Builds and validates the experiment; throws {@linkcode ValidationError} listing every problem. */
-  build(): Experiment {
-    const experiment = new Experiment({
-      ...this.#options,
-      datasource: this.#options.datasource!,
-      pipeline: this.#options.pipeline ?? this.#steps,
-    });
-    experiment.validate();
-    return experiment;
-  }
-}
-
 function condition(
   name: string,
   initial: Readonly<Record<string, unknown>>,
@@ -697,43 +614,4 @@ function duplicates(names: readonly string[]): string[] {
 
 function listNames(items: readonly { readonly name: string }[]): string {
   return items.length === 0 ? "none" : items.map((i) => `'${i.name}'`).join(", ");
-}
-
-/** Combines the run's listener and plugin listeners, or `undefined` when nobody listens. */
-function eventSink(
-  plugins: readonly BasePlugin[],
-  onEvent: ProgressListener | undefined,
-  logger: Logger | undefined,
-): EventSink | undefined {
-  const listeners: { wants: (type: ProgressEvent["type"]) => boolean; call: ProgressListener }[] =
-    [];
-  if (onEvent !== undefined) listeners.push({ wants: () => true, call: onEvent });
-  for (const p of plugins) {
-    if (typeof p.onEvent !== "function") continue;
-    const types = p.eventTypes;
-    listeners.push({
-      wants: (t) => types === undefined || types.includes(t),
-      call: (e) => p.onEvent!(e),
-    });
-  }
-  if (listeners.length === 0) return undefined;
-  const emit = (event: ProgressEvent) => {
-    for (const l of listeners) {
-      if (!l.wants(event.type)) continue;
-      try {
-        l.call(event);
-      } catch (error) {
-        logger?.error(
-          `A progress listener threw on '${event.type}': ${(error as Error)?.message ?? error}`,
-        );
-      }
-    }
-  };
-  return {
-    replicates: listeners.some((l) =>
-      l.wants("replicate-started") || l.wants("replicate-finished")
-    ),
-    steps: listeners.some((l) => l.wants("step-started") || l.wants("step-finished")),
-    emit,
-  };
 }
