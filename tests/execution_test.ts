@@ -258,3 +258,56 @@ Deno.test("experiment.run() refuses to start inside a worker, telling the user t
   assert.match(message, /experiment\.run\(\) was called while a worker imported/);
   assert.match(message, /guard the call with `if \(import\.meta\.main\)/);
 });
+
+Deno.test("timeoutMs in one isolate: ctx.signal aborts awaiting steps, step boundaries stop sync pipelines", async () => {
+  // In one isolate the limit is cooperative; the error names the step that used up the time.
+  const waits = pipelineStep(async (d: unknown, ctx) => {
+    if (ctx.replicate === 1) {
+      await new Promise((resolve, reject) => {
+        const timer = setTimeout(resolve, 5_000);
+        ctx.signal.addEventListener("abort", () => {
+          clearTimeout(timer);
+          reject(ctx.signal.reason);
+        });
+      });
+    }
+    ctx.metrics.add("r", ctx.replicate);
+    return d;
+  }, { name: "waits" });
+  const started = performance.now();
+  const asyncRun = await new Experiment({
+    datasource: dataSource(() => 0)(),
+    pipeline: [waits()],
+    plugins: [new AsyncExecution(), quiet()],
+    replicates: 3,
+  }).run({ timeoutMs: 50 });
+  assert.ok(performance.now() - started < 2_000);
+  assert.deepEqual(asyncRun.metrics.baseline.metrics.r, [0, 2]);
+  assert.deepEqual(asyncRun.errors.map((e) => [e.replicate, e.step, e.name, e.message]), [
+    [1, "waits", "TimeoutError", "replicate 1 ran longer than timeoutMs=50"],
+  ]);
+
+  const busy = pipelineStep((d: unknown, ctx) => {
+    if (ctx.replicate === 0) {
+      const until = performance.now() + 80;
+      while (performance.now() < until) { /* busy */ }
+    }
+    return d;
+  }, { name: "busy" });
+  const after = pipelineStep((d: unknown, ctx) => {
+    ctx.metrics.add("after", ctx.replicate);
+    return d;
+  }, { name: "after" });
+  const syncRun = await new Experiment({
+    datasource: dataSource(() => 0)(),
+    pipeline: [busy(), after()],
+    plugins: [quiet()],
+    replicates: 2,
+  }).run({ timeoutMs: 40 });
+  assert.deepEqual(syncRun.metrics.baseline.metrics.after, [1]);
+  assert.deepEqual(syncRun.errors.map((e) => [e.replicate, e.step, e.name]), [[
+    0,
+    "busy",
+    "TimeoutError",
+  ]]);
+});

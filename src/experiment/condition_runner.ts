@@ -64,6 +64,8 @@ export interface RunPlan {
   readonly logger: Logger;
   /** Run cancellation. */
   readonly signal: AbortSignal;
+  /** Per-replicate time limit, ms (cooperative in-isolate: `ctx.signal` aborts, step boundaries check). */
+  readonly timeoutMs?: number;
   /** Progress events, when anyone listens. */
   readonly events: EventSink | undefined;
 }
@@ -79,10 +81,11 @@ export interface RunPlan {
  * ```
  */
 export function runReplicate(plan: RunPlan, replicate: number): MaybePromise<ReplicateOutcome> {
+  const limit = plan.timeoutMs === undefined ? undefined : new ReplicateLimit(plan, replicate);
   const outcomes: ConditionOutcome[] = [];
   const from = (c: number): MaybePromise<ReplicateOutcome> => {
     for (; c < plan.conditions.length; c++) {
-      const outcome = runCondition(plan, replicate, c);
+      const outcome = runCondition(plan, replicate, c, limit);
       if (isPromiseLike(outcome)) {
         return outcome.then((o) => {
           outcomes.push(o);
@@ -91,9 +94,58 @@ export function runReplicate(plan: RunPlan, replicate: number): MaybePromise<Rep
       }
       outcomes.push(outcome);
     }
+    limit?.release();
     return { replicate, conditions: outcomes };
   };
   return from(0);
+}
+
+/**
+ * A replicate's time limit inside one isolate. Code cannot be interrupted
+ * here, so the limit is cooperative: `ctx.signal` aborts when it expires
+ * (stopping steps that await with it), and every step boundary checks the
+ * deadline (stopping synchronous pipelines between steps).
+ */
+class ReplicateLimit {
+  readonly signal: AbortSignal;
+  readonly deadline: number;
+  readonly #controller = new AbortController();
+  readonly #timer: ReturnType<typeof setTimeout>;
+  readonly #forward: () => void;
+  readonly #plan: RunPlan;
+
+  constructor(plan: RunPlan, replicate: number) {
+    this.#plan = plan;
+    const ms = plan.timeoutMs!;
+    this.deadline = performance.now() + ms;
+    const reason = new DOMException(
+      `replicate ${replicate} ran longer than timeoutMs=${ms}`,
+      "TimeoutError",
+    );
+    this.#timer = setTimeout(() => this.#controller.abort(reason), ms);
+    this.#forward = () => this.#controller.abort(plan.signal.reason);
+    plan.signal.addEventListener("abort", this.#forward, { once: true });
+    this.signal = this.#controller.signal;
+  }
+
+  /** Throws the abort reason when the run is cancelled or the deadline passed. */
+  check(): void {
+    if (!this.signal.aborted && performance.now() > this.deadline) {
+      clearTimeout(this.#timer);
+      this.#controller.abort(
+        new DOMException(
+          `replicate ran longer than timeoutMs=${this.#plan.timeoutMs}`,
+          "TimeoutError",
+        ),
+      );
+    }
+    if (this.signal.aborted) throw this.signal.reason;
+  }
+
+  release(): void {
+    clearTimeout(this.#timer);
+    this.#plan.signal.removeEventListener("abort", this.#forward);
+  }
 }
 
 /** Runs one replicate of one condition, recording a failure instead of throwing. */
@@ -101,8 +153,9 @@ export function runCondition(
   plan: RunPlan,
   replicate: number,
   condition: number,
+  limit?: ReplicateLimit,
 ): MaybePromise<ConditionOutcome> {
-  const run = new ConditionRun(plan, replicate, plan.conditions[condition]);
+  const run = new ConditionRun(plan, replicate, plan.conditions[condition], undefined, limit);
   let result: MaybePromise<unknown>;
   try {
     result = run.start();
@@ -135,6 +188,7 @@ class ConditionRun {
   readonly #stepMs: number[] = [];
   readonly #given: { readonly value: unknown } | undefined;
   readonly #condition: ConditionPlan;
+  readonly #limit: ReplicateLimit | undefined;
   #where = "treatment";
 
   constructor(
@@ -142,8 +196,10 @@ class ConditionRun {
     replicate: number,
     condition: ConditionPlan,
     given?: { readonly value: unknown },
+    limit?: ReplicateLimit,
   ) {
     this.#plan = plan;
+    this.#limit = limit;
     this.#given = given;
     this.#condition = condition;
     this.#started = performance.now();
@@ -153,7 +209,7 @@ class ConditionRun {
       condition: condition.name,
       seed,
       logger: plan.logger,
-      signal: plan.signal,
+      signal: limit?.signal ?? plan.signal,
     });
     if (plan.events?.replicates) {
       plan.events.emit({
@@ -206,7 +262,8 @@ class ConditionRun {
   #step(i: number, data: unknown): MaybePromise<unknown> {
     const plan = this.#plan;
     const step = plan.steps[i];
-    if (plan.signal.aborted) throw plan.signal.reason;
+    if (this.#limit !== undefined) this.#limit.check();
+    else if (plan.signal.aborted) throw plan.signal.reason;
     if (plan.events?.steps) this.#emitStep(i, undefined);
     this.ctx[ENTER_STEP](step.name);
     if (plan.hooks.beforeStep.length > 0) {

@@ -463,6 +463,7 @@ export class Experiment {
       },
       logger,
       signal: settings.signal ?? new AbortController().signal,
+      timeoutMs: settings.timeoutMs,
       events,
     };
   }
