@@ -310,3 +310,16 @@ for (const mode of ["timeout", "cancel"]) {
     assert.ok(report.ms < 10_000, `took ${report.ms} ms`);
   });
 }
+
+Deno.test("process mode without --allow-run says which permission to add, before any worker", async () => {
+  const out = await new Deno.Command("deno", {
+    args: ["run", "--allow-read=.", "--no-prompt", "examples/process_pool.ts"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.success, false);
+  assert.match(
+    new TextDecoder().decode(out.stderr),
+    /Process workers are separate Deno processes, and this process may not start them: run it with --allow-run=\S+ \(or --allow-run=deno when deno is on PATH\)/,
+  );
+});
