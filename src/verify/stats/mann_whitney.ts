@@ -4,8 +4,8 @@
  * @module
  */
 
-import ncdf from "@stdlib/stats-base-dists-normal-cdf";
 import { type Alternative, resolveAlternative } from "./alternative.ts";
+import { normalCdf } from "./distributions.ts";
 import { StatisticsInputError } from "./errors.ts";
 import { describeValue, validateSample } from "./sample.ts";
 
@@ -200,7 +200,7 @@ function asymptoticSurvival(
   // statistic whose upper tail is wanted.
   const numerator = u - (n1 * n2) / 2 - (useContinuity ? 0.5 : 0);
   const z = numerator / sd;
-  return ncdf(-z, 0, 1);
+  return normalCdf(-z);
 }
 
 /**

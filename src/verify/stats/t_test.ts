@@ -4,8 +4,8 @@
  * @module
  */
 
-import tcdf from "@stdlib/stats-base-dists-t-cdf";
 import { type Alternative, resolveAlternative } from "./alternative.ts";
+import { studentTCdf } from "./distributions.ts";
 import { mean, validateSample, variance } from "./sample.ts";
 
 /** Options of {@linkcode welchTTest} and {@linkcode studentTTest}. */
@@ -132,10 +132,10 @@ export function studentTTest(
 function tPValue(t: number, df: number, alternative: Alternative): number {
   switch (alternative) {
     case "less":
-      return tcdf(t, df);
+      return studentTCdf(t, df);
     case "greater":
-      return tcdf(-t, df);
+      return studentTCdf(-t, df);
     case "two-sided":
-      return Math.min(1, 2 * tcdf(-Math.abs(t), df));
+      return Math.min(1, 2 * studentTCdf(-Math.abs(t), df));
   }
 }
