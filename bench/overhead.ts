@@ -135,7 +135,7 @@ if (import.meta.main) {
       "replicates  µs/replicate  hand-loop µs  kept B/replicate  peak heap B/replicate  peak RSS MiB",
     );
     for (const n of [1_000, 10_000, 100_000]) {
-      const out = await new Deno.Command(Deno.execPath(), {
+      const out = await new Deno.Command("deno", {
         args: ["run", "--v8-flags=--expose-gc", import.meta.filename!, "--child", String(n)],
         stderr: "inherit",
       }).output();
