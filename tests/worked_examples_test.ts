@@ -225,11 +225,12 @@ Deno.test("test-derived cases: datasource by replicate, and failing replicates r
     pipeline: [pass()],
     plugins: [quiet()],
     treatments: [treatment("treat", { increment: 1 })],
-    hypotheses: [hypothesis({ name: "h", verifier: welchTTest(), metrics: "metric" })],
+    hypotheses: [hypothesis({ name: "h", verifier: stats.welch(), metrics: "metric" })],
     replicates: 2,
-  }).run().catch((e) => e.result);
+  }).run();
   assert.deepEqual(r.metrics.baseline.metrics.metric, [0, 1]);
   assert.deepEqual(r.metrics.treatments.treat.metrics.metric, [1, 2]);
+  assert.equal(r.getHypothesis("h")?.ranking.best, "treat");
   const failingAfterTwo = dataSource((ctx) => {
     if (ctx.replicate > 2) throw new Error("fail");
     return ctx.replicate;
