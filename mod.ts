@@ -64,6 +64,9 @@ export {
   type FetchFunction,
 } from "./src/data/datasource.ts";
 export { ArtifactLog, type ArtifactRecord } from "./src/data/artifact_log.ts";
+export { canonicalHash } from "./src/cache/canonical_hash.ts";
+export { CacheKeyError } from "./src/cache/cache_key_error.ts";
+export { outputRoot } from "./src/experiment/output_root.ts";
 
 export {
   type PipelineStep,
@@ -84,6 +87,7 @@ export {
   Experiment,
   type ExperimentOptions,
   type RunOptions,
+  type RunStrategy,
 } from "./src/experiment/experiment.ts";
 export { ExperimentBuilder } from "./src/experiment/builder.ts";
 export {
@@ -105,7 +109,7 @@ export type {
   ReplicateError,
   ReplicateOutcome,
 } from "./src/experiment/outcome.ts";
-export type { Provenance, StepTiming } from "./src/experiment/provenance.ts";
+export type { CacheCounts, CacheUse, Provenance, StepTiming } from "./src/experiment/provenance.ts";
 export type {
   CacheStatus,
   ProgressEvent,

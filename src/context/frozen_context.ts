@@ -30,6 +30,19 @@ export interface ContextInit {
 /** Engine-only: marks the step now running (for `ctx.step` and artifact records). */
 export const ENTER_STEP: unique symbol = Symbol("enterStep");
 
+/** Engine-only: the step cache's access to a context's store and generator. */
+export const CACHE_ACCESS: unique symbol = Symbol("cacheAccess");
+
+/** What the step cache reads and restores on a context (see {@linkcode CACHE_ACCESS}). */
+export interface CacheAccess {
+  /** Keys added to this context so far (its own keys, framework keys included). */
+  ownKeys(): string[];
+  /** The generator's state; `undefined` when it was not created yet. */
+  rngState(): number[] | undefined;
+  /** Replaces the generator with one continuing from `state`. */
+  restoreRng(state: readonly number[]): void;
+}
+
 const NEVER_ABORTED = new AbortController().signal;
 let quietLogger: Logger | undefined;
 
@@ -121,6 +134,17 @@ export class FrozenContext {
   /** Name of the step now running (`""` before the first step). */
   get step(): string {
     return this.#step;
+  }
+
+  /** Engine-only: see {@linkcode CACHE_ACCESS}. */
+  get [CACHE_ACCESS](): CacheAccess {
+    return {
+      ownKeys: () => Object.keys(this.#values),
+      rngState: () => this.#rng?.state(),
+      restoreRng: (state) => {
+        this.#rng = Rng.fromState(state);
+      },
+    };
   }
 
   /** Engine-only: see {@linkcode ENTER_STEP}. */

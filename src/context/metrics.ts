@@ -71,6 +71,36 @@ export class MetricsLog {
     return this.#values;
   }
 
+  /** How many values each metric holds now: pass it to {@linkcode MetricsLog.since}. */
+  counts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const name in this.#values) out[name] = this.#values[name].length;
+    return out;
+  }
+
+  /**
+   * The values and tags recorded after `counts` was taken, per metric.
+   *
+   * @example
+   * ```ts
+   * const m = new MetricsLog();
+   * const before = m.counts();
+   * m.add("loss", 0.5);
+   * m.since(before); // [["loss", [0.5], [{}]]]
+   * ```
+   */
+  since(counts: Readonly<Record<string, number>>): [string, MetricValue[], MetricTags[]][] {
+    const out: [string, MetricValue[], MetricTags[]][] = [];
+    for (const name in this.#values) {
+      const from = counts[name] ?? 0;
+      const values = this.#values[name];
+      if (values.length > from) {
+        out.push([name, values.slice(from), this.tags(name).slice(from)]);
+      }
+    }
+    return out;
+  }
+
   #addTags(name: string, tags: MetricTags): void {
     this.#tags ??= Object.create(null) as Record<string, MetricTags[]>;
     const list = this.#tags[name] ??= [];

@@ -46,6 +46,11 @@ export class ArtifactLog implements Iterable<ArtifactRecord> {
     this.#records.push({ name, data: bytes, step: this.#currentStep() });
   }
 
+  /** The records from index `from` on, in write order. */
+  since(from: number): readonly ArtifactRecord[] {
+    return this.#records.slice(from);
+  }
+
   /** How many artifacts were written. */
   get size(): number {
     return this.#records.length;

@@ -1,7 +1,7 @@
 import type { MetricValue } from "../context/metrics.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
 import type { ReplicateError, ReplicateOutcome } from "./outcome.ts";
-import type { StepTiming } from "./provenance.ts";
+import type { CacheUse, StepTiming } from "./provenance.ts";
 
 /** Replicate outcomes folded per condition, in replicate order. */
 export interface Aggregate {
@@ -11,8 +11,8 @@ export interface Aggregate {
   readonly seeds: Record<string, (number | undefined)[]>;
   /** Failed replicates, by replicate then condition. */
   readonly errors: ReplicateError[];
-  /** Cache hits and misses of cacheable steps. */
-  readonly cache: { hits: number; misses: number };
+  /** Cache hits and misses of cacheable steps, in total and per step. */
+  readonly cache: CacheUse;
   /** Per-step timing summaries. */
   readonly steps: StepTiming[];
   /** Per-condition replicate counts (run and failed) and mean durations. */
@@ -45,7 +45,7 @@ export function aggregate(
   }
   const errors: ReplicateError[] = [];
   const stepTotals = steps.map(() => ({ calls: 0, totalMs: 0, maxMs: 0 }));
-  let hits = 0, cacheableRuns = 0;
+  const cacheCounts = steps.map(() => ({ hits: 0, misses: 0, off: 0 }));
   for (const outcome of outcomes) {
     for (const c of outcome.conditions) {
       const target = metrics.get(c.condition) ?? metrics.set(c.condition, {}).get(c.condition)!;
@@ -66,16 +66,18 @@ export function aggregate(
         t.calls++;
         t.totalMs += ms;
         if (ms > t.maxMs) t.maxMs = ms;
-        if (steps[i].cacheable) cacheableRuns++;
+        if (steps[i].cacheable) {
+          const status = c.cache?.[i] ?? "off";
+          cacheCounts[i][status === "hit" ? "hits" : status === "miss" ? "misses" : "off"]++;
+        }
       });
-      hits += c.cacheHits;
     }
   }
   return {
     metrics,
     seeds,
     errors,
-    cache: { hits, misses: cacheableRuns - hits },
+    cache: cacheUse(steps, cacheCounts),
     steps: steps.map((s, i) => ({
       step: s.name,
       calls: stepTotals[i].calls,
@@ -91,4 +93,22 @@ export function aggregate(
       }]),
     ),
   };
+}
+
+function cacheUse(
+  steps: readonly PipelineStep[],
+  counts: readonly { hits: number; misses: number; off: number }[],
+): CacheUse {
+  const total = { hits: 0, misses: 0, off: 0 };
+  const perStep: Record<string, { hits: number; misses: number; off: number }> = {};
+  steps.forEach((s, i) => {
+    if (!s.cacheable) return;
+    const c = counts[i];
+    const into = perStep[s.name] ??= { hits: 0, misses: 0, off: 0 };
+    for (const k of ["hits", "misses", "off"] as const) {
+      into[k] += c[k];
+      total[k] += c[k];
+    }
+  });
+  return { ...total, steps: perStep };
 }

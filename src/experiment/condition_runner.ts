@@ -2,9 +2,15 @@ import { ENTER_STEP, FrozenContext } from "../context/frozen_context.ts";
 import type { Logger } from "../context/logger.ts";
 import type { DataSource } from "../data/datasource.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
+import {
+  type CachedOutput,
+  chainKey,
+  runCachedStep,
+  type StepCachePlan,
+} from "../cache/cached_step.ts";
 import { replicateSeed, type Seeding } from "../plugins/seed.ts";
 import { isPromiseLike, type MaybePromise } from "../promise.ts";
-import type { ProgressEvent } from "./events.ts";
+import type { CacheStatus, ProgressEvent } from "./events.ts";
 import type { ConditionOutcome, ReplicateError, ReplicateOutcome } from "./outcome.ts";
 import type { Treatment, TreatmentFunction } from "./treatment.ts";
 
@@ -68,6 +74,8 @@ export interface RunPlan {
   readonly timeoutMs?: number;
   /** Progress events, when anyone listens. */
   readonly events: EventSink | undefined;
+  /** The step cache, when the pipeline has cacheable steps and caching is on. */
+  readonly cache?: StepCachePlan;
 }
 
 /**
@@ -189,6 +197,10 @@ class ConditionRun {
   readonly #given: { readonly value: unknown } | undefined;
   readonly #condition: ConditionPlan;
   readonly #limit: ReplicateLimit | undefined;
+  /** Per-step cache status, when the run caches. */
+  readonly #cache: CacheStatus[] | undefined;
+  /** Chained key of the steps so far (see `chainKey`). */
+  #chain = "";
   #where = "treatment";
 
   constructor(
@@ -203,6 +215,7 @@ class ConditionRun {
     this.#given = given;
     this.#condition = condition;
     this.#started = performance.now();
+    this.#cache = plan.cache === undefined ? undefined : [];
     const seed = plan.seeding === undefined ? undefined : replicateSeed(plan.seeding, replicate);
     this.ctx = new FrozenContext(condition.values, {
       replicate,
@@ -264,7 +277,7 @@ class ConditionRun {
     const step = plan.steps[i];
     if (this.#limit !== undefined) this.#limit.check();
     else if (plan.signal.aborted) throw plan.signal.reason;
-    if (plan.events?.steps) this.#emitStep(i, undefined);
+    if (plan.events?.steps) this.#emitStep(i, undefined, "off");
     this.ctx[ENTER_STEP](step.name);
     if (plan.hooks.beforeStep.length > 0) {
       const ran = this.#hooks(
@@ -281,16 +294,31 @@ class ConditionRun {
     const step = this.#plan.steps[i];
     this.#where = step.name;
     const started = performance.now();
+    const cache = this.#plan.cache;
+    if (cache !== undefined) {
+      if (i <= cache.lastCacheable) this.#chain = chainKey(this.#chain, step, this.ctx);
+      if (step.cacheable) {
+        const cached = runCachedStep(cache, step, data, this.ctx, this.#chain);
+        const finish = (c: CachedOutput) => this.#finishStep(i, started, c.out, c.status);
+        return isPromiseLike(cached) ? cached.then(finish) : finish(cached);
+      }
+    }
     const out = step.run(data, this.ctx);
     return isPromiseLike(out)
-      ? out.then((v) => this.#finishStep(i, started, v))
-      : this.#finishStep(i, started, out);
+      ? out.then((v) => this.#finishStep(i, started, v, "off"))
+      : this.#finishStep(i, started, out, "off");
   }
 
-  #finishStep(i: number, started: number, out: unknown): MaybePromise<unknown> {
+  #finishStep(
+    i: number,
+    started: number,
+    out: unknown,
+    cache: CacheStatus,
+  ): MaybePromise<unknown> {
     const plan = this.#plan;
     this.#stepMs.push(performance.now() - started);
-    if (plan.events?.steps) this.#emitStep(i, this.#stepMs[i]);
+    this.#cache?.push(cache);
+    if (plan.events?.steps) this.#emitStep(i, this.#stepMs[i], cache);
     if (plan.hooks.afterStep.length === 0) return out;
     const step = plan.steps[i];
     const ran = this.#hooks(
@@ -314,7 +342,7 @@ class ConditionRun {
     }
   }
 
-  #emitStep(i: number, durationMs: number | undefined): void {
+  #emitStep(i: number, durationMs: number | undefined, cache: CacheStatus): void {
     const plan = this.#plan;
     const base = {
       experiment: plan.experimentName,
@@ -327,7 +355,7 @@ class ConditionRun {
     plan.events!.emit(
       durationMs === undefined
         ? { type: "step-started", ...base }
-        : { type: "step-finished", ...base, durationMs, cache: "off" },
+        : { type: "step-finished", ...base, durationMs, cache },
     );
   }
 
@@ -379,7 +407,8 @@ class ConditionRun {
       error,
       durationMs,
       stepMs: this.#stepMs,
-      cacheHits: 0,
+      cacheHits: this.#cache?.filter((c) => c === "hit").length ?? 0,
+      cache: this.#cache,
     };
   }
 }

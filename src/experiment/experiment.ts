@@ -1,4 +1,6 @@
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
+import { stepCachePlan } from "../cache/cached_step.ts";
+import { outputRoot } from "./output_root.ts";
 import { fileURLToPath } from "node:url";
 import { deepFreeze } from "../context/deep_freeze.ts";
 import { BASELINE } from "../context/frozen_context.ts";
@@ -77,6 +79,15 @@ export interface RunOptions {
   /** Receives every progress event of the run. */
   onEvent?: ProgressListener;
   /**
+   * `"resume"` reuses the replicates the last stored run completed and runs
+   * only what is missing (needs an `ArtifactPlugin`); `"rerun"` ignores step
+   * caches (recomputing and overwriting their entries) and previous runs.
+   * Default: cacheable steps use their cache, every replicate runs.
+   */
+  strategy?: RunStrategy;
+  /** `false` turns the step cache off for this run (nothing read or written). Default true. */
+  cache?: boolean;
+  /**
    * Per-replicate time limit, ms. The process executor kills a worker that
    * exceeds it (the replicate fails with a `TimeoutError`, the run goes on);
    * in-isolate strategies can only stop steps that watch `ctx.signal`.
@@ -84,8 +95,13 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
+/** How a run treats earlier work: see {@linkcode RunOptions.strategy}. */
+export type RunStrategy = "rerun" | "resume";
+
 /** Settings of one execution, resolved from run options and the experiment. */
 interface RunSettings {
+  readonly strategy: RunStrategy | undefined;
+  readonly cache: boolean;
   readonly replicates: number;
   readonly treatments: readonly Treatment[];
   readonly hypotheses: readonly Hypothesis[];
@@ -383,6 +399,12 @@ export class Experiment {
           "add treatments or run with { hypotheses: [] }",
       );
     }
+    if (
+      options.strategy !== undefined && options.strategy !== "rerun" &&
+      options.strategy !== "resume"
+    ) {
+      problems.push(`run(): strategy must be "rerun" or "resume", got "${options.strategy}"`);
+    }
     if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
       problems.push(
         `run(): timeoutMs must be a positive number of milliseconds, got ${options.timeoutMs}`,
@@ -399,6 +421,8 @@ export class Experiment {
       throw new ValidationError(`Run of experiment '${this.name}'`, problems);
     }
     return {
+      strategy: options.strategy,
+      cache: options.cache ?? true,
       replicates,
       treatments,
       hypotheses,
@@ -424,11 +448,12 @@ export class Experiment {
       ),
     ];
     const master = settings.seed;
+    const steps = this.pipeline!.steps;
     return {
       experimentName: this.name,
       runId,
       datasource: this.datasource!,
-      steps: this.pipeline!.steps,
+      steps,
       conditions,
       seeding: seedPlugin === undefined || master === undefined
         ? undefined
@@ -465,6 +490,12 @@ export class Experiment {
       signal: settings.signal ?? new AbortController().signal,
       timeoutMs: settings.timeoutMs,
       events,
+      cache: stepCachePlan(
+        steps,
+        settings.cache ? join(outputRoot(this), "cache") : undefined,
+        settings.strategy === "rerun",
+        logger,
+      ),
     };
   }
 

@@ -1,3 +1,4 @@
+import type { CacheStatus } from "./events.ts";
 import type { MetricValue } from "../context/metrics.ts";
 
 /**
@@ -35,6 +36,8 @@ export interface ConditionOutcome {
   readonly stepMs: readonly number[];
   /** Cache hits among the steps that ran. */
   readonly cacheHits: number;
+  /** Where each step's output came from, in pipeline order, when the run caches. */
+  readonly cache?: readonly CacheStatus[];
 }
 
 /**

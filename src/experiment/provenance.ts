@@ -1,6 +1,22 @@
 import type { PipelineSignature } from "../pipeline/pipeline.ts";
 import type { GitInfo } from "./git_commit.ts";
 
+/** Hits, misses and uncached runs of cacheable steps. */
+export interface CacheCounts {
+  /** Outputs replayed from the cache. */
+  readonly hits: number;
+  /** Outputs computed and stored. */
+  readonly misses: number;
+  /** Runs that did not use the cache (caching off, or an input that cannot be hashed). */
+  readonly off: number;
+}
+
+/** Step cache use of a run. */
+export interface CacheUse extends CacheCounts {
+  /** Per cacheable step, by name. */
+  readonly steps: Readonly<Record<string, CacheCounts>>;
+}
+
 /** Timing summary of one step across all replicates and conditions that ran it. */
 export interface StepTiming {
   /** Step name. */
@@ -50,8 +66,8 @@ export interface Provenance {
   }[];
   /** Hypotheses verified. */
   readonly hypotheses: readonly string[];
-  /** Step cache use. */
-  readonly cache: { readonly hits: number; readonly misses: number };
+  /** Step cache use: totals, and per cacheable step (`off`: ran uncached, e.g. caching disabled). */
+  readonly cache: CacheUse;
   /** Time spent, per step and per condition. */
   readonly timings: {
     readonly steps: readonly StepTiming[];

@@ -85,8 +85,20 @@ export class BoundParams<P extends ParamDefaults> {
   /** The values a call under `ctx` receives. */
   resolve(ctx: FrozenContext): Resolved<P> {
     if (this.#fixed !== undefined) return this.#fixed;
+    return this.#lookup(ctx, (value) => materialize(value, ctx)) as Resolved<P>;
+  }
+
+  /**
+   * The values a call under `ctx` receives, with resource factories left
+   * unbuilt: what identifies the call (cache keys hash it).
+   */
+  values(ctx: FrozenContext): Readonly<Record<string, unknown>> {
+    return this.#lookup(ctx, (value) => value);
+  }
+
+  #lookup(ctx: FrozenContext, map: (value: unknown) => unknown): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const key in this.explicit) out[key] = materialize(this.explicit[key], ctx);
+    for (const key in this.explicit) out[key] = map(this.explicit[key]);
     for (const key of this.#open) {
       const value = ctx.has(key) ? ctx.get(key) : this.#defaults[key];
       if (value === undefined) {
@@ -96,9 +108,9 @@ export class BoundParams<P extends ParamDefaults> {
             `set it in a treatment or initialContext, or declare a default`,
         );
       }
-      out[key] = materialize(value, ctx);
+      out[key] = map(value);
     }
-    return out as Resolved<P>;
+    return out;
   }
 }
 

@@ -40,6 +40,11 @@ export class ResourceFactory<T> {
     this.moduleUrl = moduleUrl;
   }
 
+  /** The sharing key given to {@linkcode resourceFactory}, if any (what cache keys hash). */
+  get key(): string | undefined {
+    return this.#key;
+  }
+
   /** The resource, built on first use in this isolate. */
   get(ctx: FrozenContext): T {
     const slot = this.#key ?? this;

@@ -21,7 +21,11 @@ export interface StepOptions<P extends ParamDefaults> {
    * treatment sets it), else it takes its default; `undefined` makes it required.
    */
   params?: P;
-  /** Whether the step's output may be cached (used by the cache plugin). Default false. */
+  /**
+   * Whether the step's output is cached on disk, keyed by its code, its
+   * explicit and injected parameters, its input and the steps before it.
+   * Default false. See the README's "Caching" section.
+   */
   cacheable?: boolean;
 }
 
@@ -42,6 +46,8 @@ export interface PipelineStep<In = unknown, Out = unknown> {
   readonly factory: StepFactory<In, Out, ParamDefaults>;
   /** Runs the step on `data` under `ctx`; awaits only when the function is async. */
   run(data: In, ctx: FrozenContext): MaybePromise<Out>;
+  /** The parameter values a run under `ctx` gets, resource factories unbuilt (for cache keys). */
+  paramValues(ctx: FrozenContext): Readonly<Record<string, unknown>>;
 }
 
 /** Builds a {@linkcode PipelineStep}; explicit parameters fix values, the rest are injected. */
@@ -93,6 +99,7 @@ export function pipelineStep<In, Out, P extends ParamDefaults = Record<never, ne
       codeHash: hash,
       factory: factory as unknown as StepFactory<In, Out, ParamDefaults>,
       run: (data, ctx) => fn(data, ctx, bound.resolve(ctx)),
+      paramValues: (ctx) => bound.values(ctx),
     };
   };
   return Object.assign(factory, { stepName: name, defaults, moduleUrl: callerModuleUrl() });

@@ -52,6 +52,8 @@ export interface WorkerSpec {
   };
   /** Threshold of `ctx.logger` records forwarded to the parent. */
   readonly logLevel: LogLevel;
+  /** The step cache's folder and whether stored entries are ignored, when the run caches. */
+  readonly cache?: { readonly dir: string; readonly refresh: boolean };
 }
 
 /** Messages from the parent to a worker. */

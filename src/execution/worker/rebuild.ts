@@ -1,3 +1,4 @@
+import { stepCachePlan } from "../../cache/cached_step.ts";
 import { createLogger, type LogRecord } from "../../context/logger.ts";
 import type { DataSource } from "../../data/datasource.ts";
 import type { ConditionPlan, EventSink, RunPlan } from "../../experiment/condition_runner.ts";
@@ -75,17 +76,20 @@ export function rebuildPlan(
     spec.events.errors || spec.events.replicates || spec.events.steps
       ? { replicates: spec.events.replicates, steps: spec.events.steps, emit: sinks.event }
       : undefined;
+  const steps = spec.steps.map((s) => build<PipelineStep>(s));
+  const logger = createLogger({ level: spec.logLevel, sink: sinks.log });
   return {
     experimentName: spec.experimentName,
     runId: spec.runId,
     datasource: build<DataSource>(spec.datasource),
-    steps: spec.steps.map((s) => build<PipelineStep>(s)),
+    steps,
     conditions,
     seeding: spec.seeding,
     seedFn: undefined,
     hooks: { beforeReplicate: [], beforeStep: [], afterStep: [] },
-    logger: createLogger({ level: spec.logLevel, sink: sinks.log }),
+    logger,
     signal,
     events,
+    cache: stepCachePlan(steps, spec.cache?.dir, spec.cache?.refresh ?? false, logger),
   };
 }

@@ -134,6 +134,9 @@ export async function workerSpec(plan: RunPlan, logLevel: LogLevel): Promise<Wor
       errors: plan.events !== undefined,
     },
     logLevel,
+    cache: plan.cache === undefined
+      ? undefined
+      : { dir: plan.cache.store.dir, refresh: plan.cache.refresh },
   };
 }
 

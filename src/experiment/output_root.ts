@@ -1,0 +1,23 @@
+import { resolve } from "node:path";
+
+/** The environment variable that moves the default output root. */
+export const OUTPUT_ROOT_ENV = "CRYSTALLIZE_HOME";
+
+/**
+ * The folder everything a run writes goes under (step cache, versioned runs,
+ * artifacts), as an absolute path: the experiment's `outputDir`, else
+ * `$CRYSTALLIZE_HOME` when the process may read it, else `.crystallize` in the
+ * working directory.
+ *
+ * @example
+ * ```ts
+ * outputRoot({ outputDir: "out" }); // "/path/to/cwd/out"
+ * outputRoot({}); // "/path/to/cwd/.crystallize" unless CRYSTALLIZE_HOME is set
+ * ```
+ */
+export function outputRoot(experiment: { readonly outputDir?: string | undefined }): string {
+  if (experiment.outputDir !== undefined) return resolve(experiment.outputDir);
+  const env = Deno.permissions.querySync({ name: "env", variable: OUTPUT_ROOT_ENV });
+  const home = env.state === "granted" ? Deno.env.get(OUTPUT_ROOT_ENV) : undefined;
+  return resolve(home || ".crystallize");
+}
