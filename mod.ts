@@ -64,6 +64,14 @@ export {
   type FetchFunction,
 } from "./src/data/datasource.ts";
 export { ArtifactLog, type ArtifactRecord } from "./src/data/artifact_log.ts";
+export { Artifact, type ArtifactFormat, type ArtifactOptions } from "./src/data/artifact.ts";
+export {
+  type ArtifactRef,
+  type ArtifactRefLike,
+  ExperimentInput,
+  type ExperimentInputOptions,
+  experimentInputSource,
+} from "./src/data/experiment_input.ts";
 export { canonicalHash } from "./src/cache/canonical_hash.ts";
 export { CacheKeyError } from "./src/cache/cache_key_error.ts";
 export { outputRoot } from "./src/experiment/output_root.ts";
@@ -99,6 +107,17 @@ export {
   type TreatmentValues,
 } from "./src/experiment/treatment.ts";
 export {
+  listRuns,
+  loadRun,
+  type RunListing,
+  type RunManifest,
+  type StoredRun,
+  StoredRunError,
+} from "./src/experiment/stored_run.ts";
+export { type ArtifactMeta, ArtifactWriteError } from "./src/storage/run_recorder.ts";
+export type { FileWriter } from "./src/storage/atomic_write.ts";
+export {
+  type ArtifactIndex,
   type ExperimentMetrics,
   Result,
   type ResultJson,
@@ -132,6 +151,11 @@ export {
 } from "./src/plugins/plugin.ts";
 export { SeedPlugin, type SeedPluginOptions } from "./src/plugins/seed.ts";
 export { LoggingPlugin, type LoggingPluginOptions } from "./src/plugins/logging.ts";
+export {
+  ArtifactPlugin,
+  type ArtifactPluginOptions,
+  type StoredRunTarget,
+} from "./src/plugins/artifact.ts";
 
 export { SerialExecution } from "./src/execution/serial.ts";
 export { AsyncExecution, type AsyncExecutionOptions } from "./src/execution/async.ts";

@@ -350,7 +350,7 @@ Deno.test("provenance: pipeline signature, strategy, timings, environment and gi
   ]]);
   assert.ok(p.timings.steps.every((s) => s.meanMs >= 0 && s.maxMs >= s.meanMs));
   assert.deepEqual(p.timings.conditions.baseline.replicates, 3);
-  assert.deepEqual(p.cache, { hits: 0, misses: 0 });
+  assert.deepEqual(p.cache, { hits: 0, misses: 0, off: 0, steps: {} });
   assert.equal(p.environment.deno, Deno.version.deno);
   assert.equal(p.environment.os, Deno.build.os);
   const head = new Deno.Command("git", {

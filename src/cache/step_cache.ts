@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { deserialize, serialize } from "node:v8";
 import { join } from "node:path";
 import type { MetricTags, MetricValue } from "../context/metrics.ts";
+import { safeName } from "../storage/safe_name.ts";
 import { atomicWriteSync, type FileWriter } from "../storage/atomic_write.ts";
 
 /**
@@ -149,11 +150,6 @@ function checkEntry(bytes: Uint8Array): string | undefined {
     }
   }
   return undefined;
-}
-
-/** A step name usable as a folder name. */
-function safeName(step: string): string {
-  return step.replace(/[^A-Za-z0-9._-]/g, "_") || "_";
 }
 
 function message(error: unknown): string {

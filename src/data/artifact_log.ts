@@ -1,3 +1,4 @@
+import { checkArtifactName } from "./artifact.ts";
 import { ContextMutationError } from "../context/context_mutation_error.ts";
 
 /** One artifact a step produced during a replicate. */
@@ -35,6 +36,7 @@ export class ArtifactLog implements Iterable<ArtifactRecord> {
 
   /** Records an artifact; a name already written in this replicate throws {@linkcode ContextMutationError}. */
   add(name: string, data: Uint8Array | string): void {
+    checkArtifactName(name);
     if (this.#records.some((r) => r.name === name)) {
       throw new ContextMutationError(
         `Artifact '${name}' was already written in this replicate (by step '${

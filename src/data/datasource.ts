@@ -1,6 +1,7 @@
 import type { FrozenContext } from "../context/frozen_context.ts";
 import { BoundParams, type ParamDefaults, type Resolved } from "../pipeline/declared_params.ts";
 import { callerModuleUrl } from "../pipeline/module_ref.ts";
+import { codeHash } from "../pipeline/code_hash.ts";
 import type { MaybePromise } from "../promise.ts";
 
 /** The function behind a datasource: produces a replicate's input data. */
@@ -27,6 +28,8 @@ export interface DataSource<Out = unknown> {
   readonly params: Readonly<Record<string, unknown>>;
   /** Replicate count this source implies, if any. */
   readonly replicates?: number;
+  /** Identifies what the source produces beyond its name and params (its code; upstream runs for inputs). */
+  readonly codeHash?: string;
   /** The factory that built it (rebuild-by-reference for workers), when made by {@linkcode dataSource}. */
   readonly factory?: DataSourceFactory<Out, ParamDefaults>;
   /** Produces the data of one replicate of one condition. */
@@ -63,6 +66,7 @@ export function dataSource<Out, P extends ParamDefaults = Record<never, never>>(
   options: DataSourceOptions<P> = {},
 ): DataSourceFactory<Out, P> {
   const name = options.name ?? (fn.name || "datasource");
+  const hash = codeHash(fn);
   const defaults = (options.params ?? {}) as P;
   const factory = (explicit?: Partial<P>): DataSource<Out> => {
     const bound = BoundParams.bind(`datasource '${name}'`, defaults, explicit);
@@ -70,6 +74,7 @@ export function dataSource<Out, P extends ParamDefaults = Record<never, never>>(
       name,
       params: bound.explicit,
       replicates: options.replicates,
+      codeHash: hash,
       factory: factory as unknown as DataSourceFactory<Out, ParamDefaults>,
       fetch: (ctx) => fn(ctx, bound.resolve(ctx)),
     };

@@ -1,3 +1,4 @@
+import type { Artifact } from "../data/artifact.ts";
 import type { DataSource } from "../data/datasource.ts";
 import type { Pipeline } from "../pipeline/pipeline.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
@@ -65,6 +66,12 @@ export class ExperimentBuilder {
   /** Replaces the hypotheses. */
   hypotheses(hypotheses: readonly Hypothesis[]): this {
     this.#options.hypotheses = hypotheses;
+    return this;
+  }
+
+  /** Declares the artifacts the experiment's steps write (what other experiments may read). */
+  outputs(outputs: readonly Artifact[]): this {
+    this.#options.outputs = outputs;
     return this;
   }
 

@@ -11,6 +11,7 @@ import {
 import { replicateSeed, type Seeding } from "../plugins/seed.ts";
 import { isPromiseLike, type MaybePromise } from "../promise.ts";
 import type { CacheStatus, ProgressEvent } from "./events.ts";
+import type { RunRecorder } from "../storage/run_recorder.ts";
 import type { ConditionOutcome, ReplicateError, ReplicateOutcome } from "./outcome.ts";
 import type { Treatment, TreatmentFunction } from "./treatment.ts";
 
@@ -76,6 +77,10 @@ export interface RunPlan {
   readonly events: EventSink | undefined;
   /** The step cache, when the pipeline has cacheable steps and caching is on. */
   readonly cache?: StepCachePlan;
+  /** Records artifacts and finished replicates, when the run is stored. */
+  readonly recorder?: RunRecorder;
+  /** Replicates to skip per condition (resume reuses their stored outcomes). */
+  readonly reused?: ReadonlyMap<string, ReadonlySet<number>>;
 }
 
 /**
@@ -93,6 +98,7 @@ export function runReplicate(plan: RunPlan, replicate: number): MaybePromise<Rep
   const outcomes: ConditionOutcome[] = [];
   const from = (c: number): MaybePromise<ReplicateOutcome> => {
     for (; c < plan.conditions.length; c++) {
+      if (plan.reused?.get(plan.conditions[c].name)?.has(replicate)) continue;
       const outcome = runCondition(plan, replicate, c, limit);
       if (isPromiseLike(outcome)) {
         return outcome.then((o) => {
@@ -103,7 +109,9 @@ export function runReplicate(plan: RunPlan, replicate: number): MaybePromise<Rep
       outcomes.push(outcome);
     }
     limit?.release();
-    return { replicate, conditions: outcomes };
+    const outcome = { replicate, conditions: outcomes };
+    plan.recorder?.appendOutcome(outcome);
+    return outcome;
   };
   return from(0);
 }
@@ -360,7 +368,16 @@ class ConditionRun {
   }
 
   succeed(): ConditionOutcome {
-    return this.#finish(undefined);
+    const recorder = this.#plan.recorder;
+    if (recorder === undefined || this.ctx.artifacts.size === 0) return this.#finish(undefined);
+    let names: string[];
+    try {
+      names = recorder.writeArtifacts(this.ctx);
+    } catch (error) {
+      this.#where = "ArtifactPlugin";
+      return this.fail(error);
+    }
+    return this.#finish(undefined, names);
   }
 
   fail(error: unknown): ConditionOutcome {
@@ -386,7 +403,7 @@ class ConditionRun {
     return this.#finish(record);
   }
 
-  #finish(error: ReplicateError | undefined): ConditionOutcome {
+  #finish(error: ReplicateError | undefined, artifacts?: readonly string[]): ConditionOutcome {
     const durationMs = performance.now() - this.#started;
     const events = this.#plan.events;
     if (events?.replicates) {
@@ -409,6 +426,7 @@ class ConditionRun {
       stepMs: this.#stepMs,
       cacheHits: this.#cache?.filter((c) => c === "hit").length ?? 0,
       cache: this.#cache,
+      artifacts,
     };
   }
 }

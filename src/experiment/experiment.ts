@@ -38,6 +38,19 @@ import { RunCancelledError } from "./run_cancelled_error.ts";
 import { mergeValues, toTreatment, Treatment, type TreatmentLike } from "./treatment.ts";
 import { ValidationError } from "./validation_error.ts";
 import { ExperimentBuilder } from "./builder.ts";
+import type { Artifact } from "../data/artifact.ts";
+import { type ArtifactRef, ExperimentInput } from "../data/experiment_input.ts";
+import { ArtifactPlugin } from "../plugins/artifact.ts";
+import {
+  artifactIndex,
+  conditionFingerprints,
+  finalDir,
+  lastRecordedRun,
+  mergeReused,
+  openRunStorage,
+  type RunStorage,
+} from "./run_storage.ts";
+import { type RunManifest, StoredRunError } from "./stored_run.ts";
 import { eventSink } from "./event_sink.ts";
 
 /** Everything an experiment is made of (the builder's fields). */
@@ -62,6 +75,8 @@ export interface ExperimentOptions {
   initialContext?: Readonly<Record<string, unknown>>;
   /** Root folder for everything runs write; default `.crystallize` (or `$CRYSTALLIZE_HOME`). */
   outputDir?: string;
+  /** Artifacts the steps write, declared so other experiments can read them (`ExperimentInput`). */
+  outputs?: readonly Artifact[];
 }
 
 /** Options of one run; each overrides the experiment's setting for this run only. */
@@ -100,6 +115,8 @@ export type RunStrategy = "rerun" | "resume";
 
 /** Settings of one execution, resolved from run options and the experiment. */
 interface RunSettings {
+  /** Whether the master seed was chosen (not drawn at random): resume keeps a drawn one from the last run. */
+  readonly seedGiven: boolean;
   readonly strategy: RunStrategy | undefined;
   readonly cache: boolean;
   readonly replicates: number;
@@ -153,6 +170,8 @@ export class Experiment {
   readonly initialContext: Readonly<Record<string, unknown>>;
   /** Output root given, if any. */
   readonly outputDir: string | undefined;
+  /** Declared artifacts. */
+  readonly outputs: readonly Artifact[];
   /** The module that built the experiment (its folder is the experiment's folder). */
   readonly moduleUrl: string | undefined;
 
@@ -171,6 +190,7 @@ export class Experiment {
     this.replicates = options.replicates ?? 1;
     this.initialContext = deepFreeze({ ...options.initialContext });
     this.outputDir = options.outputDir;
+    this.outputs = [...(options.outputs ?? [])];
     this.moduleUrl = callerModuleUrl();
     const plugins = [...(options.plugins ?? [])];
     if (!plugins.some((p) => p instanceof SeedPlugin)) plugins.push(new SeedPlugin());
@@ -193,6 +213,32 @@ export class Experiment {
    */
   static builder(name?: string): ExperimentBuilder {
     return new ExperimentBuilder(name);
+  }
+
+  /**
+   * A reference to one of the experiment's declared outputs, for another
+   * experiment's `ExperimentInput`. An undeclared name throws.
+   *
+   * @example
+   * ```ts
+   * const input = new ExperimentInput({ model: train.output("model.json") });
+   * ```
+   */
+  output(name: string): ArtifactRef {
+    const artifact = this.outputs.find((o) => o.name === name);
+    if (artifact === undefined) {
+      throw new CrystallizeError(
+        `Experiment '${this.name}' declares no output '${name}'; it declares ${
+          listNames(this.outputs)
+        } (add it with .outputs([new Artifact("${name}")]))`,
+      );
+    }
+    return {
+      experiment: this.name,
+      artifact: name,
+      format: artifact.format,
+      root: this.getPlugin(ArtifactPlugin)?.root ?? outputRoot(this),
+    };
   }
 
   /** The first plugin that is an instance of `type`. */
@@ -221,6 +267,9 @@ export class Experiment {
     if (replicateProblem !== undefined) problems.push(replicateProblem);
     for (const name of duplicates(this.treatments.map((t) => t.name))) {
       problems.push(`two treatments are named '${name}': treatment names must be unique`);
+    }
+    for (const name of duplicates(this.outputs.map((o) => o.name))) {
+      problems.push(`two outputs are named '${name}': artifact names must be unique`);
     }
     for (const name of duplicates(this.hypotheses.map((h) => h.name))) {
       problems.push(`two hypotheses are named '${name}': give each a distinct name`);
@@ -367,7 +416,21 @@ export class Experiment {
 
   #settings(options: RunOptions): RunSettings {
     const problems: string[] = [];
-    const replicates = options.replicates ?? this.datasource?.replicates ?? this.replicates;
+    let implied: number | undefined;
+    try {
+      implied = this.datasource?.replicates;
+    } catch (error) {
+      problems.push(`run(): ${(error as Error).message}`);
+    }
+    const replicates = options.replicates ?? implied ?? this.replicates;
+    if (
+      this.datasource instanceof ExperimentInput && implied !== undefined && replicates !== implied
+    ) {
+      problems.push(
+        `run(): ${replicates} replicates were asked for, but the upstream runs this experiment reads have ${implied}; ` +
+          `run it with replicates: ${implied}, or re-run the upstream experiments with ${replicates}`,
+      );
+    }
     const replicateProblem = checkReplicates(replicates);
     if (replicateProblem !== undefined) problems.push(`run(): ${replicateProblem}`);
     const treatments = (options.treatments ?? this.treatments).flatMap((t) => {
@@ -405,6 +468,12 @@ export class Experiment {
     ) {
       problems.push(`run(): strategy must be "rerun" or "resume", got "${options.strategy}"`);
     }
+    if (options.strategy === "resume" && this.getPlugin(ArtifactPlugin) === undefined) {
+      problems.push(
+        'run(): strategy "resume" continues from stored runs, but the experiment has no ArtifactPlugin; ' +
+          "add new ArtifactPlugin() to its plugins",
+      );
+    }
     if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
       problems.push(
         `run(): timeoutMs must be a positive number of milliseconds, got ${options.timeoutMs}`,
@@ -420,13 +489,15 @@ export class Experiment {
     if (problems.length > 0) {
       throw new ValidationError(`Run of experiment '${this.name}'`, problems);
     }
+    const seedPlugin = this.getPlugin(SeedPlugin);
     return {
+      seedGiven: options.seed !== undefined || !(seedPlugin?.drawn ?? false),
       strategy: options.strategy,
       cache: options.cache ?? true,
       replicates,
       treatments,
       hypotheses,
-      seed: options.seed ?? this.getPlugin(SeedPlugin)?.seed,
+      seed: options.seed ?? seedPlugin?.seed,
       signal: options.signal,
       onEvent: options.onEvent,
       timeoutMs: options.timeoutMs,
@@ -499,11 +570,19 @@ export class Experiment {
     };
   }
 
-  async #execute(settings: RunSettings): Promise<Result> {
+  async #execute(requested: RunSettings): Promise<Result> {
     const runId = crypto.randomUUID();
     const startedAt = new Date();
     const started = performance.now();
-    const plugins = settings.plugins;
+    const plugins = requested.plugins;
+    const artifactPlugin = plugins.find((p): p is ArtifactPlugin => p instanceof ArtifactPlugin);
+    const previous = requested.strategy === "resume" && artifactPlugin !== undefined
+      ? lastRecordedRun(artifactPlugin.experimentDir(this))
+      : undefined;
+    // Resuming a run whose seed was drawn continues with that seed, or nothing could be reused.
+    const settings = previous !== undefined && !requested.seedGiven
+      ? { ...requested, seed: previous.manifest.seed }
+      : requested;
     const execution =
       [...plugins].reverse().find((p) => typeof p.runExperimentLoop === "function") ??
         new SerialExecution();
@@ -513,8 +592,18 @@ export class Experiment {
       settings.onEvent,
       plugins.find((p) => p instanceof LoggingPlugin)?.logger,
     );
-    const plan = this.#plan(settings, runId, events);
-    const conditions = plan.conditions.map((c) => c.name);
+    const basePlan = this.#plan(settings, runId, events);
+    const conditions = basePlan.conditions.map((c) => c.name);
+    const storage = artifactPlugin === undefined
+      ? undefined
+      : this.#openStorage(artifactPlugin, basePlan, settings, startedAt, previous);
+    const plan: RunPlan = storage === undefined ? basePlan : {
+      ...basePlan,
+      recorder: storage.recorder,
+      reused: new Map(
+        [...storage.reused].map(([c, byReplicate]) => [c, new Set(byReplicate.keys())]),
+      ),
+    };
     const git = gitCommitOf(this.#folder());
     const info: RunInfo = {
       runId,
@@ -542,8 +631,15 @@ export class Experiment {
     };
     const replicateFn = (replicate: number) => runReplicate(plan, replicate);
     const ran = await execution.runExperimentLoop!(this, replicateFn, loop);
-    const outcomes: readonly ReplicateOutcome[] = ran ??
+    const computed: readonly ReplicateOutcome[] = ran ??
       await new SerialExecution().runExperimentLoop(this, replicateFn, loop);
+    const outcomes = storage === undefined
+      ? computed
+      : mergeReused(computed, storage.reused, conditions);
+    const stored = storage === undefined ? undefined : {
+      dir: finalDir(storage.target),
+      artifacts: artifactIndex(outcomes, finalDir(storage.target), conditions, settings.replicates),
+    };
 
     const agg = aggregate(outcomes, conditions, plan.steps);
     const metrics = {
@@ -576,7 +672,15 @@ export class Experiment {
         timings: { steps: agg.steps, conditions: agg.conditions },
         environment: runtimeEnvironment(),
         git: await git,
-      });
+        ...(storage === undefined ? {} : {
+          stored: {
+            version: storage.target.version,
+            dir: stored!.dir,
+            resumedFrom: storage.resumedFrom,
+            reused: Object.fromEntries([...storage.reused].map(([c, m]) => [c, m.size])),
+          },
+        }),
+      }, stored);
 
     if (plan.signal.aborted) {
       const partial = await buildResult([]);
@@ -599,10 +703,12 @@ export class Experiment {
           ? error
           : HypothesisError.wrap(h.name, error);
         wrapped.result = await buildResult(verified);
+        if (storage !== undefined) saveRun(storage, wrapped.result as Result);
         throw wrapped;
       }
     }
     const result = await buildResult(verified);
+    if (storage !== undefined) saveRun(storage, result);
     for (const plugin of plugins) await plugin.afterRun?.(this, result);
     events?.emit({
       type: "run-finished",
@@ -613,6 +719,34 @@ export class Experiment {
       errors: result.errors.length,
     });
     return result;
+  }
+
+  #openStorage(
+    plugin: ArtifactPlugin,
+    plan: RunPlan,
+    settings: RunSettings,
+    startedAt: Date,
+    previous: ReturnType<typeof lastRecordedRun>,
+  ): RunStorage {
+    const manifest: RunManifest = {
+      runId: plan.runId,
+      experiment: this.name,
+      seed: settings.seed,
+      replicates: settings.replicates,
+      startedAt: startedAt.toISOString(),
+      fingerprints: conditionFingerprints(plan, this.pipeline!.signature(), settings.seed),
+      outputs: this.outputs.map((o) => ({ name: o.name, format: o.format })),
+    };
+    try {
+      return openRunStorage(plugin, this, manifest, previous, plan.logger);
+    } catch (error) {
+      throw new StoredRunError(
+        `Experiment '${this.name}' cannot store its run under ${plugin.experimentDir(this)}: ${
+          error instanceof Error ? error.message : String(error)
+        }; make that folder writable, or point the output root elsewhere (outputDir, $CRYSTALLIZE_HOME, ArtifactPlugin({ root }))`,
+        { cause: error },
+      );
+    }
   }
 
   #folder(): string {
@@ -646,4 +780,21 @@ function duplicates(names: readonly string[]): string[] {
 
 function listNames(items: readonly { readonly name: string }[]): string {
   return items.length === 0 ? "none" : items.map((i) => `'${i.name}'`).join(", ");
+}
+
+/** Writes `run.json`; a failure throws {@linkcode StoredRunError} carrying the result. */
+function saveRun(storage: RunStorage, result: Result): void {
+  try {
+    storage.plugin.saveRun(storage.target, result);
+  } catch (error) {
+    const wrapped = new StoredRunError(
+      `the run finished but its result could not be stored in ${storage.target.dir}: ${
+        error instanceof Error ? error.message : String(error)
+      }; the result is attached to this error (error.result), and its replicates are in ` +
+        `${storage.target.dir}/outcomes.jsonl, so run({ strategy: "resume" }) can finish it`,
+      { cause: error },
+    );
+    wrapped.result = result;
+    throw wrapped;
+  }
 }

@@ -38,6 +38,8 @@ export interface ConditionOutcome {
   readonly cacheHits: number;
   /** Where each step's output came from, in pipeline order, when the run caches. */
   readonly cache?: readonly CacheStatus[];
+  /** Names of the artifacts stored for this replicate and condition, when the run is stored. */
+  readonly artifacts?: readonly string[];
 }
 
 /**

@@ -66,6 +66,17 @@ export interface Provenance {
   }[];
   /** Hypotheses verified. */
   readonly hypotheses: readonly string[];
+  /** Where the run is stored, when an `ArtifactPlugin` stored it. */
+  readonly stored?: {
+    /** Version number. */
+    readonly version: number;
+    /** Version folder. */
+    readonly dir: string;
+    /** The version a resumed run continued from. */
+    readonly resumedFrom: number | undefined;
+    /** Replicates reused from it, per condition. */
+    readonly reused: Readonly<Record<string, number>>;
+  };
   /** Step cache use: totals, and per cacheable step (`off`: ran uncached, e.g. caching disabled). */
   readonly cache: CacheUse;
   /** Time spent, per step and per condition. */

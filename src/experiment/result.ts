@@ -34,6 +34,23 @@ export interface ResultJson {
   readonly errors: readonly ReplicateError[];
   /** Provenance. */
   readonly provenance: Provenance;
+  /** Stored artifacts: name → condition → file per replicate (`null` where none was written). */
+  readonly artifacts: ArtifactIndex;
+  /** The run's version folder, when it was stored. */
+  readonly outputDir?: string;
+}
+
+/** Stored artifact files: `index[name][condition][replicate]` is a path, or `null` when that replicate wrote none. */
+export type ArtifactIndex = Readonly<
+  Record<string, Readonly<Record<string, readonly (string | null)[]>>>
+>;
+
+/** Where a stored run lives. */
+export interface StoredRunInfo {
+  /** The version folder. */
+  readonly dir: string;
+  /** Artifact files. */
+  readonly artifacts: ArtifactIndex;
 }
 
 /**
@@ -57,6 +74,10 @@ export class Result {
   readonly errors: readonly ReplicateError[];
   /** How the run happened. */
   readonly provenance: Provenance;
+  /** Stored artifacts (empty unless an `ArtifactPlugin` stored the run). */
+  readonly artifacts: ArtifactIndex;
+  /** The run's version folder, when an `ArtifactPlugin` stored it. */
+  readonly outputDir: string | undefined;
 
   /** Assembles a result. */
   constructor(
@@ -64,11 +85,14 @@ export class Result {
     hypotheses: readonly HypothesisResult[],
     errors: readonly ReplicateError[],
     provenance: Provenance,
+    stored?: StoredRunInfo,
   ) {
     this.metrics = { ...metrics, hypotheses };
     this.hypotheses = hypotheses;
     this.errors = errors;
     this.provenance = provenance;
+    this.artifacts = stored?.artifacts ?? {};
+    this.outputDir = stored?.dir;
   }
 
   /** The hypothesis result named `name`, if it was verified. */
@@ -89,6 +113,8 @@ export class Result {
       hypotheses: this.hypotheses,
       errors: this.errors,
       provenance: this.provenance,
+      artifacts: this.artifacts,
+      ...(this.outputDir === undefined ? {} : { outputDir: this.outputDir }),
     };
   }
 

@@ -2,6 +2,7 @@ import type { LogLevel, LogRecord } from "../../context/logger.ts";
 import type { ProgressEvent } from "../../experiment/events.ts";
 import type { ReplicateOutcome } from "../../experiment/outcome.ts";
 import type { Seeding } from "../../plugins/seed.ts";
+import type { RecordSettings } from "../../storage/run_recorder.ts";
 import { isPlainObject } from "../../experiment/treatment.ts";
 
 /** Where a worker finds a factory, treatment or resource: a module and one of its exports. */
@@ -54,6 +55,10 @@ export interface WorkerSpec {
   readonly logLevel: LogLevel;
   /** The step cache's folder and whether stored entries are ignored, when the run caches. */
   readonly cache?: { readonly dir: string; readonly refresh: boolean };
+  /** Where the run is recorded, when it is stored. */
+  readonly record?: RecordSettings;
+  /** Replicates to skip per condition (reused by resume). */
+  readonly reused?: Readonly<Record<string, readonly number[]>>;
 }
 
 /** Messages from the parent to a worker. */

@@ -1,3 +1,4 @@
+import { RunRecorder } from "../../storage/run_recorder.ts";
 import { stepCachePlan } from "../../cache/cached_step.ts";
 import { createLogger, type LogRecord } from "../../context/logger.ts";
 import type { DataSource } from "../../data/datasource.ts";
@@ -91,5 +92,9 @@ export function rebuildPlan(
     signal,
     events,
     cache: stepCachePlan(steps, spec.cache?.dir, spec.cache?.refresh ?? false, logger),
+    recorder: spec.record === undefined ? undefined : new RunRecorder(spec.record, logger),
+    reused: spec.reused === undefined
+      ? undefined
+      : new Map(Object.entries(spec.reused).map(([c, list]) => [c, new Set(list)])),
   };
 }

@@ -137,6 +137,10 @@ export async function workerSpec(plan: RunPlan, logLevel: LogLevel): Promise<Wor
     cache: plan.cache === undefined
       ? undefined
       : { dir: plan.cache.store.dir, refresh: plan.cache.refresh },
+    record: plan.recorder?.settings,
+    reused: plan.reused === undefined
+      ? undefined
+      : Object.fromEntries([...plan.reused].map(([c, set]) => [c, [...set]])),
   };
 }
 

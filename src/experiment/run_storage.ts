@@ -1,0 +1,227 @@
+import { join } from "node:path";
+import { canonicalHash } from "../cache/canonical_hash.ts";
+import type { Logger } from "../context/logger.ts";
+import type { ArtifactPlugin, StoredRunTarget } from "../plugins/artifact.ts";
+import { atomicWriteSync } from "../storage/atomic_write.ts";
+import { toJsonText } from "../storage/json_values.ts";
+import { artifactPath, RUN_FILES, versionDir } from "../storage/run_layout.ts";
+import { RunRecorder } from "../storage/run_recorder.ts";
+import type { PipelineSignature } from "../pipeline/pipeline.ts";
+import type { RunPlan } from "./condition_runner.ts";
+import type { ConditionOutcome, ReplicateOutcome } from "./outcome.ts";
+import type { ArtifactIndex } from "./result.ts";
+import { listRuns, readOutcomes, type RunListing, type RunManifest } from "./stored_run.ts";
+
+/** A stored run in progress: where it writes, and what it reuses from the last one. */
+export interface RunStorage {
+  /** The plugin storing it. */
+  readonly plugin: ArtifactPlugin;
+  /** Its folder. */
+  readonly target: StoredRunTarget;
+  /** Records artifacts and replicates (also rebuilt in workers). */
+  readonly recorder: RunRecorder;
+  /** Outcomes reused from the previous run, by condition then replicate. */
+  readonly reused: ReadonlyMap<string, ReadonlyMap<number, ConditionOutcome>>;
+  /** The version they come from, when resuming. */
+  readonly resumedFrom: number | undefined;
+}
+
+/**
+ * Per condition, the hash of what its replicates depend on: pipeline
+ * signature, datasource and its parameters, the condition's values and
+ * treatment code, and the master seed. `null` when something cannot be
+ * hashed (then nothing of that condition is reused).
+ *
+ * @example
+ * ```ts
+ * conditionFingerprints(plan, pipeline.signature(), 42).baseline; // "3f0c..."
+ * ```
+ */
+export function conditionFingerprints(
+  plan: RunPlan,
+  signature: PipelineSignature,
+  seed: number | undefined,
+): Record<string, string | null> {
+  const shared = [
+    signature,
+    plan.datasource.name,
+    plan.datasource.params,
+    plan.datasource.codeHash ?? null,
+    seed,
+  ];
+  return Object.fromEntries(plan.conditions.map((c) => {
+    try {
+      return [c.name, canonicalHash([shared, c.values, c.apply?.toString() ?? null])];
+    } catch {
+      return [c.name, null];
+    }
+  }));
+}
+
+/**
+ * The newest version of the experiment that recorded a manifest (finished or
+ * not): what `"resume"` continues from.
+ *
+ * @example
+ * ```ts
+ * lastRecordedRun(plugin.experimentDir(experiment))?.manifest.seed;
+ * ```
+ */
+export function lastRecordedRun(
+  experimentDir: string,
+): (RunListing & { readonly manifest: RunManifest }) | undefined {
+  return listRuns(experimentDir).filter((r): r is RunListing & { manifest: RunManifest } =>
+    r.manifest !== undefined
+  ).at(-1);
+}
+
+/**
+ * Opens a stored run: claims its version folder, writes the manifest and,
+ * when resuming from `previous`, carries over every replicate whose
+ * condition is unchanged (its record and its artifacts, hard-linked), so the
+ * new version is complete on its own.
+ *
+ * @example
+ * ```ts
+ * const storage = openRunStorage(plugin, experiment, manifest, previous, logger);
+ * ```
+ */
+export function openRunStorage(
+  plugin: ArtifactPlugin,
+  experiment: { readonly name: string; readonly outputDir?: string },
+  manifest: RunManifest,
+  previous: (RunListing & { readonly manifest: RunManifest }) | undefined,
+  logger: Logger,
+): RunStorage {
+  const reused = previous === undefined ? new Map() : reusable(previous, manifest);
+  const target = plugin.openRun(experiment);
+  atomicWriteSync(
+    join(target.dir, RUN_FILES.manifest),
+    new TextEncoder().encode(JSON.stringify(manifest, null, 2)),
+    plugin.writeFile,
+  );
+  const recorder = new RunRecorder(
+    { dir: target.dir, runId: manifest.runId },
+    logger,
+    plugin.writeFile,
+  );
+  if (previous !== undefined && reused.size > 0) carryOver(previous.dir, target.dir, reused);
+  return { plugin, target, recorder, reused, resumedFrom: previous?.version };
+}
+
+/** The previous run's successful replicates whose condition fingerprint is unchanged. */
+function reusable(
+  previous: { readonly dir: string; readonly manifest: RunManifest },
+  manifest: RunManifest,
+): Map<string, Map<number, ConditionOutcome>> {
+  const stored = readOutcomes(previous.dir);
+  const out = new Map<string, Map<number, ConditionOutcome>>();
+  for (const [condition, fingerprint] of Object.entries(manifest.fingerprints)) {
+    if (fingerprint === null || previous.manifest.fingerprints[condition] !== fingerprint) continue;
+    const keep = new Map<number, ConditionOutcome>();
+    for (const [replicate, outcome] of stored.get(condition) ?? []) {
+      if (replicate < manifest.replicates && outcome.error === undefined) {
+        keep.set(replicate, outcome);
+      }
+    }
+    if (keep.size > 0) out.set(condition, keep);
+  }
+  return out;
+}
+
+/** Copies reused records into the new version and links their artifact files. */
+function carryOver(
+  from: string,
+  to: string,
+  reused: ReadonlyMap<string, ReadonlyMap<number, ConditionOutcome>>,
+): void {
+  const byReplicate = new Map<number, ConditionOutcome[]>();
+  for (const [condition, outcomes] of reused) {
+    for (const [replicate, outcome] of outcomes) {
+      (byReplicate.get(replicate) ?? byReplicate.set(replicate, []).get(replicate)!).push(outcome);
+      for (const name of outcome.artifacts ?? []) {
+        for (const file of [name, `${name}.meta.json`]) {
+          linkOrCopy(
+            artifactPath(from, replicate, condition, file),
+            artifactPath(to, replicate, condition, file),
+          );
+        }
+      }
+    }
+  }
+  const lines = [...byReplicate].sort(([a], [b]) => a - b)
+    .map(([replicate, conditions]) => toJsonText({ replicate, conditions }) + "\n").join("");
+  Deno.writeTextFileSync(join(to, RUN_FILES.outcomes), lines, { append: true });
+}
+
+function linkOrCopy(from: string, to: string): void {
+  Deno.mkdirSync(join(to, ".."), { recursive: true });
+  try {
+    Deno.linkSync(from, to);
+  } catch {
+    Deno.copyFileSync(from, to);
+  }
+}
+
+/**
+ * Puts reused outcomes back into the computed ones, in condition order, so
+ * the result looks like one complete run.
+ *
+ * @example
+ * ```ts
+ * const all = mergeReused(outcomes, storage.reused, ["baseline", "boost"]);
+ * ```
+ */
+export function mergeReused(
+  outcomes: readonly ReplicateOutcome[],
+  reused: ReadonlyMap<string, ReadonlyMap<number, ConditionOutcome>>,
+  conditions: readonly string[],
+): ReplicateOutcome[] {
+  if (reused.size === 0) return [...outcomes];
+  return outcomes.map((o) => {
+    const computed = new Map(o.conditions.map((c) => [c.condition, c]));
+    return {
+      replicate: o.replicate,
+      conditions: conditions.flatMap((name) => {
+        const c = computed.get(name) ?? reused.get(name)?.get(o.replicate);
+        return c === undefined ? [] : [c];
+      }),
+    };
+  });
+}
+
+/**
+ * Where each stored artifact of a run is: `index[name][condition][replicate]`.
+ *
+ * @example
+ * ```ts
+ * artifactIndex(outcomes, "/out/train/v0", ["baseline"], 2)["model.json"].baseline;
+ * // ["/out/train/v0/0/baseline/model.json", "/out/train/v0/1/baseline/model.json"]
+ * ```
+ */
+export function artifactIndex(
+  outcomes: readonly ReplicateOutcome[],
+  dir: string,
+  conditions: readonly string[],
+  replicates: number,
+): ArtifactIndex {
+  const index: Record<string, Record<string, (string | null)[]>> = {};
+  for (const o of outcomes) {
+    for (const c of o.conditions) {
+      for (const name of c.artifacts ?? []) {
+        const byCondition = index[name] ??= Object.fromEntries(
+          conditions.map((k) => [k, new Array<string | null>(replicates).fill(null)]),
+        );
+        (byCondition[c.condition] ??= new Array<string | null>(replicates).fill(null))[
+          o.replicate
+        ] = artifactPath(dir, o.replicate, c.condition, name);
+      }
+    }
+  }
+  return index;
+}
+
+/** The final folder of a stored run (an unversioned run writes beside `v0` until it finishes). */
+export function finalDir(target: StoredRunTarget): string {
+  return versionDir(target.experimentDir, target.version);
+}

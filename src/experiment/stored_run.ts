@@ -1,0 +1,217 @@
+import { basename, dirname, join, resolve } from "node:path";
+import { CrystallizeError } from "../errors.ts";
+import type { ArtifactFormat } from "../data/artifact.ts";
+import { fromJsonText } from "../storage/json_values.ts";
+import { isComplete, listVersions, RUN_FILES, versionDir } from "../storage/run_layout.ts";
+import type { ConditionOutcome, ReplicateOutcome } from "./outcome.ts";
+import type { ArtifactIndex, ResultJson } from "./result.ts";
+
+/**
+ * A run cannot be stored, or a stored run cannot be found or read; the
+ * message names the folder and what to do. When a finished run could not
+ * write its result, `result` holds it.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await loadRun(".crystallize/train");
+ * } catch (e) {
+ *   if (e instanceof StoredRunError) console.log(e.message);
+ * }
+ * ```
+ */
+export class StoredRunError extends CrystallizeError {
+  /** The finished run's result, when only storing it failed. */
+  result?: unknown;
+}
+
+/** What a run records about itself before its first replicate (`manifest.json`). */
+export interface RunManifest {
+  /** Run id. */
+  readonly runId: string;
+  /** Experiment name. */
+  readonly experiment: string;
+  /** Master seed. */
+  readonly seed: number | undefined;
+  /** Replicates per condition. */
+  readonly replicates: number;
+  /** When it started (ISO 8601). */
+  readonly startedAt: string;
+  /**
+   * Per condition, a hash of everything its replicates depend on (pipeline,
+   * datasource, values, seed); `null` when it cannot be hashed. Resume reuses a
+   * stored replicate only when its condition's fingerprint is unchanged.
+   */
+  readonly fingerprints: Readonly<Record<string, string | null>>;
+  /** The experiment's declared outputs and their formats (readers decode with them). */
+  readonly outputs: readonly { readonly name: string; readonly format: ArtifactFormat }[];
+}
+
+/** A finished run read back from disk. */
+export interface StoredRun {
+  /** Its version folder. */
+  readonly dir: string;
+  /** Its version number. */
+  readonly version: number;
+  /** Experiment name. */
+  readonly experiment: string;
+  /** The result as stored: metrics, hypotheses, errors, provenance, artifacts. */
+  readonly result: ResultJson;
+  /** Stored artifact files. */
+  readonly artifacts: ArtifactIndex;
+}
+
+/** One version folder of an experiment. */
+export interface RunListing {
+  /** Version number. */
+  readonly version: number;
+  /** Its folder. */
+  readonly dir: string;
+  /** Whether the run finished (has `run.json`). */
+  readonly complete: boolean;
+  /** Its manifest, when readable. */
+  readonly manifest: RunManifest | undefined;
+}
+
+/**
+ * Reads a stored run: `path` is a version folder (`<root>/<experiment>/v<N>`)
+ * or an experiment folder (`<root>/<experiment>`), where the newest finished
+ * version is read unless `version` picks one.
+ *
+ * @example
+ * ```ts
+ * const run = await loadRun(".crystallize/train");
+ * run.result.metrics.baseline.loss; // the stored values
+ * run.artifacts["model.json"].baseline[0]; // a path
+ * ```
+ */
+export async function loadRun(
+  path: string,
+  options: { version?: number } = {},
+): Promise<StoredRun> {
+  const dir = resolve(path);
+  const asVersion = /^v(\d+)$/.exec(basename(dir));
+  if (asVersion !== null && options.version === undefined) {
+    return await readRun(dir, Number(asVersion[1]));
+  }
+  const runs = listRuns(dir);
+  if (options.version !== undefined) {
+    const picked = runs.find((r) => r.version === options.version);
+    if (picked === undefined) {
+      throw new StoredRunError(
+        `${dir} has no version v${options.version}; it has ${
+          runs.length === 0 ? "none" : runs.map((r) => `v${r.version}`).join(", ")
+        }`,
+      );
+    }
+    return await readRun(picked.dir, picked.version);
+  }
+  const latest = runs.filter((r) => r.complete).at(-1);
+  if (latest === undefined) {
+    throw new StoredRunError(
+      runs.length === 0
+        ? `no stored runs in ${dir}; run the experiment with an ArtifactPlugin (folder experiments and the CLI attach one) first`
+        : `no finished run in ${dir} (${
+          runs.map((r) => `v${r.version}`).join(", ")
+        } did not finish); ` +
+          'finish one with run({ strategy: "resume" })',
+    );
+  }
+  return await readRun(latest.dir, latest.version);
+}
+
+/**
+ * The versions in an experiment folder, ascending, with their state.
+ *
+ * @example
+ * ```ts
+ * listRuns(".crystallize/train").map((r) => [r.version, r.complete]); // [[0, true], [1, false]]
+ * ```
+ */
+export function listRuns(experimentDir: string): RunListing[] {
+  return listVersions(experimentDir).map((version) => {
+    const dir = versionDir(experimentDir, version);
+    return { version, dir, complete: isComplete(dir), manifest: readManifest(dir) };
+  });
+}
+
+/**
+ * A version folder's manifest, or `undefined` when it has none (or an unreadable one).
+ *
+ * @example
+ * ```ts
+ * readManifest(".crystallize/train/v0")?.seed;
+ * ```
+ */
+export function readManifest(dir: string): RunManifest | undefined {
+  try {
+    return JSON.parse(Deno.readTextFileSync(join(dir, RUN_FILES.manifest))) as RunManifest;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The replicate outcomes recorded in a version folder, by condition then
+ * replicate (later lines win). A torn last line (a killed run) is skipped.
+ *
+ * @example
+ * ```ts
+ * readOutcomes(".crystallize/train/v1").get("baseline")?.get(0)?.metrics;
+ * ```
+ */
+export function readOutcomes(dir: string): Map<string, Map<number, ConditionOutcome>> {
+  const out = new Map<string, Map<number, ConditionOutcome>>();
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(join(dir, RUN_FILES.outcomes));
+  } catch {
+    return out;
+  }
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    let outcome: ReplicateOutcome;
+    try {
+      outcome = fromJsonText(line) as ReplicateOutcome;
+    } catch {
+      continue;
+    }
+    for (const c of outcome.conditions) {
+      const byReplicate = out.get(c.condition) ?? out.set(c.condition, new Map()).get(c.condition)!;
+      byReplicate.set(outcome.replicate, c);
+    }
+  }
+  return out;
+}
+
+async function readRun(dir: string, version: number): Promise<StoredRun> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(join(dir, RUN_FILES.result));
+  } catch (error) {
+    throw new StoredRunError(
+      error instanceof Deno.errors.NotFound
+        ? `${dir} holds no finished run (no ${RUN_FILES.result}); resume it with run({ strategy: "resume" }) or pick another version`
+        : `cannot read ${join(dir, RUN_FILES.result)}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  let result: ResultJson;
+  try {
+    result = fromJsonText(text) as ResultJson;
+  } catch (error) {
+    throw new StoredRunError(
+      `${join(dir, RUN_FILES.result)} is not valid JSON (${
+        (error as Error).message
+      }); the run's outcomes.jsonl still holds its replicates`,
+      { cause: error },
+    );
+  }
+  return {
+    dir,
+    version,
+    experiment: result.experiment ?? basename(dirname(dir)),
+    result,
+    artifacts: result.artifacts ?? {},
+  };
+}

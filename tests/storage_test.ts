@@ -1,0 +1,344 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { join, resolve } from "node:path";
+import {
+  type ArtifactMeta,
+  listRuns,
+  loadRun,
+  type Result,
+  StoredRunError,
+  treatment,
+} from "../mod.ts";
+import { calls, evaluate, train } from "./fixtures/storage/experiments.ts";
+import { tempDir } from "./temp_dir.ts";
+
+const metricsOf = (r: Result) => JSON.stringify(r.metrics);
+const files = (dir: string): string[] => {
+  const out: string[] = [];
+  const walk = (d: string, prefix: string) => {
+    for (const e of Deno.readDirSync(d)) {
+      if (e.isDirectory) walk(join(d, e.name), `${prefix}${e.name}/`);
+      else out.push(`${prefix}${e.name}`);
+    }
+  };
+  walk(dir, "");
+  return out.sort();
+};
+
+Deno.test("ArtifactPlugin: versioned layout with artifacts, metadata, manifest, outcomes and run.json", async () => {
+  await using dir = await tempDir("store-layout");
+  const result = await train(dir.path).run({ replicates: 2 });
+  const v0 = resolve(dir.path, "train", "v0");
+  assert.equal(result.outputDir, v0);
+  assert.deepEqual(files(v0), [
+    "0/baseline/model.json",
+    "0/baseline/model.json.meta.json",
+    "0/doubled/model.json",
+    "0/doubled/model.json.meta.json",
+    "1/baseline/model.json",
+    "1/baseline/model.json.meta.json",
+    "1/doubled/model.json",
+    "1/doubled/model.json.meta.json",
+    "manifest.json",
+    "outcomes.jsonl",
+    "run.json",
+  ]);
+  const bytes = Deno.readFileSync(join(v0, "1/doubled/model.json"));
+  const stored = JSON.parse(new TextDecoder().decode(bytes));
+  assert.equal(stored.replicate, 1);
+  const meta: ArtifactMeta = JSON.parse(
+    Deno.readTextFileSync(join(v0, "1/doubled/model.json.meta.json")),
+  );
+  assert.equal(meta.runId, result.provenance.runId);
+  assert.equal(meta.step, "fit");
+  assert.equal(meta.condition, "doubled");
+  assert.equal(meta.replicate, 1);
+  assert.equal(meta.seed, result.provenance.seeds.doubled[1]);
+  assert.equal(meta.sha256, createHash("sha256").update(bytes).digest("hex"));
+  assert.ok(!Number.isNaN(Date.parse(meta.writtenAt)));
+  assert.deepEqual(result.artifacts, {
+    "model.json": {
+      baseline: [join(v0, "0/baseline/model.json"), join(v0, "1/baseline/model.json")],
+      doubled: [join(v0, "0/doubled/model.json"), join(v0, "1/doubled/model.json")],
+    },
+  });
+  assert.deepEqual(result.provenance.stored, {
+    version: 0,
+    dir: v0,
+    resumedFrom: undefined,
+    reused: {},
+  });
+
+  const second = await train(dir.path).run({ replicates: 2 });
+  assert.equal(second.outputDir, resolve(dir.path, "train", "v1"));
+  assert.deepEqual(listRuns(resolve(dir.path, "train")).map((r) => [r.version, r.complete]), [
+    [0, true],
+    [1, true],
+  ]);
+});
+
+Deno.test("loadRun: reads the newest finished run, a pinned version or a version folder; clear errors otherwise", async () => {
+  await using dir = await tempDir("store-load");
+  const first = await train(dir.path).run({ replicates: 2 });
+  const second = await train(dir.path).run({ replicates: 3 });
+  const expDir = join(dir.path, "train");
+  const latest = await loadRun(expDir);
+  assert.equal(latest.version, 1);
+  assert.equal(latest.experiment, "train");
+  assert.equal(JSON.stringify(latest.result.metrics), JSON.stringify(second.toJSON().metrics));
+  assert.deepEqual(latest.result.provenance.runId, second.provenance.runId);
+  assert.deepEqual(latest.artifacts, second.artifacts);
+  assert.equal(
+    (await loadRun(expDir, { version: 0 })).result.provenance.runId,
+    first.provenance.runId,
+  );
+  assert.equal((await loadRun(join(expDir, "v0"))).version, 0);
+
+  await assert.rejects(
+    loadRun(expDir, { version: 7 }),
+    (e: unknown) =>
+      e instanceof StoredRunError &&
+      e.message === `${resolve(expDir)} has no version v7; it has v0, v1`,
+  );
+  await assert.rejects(
+    loadRun(join(dir.path, "nothing")),
+    (e: unknown) =>
+      e instanceof StoredRunError &&
+      e.message ===
+        `no stored runs in ${
+          resolve(dir.path, "nothing")
+        }; run the experiment with an ArtifactPlugin (folder experiments and the CLI attach one) first`,
+  );
+  // An unfinished version (no run.json) is skipped by "latest" and explained when asked for.
+  Deno.removeSync(join(expDir, "v1", "run.json"));
+  assert.equal((await loadRun(expDir)).version, 0);
+  await assert.rejects(
+    loadRun(join(expDir, "v1")),
+    /holds no finished run \(no run\.json\); resume it/,
+  );
+});
+
+Deno.test("ArtifactPlugin: retention keeps the newest versions; unversioned runs replace v0", async () => {
+  await using dir = await tempDir("store-retention");
+  for (let i = 0; i < 4; i++) await train(dir.path, { retention: 2 }).run({ replicates: 1 });
+  assert.deepEqual(listRuns(join(dir.path, "train")).map((r) => r.version), [2, 3]);
+  assert.deepEqual([...Deno.readDirSync(join(dir.path, "train"))].map((e) => e.name).sort(), [
+    "v2",
+    "v3",
+  ]);
+
+  await using flat = await tempDir("store-unversioned");
+  const a = await train(flat.path, { versioned: false }).run({ replicates: 1 });
+  const b = await train(flat.path, { versioned: false }).run({ replicates: 2 });
+  assert.equal(a.outputDir, b.outputDir);
+  assert.deepEqual([...Deno.readDirSync(join(flat.path, "train"))].map((e) => e.name), ["v0"]);
+  assert.equal(
+    (await loadRun(join(flat.path, "train"))).result.provenance.runId,
+    b.provenance.runId,
+  );
+  assert.deepEqual(Object.keys(b.artifacts["model.json"].baseline), ["0", "1"]);
+});
+
+Deno.test("ArtifactPlugin: a failing disk fails the affected replicates and leaves earlier versions intact", async () => {
+  await using dir = await tempDir("store-disk-full");
+  await train(dir.path, { retention: 1 }).run({ replicates: 2 });
+  const v0 = join(dir.path, "train", "v0");
+  const before = files(v0).map((f) => [f, Deno.readFileSync(join(v0, f))] as const);
+
+  let writes = 0;
+  const diskFull = (path: string, data: Uint8Array) => {
+    if (path.includes("/1/") && path.includes("model.json")) {
+      throw new Error("No space left on device (os error 28)");
+    }
+    writes++;
+    Deno.writeFileSync(path, data);
+  };
+  const result = await train(dir.path, { retention: 1, writeFile: diskFull }).run({
+    replicates: 2,
+  });
+  assert.ok(writes > 0);
+  assert.deepEqual(result.errors.map((e) => [e.replicate, e.condition, e.step, e.name]), [
+    [1, "baseline", "ArtifactPlugin", "ArtifactWriteError"],
+    [1, "doubled", "ArtifactPlugin", "ArtifactWriteError"],
+  ]);
+  assert.match(
+    result.errors[0].message,
+    /^could not write artifact 'model\.json' \(step 'fit'\) to .*\/train\/v1\/1\/baseline\/model\.json: No space left on device \(os error 28\); check that the output folder is writable and has space, then resume the run$/,
+  );
+  // Replicate 0 is stored; retention (1) did not remove v0 because storing failed.
+  assert.equal(result.metrics.baseline.metrics.loss.length, 1);
+  assert.deepEqual(files(v0), before.map(([f]) => f));
+  for (const [f, bytes] of before) assert.deepEqual(Deno.readFileSync(join(v0, f)), bytes);
+  // Nothing half-written is left behind.
+  assert.deepEqual(files(join(dir.path, "train", "v1")).filter((f) => f.endsWith(".tmp")), []);
+});
+
+Deno.test("ArtifactPlugin: an output root the process may not write fails the run before any replicate", async () => {
+  // The tests may only write under .test-tmp.
+  calls.fit = 0;
+  await assert.rejects(
+    train("tests/fixtures/storage/readonly-root").run({ replicates: 1 }),
+    (e: unknown) =>
+      e instanceof StoredRunError &&
+      e.message.startsWith(
+        `Experiment 'train' cannot store its run under ${
+          resolve("tests/fixtures/storage/readonly-root/train")
+        }: `,
+      ) &&
+      e.message.endsWith(
+        "; make that folder writable, or point the output root elsewhere (outputDir, $CRYSTALLIZE_HOME, ArtifactPlugin({ root }))",
+      ),
+  );
+  assert.equal(calls.fit, 0);
+});
+
+Deno.test("resume: more replicates or a new treatment compute only what is missing", async () => {
+  await using dir = await tempDir("store-resume");
+  await train(dir.path).run({ replicates: 3 });
+  calls.fit = 0;
+  const more = await train(dir.path).run({ replicates: 5, strategy: "resume" });
+  assert.equal(calls.fit, 4, "replicates 3 and 4, baseline and doubled");
+  assert.deepEqual(more.provenance.stored?.reused, { baseline: 3, doubled: 3 });
+  assert.equal(more.provenance.stored?.resumedFrom, 0);
+  await using fresh = await tempDir("store-fresh");
+  assert.equal(metricsOf(more), metricsOf(await train(fresh.path).run({ replicates: 5 })));
+  // The new version is complete on its own: artifacts of reused replicates are there too.
+  assert.equal(more.artifacts["model.json"].baseline.filter((p) => p !== null).length, 5);
+  for (const p of more.artifacts["model.json"].doubled) Deno.statSync(p!);
+
+  calls.fit = 0;
+  const tripled = treatment("tripled", { scale: 3 });
+  const added = await train(dir.path).run({
+    replicates: 5,
+    strategy: "resume",
+    treatments: [treatment("doubled", { scale: 2 }), tripled],
+  });
+  assert.equal(calls.fit, 5, "only the new treatment runs");
+  assert.deepEqual(added.provenance.stored?.reused, { baseline: 5, doubled: 5 });
+  assert.equal(added.metrics.treatments.tripled.metrics.loss.length, 5);
+
+  calls.fit = 0;
+  const changed = await train(dir.path).run({
+    replicates: 5,
+    strategy: "resume",
+    treatments: [treatment("doubled", { scale: 2.5 })],
+  });
+  assert.equal(calls.fit, 5, "changed values: that condition is recomputed");
+  assert.deepEqual(changed.provenance.stored?.reused, { baseline: 5 });
+
+  await assert.rejects(
+    evaluate(dir.path).run({ strategy: "bogus" as "resume" }),
+    /strategy must be "rerun" or "resume", got "bogus"/,
+  );
+});
+
+Deno.test("resume: a run killed with SIGKILL mid-run completes with every replicate exactly once", async () => {
+  await using dir = await tempDir("store-kill");
+  const fixture = new URL("./fixtures/storage/experiments.ts", import.meta.url).pathname;
+  const child = new Deno.Command("deno", {
+    args: ["run", "--allow-read=.", "--allow-write=.test-tmp", fixture, dir.path, "12"],
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const outcomes = join(dir.path, "train", "v0", "outcomes.jsonl");
+  const lines = () => {
+    try {
+      return Deno.readTextFileSync(outcomes).split("\n").filter((l) => l !== "").length;
+    } catch {
+      return 0;
+    }
+  };
+  const deadline = Date.now() + 20_000;
+  while (lines() < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  child.kill("SIGKILL");
+  const status = await child.status;
+  await child.stderr.cancel();
+  assert.equal(status.signal, "SIGKILL");
+  const recorded = lines();
+  assert.ok(recorded >= 3 && recorded < 12, `killed mid-run (${recorded} of 12 recorded)`);
+  assert.equal(listRuns(join(dir.path, "train"))[0].complete, false);
+
+  calls.fit = 0;
+  const resumed = await train(dir.path, { delayMs: 40 }).run({
+    replicates: 12,
+    strategy: "resume",
+  });
+  assert.equal(resumed.errors.length, 0);
+  assert.equal(
+    calls.fit,
+    2 * (12 - recorded),
+    `only unrecorded replicates run again (${recorded} recorded, ${calls.fit} fits)`,
+  );
+  const stored = await loadRun(join(dir.path, "train"));
+  assert.equal(stored.version, 1);
+  assert.deepEqual(stored.result.metrics.baseline.loss.length, 12);
+  // Exactly once: one record per replicate and condition in the new version.
+  const records = Deno.readTextFileSync(join(dir.path, "train", "v1", "outcomes.jsonl"))
+    .split("\n").filter((l) => l !== "").flatMap((l) => {
+      const o = JSON.parse(l);
+      return o.conditions.map((c: { condition: string }) => `${o.replicate}/${c.condition}`);
+    }).sort();
+  assert.equal(records.length, 24);
+  assert.equal(new Set(records).size, 24);
+  await using fresh = await tempDir("store-kill-fresh");
+  assert.equal(metricsOf(resumed), metricsOf(await train(fresh.path).run({ replicates: 12 })));
+});
+
+Deno.test("resume: without an ArtifactPlugin is refused with the fix", async () => {
+  const { Experiment, dataSource, pipelineStep } = await import("../mod.ts");
+  const bare = new Experiment({
+    name: "bare",
+    datasource: dataSource(() => 1)(),
+    pipeline: [pipelineStep((x: number) => x, { name: "id" })()],
+  });
+  await assert.rejects(
+    bare.run({ strategy: "resume" }),
+    /strategy "resume" continues from stored runs, but the experiment has no ArtifactPlugin; add new ArtifactPlugin\(\) to its plugins/,
+  );
+});
+
+Deno.test("ExperimentInput: reads the upstream artifact of the same replicate and condition, baseline as fallback", async () => {
+  await using dir = await tempDir("input-read");
+  const upstream = await train(dir.path).run();
+  const result = await evaluate(dir.path).run();
+  assert.equal(result.errors.length, 0, JSON.stringify(result.errors));
+  assert.equal(result.provenance.replicates, 3, "the upstream count is the default");
+  const weights = (c: string) =>
+    upstream.artifacts["model.json"][c].map((p) => JSON.parse(Deno.readTextFileSync(p!)).weight);
+  assert.deepEqual(result.metrics.baseline.metrics.weight, weights("baseline"));
+  assert.deepEqual(result.metrics.treatments.doubled.metrics.weight, weights("doubled"));
+  assert.deepEqual(result.metrics.treatments.only_downstream.metrics.weight, weights("baseline"));
+  assert.deepEqual(result.metrics.baseline.metrics.upstream_replicate, [0, 1, 2]);
+
+  // Workers read the same files.
+  const parallel = await evaluate(dir.path, { workers: 2 }).run();
+  assert.equal(metricsOf(parallel), metricsOf(result));
+});
+
+Deno.test("ExperimentInput: replicate counts must agree; missing runs and artifacts name the experiment", async () => {
+  await using dir = await tempDir("input-errors");
+  await assert.rejects(
+    evaluate(dir.path).run(),
+    (e: Error) =>
+      e.message.includes(
+        `input 'model' (train#model.json): experiment 'train' has no finished run under ${
+          resolve(dir.path, "train")
+        }; run 'train' first (with an ArtifactPlugin), or check the output root`,
+      ),
+  );
+  await train(dir.path).run();
+  await assert.rejects(
+    evaluate(dir.path).run({ replicates: 5 }),
+    /run\(\): 5 replicates were asked for, but the upstream runs this experiment reads have 3; run it with replicates: 3, or re-run the upstream experiments with 5/,
+  );
+  const { ExperimentInput } = await import("../mod.ts");
+  const wrongName = new ExperimentInput({ m: "train#weights.bin" }, { root: dir.path });
+  assert.throws(
+    () => wrongName.replicates,
+    /input 'm' \(train#weights\.bin\): experiment 'train' v0 stored no artifact 'weights\.bin' \(it stored 'model\.json'\); check the artifact name and that its steps write it/,
+  );
+  assert.throws(
+    () => new ExperimentInput({ m: "train-model.json" }),
+    /input 'm' is "train-model\.json"; write it as "experiment#artifact"/,
+  );
+});
