@@ -342,3 +342,25 @@ Deno.test("ExperimentInput: replicate counts must agree; missing runs and artifa
     /input 'm' is "train-model\.json"; write it as "experiment#artifact"/,
   );
 });
+
+Deno.test("ArtifactPlugin: worker processes store artifacts and records through the same code path", async () => {
+  await using serialDir = await tempDir("store-serial");
+  await using workerDir = await tempDir("store-workers");
+  const serial = await train(serialDir.path).run({ replicates: 4 });
+  const parallel = await train(workerDir.path, { workers: 2 }).run({ replicates: 4 });
+  assert.equal(parallel.errors.length, 0, JSON.stringify(parallel.errors));
+  assert.equal(metricsOf(parallel), metricsOf(serial));
+  const relative = (r: Result, root: string) =>
+    JSON.stringify(r.artifacts).replaceAll(resolve(root), "<root>");
+  assert.equal(relative(parallel, workerDir.path), relative(serial, serialDir.path));
+  for (const paths of Object.values(parallel.artifacts["model.json"])) {
+    for (const p of paths) {
+      const twin = p!.replace(resolve(workerDir.path), resolve(serialDir.path));
+      assert.deepEqual(Deno.readFileSync(p!), Deno.readFileSync(twin));
+    }
+  }
+  const lines = Deno.readTextFileSync(join(parallel.outputDir!, "outcomes.jsonl")).trim().split(
+    "\n",
+  );
+  assert.equal(lines.length, 4, "one record per replicate, written by the workers");
+});
