@@ -32,12 +32,9 @@ function experiment(
   } = {},
 ) {
   return new Experiment({
-    name: "cached",
-    datasource: options.datasource ?? noisyNumbers(),
-    pipeline: options.steps ?? [scale(), jitter(), summarize()],
-    treatments: [treatment("double", { factor: 2 })],
-    replicates: 4,
-    outputDir,
+    ...experimentOptions(outputDir),
+    ...(options.datasource === undefined ? {} : { datasource: options.datasource }),
+    ...(options.steps === undefined ? {} : { pipeline: options.steps }),
     plugins: [
       ...(options.plugins ?? []),
       new SeedPlugin({ seed: 7 }),
@@ -228,3 +225,32 @@ Deno.test("step cache: worker processes share the on-disk cache and give the sam
   assert.equal(metricsOf(cold), metricsOf(serial));
   assert.equal(metricsOf(warm), metricsOf(serial));
 });
+
+Deno.test("step cache: async and thread strategies share entries and give the serial metrics", async () => {
+  const { AsyncExecution } = await import("../mod.ts");
+  await using dir = await tempDir("cache-strategies");
+  const serial = await experiment(dir.path).run({ cache: false });
+  const concurrent = await new Experiment({
+    ...experimentOptions(dir.path),
+    plugins: [new AsyncExecution({ concurrency: 4 }), new SeedPlugin({ seed: 7 })],
+  }).run();
+  const threads = await new Experiment({
+    ...experimentOptions(dir.path),
+    plugins: [new ParallelExecution({ maxWorkers: 3 }), new SeedPlugin({ seed: 7 })],
+  }).run();
+  assert.equal(concurrent.provenance.cache.misses, 16);
+  assert.equal(threads.provenance.cache.hits, 16);
+  assert.equal(metricsOf(concurrent), metricsOf(serial));
+  assert.equal(metricsOf(threads), metricsOf(serial));
+});
+
+function experimentOptions(outputDir: string) {
+  return {
+    name: "cached",
+    datasource: noisyNumbers(),
+    pipeline: [scale(), jitter(), summarize()],
+    treatments: [treatment("double", { factor: 2 })],
+    replicates: 4,
+    outputDir,
+  };
+}
