@@ -364,3 +364,27 @@ Deno.test("ArtifactPlugin: worker processes store artifacts and records through 
   );
   assert.equal(lines.length, 4, "one record per replicate, written by the workers");
 });
+
+Deno.test("ExperimentInput: the newest finished run by default, or a pinned version", async () => {
+  const { ExperimentInput, standaloneContext } = await import("../mod.ts");
+  await using dir = await tempDir("input-pinned");
+  const v0 = await train(dir.path).run({ replicates: 3 });
+  const v1 = await train(dir.path).run({ replicates: 2, treatments: [] });
+  const latest = new ExperimentInput({ model: "train#model.json" }, { root: dir.path });
+  const pinned = new ExperimentInput({
+    model: { experiment: "train", artifact: "model.json", version: 0, format: "json" },
+  }, { root: dir.path });
+  assert.equal(latest.replicates, 2);
+  assert.equal(pinned.replicates, 3);
+  const read = (input: typeof latest, run: Result) => {
+    const value = input.fetch(standaloneContext({}, { replicate: 1 })).model as { weight: number };
+    const path = run.artifacts["model.json"].baseline[1]!;
+    assert.equal(value.weight, JSON.parse(Deno.readTextFileSync(path)).weight);
+  };
+  read(latest, v1);
+  read(pinned, v0);
+  // Workers get the version this process resolved, even if the producer runs again meanwhile.
+  assert.deepEqual(latest.params, {
+    inputs: { model: { experiment: "train", artifact: "model.json", root: dir.path, version: 1 } },
+  });
+});
