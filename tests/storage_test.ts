@@ -388,3 +388,9 @@ Deno.test("ExperimentInput: the newest finished run by default, or a pinned vers
     inputs: { model: { experiment: "train", artifact: "model.json", root: dir.path, version: 1 } },
   });
 });
+
+Deno.test("debug() is not a stored run", async () => {
+  await using dir = await tempDir("store-debug");
+  await train(dir.path).debug();
+  assert.deepEqual(listRuns(join(dir.path, "train")), []);
+});

@@ -216,6 +216,26 @@ export class Experiment {
   }
 
   /**
+   * Loads a folder experiment: `path` is a folder holding `config.yaml`
+   * (plus `datasources.ts`, `steps.ts`, `verifiers.ts`, `outputs.ts`) or
+   * the `config.yaml` itself. Every problem is reported at once in a
+   * `ConfigError` whose lines read `<file>:<line>:<column>: <message>`. The
+   * experiment stores its runs under `<folder>/.crystallize` with an
+   * `ArtifactPlugin`. See the README's "Folder experiments" section.
+   *
+   * @example
+   * ```ts
+   * const experiment = await Experiment.fromYaml("examples/folder_experiment");
+   * const result = await experiment.run();
+   * ```
+   */
+  static async fromYaml(path: string): Promise<Experiment> {
+    // Imported on demand: the YAML parser and schema validator stay out of mod.ts and workers.
+    const { loadFolderExperiment } = await import("../config/load_folder_experiment.ts");
+    return await loadFolderExperiment(path);
+  }
+
+  /**
    * A reference to one of the experiment's declared outputs, for another
    * experiment's `ExperimentInput`. An undeclared name throws.
    *
@@ -317,7 +337,8 @@ export class Experiment {
   /**
    * One replicate, serially, with every step logged at debug level: for
    * finding out what a pipeline does. `treatment` (an instance or the name of
-   * one of the experiment's) runs after the baseline; no hypotheses.
+   * one of the experiment's) runs after the baseline; no hypotheses. Nothing
+   * is stored by an `ArtifactPlugin` (the step cache is still used).
    */
   debug(treatment?: TreatmentLike | string): Promise<Result> {
     try {
@@ -328,8 +349,10 @@ export class Experiment {
         hypotheses: [],
       });
       const plugins = [
+        // A debug pass is not a stored run: resume must never continue from it.
         ...this.plugins.filter((p) =>
-          p.runExperimentLoop === undefined && !(p instanceof LoggingPlugin)
+          p.runExperimentLoop === undefined && !(p instanceof LoggingPlugin) &&
+          !(p instanceof ArtifactPlugin)
         ),
         new LoggingPlugin({ verbose: true }),
         new SerialExecution(),
