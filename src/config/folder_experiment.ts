@@ -1,0 +1,64 @@
+import { pathToFileURL } from "node:url";
+import type { Artifact } from "../data/artifact.ts";
+import type { WorkerPermissions } from "../execution/worker/permissions.ts";
+import { Experiment, type ExperimentOptions } from "../experiment/experiment.ts";
+import type { CliConfig } from "./folder_config.ts";
+
+/** What a folder experiment knows beyond an {@linkcode Experiment}'s options. */
+export interface FolderExperimentOptions extends ExperimentOptions {
+  /** Absolute path of its `config.yaml`. */
+  readonly configFile: string;
+  /** Its folder. */
+  readonly folder: string;
+  /** The `cli` section, defaults applied. */
+  readonly cli: CliConfig;
+  /** `permissions` of config.yaml, relative paths resolved against the folder. */
+  readonly permissions: WorkerPermissions;
+  /** Declared outputs by their alias in config.yaml. */
+  readonly outputsByAlias: Readonly<Record<string, Artifact>>;
+  /** `experiment#artifact` references of `datasource`, by alias. */
+  readonly references: Readonly<Record<string, string>>;
+}
+
+/**
+ * An {@linkcode Experiment} loaded from a folder's `config.yaml` (see
+ * `Experiment.fromYaml`). It is an ordinary experiment, plus what the CLI and
+ * `ExperimentGraph` need: where it came from, its listing metadata, the
+ * permissions its code is granted, and its outputs and inputs by alias. Its
+ * folder is the experiment's folder (provenance records the folder's git
+ * commit) and its output root is `<folder>/.crystallize`.
+ *
+ * @example
+ * ```ts
+ * const experiment = await Experiment.fromYaml("experiments/demo");
+ * if (experiment instanceof FolderExperiment) console.log(experiment.cli.group, experiment.permissions);
+ * ```
+ */
+export class FolderExperiment extends Experiment {
+  /** Absolute path of its `config.yaml`. */
+  readonly configFile: string;
+  /** Its folder. */
+  readonly folder: string;
+  /** Listing metadata. */
+  readonly cli: CliConfig;
+  /** Permissions of its code (what `ParallelExecution` workers get on top of the defaults). */
+  readonly permissions: WorkerPermissions;
+  /** Declared outputs by alias. */
+  readonly outputsByAlias: Readonly<Record<string, Artifact>>;
+  /** `experiment#artifact` references by alias. */
+  readonly references: Readonly<Record<string, string>>;
+  /** `config.yaml` as a file URL: the experiment's module is its configuration. */
+  declare readonly moduleUrl: string;
+
+  /** Prefer `Experiment.fromYaml`. */
+  constructor(options: FolderExperimentOptions) {
+    super(options);
+    this.configFile = options.configFile;
+    this.folder = options.folder;
+    this.cli = options.cli;
+    this.permissions = options.permissions;
+    this.outputsByAlias = options.outputsByAlias;
+    this.references = options.references;
+    this.moduleUrl = pathToFileURL(options.configFile).href;
+  }
+}

@@ -1,0 +1,289 @@
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ConfigIssue } from "./config_error.ts";
+import { suggestion } from "./did_you_mean.ts";
+import type { FactoryCallConfig } from "./folder_config.ts";
+import type { YamlPath, YamlSource } from "./yaml_source.ts";
+
+/** The modules of a folder experiment, by the config section that names their exports. */
+export type ModuleKind = "datasources" | "steps" | "verifiers" | "outputs";
+
+/** A module's exports. */
+export type ModuleExports = Readonly<Record<string, unknown>>;
+
+/**
+ * A folder experiment's modules (`datasources.ts`, `steps.ts`,
+ * `verifiers.ts`, `outputs.ts`), each imported once, on first need. A missing
+ * or broken module becomes an issue at the config entry that needed it.
+ *
+ * @example
+ * ```ts
+ * const modules = new FolderModules("/abs/experiments/demo", source);
+ * const steps = await modules.load("steps", ["steps", 0], issues);
+ * ```
+ */
+export class FolderModules {
+  readonly #folder: string;
+  readonly #source: YamlSource;
+  readonly #loaded = new Map<ModuleKind, Promise<ModuleExports | Error | undefined>>();
+
+  /** Modules of the experiment in `folder`, whose config is `source`. */
+  constructor(folder: string, source: YamlSource) {
+    this.#folder = folder;
+    this.#source = source;
+  }
+
+  /** Whether `<kind>.ts` exists in the folder. */
+  has(kind: ModuleKind): boolean {
+    try {
+      return Deno.statSync(this.path(kind)).isFile;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Absolute path of `<kind>.ts`. */
+  path(kind: ModuleKind): string {
+    return join(this.#folder, `${kind}.ts`);
+  }
+
+  /** File URL of `<kind>.ts` (how workers import it). */
+  url(kind: ModuleKind): string {
+    return pathToFileURL(this.path(kind)).href;
+  }
+
+  /**
+   * The exports of `<kind>.ts`, or `undefined` after adding an issue at
+   * `neededAt` (the entry that named one of its exports) when the file is
+   * missing or cannot be imported. Each problem is reported once.
+   */
+  async load(
+    kind: ModuleKind,
+    neededAt: YamlPath,
+    issues: ConfigIssue[],
+  ): Promise<ModuleExports | undefined> {
+    let loading = this.#loaded.get(kind);
+    const first = loading === undefined;
+    if (loading === undefined) {
+      loading = this.has(kind)
+        ? import(this.url(kind)).then(
+          (mod) => mod as ModuleExports,
+          (e: unknown) => e instanceof Error ? e : new Error(String(e)),
+        )
+        : Promise.resolve(undefined);
+      this.#loaded.set(kind, loading);
+    }
+    const mod = await loading;
+    if (mod instanceof Error || mod === undefined) {
+      if (first) issues.push(this.#source.issue(neededAt, moduleProblem(kind, mod)));
+      return undefined;
+    }
+    return mod;
+  }
+}
+
+function moduleProblem(kind: ModuleKind, error: Error | undefined): string {
+  if (error === undefined) {
+    return `${kind}.ts not found next to config.yaml; create it and export the ${KIND_HINT[kind]}`;
+  }
+  return `${kind}.ts could not be imported: ${error.message.split("\n")[0]}`;
+}
+
+const KIND_HINT: Readonly<Record<ModuleKind, string>> = {
+  datasources: "datasource factories (export const numbers = dataSource(...))",
+  steps: "step factories (export const total = pipelineStep(...))",
+  verifiers: "verifier factories (export const byMean = verifier(...))",
+  outputs: "artifacts (export const model = new Artifact(...))",
+};
+
+/** A factory reference split into its name and explicit parameters. */
+export interface FactoryCall {
+  /** Factory name as written. */
+  readonly name: string;
+  /** Parameters given (`{}` when none). */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Path of the name in the YAML (the string, or the map's key). */
+  readonly namePath: YamlPath;
+  /** Path of the parameters mapping, when given. */
+  readonly paramsPath: YamlPath;
+  /** Whether the name is a mapping key (positions point at the key). */
+  readonly isKey: boolean;
+}
+
+/**
+ * Splits a factory reference (`name` or `{ name: { param: value } }`) found
+ * at `path`.
+ *
+ * @example
+ * ```ts
+ * factoryCall({ add_delta: { delta: 2 } }, ["steps", 0]).params; // { delta: 2 }
+ * ```
+ */
+export function factoryCall(entry: FactoryCallConfig, path: YamlPath): FactoryCall {
+  if (typeof entry === "string") {
+    return { name: entry, params: {}, namePath: path, paramsPath: path, isKey: false };
+  }
+  const [name, params] = Object.entries(entry)[0];
+  return {
+    name,
+    params: params ?? {},
+    namePath: [...path, name],
+    paramsPath: [...path, name],
+    isKey: true,
+  };
+}
+
+/** How to recognise one kind of factory among a module's exports. */
+export interface FactoryKind<F> {
+  /** What it is called in messages ("step", "datasource", "verifier"). */
+  readonly label: string;
+  /** The module it is looked up in. */
+  readonly module: ModuleKind;
+  /** How it is declared, for messages ("pipelineStep(...)"). */
+  readonly declaredWith: string;
+  /** Its own name when `value` is such a factory, else `undefined`. */
+  readonly nameOf: (value: unknown) => string | undefined;
+  /** Narrows a value recognised by `nameOf`. */
+  readonly cast: (value: unknown) => F;
+}
+
+/** A factory found by name. */
+export interface FoundFactory<F> {
+  /** The factory. */
+  readonly factory: F;
+  /** Its export name. */
+  readonly exportName: string;
+}
+
+/**
+ * Finds the factory `call.name` among a module's exports: the export of that
+ * name, else the one export whose own name (`stepName`, `sourceName`,
+ * `verifierName`) is `call.name`. When there is none, adds an issue that says
+ * what the module does export, with a did-you-mean.
+ *
+ * @example
+ * ```ts
+ * findFactory(stepsModule, STEP_KIND, call, source, issues)?.factory; // the StepFactory
+ * ```
+ */
+export function findFactory<F>(
+  exports: ModuleExports,
+  kind: FactoryKind<F>,
+  call: FactoryCall,
+  source: YamlSource,
+  issues: ConfigIssue[],
+  extra: readonly string[] = [],
+): FoundFactory<F> | undefined {
+  const at = (message: string) =>
+    issues.push(source.issue(call.namePath, message, { key: call.isKey }));
+  const direct = exports[call.name];
+  if (direct !== undefined && kind.nameOf(direct) !== undefined) {
+    return { factory: kind.cast(direct), exportName: call.name };
+  }
+  const byOwnName = Object.entries(exports).filter(([, v]) => kind.nameOf(v) === call.name);
+  if (byOwnName.length === 1) {
+    return { factory: kind.cast(byOwnName[0][1]), exportName: byOwnName[0][0] };
+  }
+  const file = `${kind.module}.ts`;
+  if (byOwnName.length > 1) {
+    at(
+      `${kind.label} '${call.name}' is ambiguous: ${file} exports ${byOwnName.length} ${kind.label} factories named '${call.name}' (${
+        byOwnName.map(([k]) => k).join(", ")
+      }); use the export name`,
+    );
+    return undefined;
+  }
+  if (direct !== undefined) {
+    at(
+      `'${call.name}' in ${file} is not a ${kind.label} factory (declare it with ${kind.declaredWith})`,
+    );
+    return undefined;
+  }
+  const available = Object.entries(exports).flatMap(([exportName, v]) => {
+    const own = kind.nameOf(v);
+    return own === undefined ? [] : [own === exportName ? own : `${own} (export ${exportName})`];
+  });
+  const candidates = [
+    ...Object.keys(exports).filter((k) => kind.nameOf(exports[k]) !== undefined),
+    ...Object.values(exports).flatMap((v) => kind.nameOf(v) ?? []),
+    ...extra,
+  ];
+  const listed = [...available, ...extra];
+  at(
+    `${kind.label} '${call.name}' is not exported from ${file}${
+      suggestion(call.name, candidates)
+    } (${
+      listed.length > 0
+        ? `available: ${listed.join(", ")}`
+        : `${file} exports no ${kind.label} factories; declare one with export const ${call.name} = ${kind.declaredWith}`
+    })`,
+  );
+  return undefined;
+}
+
+/**
+ * Checks explicit parameters against a factory's declared ones: unknown
+ * names (with a did-you-mean and the declared list) and values whose type
+ * differs from a primitive, list or mapping default. Adds one issue per
+ * problem; returns whether there was none.
+ *
+ * @example
+ * ```ts
+ * checkParams("step 'add_delta'", { delta: 0 }, call, source, issues);
+ * ```
+ */
+export function checkParams(
+  owner: string,
+  declared: Readonly<Record<string, unknown>>,
+  call: FactoryCall,
+  source: YamlSource,
+  issues: ConfigIssue[],
+): boolean {
+  const before = issues.length;
+  const names = Object.keys(declared);
+  for (const [key, value] of Object.entries(call.params)) {
+    const path = [...call.paramsPath, key];
+    if (!Object.hasOwn(declared, key)) {
+      issues.push(source.issue(
+        path,
+        `${owner} has no parameter '${key}'${suggestion(key, names)} (${
+          names.length > 0 ? `it declares: ${names.join(", ")}` : "it declares no parameters"
+        })`,
+        { key: true },
+      ));
+      continue;
+    }
+    const expected = kindOf(declared[key]);
+    if (expected !== undefined && value !== null && kindOf(value) !== expected) {
+      issues.push(source.issue(
+        path,
+        `${owner} parameter '${key}' must be ${KIND_WORDS[expected]} like its default (${
+          JSON.stringify(declared[key])
+        }), got ${JSON.stringify(value)}`,
+      ));
+    }
+  }
+  return issues.length === before;
+}
+
+type ValueKind = "number" | "string" | "boolean" | "list" | "mapping";
+
+const KIND_WORDS: Readonly<Record<ValueKind, string>> = {
+  number: "a number",
+  string: "a string",
+  boolean: "true or false",
+  list: "a list",
+  mapping: "a mapping",
+};
+
+/** The kind a default constrains values to; `undefined` when it constrains nothing. */
+function kindOf(value: unknown): ValueKind | undefined {
+  if (typeof value === "number" || typeof value === "string" || typeof value === "boolean") {
+    return typeof value as ValueKind;
+  }
+  if (Array.isArray(value)) return "list";
+  if (
+    typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype
+  ) return "mapping";
+  return undefined;
+}

@@ -1,0 +1,104 @@
+import { resolve } from "node:path";
+import { AsyncExecution } from "../execution/async.ts";
+import { ParallelExecution } from "../execution/parallel.ts";
+import { SerialExecution } from "../execution/serial.ts";
+import type { WorkerPermissions } from "../execution/worker/permissions.ts";
+import { ArtifactPlugin } from "../plugins/artifact.ts";
+import { LoggingPlugin } from "../plugins/logging.ts";
+import type { BasePlugin } from "../plugins/plugin.ts";
+import { SeedPlugin } from "../plugins/seed.ts";
+import type { ConfigIssue } from "./config_error.ts";
+import type { ConfigFile } from "./folder_config.ts";
+import { factoryCall } from "./folder_modules.ts";
+
+type Options = Record<string, unknown>;
+
+/** How each plugin a config may name is built from its options (checked by the schema). */
+const PLUGINS: Readonly<
+  Record<string, (options: Options, file: ConfigFile, permissions: WorkerPermissions) => BasePlugin>
+> = {
+  SerialExecution: () => new SerialExecution(),
+  AsyncExecution: (o) => new AsyncExecution(o),
+  ParallelExecution: (o, _file, permissions) => new ParallelExecution({ ...o, permissions }),
+  SeedPlugin: (o) => new SeedPlugin(o),
+  LoggingPlugin: (o) => new LoggingPlugin(o),
+  ArtifactPlugin: (o, file) =>
+    new ArtifactPlugin({
+      ...o,
+      ...(typeof o.root === "string" ? { root: resolve(file.folder, o.root) } : {}),
+    }),
+};
+
+const EXECUTION = new Set(["SerialExecution", "AsyncExecution", "ParallelExecution"]);
+
+/**
+ * The `plugins` of a config, built, plus an `ArtifactPlugin` when none is
+ * listed (folder experiments store their runs). `ParallelExecution` gets the
+ * config's `permissions`. A plugin listed twice, or two execution
+ * strategies, are issues.
+ *
+ * @example
+ * ```ts
+ * const plugins = buildPlugins(configFile, permissions, issues); // [ParallelExecution, ArtifactPlugin]
+ * ```
+ */
+export function buildPlugins(
+  file: ConfigFile,
+  permissions: WorkerPermissions,
+  issues: ConfigIssue[],
+): BasePlugin[] {
+  const plugins: BasePlugin[] = [];
+  const seen = new Map<string, number>();
+  let execution: number | undefined;
+  for (const [index, entry] of (file.config.plugins ?? []).entries()) {
+    const call = factoryCall(entry, ["plugins", index]);
+    const at = (message: string) =>
+      issues.push(file.source.issue(call.namePath, message, { key: call.isKey }));
+    const earlier = seen.get(call.name);
+    if (earlier !== undefined) {
+      at(`plugins[${earlier}] and plugins[${index}] are both ${call.name}; list it once`);
+      continue;
+    }
+    seen.set(call.name, index);
+    if (EXECUTION.has(call.name)) {
+      if (execution !== undefined) {
+        at(
+          `plugins[${execution}] already sets the execution strategy; list one of SerialExecution, AsyncExecution, ParallelExecution`,
+        );
+        continue;
+      }
+      execution = index;
+    }
+    try {
+      plugins.push(PLUGINS[call.name](call.params, file, permissions));
+    } catch (error) {
+      at((error as Error).message);
+    }
+  }
+  if (!seen.has("ArtifactPlugin")) plugins.push(new ArtifactPlugin());
+  return plugins;
+}
+
+/**
+ * The config's `permissions` with relative `read`, `write` and `ffi` paths
+ * resolved against the experiment's folder (other kinds are host names,
+ * variable names or programs and pass through).
+ *
+ * @example
+ * ```ts
+ * resolvePermissions({ read: ["./data"], net: ["api.example.com:443"] }, "/exp");
+ * // { read: ["/exp/data"], net: ["api.example.com:443"] }
+ * ```
+ */
+export function resolvePermissions(
+  permissions: ConfigFile["config"]["permissions"],
+  folder: string,
+): WorkerPermissions {
+  const out: Record<string, boolean | string[]> = {};
+  for (const [kind, value] of Object.entries(permissions ?? {})) {
+    out[kind] = Array.isArray(value) && (kind === "read" || kind === "write" || kind === "ffi")
+      ? value.map((p) => resolve(folder, p))
+      : value;
+  }
+  return out as WorkerPermissions;
+}

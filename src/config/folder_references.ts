@@ -1,0 +1,145 @@
+import { basename, dirname, join, resolve } from "node:path";
+import type { Artifact } from "../data/artifact.ts";
+import { ConfigError, displayPath, formatIssue } from "./config_error.ts";
+import { CONFIG_FILE, type ConfigFile, readConfigFile } from "./folder_config.ts";
+import { FolderModules } from "./folder_modules.ts";
+import { resolveOutputs } from "./folder_outputs.ts";
+import type { ConfigIssue } from "./config_error.ts";
+
+/** The experiment an `experiment#artifact` reference points at, as far as readers need it. */
+export interface UpstreamExperiment {
+  /** Its name (the folder of its runs). */
+  readonly name: string;
+  /** Its `config.yaml`. */
+  readonly configFile: string;
+  /** The output root its runs are stored under. */
+  readonly root: string;
+  /** Its declared outputs by alias. */
+  readonly outputs: Readonly<Record<string, Artifact>>;
+}
+
+/**
+ * Finds the experiments that `experiment#artifact` references name, among a
+ * set of `config.yaml` files: by `name:` first, then by folder name. Each
+ * candidate is read (and its outputs resolved) at most once.
+ *
+ * @example
+ * ```ts
+ * const resolver = ReferenceResolver.siblingsOf("/abs/experiments/evaluate");
+ * const upstream = await resolver.resolve("train"); // { name: "train", root: ".../train/.crystallize", outputs }
+ * ```
+ */
+export class ReferenceResolver {
+  readonly #candidates: () => Promise<readonly string[]>;
+  readonly #where: string;
+  readonly #files = new Map<string, Promise<ConfigFile | ConfigError>>();
+  readonly #upstream = new Map<string, Promise<UpstreamExperiment | string>>();
+
+  /**
+   * A resolver over the `config.yaml` files `candidates` lists (absolute
+   * paths); `where` says where they are, for messages ("under experiments/").
+   */
+  constructor(candidates: () => Promise<readonly string[]>, where: string) {
+    this.#candidates = candidates;
+    this.#where = where;
+  }
+
+  /** A resolver over the experiments in the folders next to `folder` (what `fromYaml` uses). */
+  static siblingsOf(folder: string): ReferenceResolver {
+    return new ReferenceResolver(async () => {
+      const parent = dirname(resolve(folder));
+      const files: string[] = [];
+      for await (const entry of Deno.readDir(parent)) {
+        const file = join(parent, entry.name, CONFIG_FILE);
+        if (entry.isDirectory && join(parent, entry.name) !== resolve(folder) && isFile(file)) {
+          files.push(file);
+        }
+      }
+      return files.sort();
+    }, `next to ${displayPath(resolve(folder))}`);
+  }
+
+  /** A config file, read once. */
+  read(file: string): Promise<ConfigFile | ConfigError> {
+    let reading = this.#files.get(file);
+    if (reading === undefined) {
+      reading = readConfigFile(file).catch((e) => {
+        if (e instanceof ConfigError) return e;
+        throw e;
+      });
+      this.#files.set(file, reading);
+    }
+    return reading;
+  }
+
+  /**
+   * The experiment `ref` names, or why it cannot be used: not found, found
+   * twice, or its config has errors.
+   */
+  resolve(ref: string): Promise<UpstreamExperiment | string> {
+    let found = this.#upstream.get(ref);
+    if (found === undefined) {
+      found = this.#find(ref);
+      this.#upstream.set(ref, found);
+    }
+    return found;
+  }
+
+  async #find(ref: string): Promise<UpstreamExperiment | string> {
+    const files = await this.#candidates();
+    const read = await Promise.all(files.map(async (f) => [f, await this.read(f)] as const));
+    const byName = read.filter(([, c]) => !(c instanceof ConfigError) && c.name === ref);
+    const byFolder = read.filter(([f]) => basename(dirname(f)) === ref);
+    const matches = byName.length > 0 ? byName : byFolder;
+    if (matches.length === 0) {
+      const names = read.flatMap(([, c]) => c instanceof ConfigError ? [] : [c.name]);
+      return `no experiment named '${ref}' was found ${this.#where} (${
+        names.length > 0 ? `experiments there: ${names.join(", ")}` : "there are none"
+      })`;
+    }
+    if (matches.length > 1) {
+      return `'${ref}' is ambiguous: ${matches.map(([f]) => f).join(" and ")} both match`;
+    }
+    const [file, config] = matches[0];
+    if (config instanceof ConfigError) {
+      return `experiment '${ref}' (${file}) has errors: ${formatIssue(config.issues[0])}`;
+    }
+    const issues: ConfigIssue[] = [];
+    const outputs = await resolveOutputs(
+      config,
+      new FolderModules(config.folder, config.source),
+      issues,
+    );
+    if (issues.length > 0) {
+      return `experiment '${ref}' (${file}) has errors: ${formatIssue(issues[0])}`;
+    }
+    return { name: config.name, configFile: file, root: storageRootOf(config), outputs };
+  }
+}
+
+/**
+ * Where a folder experiment's runs are stored: its `ArtifactPlugin`'s `root`
+ * (relative to the folder) when config.yaml sets one, else
+ * `<folder>/.crystallize`.
+ *
+ * @example
+ * ```ts
+ * storageRootOf(await readConfigFile("experiments/train")); // "/abs/experiments/train/.crystallize"
+ * ```
+ */
+export function storageRootOf(file: ConfigFile): string {
+  for (const entry of file.config.plugins ?? []) {
+    if (typeof entry === "string" || !("ArtifactPlugin" in entry)) continue;
+    const root = entry.ArtifactPlugin?.root;
+    if (typeof root === "string") return resolve(file.folder, root);
+  }
+  return join(file.folder, ".crystallize");
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,212 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import schema from "../../schema/config.schema.json" with { type: "json" };
+import type { ConfigIssue } from "./config_error.ts";
+import { suggestion } from "./did_you_mean.ts";
+import type { YamlPath, YamlSource } from "./yaml_source.ts";
+
+/** The JSON Schema of `config.yaml` (`schema/config.schema.json`), for editors and tools. */
+export const CONFIG_SCHEMA: Readonly<Record<string, unknown>> = schema;
+
+/** What each required key is for, appended to "missing key" messages. */
+const REQUIRED_HINTS: Readonly<Record<string, string>> = {
+  datasource:
+    "declare where each replicate's data comes from, e.g. `datasource: { numbers: numbers }` (a factory exported from datasources.ts)",
+  steps:
+    "list the pipeline's steps, e.g. `steps: [add_delta, total]` (factories exported from steps.ts)",
+  verifier:
+    "name a verifier exported from verifiers.ts or a built-in (welch, student_t, mann_whitney)",
+  metrics: "name the metric(s) to compare, e.g. `metrics: total`",
+};
+
+let compiled: ValidateFunction | undefined;
+
+/** The schema's validator, compiled on first use (the loader is only imported when a folder is loaded). */
+function validator(): ValidateFunction {
+  return compiled ??= compileSchema();
+}
+
+function compileSchema(): ValidateFunction {
+  const ajv = new Ajv({
+    allErrors: true,
+    verbose: true,
+    strict: true,
+    strictTypes: false,
+    allowUnionTypes: true,
+  });
+  // VS Code's extension keyword for a readable pattern error; ajv treats it as an annotation.
+  ajv.addKeyword({ keyword: "patternErrorMessage", schemaType: "string" });
+  return ajv.compile(schema);
+}
+
+/**
+ * Checks a parsed `config.yaml` against the JSON Schema and returns one issue
+ * per problem, positioned in the YAML and worded for people: unknown keys with
+ * a did-you-mean, missing keys with what they are for, wrong types with the
+ * value found. An empty list means the file is valid.
+ *
+ * @example
+ * ```ts
+ * const issues = validateConfig(parseYaml("replicate: 3\n", "/exp/config.yaml"));
+ * issues[0].message; // "unknown key 'replicate' at the top level; did you mean 'replicates'?"
+ * ```
+ */
+export function validateConfig(source: YamlSource): ConfigIssue[] {
+  const validate = validator();
+  if (validate(source.value)) return [];
+  const seen = new Set<string>();
+  const issues: ConfigIssue[] = [];
+  for (const error of validate.errors ?? []) {
+    const issue = toIssue(error, source);
+    if (issue === undefined) continue;
+    const id = `${issue.line}:${issue.column}:${issue.message}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    issues.push(issue);
+  }
+  return issues.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+function toIssue(error: ErrorObject, source: YamlSource): ConfigIssue | undefined {
+  const path = pointerToPath(error.instancePath, source.value);
+  const where = describePath(path);
+  const params = error.params as Record<string, unknown>;
+  const parent = (error.parentSchema ?? {}) as Record<string, unknown>;
+  switch (error.keyword) {
+    case "if":
+      return undefined; // the failing `then` branch is reported on its own
+    case "additionalProperties": {
+      const key = String(params.additionalProperty);
+      const allowed = Object.keys((parent.properties ?? {}) as Record<string, unknown>);
+      const hint = suggestion(key, allowed) ||
+        (allowed.length > 0 ? `; expected one of: ${allowed.join(", ")}` : "");
+      return source.issue(
+        [...path, key],
+        `unknown key '${key}' ${path.length === 0 ? "at the top level" : `in ${where}`}${hint}`,
+        { key: true },
+      );
+    }
+    case "required": {
+      const key = String(params.missingProperty);
+      const hint = REQUIRED_HINTS[key];
+      return source.issue(
+        path,
+        `missing key '${key}'${path.length === 0 ? "" : ` in ${where}`}${hint ? `: ${hint}` : ""}`,
+      );
+    }
+    case "type":
+      if (path.length === 0) {
+        return source.issue(
+          path,
+          `config.yaml must be a mapping of keys (datasource, steps, ...), got ${
+            error.data === null ? "an empty file" : describeValue(error.data)
+          }`,
+        );
+      }
+      return source.issue(
+        path,
+        `${where} must be ${typeWords(String(params.type))}, got ${describeValue(error.data)}`,
+      );
+    case "enum": {
+      const allowed = (params.allowedValues as unknown[]).map(String);
+      const got = error.data;
+      const hint = typeof got === "string" ? suggestion(got, allowed) : "";
+      return source.issue(
+        path,
+        `${where} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}, got ${
+          describeValue(got)
+        }${hint}`,
+      );
+    }
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      return source.issue(
+        path,
+        `${where} must be ${params.comparison} ${params.limit}, got ${describeValue(error.data)}`,
+      );
+    case "minItems":
+    case "minProperties":
+    case "minLength":
+      return source.issue(path, `${where} must not be empty`);
+    case "maxProperties": {
+      const keys = Object.keys(error.data as Record<string, unknown>);
+      return source.issue(
+        path,
+        `${where} must have exactly one key, the name, with its parameters under it (got ${keys.length}: ${
+          keys.join(", ")
+        })`,
+      );
+    }
+    case "pattern":
+      return source.issue(
+        path,
+        `${where} ${String(parent.patternErrorMessage ?? `must match ${params.pattern}`)}, got ${
+          describeValue(error.data)
+        }`,
+      );
+    default:
+      return source.issue(path, `${where} ${error.message ?? "is not valid"}`);
+  }
+}
+
+/** A JSON pointer as a YAML path (array indices as numbers). */
+function pointerToPath(pointer: string, root: unknown): YamlPath {
+  if (pointer === "") return [];
+  const path: (string | number)[] = [];
+  let node: unknown = root;
+  for (const raw of pointer.slice(1).split("/")) {
+    const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(node)) {
+      path.push(Number(segment));
+      node = node[Number(segment)];
+    } else {
+      path.push(segment);
+      node = (node as Record<string, unknown> | undefined)?.[segment];
+    }
+  }
+  return path;
+}
+
+/**
+ * A path as people read it: `steps[1]`, `cli.priority`, `treatments.boost`.
+ *
+ * @example
+ * ```ts
+ * describePath(["hypotheses", 0, "metrics"]); // "hypotheses[0].metrics"
+ * ```
+ */
+export function describePath(path: YamlPath): string {
+  return path.map((s, i) => typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`).join("");
+}
+
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  object: "a mapping",
+  array: "a list",
+  string: "a string",
+  integer: "a whole number",
+  number: "a number",
+  boolean: "true or false",
+  null: "empty",
+};
+
+function typeWords(types: string): string {
+  return types.split(",").map((t) => TYPE_WORDS[t] ?? t).join(" or ");
+}
+
+/**
+ * A value as an error message shows it: strings quoted, lists and mappings by
+ * kind, `null` as "nothing".
+ *
+ * @example
+ * ```ts
+ * describeValue("three"); // '"three"'
+ * describeValue([1]); // "a list"
+ * ```
+ */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return "nothing";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  return JSON.stringify(value);
+}
