@@ -98,6 +98,9 @@ export {
   type RunStrategy,
 } from "./src/experiment/experiment.ts";
 export { ExperimentBuilder } from "./src/experiment/builder.ts";
+export { ConfigError, type ConfigIssue } from "./src/config/config_error.ts";
+export { FolderExperiment } from "./src/config/folder_experiment.ts";
+export type { CliConfig } from "./src/config/folder_config.ts";
 export {
   Treatment,
   treatment,
