@@ -108,6 +108,11 @@ export interface RunOptions {
    * in-isolate strategies can only stop steps that watch `ctx.signal`.
    */
   timeoutMs?: number;
+  /**
+   * Runs this run's replicates with this execution plugin instead of the
+   * experiment's (the CLI's `--executor`); its other plugins stay.
+   */
+  execution?: BasePlugin;
 }
 
 /** How a run treats earlier work: see {@linkcode RunOptions.strategy}. */
@@ -524,7 +529,8 @@ export class Experiment {
       signal: options.signal,
       onEvent: options.onEvent,
       timeoutMs: options.timeoutMs,
-      plugins: this.plugins,
+      // The last plugin with a loop runs the replicates, so an appended one replaces the experiment's.
+      plugins: options.execution === undefined ? this.plugins : [...this.plugins, options.execution],
     };
   }
 
