@@ -1,19 +1,25 @@
 /**
  * Process executor speed, measured side by side in one run:
  *
- * 1. a CPU-bound experiment (8 replicates of ≈0.25 s busy work) serially and
- *    on 1 and 2 worker processes, with the speedup over serial;
- * 2. worker start-up cost (a 1-replicate run on 1 worker);
+ * 1. a CPU-bound experiment (8 replicates of ≈0.25 s busy work) serially, on
+ *    1 and 2 new worker processes (cold), and on 2 workers kept alive from an
+ *    earlier run (warm, `keepAlive: true`), with the speedup over serial;
+ *    configurations alternate over several rounds (median, min–max), so
+ *    load from other programs on the machine hits them alike;
+ * 2. worker start-up cost: a 1-replicate run on 1 worker, cold and warm;
  * 3. per-replicate dispatch overhead for 10,000 trivial replicates on 2
- *    workers, net of start-up, next to the serial per-replicate time.
+ *    workers, cold (net of start-up) and warm, next to the serial time;
+ * 4. `experiment.optimize()` — many small runs — serially, cold and warm.
  *
- * Run: `deno task bench:parallel`. Targets (issue #3, 2-core machine):
- * ≥ 1.85× speedup with 2 workers; dispatch ≤ 100 µs per replicate.
+ * Run: `deno task bench:parallel [rounds]` (default 3 rounds). Targets
+ * (issue #3, 2-core machine): ≥ 1.85× speedup with 2 workers; dispatch
+ * ≤ 100 µs per replicate.
  * @module
  */
 import {
   dataSource,
   Experiment,
+  GridSearchOptimizer,
   LoggingPlugin,
   ParallelExecution,
   pipelineStep,
@@ -21,7 +27,7 @@ import {
   SerialExecution,
   standaloneContext,
 } from "../mod.ts";
-import type { BasePlugin } from "../mod.ts";
+import type { BasePlugin, PipelineStep } from "../mod.ts";
 
 /** The replicate index. */
 export const replicateIndex = dataSource((ctx) => ctx.replicate, { name: "replicate_index" });
@@ -40,7 +46,7 @@ export const trivial = pipelineStep((r: number, ctx) => {
   return r;
 }, { name: "trivial" });
 
-function experiment(execution: BasePlugin, replicates: number, step: ReturnType<typeof burn>) {
+function experiment(execution: BasePlugin, replicates: number, step: PipelineStep) {
   return new Experiment({
     name: "bench_parallel",
     datasource: replicateIndex(),
@@ -64,39 +70,118 @@ function calibrate(ms: number): number {
   return Math.round((2_000_000 * ms) / (performance.now() - started));
 }
 
-if (import.meta.main) {
-  const processes = (maxWorkers: number) =>
-    new ParallelExecution({ executorType: "process", maxWorkers });
+const cold = (maxWorkers: number) => new ParallelExecution({ executorType: "process", maxWorkers });
+const warm = (maxWorkers: number) =>
+  new ParallelExecution({ executorType: "process", maxWorkers, keepAlive: true });
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function row(label: string, ms: readonly number[], serialMs?: number): string {
+  const m = median(ms);
+  const spread = ms.length > 1
+    ? `  (${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)})`
+    : "";
+  const speedup = serialMs === undefined ? "" : `  speedup ${(serialMs / m).toFixed(2)}×`;
+  return `  ${label.padEnd(26)}${m.toFixed(0).padStart(6)} ms${speedup}${spread}`;
+}
+
+async function cpuBound(rounds: number): Promise<void> {
   const iterations = calibrate(250);
   const cpu = burn({ iterations });
   console.log(
-    `CPU-bound: 8 replicates × ≈250 ms (${iterations} iterations), ${navigator.hardwareConcurrency} cores`,
+    `CPU-bound: 8 replicates × ≈250 ms (${iterations} iterations), ${navigator.hardwareConcurrency} cores, ` +
+      `median of ${rounds} rounds (min–max)`,
   );
-  const serialMs = await timed(() => experiment(new SerialExecution(), 8, cpu).run());
-  const oneMs = await timed(() => experiment(processes(1), 8, cpu).run());
-  const twoMs = await timed(() => experiment(processes(2), 8, cpu).run());
-  const startupMs = await timed(() => experiment(processes(1), 1, trivial()).run());
-  console.log(`  serial              ${serialMs.toFixed(0).padStart(6)} ms`);
+  await using kept = warm(2);
+  await experiment(kept, 2, cpu).run(); // starts the workers the warm runs reuse
+  const ms = {
+    serial: [] as number[],
+    one: [] as number[],
+    two: [] as number[],
+    warm: [] as number[],
+  };
+  for (let round = 0; round < rounds; round++) {
+    ms.serial.push(await timed(() => experiment(new SerialExecution(), 8, cpu).run()));
+    ms.one.push(await timed(() => experiment(cold(1), 8, cpu).run()));
+    ms.two.push(await timed(() => experiment(cold(2), 8, cpu).run()));
+    ms.warm.push(await timed(() => experiment(kept, 8, cpu).run()));
+  }
+  const serialMs = median(ms.serial);
+  console.log(row("serial", ms.serial));
+  console.log(row("process, 1 worker, cold", ms.one, serialMs));
+  console.log(row("process, 2 workers, cold", ms.two, serialMs));
+  console.log(row("process, 2 workers, warm", ms.warm, serialMs));
   console.log(
-    `  process, 1 worker   ${oneMs.toFixed(0).padStart(6)} ms  speedup ${
-      (serialMs / oneMs).toFixed(2)
-    }×`,
+    `  per-round speedups, 2 workers: cold ${
+      ms.two.map((t, i) => (ms.serial[i] / t).toFixed(2)).join(", ")
+    }; warm ${ms.warm.map((t, i) => (ms.serial[i] / t).toFixed(2)).join(", ")}`,
   );
-  console.log(
-    `  process, 2 workers  ${twoMs.toFixed(0).padStart(6)} ms  speedup ${
-      (serialMs / twoMs).toFixed(2)
-    }×` +
-      `  (${(serialMs / (twoMs - startupMs)).toFixed(2)}× net of start-up)`,
-  );
-  console.log(`Worker start-up (1-replicate run, 1 worker): ${startupMs.toFixed(0)} ms`);
+}
+
+async function startup(rounds: number): Promise<number> {
+  const coldMs: number[] = [];
+  const warmMs: number[] = [];
+  await using kept = warm(1);
+  await experiment(kept, 1, trivial()).run();
+  for (let round = 0; round < Math.max(5, rounds); round++) {
+    coldMs.push(await timed(() => experiment(cold(1), 1, trivial()).run()));
+    warmMs.push(await timed(() => experiment(kept, 1, trivial()).run()));
+  }
+  console.log("Worker start-up, a 1-replicate run on 1 worker:");
+  console.log(row("cold (new process)", coldMs));
+  console.log(row("warm (kept process)", warmMs));
+  return median(coldMs) - median(warmMs);
+}
+
+async function dispatch(startupMs: number): Promise<void> {
   const n = 10_000;
-  const serialTrivialMs = await timed(() => experiment(new SerialExecution(), n, trivial()).run());
-  const twoTrivialMs = await timed(() => experiment(processes(2), n, trivial()).run());
+  const serialMs = await timed(() => experiment(new SerialExecution(), n, trivial()).run());
+  const coldMs = await timed(() => experiment(cold(2), n, trivial()).run());
+  await using kept = warm(2);
+  await experiment(kept, 2, trivial()).run();
+  const warmMs = await timed(() => experiment(kept, n, trivial()).run());
+  const us = (ms: number) => `${((ms * 1000) / n).toFixed(1)} µs/replicate`;
+  console.log(`Dispatch, ${n} trivial replicates on 2 workers:`);
+  console.log(`  serial ${us(serialMs)}`);
+  console.log(`  cold   ${us(coldMs)} (${us(coldMs - startupMs)} net of start-up)`);
+  console.log(`  warm   ${us(warmMs)}`);
+}
+
+async function optimize(): Promise<void> {
+  const trials = 20;
+  const replicatesPerTrial = 4;
+  const base = calibrate(5);
+  const grid = { iterations: Array.from({ length: trials }, (_, i) => base + i * 1000) };
+  const search = (execution: BasePlugin) =>
+    timed(() =>
+      experiment(execution, 1, burn()).optimize(
+        new GridSearchOptimizer(grid, { metric: "x" }),
+        { numTrials: trials, replicatesPerTrial },
+      )
+    );
+  const serialMs = await search(new SerialExecution());
+  const coldMs = await search(cold(2));
+  await using kept = warm(2);
+  const warmMs = await search(kept);
   console.log(
-    `Dispatch, ${n} trivial replicates: serial ${
-      ((serialTrivialMs * 1000) / n).toFixed(1)
-    } µs/replicate, ` +
-      `2 workers ${((twoTrivialMs * 1000) / n).toFixed(1)} µs/replicate ` +
-      `(${(((twoTrivialMs - startupMs) * 1000) / n).toFixed(1)} µs net of start-up)`,
+    `optimize(): ${trials} trials × ${replicatesPerTrial} replicates × 2 conditions × ≈5 ms, 2 workers`,
   );
+  for (const [label, ms] of [["serial", serialMs], ["cold", coldMs], ["warm", warmMs]] as const) {
+    console.log(
+      `  ${label.padEnd(7)}${ms.toFixed(0).padStart(6)} ms  ${(ms / trials).toFixed(1)} ms/trial` +
+        (label === "serial" ? "" : `  speedup ${(serialMs / ms).toFixed(2)}×`),
+    );
+  }
+}
+
+if (import.meta.main) {
+  const rounds = Number(Deno.args[0] ?? 3);
+  await cpuBound(rounds);
+  const startupMs = await startup(rounds);
+  await dispatch(startupMs);
+  await optimize();
 }

@@ -262,6 +262,33 @@ for (
   });
 }
 
+Deno.test("permissions: workers may read and write the output root (step cache, stored runs) by default", async () => {
+  const root = ".test-tmp/worker-output-root";
+  await Deno.mkdir(root, { recursive: true });
+  try {
+    await Deno.writeTextFile(`${root}/input.txt`, "12345");
+    const make = (kind: string, target: string) =>
+      new Experiment({
+        name: `root_${kind}`,
+        datasource: index(),
+        pipeline: [access({ kind, target: `${Deno.cwd()}/${target}` }), record()],
+        plugins: [processes(), quiet()],
+        outputDir: root,
+        replicates: 2,
+      });
+    const read = await make("read", `${root}/input.txt`).run();
+    assert.deepEqual(read.errors, []);
+    assert.deepEqual(read.metrics.baseline.metrics.bytes, [5, 5]);
+    const written = await make("write", `${root}/written.txt`).run();
+    assert.deepEqual(written.errors, []);
+    assert.equal(await Deno.readTextFile(`${root}/written.txt`), "x");
+    const outside = await make("read", "tests/fixtures/tutorial.ts").run();
+    assert.equal(outside.errors.length, 2, "only the root, not the working directory");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("permissions: opening a socket fails unless net is granted", async () => {
   const server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const accepting = (async () => {

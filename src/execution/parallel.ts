@@ -1,6 +1,7 @@
-import { dirname, resolve } from "node:path";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CrystallizeError } from "../errors.ts";
+import { outputRoot } from "../experiment/output_root.ts";
 import type { ReplicateOutcome } from "../experiment/outcome.ts";
 import {
   BasePlugin,
@@ -11,9 +12,10 @@ import {
 import { checkConcurrency, runConcurrently } from "./concurrent_loop.ts";
 import { allRefs, type WorkerSpec } from "./worker/messages.ts";
 import { permissionFlags, type WorkerPermissions } from "./worker/permissions.ts";
+import { runOnWorkers } from "./worker/run_on_workers.ts";
 import { workerSpec } from "./worker/spec.ts";
-import { runOnWorkerPool } from "./worker/worker_pool.ts";
-import { denoExecutable } from "./worker/worker_process.ts";
+import { WorkerPool } from "./worker/worker_pool.ts";
+import { denoExecutable, type WorkerLaunch } from "./worker/worker_process.ts";
 import { configFile, workerEntry } from "./worker/entry.ts";
 
 /** `"thread"`: bounded concurrency in the main isolate; `"process"`: a pool of worker processes. */
@@ -27,13 +29,21 @@ export interface ParallelExecutionOptions {
   executorType?: ExecutorType;
   /**
    * Process mode: permissions experiment code gets on top of read access to
-   * its modules' folders and write access to the output folder.
+   * its modules' folders and read and write access to the output root.
    */
   permissions?: WorkerPermissions;
   /** Process mode: V8 heap limit of each worker, MiB (a worker over it is replaced). */
   maxHeapMb?: number;
   /** Process mode: how long cancelled workers may finish before they are killed, ms; default 1000. */
   cancelGraceMs?: number;
+  /**
+   * Process mode: keep the worker processes alive after a run and reuse them
+   * for the next run started the same way (same experiment modules and
+   * permissions), which then skips start-up. Idle workers never keep a
+   * finished program alive; `close()` (or `await using`) stops them at once.
+   * Default `false`: no worker outlives its run.
+   */
+  keepAlive?: boolean;
 }
 
 /**
@@ -51,16 +61,36 @@ export interface ParallelExecutionOptions {
  * objects in an exported `resourceFactory`). Problems are reported before
  * any worker starts. Experiment code runs with scoped permissions: read on
  * the folders of the modules that define its parts (needed to import them;
- * what those modules import statically needs no permission), write on the
- * output folder, nothing else unless `permissions` grants it. A worker that crashes, runs out of
+ * what those modules import statically needs no permission), read and write
+ * on the output root (`outputDir`, else `$CRYSTALLIZE_HOME`, else
+ * `.crystallize`: step cache, stored runs), nothing else unless `permissions` grants it. A worker that crashes, runs out of
  * memory or exceeds `run({ timeoutMs })` is killed and replaced; its replicate
  * is recorded as failed. Needs `--allow-run` for the Deno executable.
+ *
+ * Starting a worker costs tens of milliseconds. With `keepAlive: true` the
+ * workers stay alive between runs and the next run of an experiment with the
+ * same modules and permissions reuses them (it sends them the new run's
+ * spec), which pays off for many short runs such as `experiment.optimize()`.
+ * A run that needs other modules or permissions stops the idle workers and
+ * starts new ones. Idle workers are unref'd: they never keep a finished
+ * program alive, and exit when it does. A cancelled run stops the workers
+ * that were running replicates; the others stay in the pool. Modules, and
+ * what resource factories built, stay loaded in a kept worker from one run
+ * to the next, as they do in the main isolate between serial runs.
  *
  * @example
  * ```ts
  * Experiment.builder("cpu").plugins([
  *   new ParallelExecution({ executorType: "process", maxWorkers: 2, permissions: { net: ["127.0.0.1:8080"] } }),
  * ]);
+ * ```
+ *
+ * @example Reusing workers across runs
+ * ```ts
+ * await using execution = new ParallelExecution({ executorType: "process", keepAlive: true });
+ * const experiment = Experiment.builder("search").plugins([execution]).build();
+ * await experiment.optimize(new GridSearchOptimizer({ delta: [0, 1, 2] }, { metric: "sum" }), { numTrials: 3 });
+ * // leaving the block calls execution.close(): the workers exit
  * ```
  */
 export class ParallelExecution extends BasePlugin {
@@ -74,6 +104,10 @@ export class ParallelExecution extends BasePlugin {
   readonly maxHeapMb: number | undefined;
   /** Grace period before cancelled workers are killed, ms. */
   readonly cancelGraceMs: number;
+  /** Whether process workers are kept alive between runs. */
+  readonly keepAlive: boolean;
+  /** The workers kept between runs (`keepAlive`), created on the first run. */
+  #pool: WorkerPool | undefined;
 
   /** Creates the plugin; an unknown `executorType` or a bad number throws. */
   constructor(options: ParallelExecutionOptions = {}) {
@@ -91,6 +125,46 @@ export class ParallelExecution extends BasePlugin {
     this.permissions = options.permissions ?? {};
     this.maxHeapMb = options.maxHeapMb;
     this.cancelGraceMs = options.cancelGraceMs ?? 1000;
+    this.keepAlive = options.keepAlive ?? false;
+  }
+
+  /**
+   * Process ids of the worker processes kept alive for the next run
+   * (`keepAlive`); empty otherwise.
+   *
+   * @example
+   * ```ts
+   * await experiment.run();
+   * execution.idleWorkerPids; // [48121, 48122]
+   * ```
+   */
+  get idleWorkerPids(): readonly number[] {
+    return this.#pool?.idlePids ?? [];
+  }
+
+  /**
+   * Stops the worker processes kept alive between runs and resolves once
+   * they have exited (workers of a run in progress stop when it ends). The
+   * plugin stays usable: a later run starts new workers.
+   *
+   * @example
+   * ```ts
+   * const execution = new ParallelExecution({ executorType: "process", keepAlive: true });
+   * try {
+   *   await experiment.run();
+   *   await experiment.run(); // reuses the workers
+   * } finally {
+   *   await execution.close();
+   * }
+   * ```
+   */
+  async close(): Promise<void> {
+    await this.#pool?.close();
+  }
+
+  /** Same as {@linkcode close}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   /** Strategy name in provenance. */
@@ -109,20 +183,35 @@ export class ParallelExecution extends BasePlugin {
     }
     denoExecutable(); // fails early, before any worker, when workers may not be started
     const spec = await workerSpec(loop.plan, loop.plan.logger.level);
-    const outputDir = resolve(experiment.outputDir ?? ".crystallize");
-    const flags = permissionFlags(moduleFolders(spec), [outputDir], this.permissions);
+    const pool = this.keepAlive
+      ? this.#pool ??= new WorkerPool({ keepAlive: true, maxIdle: this.#defaultWorkers() })
+      : new WorkerPool({ keepAlive: false, maxIdle: 0 });
+    try {
+      return await runOnWorkers(spec, loop.plan, pool, {
+        workers: Math.min(this.#defaultWorkers(), loop.replicates),
+        launch: this.#launch(experiment, spec),
+        timeoutMs: loop.timeoutMs,
+        cancelGraceMs: this.cancelGraceMs,
+      }, loop);
+    } finally {
+      if (!this.keepAlive) await pool.close();
+    }
+  }
+
+  /**
+   * How workers for this run start: the generated entry importing the
+   * experiment's modules, and flags granting read on those modules' folders,
+   * read and write on the output root, and what `permissions` adds.
+   */
+  #launch(experiment: ExperimentView, spec: WorkerSpec): WorkerLaunch {
+    const root = outputRoot(experiment);
+    const flags = permissionFlags([...moduleFolders(spec), root], [root], this.permissions);
     const config = configFile();
     if (config !== undefined) flags.push(`--config=${config}`);
     if (this.maxHeapMb !== undefined) {
       flags.push(`--v8-flags=--max-old-space-size=${this.maxHeapMb}`);
     }
-    return await runOnWorkerPool(spec, loop.plan, {
-      workers: Math.min(this.#defaultWorkers(), loop.replicates),
-      flags,
-      entry: workerEntry(spec),
-      timeoutMs: loop.timeoutMs,
-      cancelGraceMs: this.cancelGraceMs,
-    }, loop);
+    return { entry: workerEntry(spec), flags };
   }
 
   #defaultWorkers(): number {

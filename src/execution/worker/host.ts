@@ -8,7 +8,10 @@
  * The worker reads frames from stdin (`init`, `run`, `cancel`), runs the
  * replicates it is given and writes one `outcome` frame per replicate to
  * stdout, synchronously, so that if the process dies the parent knows exactly
- * which replicate was running.
+ * which replicate was running. A worker kept alive between runs gets one
+ * `init` per run: `init` and `run` are handled in the order they arrive, and
+ * each `init` rebuilds the plan (the modules are already loaded, so that is
+ * cheap) with a fresh cancel signal; `cancel` acts at once, on the current run.
  * @module
  */
 import { runReplicate } from "../../experiment/condition_runner.ts";
@@ -16,7 +19,7 @@ import type { RunPlan } from "../../experiment/condition_runner.ts";
 import type { ReplicateOutcome } from "../../experiment/outcome.ts";
 import { isPromiseLike } from "../../promise.ts";
 import { encodeFrame, FrameReader } from "./frames.ts";
-import { errorData, type FromWorker, type ToWorker } from "./messages.ts";
+import { errorData, type FromWorker, type ToWorker, type WorkerSpec } from "./messages.ts";
 import { explainPermissionError } from "./permissions.ts";
 import { rebuildPlan } from "./rebuild.ts";
 
@@ -51,7 +54,7 @@ function withPermissionHints(outcome: ReplicateOutcome): ReplicateOutcome {
 export async function serveWorker(
   modules: Readonly<Record<string, Readonly<Record<string, unknown>>>>,
 ): Promise<void> {
-  const cancel = new AbortController();
+  let cancel = new AbortController();
   let plan: RunPlan | undefined;
   let queue: Promise<void> = Promise.resolve();
   const crash = (error: unknown) => {
@@ -67,9 +70,23 @@ export async function serveWorker(
     crash(e.error ?? e.message);
   });
 
+  const init = (spec: WorkerSpec) => {
+    cancel = new AbortController();
+    try {
+      plan = rebuildPlan(spec, modules, cancel.signal, {
+        event: (event) => send({ type: "event", event }),
+        log: (record) => send({ type: "log", record }),
+      });
+      send({ type: "ready" });
+    } catch (error) {
+      send({ type: "init-failed", error: errorData(error) });
+      Deno.exit(71);
+    }
+  };
   const runAll = async (replicates: readonly number[]) => {
+    const signal = cancel.signal;
     for (const r of replicates) {
-      if (cancel.signal.aborted) return;
+      if (signal.aborted) return;
       const out = runReplicate(plan!, r);
       send({ type: "outcome", outcome: withPermissionHints(isPromiseLike(out) ? await out : out) });
     }
@@ -77,16 +94,7 @@ export async function serveWorker(
   const handle = (message: ToWorker) => {
     switch (message.type) {
       case "init":
-        try {
-          plan = rebuildPlan(message.spec, modules, cancel.signal, {
-            event: (event) => send({ type: "event", event }),
-            log: (record) => send({ type: "log", record }),
-          });
-          send({ type: "ready" });
-        } catch (error) {
-          send({ type: "init-failed", error: errorData(error) });
-          Deno.exit(71);
-        }
+        queue = queue.then(() => init(message.spec));
         break;
       case "run":
         queue = queue.then(() => runAll(message.replicates));

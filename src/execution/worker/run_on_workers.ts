@@ -1,0 +1,313 @@
+import type { RunPlan } from "../../experiment/condition_runner.ts";
+import type { ConditionOutcome, ReplicateOutcome } from "../../experiment/outcome.ts";
+import { replicateSeed } from "../../plugins/seed.ts";
+import type { ErrorData, FromWorker, WorkerSpec } from "./messages.ts";
+import type { WorkerPool } from "./worker_pool.ts";
+import type { WorkerLaunch, WorkerProcess, WorkerProcessEvents } from "./worker_process.ts";
+
+/** How one run uses the pool. */
+export interface WorkerRunOptions {
+  /** Workers to run on at once. */
+  readonly workers: number;
+  /** How the workers are started (entry module and `deno run` flags). */
+  readonly launch: WorkerLaunch;
+  /** Per-replicate time limit, ms. */
+  readonly timeoutMs?: number;
+  /** How long cancelled workers may finish their replicate before being killed, ms. */
+  readonly cancelGraceMs: number;
+}
+
+/** Consecutive failed worker start-ups after which the remaining replicates are failed. */
+const MAX_INIT_FAILURES = 2;
+
+/**
+ * Runs the replicates of one run on workers taken from `pool`: sends each
+ * worker the run's spec (`init`), hands out batches of replicate indices,
+ * collects one outcome per replicate, and keeps going when things break. A
+ * worker that crashes (uncaught error, exit, out of memory) or exceeds the
+ * per-replicate time limit is killed and replaced; the replicate it was
+ * running is recorded as failed and the rest of its batch goes back in the
+ * queue. Workers with nothing left to do go back to the pool. Cancelling
+ * asks the workers still running replicates to stop and kills them after
+ * the grace period; the run resolves once they have exited, so no work of
+ * this run goes on after it.
+ *
+ * @example
+ * ```ts
+ * const pool = new WorkerPool({ keepAlive: false, maxIdle: 0 });
+ * const outcomes = await runOnWorkers(spec, plan, pool, { workers: 2, launch, cancelGraceMs: 500 }, loop);
+ * await pool.close();
+ * ```
+ */
+export function runOnWorkers(
+  spec: WorkerSpec,
+  plan: RunPlan,
+  pool: WorkerPool,
+  options: WorkerRunOptions,
+  loop: { readonly replicates: number; readonly signal: AbortSignal },
+): Promise<ReplicateOutcome[]> {
+  return new WorkerRun(spec, plan, pool, options, loop.replicates, loop.signal).run();
+}
+
+class WorkerRun {
+  readonly #spec: WorkerSpec;
+  readonly #plan: RunPlan;
+  readonly #pool: WorkerPool;
+  readonly #options: WorkerRunOptions;
+  readonly #signal: AbortSignal;
+  readonly #results: (ReplicateOutcome | undefined)[];
+  readonly #pending: number[];
+  /** Workers lent to this run and not given back yet. */
+  readonly #workers = new Set<WorkerProcess>();
+  readonly #batch: number;
+  readonly #events: WorkerProcessEvents = {
+    message: (w, m) => this.#onMessage(w, m),
+    exit: (w, status) => this.#onExit(w, status),
+  };
+  #done = 0;
+  #initFailures = 0;
+  #finishing = false;
+  #resolve!: (outcomes: ReplicateOutcome[]) => void;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #killTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #onAbort = () => this.#cancel();
+
+  constructor(
+    spec: WorkerSpec,
+    plan: RunPlan,
+    pool: WorkerPool,
+    options: WorkerRunOptions,
+    replicates: number,
+    signal: AbortSignal,
+  ) {
+    this.#spec = spec;
+    this.#plan = plan;
+    this.#pool = pool;
+    this.#options = options;
+    this.#signal = signal;
+    this.#results = new Array(replicates);
+    this.#pending = Array.from({ length: replicates }, (_, i) => i);
+    // Small batches keep workers balanced; large ones amortise messaging.
+    this.#batch = Math.max(1, Math.min(256, Math.ceil(replicates / (options.workers * 8))));
+  }
+
+  run(): Promise<ReplicateOutcome[]> {
+    const finished = new Promise<ReplicateOutcome[]>((resolve) => this.#resolve = resolve);
+    if (this.#signal.aborted || this.#pending.length === 0) {
+      this.#finish();
+      return finished;
+    }
+    this.#signal.addEventListener("abort", this.#onAbort, { once: true });
+    this.#take(Math.min(this.#options.workers, this.#pending.length));
+    if (this.#options.timeoutMs !== undefined) {
+      const every = Math.max(5, Math.min(100, this.#options.timeoutMs / 4));
+      this.#timer = setInterval(() => this.#checkTimeouts(), every);
+    }
+    return finished;
+  }
+
+  #take(count: number): void {
+    for (const worker of this.#pool.take(this.#options.launch, count, this.#events)) {
+      this.#workers.add(worker);
+      worker.init(this.#spec);
+    }
+  }
+
+  #giveBack(worker: WorkerProcess): void {
+    this.#workers.delete(worker);
+    this.#pool.giveBack(worker);
+  }
+
+  #onMessage(worker: WorkerProcess, message: FromWorker): void {
+    switch (message.type) {
+      case "ready":
+        this.#initFailures = 0;
+        this.#assign(worker);
+        break;
+      case "init-failed":
+        worker.crash = { type: "crash", error: message.error };
+        break;
+      case "outcome": {
+        const r = message.outcome.replicate;
+        const at = worker.assigned.indexOf(r);
+        if (at >= 0) worker.assigned.splice(at, 1);
+        worker.currentSince = performance.now();
+        this.#record(r, message.outcome);
+        if (worker.assigned.length === 0) this.#assign(worker);
+        break;
+      }
+      case "event":
+        this.#plan.events?.emit(message.event);
+        break;
+      case "log":
+        this.#plan.logger[message.record.level](message.record.message, {
+          ...message.record.fields,
+        });
+        break;
+      case "crash":
+        break;
+    }
+  }
+
+  #onExit(worker: WorkerProcess, status: Deno.CommandStatus): void {
+    this.#workers.delete(worker);
+    if (!worker.ready && !this.#finishing) this.#initFailures++;
+    const lost = worker.assigned.splice(0);
+    if (lost.length > 0 && !this.#finishing) {
+      const [culprit, ...rest] = lost;
+      this.#record(
+        culprit,
+        this.#failedOutcome(culprit, this.#crashError(worker, status, culprit)),
+      );
+      this.#pending.unshift(...rest);
+    }
+    if (!worker.ready && !this.#finishing && this.#initFailures >= MAX_INIT_FAILURES) {
+      // The experiment cannot load in a worker: fail what is left rather than retry forever.
+      const error = this.#crashError(worker, status, undefined);
+      for (const r of this.#pending.splice(0)) this.#record(r, this.#failedOutcome(r, error));
+    }
+    if (this.#finishing) {
+      if (this.#workers.size === 0) this.#finish();
+      return;
+    }
+    if (this.#pending.length > 0 && this.#workers.size < this.#options.workers) this.#take(1);
+    this.#maybeFinish();
+  }
+
+  #assign(worker: WorkerProcess): void {
+    if (this.#finishing || this.#signal.aborted) return;
+    const batch = this.#pending.splice(0, this.#batch);
+    if (batch.length === 0) {
+      this.#giveBack(worker);
+      this.#maybeFinish();
+      return;
+    }
+    worker.assigned.push(...batch);
+    worker.currentSince = performance.now();
+    worker.send({ type: "run", replicates: batch });
+  }
+
+  #record(replicate: number, outcome: ReplicateOutcome): void {
+    if (this.#results[replicate] === undefined) this.#done++;
+    this.#results[replicate] = outcome;
+  }
+
+  #maybeFinish(): void {
+    if (this.#done < this.#results.length) return;
+    this.#stopWorkers("run finished");
+  }
+
+  #cancel(): void {
+    if (this.#finishing) return;
+    this.#pending.length = 0;
+    this.#stopWorkers("run cancelled");
+  }
+
+  /**
+   * Gives back the workers with nothing assigned; asks those still running
+   * replicates to stop, and kills them if they have not exited after the
+   * grace period (a worker's queue cannot be cut short, so it is not reused).
+   */
+  #stopWorkers(reason: string): void {
+    this.#finishing = true;
+    for (const w of this.#workers) {
+      if (w.assigned.length === 0 && w.killedBecause === undefined) {
+        this.#giveBack(w);
+        continue;
+      }
+      if (w.assigned.length > 0) w.send({ type: "cancel" });
+      w.close();
+    }
+    if (this.#workers.size === 0) return this.#finish();
+    this.#killTimer ??= setTimeout(() => {
+      for (const w of this.#workers) w.kill(reason);
+    }, this.#options.cancelGraceMs);
+  }
+
+  #checkTimeouts(): void {
+    const limit = this.#options.timeoutMs!;
+    const now = performance.now();
+    for (const w of this.#workers) {
+      if (w.assigned.length > 0 && w.killedBecause === undefined && now - w.currentSince > limit) {
+        w.kill(`timeout`);
+      }
+    }
+  }
+
+  #finish(): void {
+    clearInterval(this.#timer);
+    clearTimeout(this.#killTimer);
+    this.#signal.removeEventListener("abort", this.#onAbort);
+    this.#resolve(this.#results.filter((o): o is ReplicateOutcome => o !== undefined));
+  }
+
+  #crashError(
+    worker: WorkerProcess,
+    status: Deno.CommandStatus,
+    replicate: number | undefined,
+  ): ErrorData {
+    if (worker.killedBecause === "timeout") {
+      return {
+        name: "TimeoutError",
+        message:
+          `replicate ${replicate} ran longer than timeoutMs=${this.#options.timeoutMs}; its worker process was killed`,
+      };
+    }
+    const loading = !worker.ready;
+    if (worker.crash !== undefined) {
+      const e = worker.crash.error;
+      const prefix = loading
+        ? "worker process could not load the experiment"
+        : "worker process crashed";
+      return { name: e.name, message: `${prefix}: ${e.message}`, stack: e.stack };
+    }
+    // deno's own report (e.g. a module that throws at import, or V8 running out of memory).
+    const stderr = worker.stderrTail;
+    const tail = stderr.split("\n").map((l) => l.trim()).filter((l) =>
+      l !== "" && !l.startsWith("at ")
+    ).slice(-3)
+      .join(" | ");
+    const oom = /out of memory|heap limit/i.test(stderr);
+    const what = oom
+      ? "worker process ran out of memory"
+      : loading
+      ? "worker process could not load the experiment"
+      : "worker process exited";
+    return {
+      name: oom ? "OutOfMemoryError" : loading ? "WorkerLoadError" : "WorkerExitError",
+      message: `${what} (code ${status.code}${status.signal ? `, signal ${status.signal}` : ""})${
+        replicate === undefined || loading ? "" : ` while running replicate ${replicate}`
+      }${tail ? `: ${tail}` : ""}`,
+    };
+  }
+
+  #failedOutcome(replicate: number, error: ErrorData): ReplicateOutcome {
+    const seed = this.#spec.seeding === undefined
+      ? undefined
+      : replicateSeed(this.#spec.seeding, replicate);
+    const conditions: ConditionOutcome[] = this.#spec.conditions.map((c) => {
+      const record = { condition: c.name, replicate, step: "worker", ...error };
+      if (this.#spec.events.errors) {
+        this.#plan.events?.emit({
+          type: "error",
+          experiment: this.#spec.experimentName,
+          runId: this.#spec.runId,
+          replicate,
+          condition: c.name,
+          step: "worker",
+          message: error.message,
+        });
+      }
+      return {
+        condition: c.name,
+        seed,
+        metrics: {},
+        error: record,
+        durationMs: 0,
+        stepMs: [],
+        cacheHits: 0,
+      };
+    });
+    return { replicate, conditions };
+  }
+}
