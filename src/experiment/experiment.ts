@@ -109,10 +109,11 @@ export interface RunOptions {
    */
   timeoutMs?: number;
   /**
-   * Runs this run's replicates with this execution plugin instead of the
-   * experiment's (the CLI's `--executor`); its other plugins stay.
+   * Plugins added after the experiment's for this run only (the CLI adds an
+   * `ArtifactPlugin`, and its `--executor`: the last plugin with a loop runs
+   * the replicates, so an execution plugin here replaces the experiment's).
    */
-  execution?: BasePlugin;
+  plugins?: readonly BasePlugin[];
 }
 
 /** How a run treats earlier work: see {@linkcode RunOptions.strategy}. */
@@ -529,8 +530,7 @@ export class Experiment {
       signal: options.signal,
       onEvent: options.onEvent,
       timeoutMs: options.timeoutMs,
-      // The last plugin with a loop runs the replicates, so an appended one replaces the experiment's.
-      plugins: options.execution === undefined ? this.plugins : [...this.plugins, options.execution],
+      plugins: options.plugins === undefined ? this.plugins : [...this.plugins, ...options.plugins],
     };
   }
 
