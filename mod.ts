@@ -102,6 +102,14 @@ export { ConfigError, type ConfigIssue } from "./src/config/config_error.ts";
 export { FolderExperiment } from "./src/config/folder_experiment.ts";
 export type { CliConfig } from "./src/config/folder_config.ts";
 export {
+  ExperimentGraph,
+  type GraphEvent,
+  type GraphNodeEvent,
+  type GraphRunOptions,
+} from "./src/experiment/experiment_graph.ts";
+export type { GraphEdge } from "./src/experiment/graph_structure.ts";
+export { GraphError, GraphRunError } from "./src/experiment/graph_error.ts";
+export {
   Treatment,
   treatment,
   type TreatmentFactory,

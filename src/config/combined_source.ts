@@ -85,6 +85,11 @@ export class CombinedSource implements DataSource<Record<string, unknown>> {
     return params as unknown as Readonly<Record<string, unknown>>;
   }
 
+  /** The other experiments' artifacts it reads (edges of an `ExperimentGraph`). */
+  get requiredOutputs(): readonly { readonly experiment: string; readonly artifact: string }[] {
+    return this.#inputs?.requiredOutputs ?? [];
+  }
+
   /** The upstream runs' replicate count, when the source reads any. */
   get replicates(): number | undefined {
     return this.#inputs?.replicates;
@@ -97,6 +102,11 @@ export class CombinedSource implements DataSource<Record<string, unknown>> {
         `${alias}:${this.#sources[alias]?.source.codeHash ?? this.#inputs?.codeHash ?? ""}`
       ).join("\n"),
     );
+  }
+
+  /** Forgets the upstream runs located so far (see `ExperimentInput.refresh`). */
+  refresh(): void {
+    this.#inputs?.refresh();
   }
 
   /** `{ alias: value }` for this replicate and condition. */

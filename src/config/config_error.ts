@@ -76,5 +76,6 @@ export function displayPath(file: string): string {
     return file; // no read permission on the working directory
   }
   const rel = relative(cwd, file);
-  return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? file : rel;
+  if (rel === "") return ".";
+  return rel.startsWith("..") || isAbsolute(rel) ? file : rel;
 }

@@ -66,7 +66,9 @@ export async function buildHypotheses(
     );
   }
   const treated = Object.keys(file.config.treatments ?? {}).filter((t) => t !== "baseline");
-  if (list.length > 0 && treated.length === 0) {
+  // An experiment reading others may inherit their treatments in a graph.
+  const inherits = Object.keys(file.references).length > 0;
+  if (list.length > 0 && treated.length === 0 && !inherits) {
     issues.push(file.source.issue(
       ["hypotheses"],
       "hypotheses compare treatments with the baseline, but no treatment is declared; add one under treatments",

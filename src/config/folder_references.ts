@@ -44,19 +44,20 @@ export class ReferenceResolver {
     this.#where = where;
   }
 
-  /** A resolver over the experiments in the folders next to `folder` (what `fromYaml` uses). */
+  /**
+   * A resolver over the experiments in the folder that holds `folder` (it
+   * and its siblings): what `fromYaml` uses.
+   */
   static siblingsOf(folder: string): ReferenceResolver {
+    const parent = dirname(resolve(folder));
     return new ReferenceResolver(async () => {
-      const parent = dirname(resolve(folder));
       const files: string[] = [];
       for await (const entry of Deno.readDir(parent)) {
         const file = join(parent, entry.name, CONFIG_FILE);
-        if (entry.isDirectory && join(parent, entry.name) !== resolve(folder) && isFile(file)) {
-          files.push(file);
-        }
+        if (entry.isDirectory && isFile(file)) files.push(file);
       }
       return files.sort();
-    }, `next to ${displayPath(resolve(folder))}`);
+    }, `in ${displayPath(parent)}`);
   }
 
   /** A config file, read once. */

@@ -139,6 +139,15 @@ export class ExperimentInput implements DataSource<Record<string, unknown>> {
     );
   }
 
+  /**
+   * Forgets the upstream runs located so far, so the next use reads the
+   * newest ones (an `ExperimentGraph` calls it before running the experiment,
+   * after its producers ran again).
+   */
+  refresh(): void {
+    this.#runs.clear();
+  }
+
   /** The inputs' values for this replicate and condition. */
   fetch(ctx: FrozenContext): Record<string, unknown> {
     return readInputs(ctx, this.#inputs, (alias) => this.#run(alias));

@@ -1,0 +1,145 @@
+import { join, resolve } from "node:path";
+import { ConfigError, type ConfigIssue, displayPath } from "./config_error.ts";
+import { CONFIG_FILE, type ConfigFile, configPathOf } from "./folder_config.ts";
+import type { FolderExperiment } from "./folder_experiment.ts";
+import { ReferenceResolver } from "./folder_references.ts";
+import { buildFolderExperiment } from "./load_folder_experiment.ts";
+
+/** Folders never searched for experiments. */
+const SKIPPED = new Set(["node_modules"]);
+
+/**
+ * The folder experiments of a graph (see `ExperimentGraph.fromYaml`): every
+ * `config.yaml` below `path` when it is a folder of experiments, or one
+ * experiment and everything it reads (found next to it) when `path` is an
+ * experiment. All problems of all configs are thrown as one
+ * {@linkcode ConfigError}.
+ *
+ * @example
+ * ```ts
+ * const experiments = await loadGraphExperiments("examples/dag");
+ * experiments.map((e) => e.name); // ["consumer", "producer"]
+ * ```
+ */
+export async function loadGraphExperiments(path: string): Promise<FolderExperiment[]> {
+  const single = configPathOf(path);
+  if (isFile(single)) return await loadClosure(single);
+  const root = resolve(path);
+  const files = await findConfigs(root);
+  if (files.length === 0) {
+    throw new ConfigError([{
+      file: join(root, CONFIG_FILE),
+      line: 1,
+      column: 1,
+      message: `no ${CONFIG_FILE} found under ${
+        displayPath(root)
+      }; an experiment is a folder with a ${CONFIG_FILE}`,
+    }]);
+  }
+  const resolver = new ReferenceResolver(
+    () => Promise.resolve(files),
+    `under ${displayPath(root)}`,
+  );
+  const issues: ConfigIssue[] = [];
+  const configs: ConfigFile[] = [];
+  for (const file of files) {
+    const read = await resolver.read(file);
+    if (read instanceof ConfigError) issues.push(...read.issues);
+    else configs.push(read);
+  }
+  issues.push(...duplicateNames(configs));
+  return await buildAll(configs, resolver, issues);
+}
+
+/** One experiment and, recursively, the experiments its references name. */
+async function loadClosure(file: string): Promise<FolderExperiment[]> {
+  const first = configPathOf(file);
+  const resolver = ReferenceResolver.siblingsOf(resolve(first, ".."));
+  const issues: ConfigIssue[] = [];
+  const configs = new Map<string, ConfigFile>();
+  const queue = [first];
+  while (queue.length > 0) {
+    const next = queue.shift()!;
+    if (configs.has(next)) continue;
+    const read = await resolver.read(next);
+    if (read instanceof ConfigError) {
+      issues.push(...read.issues);
+      continue;
+    }
+    configs.set(next, read);
+    for (const reference of Object.values(read.references)) {
+      const upstream = await resolver.resolve(reference.split("#")[0]);
+      // An unresolvable reference is reported when the experiment is built.
+      if (typeof upstream !== "string") queue.push(upstream.configFile);
+    }
+  }
+  return await buildAll([...configs.values()], resolver, issues);
+}
+
+async function buildAll(
+  configs: readonly ConfigFile[],
+  resolver: ReferenceResolver,
+  issues: ConfigIssue[],
+): Promise<FolderExperiment[]> {
+  const experiments: FolderExperiment[] = [];
+  for (const config of configs) {
+    try {
+      experiments.push(await buildFolderExperiment(config, { resolver }));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      issues.push(...error.issues);
+    }
+  }
+  if (issues.length > 0) {
+    throw new ConfigError(
+      issues.toSorted((a, b) =>
+        a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column
+      ),
+    );
+  }
+  return experiments;
+}
+
+function duplicateNames(configs: readonly ConfigFile[]): ConfigIssue[] {
+  const seen = new Map<string, ConfigFile>();
+  const issues: ConfigIssue[] = [];
+  for (const config of configs) {
+    const other = seen.get(config.name);
+    if (other === undefined) {
+      seen.set(config.name, config);
+      continue;
+    }
+    issues.push(config.source.issue(
+      config.config.name === undefined ? [] : ["name"],
+      `experiment name '${config.name}' is also used by ${
+        displayPath(other.file)
+      }; names must be unique (they name stored runs and references)`,
+    ));
+  }
+  return issues;
+}
+
+/** Every `config.yaml` below `root`, sorted; hidden folders and node_modules are skipped. */
+async function findConfigs(root: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (dir: string) => {
+    for await (const entry of Deno.readDir(dir)) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory) {
+        if (!entry.name.startsWith(".") && !SKIPPED.has(entry.name)) await walk(path);
+      } else if (entry.isFile && entry.name === CONFIG_FILE) {
+        found.push(path);
+      }
+    }
+  };
+  await walk(root);
+  return found.sort();
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,121 @@
+import { BASELINE } from "../context/frozen_context.ts";
+import { ArtifactPlugin } from "../plugins/artifact.ts";
+import { SeedPlugin } from "../plugins/seed.ts";
+import type { Hypothesis, HypothesisResult } from "../verify/hypothesis.ts";
+import type { ConditionPlan, RunPlan } from "./condition_runner.ts";
+import type { Experiment } from "./experiment.ts";
+import { Result, type TreatmentMetrics } from "./result.ts";
+import { conditionFingerprints, lastRecordedRun } from "./run_storage.ts";
+import { loadRun, type StoredRun } from "./stored_run.ts";
+import { mergeValues, type Treatment } from "./treatment.ts";
+
+/** What a graph would run an experiment with. */
+export interface NodeRunSettings {
+  /** Replicates asked for (`undefined`: the experiment's own default). */
+  readonly replicates: number | undefined;
+  /** Master seed asked for (`undefined`: the SeedPlugin's). */
+  readonly seed: number | undefined;
+  /** Its effective treatments. */
+  readonly treatments: readonly Treatment[];
+  /** The hypotheses to verify. */
+  readonly hypotheses: readonly Hypothesis[];
+}
+
+/**
+ * The result of the experiment's last stored run when running it again would
+ * compute the same thing: the run finished with no failed replicate, with the
+ * same replicate count and the same conditions, and each condition's
+ * fingerprint (pipeline signature and code, datasource with the upstream runs
+ * it reads, context values, seed) is unchanged; and every artifact in
+ * `needed` (what downstream experiments read) was stored for every
+ * replicate. Hypotheses are verified again on the stored metrics, so changed
+ * hypotheses apply. `undefined` means the experiment must run.
+ *
+ * @example
+ * ```ts
+ * const stored = await upToDateResult(train, settings, ["model.json"]);
+ * if (stored === undefined) await train.run({ strategy: "resume" });
+ * ```
+ */
+export async function upToDateResult(
+  experiment: Experiment,
+  settings: NodeRunSettings,
+  needed: readonly string[],
+): Promise<Result | undefined> {
+  const plugin = experiment.getPlugin(ArtifactPlugin);
+  if (plugin === undefined || experiment.pipeline === undefined) return undefined;
+  const last = lastRecordedRun(plugin.experimentDir(experiment));
+  if (last === undefined || !last.complete) return undefined;
+  let current: Record<string, string | null>;
+  let replicates: number;
+  try {
+    replicates = settings.replicates ?? experiment.datasource?.replicates ?? experiment.replicates;
+    const seedPlugin = experiment.getPlugin(SeedPlugin);
+    const seed = settings.seed ??
+      (seedPlugin === undefined || seedPlugin.drawn ? last.manifest.seed : seedPlugin.seed);
+    current = conditionFingerprints(
+      { datasource: experiment.datasource, conditions: conditionsOf(experiment, settings) } as // Only these two fields go into a fingerprint; the rest of a plan is per run.
+      unknown as RunPlan,
+      experiment.pipeline.signature(),
+      seed,
+    );
+  } catch {
+    return undefined; // e.g. an upstream run is missing: running reports it properly
+  }
+  const stored = last.manifest.fingerprints;
+  const same = last.manifest.replicates === replicates &&
+    Object.keys(stored).length === Object.keys(current).length &&
+    Object.entries(current).every(([c, f]) => f !== null && stored[c] === f);
+  if (!same) return undefined;
+  const run = await loadRun(last.dir);
+  if (run.result.errors.length > 0 || !hasArtifacts(run, needed, replicates)) return undefined;
+  return await resultOf(run, settings.hypotheses);
+}
+
+/** The conditions a run would have: baseline (with a `baseline` treatment's values), then each treatment. */
+function conditionsOf(experiment: Experiment, settings: NodeRunSettings): ConditionPlan[] {
+  const condition = (name: string, t: Treatment | undefined): ConditionPlan => ({
+    name,
+    values: t === undefined
+      ? experiment.initialContext
+      : mergeValues(experiment.initialContext, t.values),
+    apply: t?.apply,
+    treatment: t,
+  });
+  return [
+    condition(BASELINE, settings.treatments.find((t) => t.isBaseline)),
+    ...settings.treatments.filter((t) => !t.isBaseline).map((t) => condition(t.name, t)),
+  ];
+}
+
+function hasArtifacts(run: StoredRun, needed: readonly string[], replicates: number): boolean {
+  return needed.every((name) => {
+    const files = run.artifacts[name]?.[BASELINE] ?? [];
+    return files.length === replicates && files.every((f) => f !== null);
+  });
+}
+
+async function resultOf(
+  run: StoredRun,
+  hypotheses: readonly Hypothesis[],
+): Promise<Result | undefined> {
+  const { metrics } = run.result;
+  const verified: HypothesisResult[] = [];
+  try {
+    for (const h of hypotheses) {
+      verified.push(await h.verify(metrics.baseline, Object.entries(metrics.treatments)));
+    }
+  } catch {
+    return undefined; // running again reports the hypothesis' problem with its context
+  }
+  const treatments: Record<string, TreatmentMetrics> = Object.fromEntries(
+    Object.entries(metrics.treatments).map(([name, values]) => [name, { metrics: values }]),
+  );
+  return new Result(
+    { baseline: { metrics: metrics.baseline }, treatments },
+    verified,
+    run.result.errors,
+    run.result.provenance,
+    { dir: run.dir, artifacts: run.artifacts },
+  );
+}
