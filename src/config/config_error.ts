@@ -79,3 +79,15 @@ export function displayPath(file: string): string {
   if (rel === "") return ".";
   return rel.startsWith("..") || isAbsolute(rel) ? file : rel;
 }
+
+/**
+ * Orders issues by file, then line, then column (for `Array.prototype.sort`).
+ *
+ * @example
+ * ```ts
+ * issues.toSorted(byPlace);
+ * ```
+ */
+export function byPlace(a: ConfigIssue, b: ConfigIssue): number {
+  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
+}

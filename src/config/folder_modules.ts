@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ConfigIssue } from "./config_error.ts";
 import { suggestion } from "./did_you_mean.ts";
 import type { FactoryCallConfig } from "./folder_config.ts";
@@ -74,19 +74,54 @@ export class FolderModules {
       this.#loaded.set(kind, loading);
     }
     const mod = await loading;
-    if (mod instanceof Error || mod === undefined) {
-      if (first) issues.push(this.#source.issue(neededAt, moduleProblem(kind, mod)));
+    if (mod === undefined) {
+      if (first) {
+        issues.push(this.#source.issue(
+          neededAt,
+          `${kind}.ts not found next to config.yaml; create it and export the ${KIND_HINT[kind]}`,
+        ));
+      }
+      return undefined;
+    }
+    if (mod instanceof Error) {
+      if (first) issues.push(this.#importIssue(kind, mod, neededAt));
       return undefined;
     }
     return mod;
   }
+
+  /** An import failure, at its place in the module when the error tells it. */
+  #importIssue(kind: ModuleKind, error: Error, neededAt: YamlPath): ConfigIssue {
+    const firstLine = error.message.replace(ANSI, "").split("\n")[0];
+    const what = /^\w*Error: /.test(firstLine) ? firstLine : `${error.name}: ${firstLine}`;
+    const at = this.#source.position(neededAt);
+    const located = errorLocation(error, this.#folder);
+    return located === undefined
+      ? { file: this.#source.file, ...at, message: `${kind}.ts could not be imported: ${what}` }
+      : {
+        ...located,
+        message:
+          `${kind}.ts could not be imported (config.yaml:${at.line}:${at.column} needs it): ${what}`,
+      };
+  }
 }
 
-function moduleProblem(kind: ModuleKind, error: Error | undefined): string {
-  if (error === undefined) {
-    return `${kind}.ts not found next to config.yaml; create it and export the ${KIND_HINT[kind]}`;
+const ANSI = /\x1b\[[0-9;]*m/g;
+const FRAME = /(file:\/\/\/[^\s"')]+?):(\d+):(\d+)/g;
+
+/** The first place inside `folder` that an import error's message or stack points at. */
+function errorLocation(
+  error: Error,
+  folder: string,
+): { file: string; line: number; column: number } | undefined {
+  const text = `${error.message}\n${error.stack ?? ""}`.replace(ANSI, "");
+  for (const match of text.matchAll(FRAME)) {
+    const file = fileURLToPath(match[1]);
+    if (file.startsWith(`${folder}/`)) {
+      return { file, line: Number(match[2]), column: Number(match[3]) };
+    }
   }
-  return `${kind}.ts could not be imported: ${error.message.split("\n")[0]}`;
+  return undefined;
 }
 
 const KIND_HINT: Readonly<Record<ModuleKind, string>> = {

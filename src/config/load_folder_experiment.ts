@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { Treatment } from "../experiment/treatment.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
-import { ConfigError, type ConfigIssue } from "./config_error.ts";
+import { byPlace, ConfigError, type ConfigIssue } from "./config_error.ts";
 import { STEP_KIND } from "./factory_kinds.ts";
 import { type ConfigFile, readConfigFile } from "./folder_config.ts";
 import { buildDatasource } from "./folder_datasource.ts";
@@ -65,7 +65,7 @@ export async function buildFolderExperiment(
   const permissions = resolvePermissions(config.permissions, folder);
   const plugins = buildPlugins(file, permissions, issues);
   if (issues.length > 0) {
-    throw new ConfigError(issues.toSorted((a, b) => a.line - b.line || a.column - b.column));
+    throw new ConfigError(issues.toSorted(byPlace));
   }
   return new FolderExperiment({
     name: file.name,

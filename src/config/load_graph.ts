@@ -1,5 +1,5 @@
 import { join, resolve } from "node:path";
-import { ConfigError, type ConfigIssue, displayPath } from "./config_error.ts";
+import { byPlace, ConfigError, type ConfigIssue, displayPath } from "./config_error.ts";
 import { CONFIG_FILE, type ConfigFile, configPathOf } from "./folder_config.ts";
 import type { FolderExperiment } from "./folder_experiment.ts";
 import { ReferenceResolver } from "./folder_references.ts";
@@ -91,11 +91,7 @@ async function buildAll(
     }
   }
   if (issues.length > 0) {
-    throw new ConfigError(
-      issues.toSorted((a, b) =>
-        a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column
-      ),
-    );
+    throw new ConfigError(issues.toSorted(byPlace));
   }
   return experiments;
 }
