@@ -15,7 +15,7 @@ import {
   ParallelExecution,
   SeedPlugin,
 } from "../mod.ts";
-import { DATASOURCES, STEPS, tempTree, VERIFIERS, writeFiles } from "./fixtures/config/folders.ts";
+import { DATASOURCES, STEPS, tempTree, VERIFIERS } from "./fixtures/config/folders.ts";
 
 const BASE = `name: demo
 replicates: 3

@@ -106,6 +106,8 @@ export class FolderModules {
   }
 }
 
+// Deno colours the locations in module errors; the escapes must go before matching.
+// deno-lint-ignore no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
 const FRAME = /(file:\/\/\/[^\s"')]+?):(\d+):(\d+)/g;
 
