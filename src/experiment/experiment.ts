@@ -497,7 +497,10 @@ export class Experiment {
     ) {
       problems.push(`run(): strategy must be "rerun" or "resume", got "${options.strategy}"`);
     }
-    if (options.strategy === "resume" && this.getPlugin(ArtifactPlugin) === undefined) {
+    const plugins = options.plugins === undefined
+      ? this.plugins
+      : [...this.plugins, ...options.plugins];
+    if (options.strategy === "resume" && !plugins.some((p) => p instanceof ArtifactPlugin)) {
       problems.push(
         'run(): strategy "resume" continues from stored runs, but the experiment has no ArtifactPlugin; ' +
           "add new ArtifactPlugin() to its plugins",
@@ -530,7 +533,7 @@ export class Experiment {
       signal: options.signal,
       onEvent: options.onEvent,
       timeoutMs: options.timeoutMs,
-      plugins: options.plugins === undefined ? this.plugins : [...this.plugins, ...options.plugins],
+      plugins,
     };
   }
 
