@@ -153,22 +153,29 @@ async function dispatch(startupMs: number): Promise<void> {
 
 async function optimize(): Promise<void> {
   const trials = 20;
-  const replicatesPerTrial = 4;
+  const replicatesPerTrial = 8;
   const base = calibrate(5);
+  // Every condition burns: the baseline's `iterations` comes from the initial context.
   const grid = { iterations: Array.from({ length: trials }, (_, i) => base + i * 1000) };
   const search = (execution: BasePlugin) =>
     timed(() =>
-      experiment(execution, 1, burn()).optimize(
-        new GridSearchOptimizer(grid, { metric: "x" }),
-        { numTrials: trials, replicatesPerTrial },
-      )
+      new Experiment({
+        name: "bench_optimize",
+        datasource: replicateIndex(),
+        pipeline: [burn()],
+        plugins: [execution, new SeedPlugin({ seed: 1 }), new LoggingPlugin({ level: "silent" })],
+        initialContext: { iterations: base },
+      }).optimize(new GridSearchOptimizer(grid, { metric: "x" }), {
+        numTrials: trials,
+        replicatesPerTrial,
+      })
     );
   const serialMs = await search(new SerialExecution());
   const coldMs = await search(cold(2));
   await using kept = warm(2);
   const warmMs = await search(kept);
   console.log(
-    `optimize(): ${trials} trials × ${replicatesPerTrial} replicates × 2 conditions × ≈5 ms, 2 workers`,
+    `optimize(): ${trials} trials (runs) × ${replicatesPerTrial} replicates × 2 conditions × ≈5 ms, 2 workers`,
   );
   for (const [label, ms] of [["serial", serialMs], ["cold", coldMs], ["warm", warmMs]] as const) {
     console.log(

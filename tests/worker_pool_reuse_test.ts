@@ -141,16 +141,21 @@ for (
     ["spin", { timeoutMs: 300 }, "TimeoutError"],
   ] as const
 ) {
-  Deno.test(`keepAlive: a worker lost to '${kind}' in one run is replaced; the next run is clean`, async () => {
+  Deno.test(`keepAlive: a warm worker lost to '${kind}' is replaced; the next run is clean`, async () => {
     const execution = keptAlive();
     try {
+      await pidExperiment(execution).run();
+      const warm = [...execution.idleWorkerPids];
       const broken = await pidExperiment(execution, { kind, replicates: 5 }).run(options);
       assert.deepEqual(broken.errors.map((e) => [e.replicate, e.name]), [[1, name]]);
+      assert.deepEqual(broken.metrics.baseline.metrics.pid.length, 4);
+      assert.ok([...pidsOf(broken)].some((p) => warm.includes(p)), "it ran on the warm workers");
       // 'exit' happens while replicates are pending, so a replacement starts at once;
       // the timeout only when the other worker has done the rest, so the next run starts it.
       const kept = [...execution.idleWorkerPids];
       assert.equal(kept.length, kind === "exit" ? 2 : 1, `kept ${kept}`);
       assert.deepEqual(await alive(kept), kept, "only live workers are kept");
+      assert.equal(warm.filter((p) => !kept.includes(p)).length, 1, "one warm worker was lost");
 
       const clean = await pidExperiment(execution).run();
       assert.deepEqual(clean.errors, []);

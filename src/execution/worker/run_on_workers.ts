@@ -110,6 +110,9 @@ class WorkerRun {
     for (const worker of this.#pool.take(this.#options.launch, count, this.#events)) {
       this.#workers.add(worker);
       worker.init(this.#spec);
+      // A kept worker handles the init at once and in order, so its first batch can go along
+      // (one round trip less per run); a new one gets work when ready, not while it starts.
+      if (worker.loaded) this.#assign(worker);
     }
   }
 
@@ -122,7 +125,8 @@ class WorkerRun {
     switch (message.type) {
       case "ready":
         this.#initFailures = 0;
-        this.#assign(worker);
+        if (worker.assigned.length === 0) this.#assign(worker);
+        else worker.currentSince = performance.now(); // its first batch starts now
         break;
       case "init-failed":
         worker.crash = { type: "crash", error: message.error };
