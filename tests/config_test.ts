@@ -518,3 +518,23 @@ export const read = pipelineStep((data: { m: number[] }, ctx) => {
     }:2:6: datasource 'm' reads 'producer#model', but experiment 'producer' declares no output 'model' (its outputs: m)`,
   );
 });
+
+Deno.test("loading without the env permission the YAML parser needs names the flag to add", async () => {
+  const run = (flags: string[]) =>
+    new Deno.Command("deno", {
+      args: [
+        "run",
+        "--allow-read=.",
+        ...flags,
+        "tests/fixtures/config/load_example.ts",
+        "examples/folder_experiment",
+      ],
+    }).output().then((o) => new TextDecoder().decode(o.stdout).trim());
+  assert.equal(
+    await run([]),
+    `CrystallizeError: Reading ${
+      resolve("examples/folder_experiment/config.yaml")
+    } needs --allow-env=LOG_TOKENS,LOG_STREAM: the YAML parser (npm yaml) checks these debugging variables; add the flag to the deno command or task`,
+  );
+  assert.equal(await run(["--allow-env=LOG_TOKENS,LOG_STREAM"]), "smoothing");
+});

@@ -9,6 +9,7 @@ import {
   parseDocument,
   type YAMLMap,
 } from "yaml";
+import { CrystallizeError } from "../errors.ts";
 import { ConfigError, type ConfigIssue } from "./config_error.ts";
 
 /** A path into a YAML document: mapping keys and sequence indices. */
@@ -102,7 +103,19 @@ function findPair(map: YAMLMap, key: string | number): Pair | undefined {
  */
 export function parseYaml(text: string, file: string): YamlSource {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+      throw new CrystallizeError(
+        `Reading ${file} needs --allow-env=LOG_TOKENS,LOG_STREAM: the YAML parser (npm yaml) checks these ` +
+          "debugging variables; add the flag to the deno command or task",
+        { cause: error },
+      );
+    }
+    throw error;
+  }
   if (doc.errors.length > 0) {
     const issues: ConfigIssue[] = doc.errors.map((error) => {
       const { line, col } = lines.linePos(error.pos[0]);
