@@ -1,34 +1,17 @@
 /**
- * The `crystallize` command line. This version prints help; the `run`,
- * `list`, `graph`, `new`, `clean` and `show` commands and the terminal UI
- * come with the CLI issue.
+ * The `crystallize` binary: `run`, `list`, `graph`, `new`, `show` and
+ * `clean` (see `crystallize --help`, or the README's CLI section).
+ * Experiment code never runs in this process: `run` and `list` load it in a
+ * sandboxed Deno process with the permissions the experiment is granted.
  *
  * @example
  * ```sh
- * deno run cli.ts --help
+ * deno task cli run examples/folder_experiment
  * ```
  * @module
  */
+import { runCli } from "./src/cli/program.ts";
 
-/** Help text of the binary. */
-export const HELP = `crystallize — reproducible experiments for Deno
+export { runCli };
 
-Usage:
-  crystallize --help       show this help
-  crystallize --version    print the version
-
-Experiments are TypeScript modules for now: import { Experiment } from "mod.ts",
-build one, and call experiment.run() under \`if (import.meta.main)\`.
-The run/list/graph/new/clean/show commands are not available in this version yet.`;
-
-/** Runs the CLI with `args`; returns the exit code. */
-export function main(args: readonly string[]): number {
-  if (args.includes("--version")) {
-    console.log("crystallize 0.1.0");
-    return 0;
-  }
-  console.log(HELP);
-  return args.length === 0 || args.includes("--help") || args.includes("-h") ? 0 : 2;
-}
-
-if (import.meta.main) Deno.exit(main(Deno.args));
+if (import.meta.main) Deno.exit(await runCli(Deno.args));

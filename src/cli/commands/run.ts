@@ -1,0 +1,128 @@
+import type { ResultJson } from "../../experiment/result.ts";
+import { CliError } from "../cli_error.ts";
+import { EXIT, type ExitCode } from "../exit_codes.ts";
+import { ProgressDisplay } from "../progress/display.ts";
+import type { RunSettings } from "../runner/protocol.ts";
+import { libraryRoot, type PermissionKind, permissionsFromFlags } from "../sandbox.ts";
+import { runSandboxed, sandboxOf } from "../sandboxed_run.ts";
+import { formatSummary } from "../summary.ts";
+import { resolveTarget } from "../target.ts";
+
+/** Options of `crystallize run`, as parsed from the command line. */
+export interface RunCommandOptions
+  extends Partial<Record<`allow${Capitalize<PermissionKind>}`, string | boolean>> {
+  readonly replicates?: number;
+  readonly strategy?: "resume" | "rerun";
+  readonly cache: boolean;
+  readonly treatment?: readonly string[];
+  /** `false` with `--no-treatments`. */
+  readonly treatments: boolean;
+  readonly executor?: RunSettings["executor"];
+  readonly workers?: number;
+  readonly seed?: number;
+  readonly json?: boolean;
+  readonly quiet?: boolean;
+  readonly out?: string;
+  readonly failOnHypothesis?: boolean;
+}
+
+/**
+ * `crystallize run <target>`: runs an experiment or graph in a sandboxed
+ * runner process and prints a summary (or, with `--json`, one JSON
+ * document) on stdout; progress goes to stderr. Returns the exit code: 0
+ * when every replicate succeeded, 1 when some failed (or a hypothesis was
+ * not significant with `--fail-on-hypothesis`), 2 for a bad target or
+ * configuration, 130 when cancelled.
+ *
+ * @example
+ * ```ts
+ * const code = await runCommand("examples/folder_experiment", { cache: true, treatments: true });
+ * ```
+ */
+export async function runCommand(raw: string, options: RunCommandOptions): Promise<ExitCode> {
+  if (options.treatment !== undefined && !options.treatments) {
+    throw new CliError("--treatment and --no-treatments exclude each other: give one");
+  }
+  if (options.workers !== undefined && options.executor === undefined) {
+    throw new CliError("--workers needs --executor async, thread or process");
+  }
+  const target = await resolveTarget(raw, options.out);
+  const sandbox = sandboxOf(target, permissionsFromFlags(options, Deno.cwd()), libraryRoot());
+  const settings: RunSettings = {
+    cache: options.cache,
+    ...(options.replicates === undefined ? {} : { replicates: options.replicates }),
+    ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
+    ...(options.treatments ? {} : { treatments: [] }),
+    ...(options.treatment === undefined ? {} : { treatments: options.treatment }),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.executor === undefined ? {} : { executor: options.executor }),
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+  };
+  const display = new ProgressDisplay(
+    options.quiet ? "quiet" : Deno.stderr.isTerminal() ? "live" : "lines",
+  );
+  const outcome = await runSandboxed(target, sandbox, settings, display);
+  const results = outcome.failure?.result
+    ? [...outcome.results, outcome.failure.result]
+    : outcome.results;
+  const code = exitCode(
+    outcome.failure?.kind,
+    outcome.cancelled,
+    results,
+    outcome.failures,
+    options,
+  );
+  if (options.json) {
+    console.log(JSON.stringify(
+      {
+        ok: code === EXIT.OK,
+        exitCode: code,
+        experiments: outcome.loaded,
+        results,
+        ...(Object.keys(outcome.failures).length > 0 ? { failures: outcome.failures } : {}),
+        ...(outcome.failure ? { error: withoutResult(outcome.failure) } : {}),
+      },
+      null,
+      2,
+    ));
+    return code;
+  }
+  if (!options.quiet) {
+    for (const result of results) console.log(`${formatSummary(result)}\n`);
+  }
+  for (const [name, error] of Object.entries(outcome.failures)) {
+    console.error(`error: experiment '${name}' failed: ${error.message}`);
+  }
+  if (outcome.failure !== undefined) console.error(`error: ${outcome.failure.message}`);
+  if (options.failOnHypothesis && !options.quiet) {
+    for (const h of results.flatMap((r) => r.hypotheses)) {
+      for (const r of h.results.filter((r) => r.significant === false)) {
+        console.error(`hypothesis '${h.name}' is not significant for '${r.treatment}'`);
+      }
+    }
+  }
+  return code;
+}
+
+function withoutResult<T extends { result?: unknown }>(failure: T): Omit<T, "result"> {
+  const { result: _result, ...rest } = failure;
+  return rest;
+}
+
+function exitCode(
+  failure: "usage" | "run" | undefined,
+  cancelled: boolean,
+  results: readonly ResultJson[],
+  failures: Readonly<Record<string, unknown>>,
+  options: RunCommandOptions,
+): ExitCode {
+  if (cancelled) return EXIT.CANCELLED;
+  if (failure === "usage") return EXIT.USAGE;
+  if (failure === "run" || Object.keys(failures).length > 0) return EXIT.FAILED;
+  if (results.some((r) => r.errors.length > 0)) return EXIT.FAILED;
+  const notSignificant = results.some((r) =>
+    r.hypotheses.some((h) => h.results.some((v) => v.significant === false))
+  );
+  if (options.failOnHypothesis && notSignificant) return EXIT.FAILED;
+  return EXIT.OK;
+}

@@ -1,0 +1,52 @@
+import { join } from "node:path";
+
+/** Folders never searched: dependencies, version control, outputs, test scratch space. */
+const SKIPPED = new Set(["node_modules", ".git", ".crystallize", ".test-tmp", ".cache", "data"]);
+
+/** What a search of a folder tree found. */
+export interface Discovered {
+  /** Every `config.yaml`, sorted. */
+  readonly configs: string[];
+  /**
+   * TypeScript modules outside experiment folders that may export
+   * experiments (they mention `Experiment` and `export`), sorted; test files
+   * and declaration files are left out.
+   */
+  readonly modules: string[];
+}
+
+/**
+ * Finds folder experiments (`config.yaml`) and modules that may export
+ * experiments under `root`, skipping dependency, output and hidden folders.
+ * Reads files but runs no code.
+ *
+ * @example
+ * ```ts
+ * const { configs, modules } = await discover("examples");
+ * ```
+ */
+export async function discover(root: string): Promise<Discovered> {
+  const configs: string[] = [];
+  const modules: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries: Deno.DirEntry[] = [];
+    for await (const entry of Deno.readDir(dir)) entries.push(entry);
+    const isExperiment = entries.some((e) => e.isFile && e.name === "config.yaml");
+    if (isExperiment) configs.push(join(dir, "config.yaml"));
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory) {
+        if (!SKIPPED.has(entry.name) && !entry.name.startsWith(".")) await walk(path);
+      } else if (entry.isFile && !isExperiment && isCandidate(entry.name)) {
+        const text = await Deno.readTextFile(path);
+        if (/\bexport\b/.test(text) && /\bExperiment(Graph)?\b/.test(text)) modules.push(path);
+      }
+    }
+  };
+  await walk(root);
+  return { configs: configs.sort(), modules: modules.sort() };
+}
+
+function isCandidate(name: string): boolean {
+  return /\.(ts|mts|js|mjs)$/.test(name) && !/(_test|\.test|\.d)\.[mc]?[tj]s$/.test(name);
+}

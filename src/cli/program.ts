@@ -1,0 +1,217 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { CrystallizeError } from "../errors.ts";
+import { CliError } from "./cli_error.ts";
+import { EXIT, type ExitCode } from "./exit_codes.ts";
+import { PERMISSION_KINDS } from "./sandbox.ts";
+
+/** Version of the binary. */
+export const VERSION = "0.1.0";
+
+const EXIT_CODES = `
+Exit codes:
+  0    everything ran, every replicate succeeded
+  1    some replicates failed, an experiment of a graph failed, or (--fail-on-hypothesis)
+       a hypothesis was not significant
+  2    usage or configuration error (bad flag, no such experiment, invalid config.yaml,
+       a module that does not load)
+  130  cancelled with Ctrl-C`;
+
+function wholeNumber(min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) {
+      throw new InvalidArgumentError(`expected a whole number >= ${min}, got '${value}'`);
+    }
+    return n;
+  };
+}
+
+function commaList(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(",").map((v) => v.trim()).filter((v) => v !== "")];
+}
+
+/**
+ * The `crystallize` command line: `run`, `list`, `graph`, `new`, `show` and
+ * `clean`, each with `--help`. Commands load lazily, so `--help` stays fast.
+ * Returns the exit code instead of exiting.
+ *
+ * @example
+ * ```ts
+ * const code = await runCli(["run", "examples/folder_experiment", "--json"]);
+ * ```
+ */
+export async function runCli(args: readonly string[]): Promise<ExitCode> {
+  let code: ExitCode = EXIT.OK;
+  const program = new Command("crystallize")
+    .description("Reproducible experiments for Deno: run, list, inspect and clean experiments.")
+    .version(VERSION, "-V, --version")
+    .showHelpAfterError("(add --help for usage)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  crystallize new my_experiment           scaffold a folder experiment
+  crystallize run experiments/my_experiment --replicates 20
+  crystallize list                        experiments below the working directory
+  crystallize show experiments/my_experiment
+${EXIT_CODES}`,
+    )
+    .exitOverride();
+
+  const run = program.command("run")
+    .description(
+      "Run an experiment: a folder with config.yaml, a folder of experiment folders (a graph), " +
+        "or a TypeScript module exporting an Experiment or ExperimentGraph (file.ts or file.ts#export). " +
+        "Experiment code runs in a sandboxed Deno process: it may read the experiment's folder and " +
+        "write its output root, nothing else unless config.yaml permissions: or --allow-* grant it.",
+    )
+    .argument("<target>", "experiment folder, graph folder, or module[#export]")
+    .option("--replicates <n>", "replicates per condition", wholeNumber(1))
+    .addOption(
+      new Option("--strategy <strategy>", "resume: reuse the last stored run; rerun: ignore caches")
+        .choices(["resume", "rerun"]),
+    )
+    .option("--no-cache", "neither read nor write step caches")
+    .option("--treatment <names>", "run only these treatments (comma-separated)", commaList)
+    .option("--no-treatments", "run the baseline only")
+    .addOption(
+      new Option("--executor <kind>", "how replicates run").choices([
+        "serial",
+        "async",
+        "thread",
+        "process",
+      ]),
+    )
+    .option("--workers <n>", "workers (process) or concurrency (async, thread)", wholeNumber(1))
+    .option("--seed <n>", "master seed", wholeNumber(0))
+    .option("--json", "print one JSON document with the results on stdout")
+    .option("--quiet", "no progress and no summary; the exit code tells")
+    .option(
+      "--out <dir>",
+      "output root of module experiments (default .crystallize or $CRYSTALLIZE_HOME)",
+    )
+    .option("--fail-on-hypothesis", "exit 1 when a hypothesis is not significant for a treatment");
+  for (const kind of PERMISSION_KINDS) {
+    run.option(
+      `--allow-${kind} [list]`,
+      `let experiment code use ${kind}${
+        kind === "read" || kind === "write" ? " (paths)" : ""
+      }, comma-separated; bare: all`,
+    );
+  }
+  run.addHelpText(
+    "after",
+    `
+Examples:
+  crystallize run examples/folder_experiment
+  crystallize run examples/scaling_demo.ts --replicates 8 --seed 1 --json
+  crystallize run examples/process_pool.ts --executor process --workers 2
+  crystallize run experiments/fetcher --allow-net=api.example.com:443
+  crystallize run examples/dag --strategy resume
+${EXIT_CODES}`,
+  )
+    .action(async (target: string, options) => {
+      const { runCommand } = await import("./commands/run.ts");
+      code = await runCommand(target, options);
+    });
+
+  program.command("list")
+    .description(
+      "List the experiments below a folder: every config.yaml (grouped and ordered by its cli: " +
+        "section) and the experiments TypeScript modules export (loaded in a read-only sandbox).",
+    )
+    .argument("[dir]", "folder to search", ".")
+    .option("--all", "include experiments marked hidden")
+    .option("--json", "print JSON")
+    .addHelpText("after", "\nExamples:\n  crystallize list\n  crystallize list examples --json")
+    .action(async (dir: string, options) => {
+      const { listCommand } = await import("./commands/list.ts");
+      code = await listCommand(dir, options);
+    });
+
+  program.command("graph")
+    .description(
+      "Print the dependency graph of the folder experiments below a folder (from config.yaml).",
+    )
+    .argument("<dir>", "folder of experiment folders")
+    .option("--json", "print JSON")
+    .addHelpText("after", "\nExamples:\n  crystallize graph examples/dag")
+    .action(async (dir: string, options) => {
+      const { graphCommand } = await import("./commands/graph.ts");
+      code = await graphCommand(dir, options);
+    });
+
+  program.command("new")
+    .description(
+      "Create a folder experiment that runs as generated: config.yaml, datasources.ts, steps.ts " +
+        "and verifiers.ts with an example step, treatment and hypothesis.",
+    )
+    .argument("<name>", "lowercase name (letters, digits, _ and -)")
+    .option("--dir <dir>", "parent folder", "experiments")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  crystallize new my_experiment\n  crystallize new sweep --dir studies",
+    )
+    .action(async (name: string, options) => {
+      const { newCommand } = await import("./commands/new.ts");
+      code = await newCommand(name, options);
+    });
+
+  program.command("show")
+    .description(
+      "Summarise a stored run: metrics per condition (mean ± 95% CI), hypotheses with p-values and " +
+        "ranking, artifacts and provenance. <run> is a version folder (.../v3), an experiment's store " +
+        "(.crystallize/<name>), or a folder experiment (its latest run).",
+    )
+    .argument("<run>", "run folder or experiment")
+    .option("--version <n>", "pick a version instead of the latest", wholeNumber(0))
+    .option("--json", "print the stored result as JSON")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  crystallize show examples/folder_experiment\n  crystallize show .crystallize/scaling_demo --version 2",
+    )
+    .action(async (run: string, options) => {
+      const { showCommand } = await import("./commands/show.ts");
+      code = await showCommand(run, options);
+    });
+
+  program.command("clean")
+    .description(
+      "Delete an experiment's stored runs and caches after confirmation (a folder experiment's " +
+        ".crystallize, or .crystallize/<name> for a module experiment).",
+    )
+    .argument("<experiment>", "folder experiment, or the name of a module experiment")
+    .option("--yes", "do not ask (needed when stdin is not a terminal)")
+    .option("--dry-run", "only list what would be deleted")
+    .option("--out <dir>", "output root of module experiments")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  crystallize clean examples/folder_experiment --yes\n  crystallize clean scaling_demo --dry-run",
+    )
+    .action(async (experiment: string, options) => {
+      const { cleanCommand } = await import("./commands/clean.ts");
+      code = await cleanCommand(experiment, options);
+    });
+
+  try {
+    if (args.length === 0) {
+      program.outputHelp();
+      return EXIT.USAGE;
+    }
+    await program.parseAsync([...args], { from: "user" });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    }
+    if (error instanceof CliError) {
+      console.error(`error: ${error.message}`);
+      return error.exitCode;
+    }
+    if (error instanceof CrystallizeError) {
+      console.error(`error: ${error.message}`);
+      return EXIT.USAGE;
+    }
+    throw error;
+  }
+}

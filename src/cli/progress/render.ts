@@ -1,0 +1,129 @@
+import type { GraphEvent } from "../../experiment/experiment_graph.ts";
+import { completion, etaMs, type ProgressState } from "./state.ts";
+
+const BAR = 20;
+
+/**
+ * A duration as `m:ss` (or `h:mm:ss`); `--:--` when unknown.
+ *
+ * @example
+ * ```ts
+ * formatDuration(65_000); // "1:05"
+ * ```
+ */
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return "--:--";
+  const total = Math.round(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
+}
+
+function bar(done: number, total: number): string {
+  const filled = total === 0 ? 0 : Math.min(BAR, Math.floor((done / total) * BAR));
+  return `[${"#".repeat(filled)}${"-".repeat(BAR - filled)}]`;
+}
+
+function fit(line: string, width: number): string {
+  return line.length <= width ? line : `${line.slice(0, Math.max(0, width - 1))}…`;
+}
+
+/**
+ * The live progress block of a run on a terminal: one line for the run
+ * (replicates done, ETA from the moving average, failures), one per
+ * condition with a bar, one per step with its state and cache hits, and the
+ * last failure. Pure: state and width in, lines out.
+ *
+ * @example
+ * ```ts
+ * renderProgress(state, 80);
+ * // ["scaling_demo · serial · 12/64 replicates · ETA 0:05", "  baseline     [######--------------]  6/32", ...]
+ * ```
+ */
+export function renderProgress(state: ProgressState, width: number): string[] {
+  const graph = Object.entries(state.nodes);
+  const nodes = graph.length === 0
+    ? []
+    : [`graph: ${graph.map(([name, status]) => `${name} ${status}`).join(" · ")}`];
+  if (state.experiment === "") return nodes.map((l) => fit(l, width));
+  const { done, total } = completion(state);
+  const head = [
+    state.experiment,
+    state.strategy,
+    `${done}/${total} replicates`,
+    state.finished
+      ? `done in ${((state.durationMs ?? 0) / 1000).toFixed(1)}s`
+      : `ETA ${formatDuration(etaMs(state))}`,
+  ];
+  if (state.errors > 0) head.push(`${state.errors} failed`);
+  const lines = [...nodes, head.join(" · ")];
+  const nameWidth = Math.max(...state.conditions.map((c) => c.length), 8);
+  for (const condition of state.conditions) {
+    const c = state.perCondition[condition] ?? { done: 0, failed: 0 };
+    lines.push(
+      `  ${condition.padEnd(nameWidth)} ${bar(c.done, state.replicates)} ${
+        String(c.done).padStart(String(state.replicates).length)
+      }/${state.replicates}${c.failed > 0 ? `  ${c.failed} failed` : ""}`,
+    );
+  }
+  if (state.steps.length > 0) {
+    lines.push(
+      `  steps: ${
+        state.steps.map((s) => {
+          const mark = s.running > 0 ? `running ${s.running}` : s.done > 0 ? "idle" : "pending";
+          const hits = s.cacheHits > 0 ? `, ${s.cacheHits} cached` : "";
+          return `${s.name} (${mark}, ${s.done} done${hits})`;
+        }).join(" · ")
+      }`,
+    );
+  }
+  if (state.lastError !== undefined) lines.push(`  last failure: ${state.lastError}`);
+  return lines.map((l) => fit(l, width));
+}
+
+/**
+ * The plain log line (no terminal control) an event gives when output is
+ * not a terminal, or `undefined` for events that print nothing: the run's
+ * start, each failure, every 10% of the replicates, and the end.
+ *
+ * @example
+ * ```ts
+ * logLine(before, after, event); // "[scaling_demo] 50% (32/64 replicates), ETA 0:02"
+ * ```
+ */
+export function logLine(
+  before: ProgressState,
+  after: ProgressState,
+  event: GraphEvent,
+): string | undefined {
+  const tag = `[${event.experiment}]`;
+  switch (event.type) {
+    case "experiment-started":
+    case "experiment-skipped":
+    case "experiment-finished":
+      return `${tag} ${event.type.slice("experiment-".length)}`;
+    case "experiment-failed":
+      return `${tag} failed: ${event.message ?? "unknown error"}`;
+    case "run-started":
+      return `${tag} started: ${event.replicates} replicates × ${event.conditions.length} conditions (${
+        event.conditions.join(", ")
+      }), ${event.strategy}`;
+    case "error":
+      return `${tag} replicate ${event.replicate} of '${event.condition}' failed in ${event.step}: ${event.message}`;
+    case "replicate-finished": {
+      const { done, total } = completion(after);
+      const step = (n: number) => Math.floor((n * 10) / Math.max(total, 1));
+      if (step(done) === step(completion(before).done) || done === total) return undefined;
+      return `${tag} ${step(done) * 10}% (${done}/${total} replicates), ETA ${
+        formatDuration(etaMs(after))
+      }`;
+    }
+    case "run-finished":
+      return `${tag} finished in ${
+        (event.durationMs / 1000).toFixed(1)
+      }s: ${event.replicates} replicates, ${event.errors} failed`;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,207 @@
+import type { GraphEvent } from "../../experiment/experiment_graph.ts";
+
+/** Replicates of one condition. */
+export interface ConditionProgress {
+  /** Replicates finished (failed ones included). */
+  readonly done: number;
+  /** Replicates that failed. */
+  readonly failed: number;
+}
+
+/** One pipeline step across the replicates running now and before. */
+export interface StepProgress {
+  /** Step name. */
+  readonly name: string;
+  /** Calls started and not finished. */
+  readonly running: number;
+  /** Calls finished. */
+  readonly done: number;
+  /** Calls answered from the step cache. */
+  readonly cacheHits: number;
+}
+
+/** What a progress display knows about a run: built from its events by {@linkcode applyEvent}. */
+export interface ProgressState {
+  /** Experiment name (`""` before the run starts). */
+  readonly experiment: string;
+  /** Execution strategy. */
+  readonly strategy: string;
+  /** Replicates per condition. */
+  readonly replicates: number;
+  /** Conditions in run order, baseline first. */
+  readonly conditions: readonly string[];
+  /** Per condition. */
+  readonly perCondition: Readonly<Record<string, ConditionProgress>>;
+  /** Per step, in the order they were first seen. */
+  readonly steps: readonly StepProgress[];
+  /** Wall-clock time at run start, ms. */
+  readonly startedAt: number;
+  /** Wall-clock time of the last finished replicate, ms. */
+  readonly lastFinishedAt: number | undefined;
+  /**
+   * Exponential moving average of the wall time per finished replicate
+   * (the time between successive finishes, so parallel runs are credited
+   * with their throughput), ms.
+   */
+  readonly emaMs: number | undefined;
+  /** Failed replicates so far. */
+  readonly errors: number;
+  /** The last failure, for display. */
+  readonly lastError: string | undefined;
+  /** Whether `run-finished` arrived. */
+  readonly finished: boolean;
+  /** Run duration from `run-finished`, ms. */
+  readonly durationMs: number | undefined;
+  /** In a graph run: each experiment's state (`started`, `skipped`, `finished`, `failed`), in event order. */
+  readonly nodes: Readonly<Record<string, string>>;
+}
+
+/** Weight of the newest sample in the moving average. */
+export const EMA_ALPHA = 0.3;
+
+/**
+ * The state before any event.
+ *
+ * @example
+ * ```ts
+ * const state = applyEvent(initialProgress(0), event, performance.now());
+ * ```
+ */
+export function initialProgress(now: number): ProgressState {
+  return {
+    experiment: "",
+    strategy: "",
+    replicates: 0,
+    conditions: [],
+    perCondition: {},
+    steps: [],
+    startedAt: now,
+    lastFinishedAt: undefined,
+    emaMs: undefined,
+    errors: 0,
+    lastError: undefined,
+    finished: false,
+    durationMs: undefined,
+    nodes: {},
+  };
+}
+
+/**
+ * The state after `event`, received at time `now` (ms). Pure: the same
+ * events at the same times give the same state. A `run-started` event
+ * starts afresh (a DAG runs several experiments one after another).
+ *
+ * @example
+ * ```ts
+ * let s = initialProgress(0);
+ * s = applyEvent(s, { type: "run-started", experiment: "x", runId: "r", replicates: 2, conditions: ["baseline"], strategy: "serial" }, 0);
+ * s.replicates; // 2
+ * ```
+ */
+export function applyEvent(state: ProgressState, event: GraphEvent, now: number): ProgressState {
+  switch (event.type) {
+    case "experiment-started":
+    case "experiment-skipped":
+    case "experiment-finished":
+    case "experiment-failed":
+      return {
+        ...state,
+        nodes: { ...state.nodes, [event.experiment]: event.type.slice("experiment-".length) },
+      };
+    case "run-started":
+      return {
+        ...initialProgress(now),
+        nodes: state.nodes,
+        experiment: event.experiment,
+        strategy: event.strategy,
+        replicates: event.replicates,
+        conditions: event.conditions,
+        perCondition: Object.fromEntries(event.conditions.map((c) => [c, { done: 0, failed: 0 }])),
+      };
+    case "replicate-finished": {
+      const before = state.perCondition[event.condition] ?? { done: 0, failed: 0 };
+      const interval = now - (state.lastFinishedAt ?? state.startedAt);
+      return {
+        ...state,
+        perCondition: {
+          ...state.perCondition,
+          [event.condition]: {
+            done: before.done + 1,
+            failed: before.failed + (event.ok ? 0 : 1),
+          },
+        },
+        lastFinishedAt: now,
+        emaMs: state.emaMs === undefined
+          ? Math.max(interval, 0)
+          : EMA_ALPHA * Math.max(interval, 0) + (1 - EMA_ALPHA) * state.emaMs,
+      };
+    }
+    case "step-started":
+      return {
+        ...state,
+        steps: updateStep(state.steps, event.step, (s) => ({ ...s, running: s.running + 1 })),
+      };
+    case "step-finished":
+      return {
+        ...state,
+        steps: updateStep(state.steps, event.step, (s) => ({
+          ...s,
+          running: Math.max(0, s.running - 1),
+          done: s.done + 1,
+          cacheHits: s.cacheHits + (event.cache === "hit" ? 1 : 0),
+        })),
+      };
+    case "error":
+      return {
+        ...state,
+        errors: state.errors + 1,
+        lastError: `${event.condition} #${event.replicate} in ${event.step}: ${event.message}`,
+        // A failed step never reports step-finished: it is no longer running.
+        steps: state.steps.map((s) =>
+          s.name === event.step ? { ...s, running: Math.max(0, s.running - 1) } : s
+        ),
+      };
+    case "run-finished":
+      return { ...state, finished: true, durationMs: event.durationMs };
+    default:
+      return state;
+  }
+}
+
+function updateStep(
+  steps: readonly StepProgress[],
+  name: string,
+  change: (s: StepProgress) => StepProgress,
+): StepProgress[] {
+  const at = steps.findIndex((s) => s.name === name);
+  if (at < 0) return [...steps, change({ name, running: 0, done: 0, cacheHits: 0 })];
+  return steps.map((s, i) => i === at ? change(s) : s);
+}
+
+/**
+ * Replicates finished over all conditions, and how many the run has.
+ *
+ * @example
+ * ```ts
+ * const { done, total } = completion(state); // { done: 12, total: 64 }
+ * ```
+ */
+export function completion(state: ProgressState): { done: number; total: number } {
+  const done = Object.values(state.perCondition).reduce((a, c) => a + c.done, 0);
+  return { done, total: state.replicates * state.conditions.length };
+}
+
+/**
+ * Estimated time left, ms: the replicates left times the moving average of
+ * the time per finished replicate; `undefined` before the first finishes.
+ *
+ * @example
+ * ```ts
+ * etaMs(state); // 5400
+ * ```
+ */
+export function etaMs(state: ProgressState): number | undefined {
+  if (state.emaMs === undefined) return undefined;
+  const { done, total } = completion(state);
+  return Math.max(0, total - done) * state.emaMs;
+}

@@ -1,0 +1,121 @@
+import { encodeFrame, FrameReader } from "../execution/worker/frames.ts";
+import { denoExecutable } from "../execution/worker/worker_process.ts";
+import type { FromRunner, ToRunner } from "./runner/protocol.ts";
+
+const STDERR_TAIL = 8192;
+
+/** How a runner process is started. */
+export interface RunnerLaunch {
+  /** `deno run` flags: the sandbox's permissions and the config file. */
+  readonly flags: readonly string[];
+  /** The entry module (see `runnerEntry`). */
+  readonly entry: string;
+  /** Environment variables set for it (it inherits the others, readable only where granted). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** Where a runner's messages and output go. */
+export interface RunnerHandlers {
+  /** A protocol message. */
+  readonly message: (message: FromRunner) => void;
+  /** What experiment code printed (its stdout outside frames, and its stderr). */
+  readonly output: (bytes: Uint8Array, stream: "stdout" | "stderr") => void;
+}
+
+/**
+ * A runner: a sandboxed `deno run` child process that loads and runs
+ * experiment code, spoken to in frames on stdin/stdout. The CLI process
+ * itself never imports experiment modules.
+ *
+ * @example
+ * ```ts
+ * const runner = new RunnerProcess({ flags, entry }, { message: console.log, output: () => {} });
+ * runner.send({ type: "inspect", modules: ["file:///exp/demo.ts"] });
+ * const status = await runner.exited;
+ * ```
+ */
+export class RunnerProcess {
+  /** Resolves when the process has ended and its output is drained. */
+  readonly exited: Promise<Deno.CommandStatus>;
+  /** The end of what the process wrote to stderr (deno's own errors, e.g. a module that fails to load). */
+  stderrTail = "";
+  readonly #child: Deno.ChildProcess;
+  readonly #stdin: WritableStreamDefaultWriter<Uint8Array>;
+  readonly #handlers: RunnerHandlers;
+  #closed = false;
+
+  /** Spawns `deno run --quiet <flags> <entry>`. */
+  constructor(launch: RunnerLaunch, handlers: RunnerHandlers) {
+    this.#handlers = handlers;
+    this.#child = new Deno.Command(denoExecutable(), {
+      args: ["run", "--quiet", ...launch.flags, launch.entry],
+      env: { NO_COLOR: "1", ...launch.env },
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.#stdin = this.#child.stdin.getWriter();
+    this.exited = Promise.all([this.#child.status, this.#pumpStdout(), this.#pumpStderr()]).then(
+      ([status]) => {
+        this.#closed = true;
+        this.#stdin.close().catch(() => {});
+        return status;
+      },
+    );
+  }
+
+  /** Sends a message; ignored once the process is gone. */
+  send(message: ToRunner): void {
+    if (this.#closed) return;
+    this.#stdin.write(encodeFrame(message)).catch(() => {});
+  }
+
+  /** Stops the process at once. */
+  kill(): void {
+    try {
+      this.#child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+
+  async #pumpStdout(): Promise<void> {
+    const reader = new FrameReader();
+    for await (const chunk of this.#child.stdout) {
+      const { frames, output } = reader.push(chunk);
+      for (const bytes of output) this.#handlers.output(bytes, "stdout");
+      for (const frame of frames) this.#handlers.message(frame as FromRunner);
+    }
+    const rest = reader.flush();
+    if (rest.length > 0) this.#handlers.output(rest, "stdout");
+  }
+
+  async #pumpStderr(): Promise<void> {
+    const decoder = new TextDecoder();
+    for await (const chunk of this.#child.stderr) {
+      this.#handlers.output(chunk, "stderr");
+      this.stderrTail = (this.stderrTail + decoder.decode(chunk, { stream: true })).slice(
+        -STDERR_TAIL,
+      );
+    }
+  }
+}
+
+/**
+ * Deno's own error report from a runner's stderr, without stack lines: why a
+ * module could not be loaded.
+ *
+ * @example
+ * ```ts
+ * loadFailure('error: Uncaught (in promise) NotCapable: Requires read access to "/etc/hostname"\n    at file:///exp/x.ts:1:1');
+ * // 'Uncaught (in promise) NotCapable: Requires read access to "/etc/hostname"'
+ * ```
+ */
+export function loadFailure(stderr: string): string {
+  const lines = stderr.split("\n").map((l) => l.trimEnd());
+  const start = lines.findLastIndex((l) => l.startsWith("error: "));
+  const relevant = (start >= 0 ? lines.slice(start) : lines).filter((l) =>
+    l.trim() !== "" && !l.trim().startsWith("at ")
+  );
+  return relevant.map((l) => l.replace(/^error: /, "")).join("\n").trim();
+}

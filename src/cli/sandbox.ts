@@ -1,0 +1,209 @@
+import { isAbsolute, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { permissionFlags, type WorkerPermissions } from "../execution/worker/permissions.ts";
+import { OUTPUT_ROOT_ENV } from "../experiment/output_root.ts";
+import { CliError } from "./cli_error.ts";
+
+/** Permission kinds a sandbox can be widened with. */
+export const PERMISSION_KINDS = ["read", "write", "net", "env", "sys", "run", "ffi"] as const;
+
+/** One of {@linkcode PERMISSION_KINDS}. */
+export type PermissionKind = typeof PERMISSION_KINDS[number];
+
+/**
+ * What experiment code may do: read its folders, read and write its output
+ * root, and what config or flags grant on top. The runner and every worker
+ * process of a run get exactly these permissions, computed by the CLI.
+ */
+export interface Sandbox {
+  /** Folders experiment code may read (the experiment's folder; siblings for DAG inputs). */
+  readonly read: readonly string[];
+  /** Output roots: read and write (a folder experiment's `.crystallize`, `--out`). */
+  readonly write: readonly string[];
+  /** The output root of experiments that set none (`CRYSTALLIZE_HOME` of the runner); one of `write`. */
+  readonly home: string;
+  /** Extra permissions from config.yaml `permissions:` and `--allow-*` flags. */
+  readonly granted: WorkerPermissions;
+  /** The Crystallize library the runner and workers load (a folder holding mod.ts and src/). */
+  readonly library: string;
+}
+
+/**
+ * Environment variables the sandbox may read: the default output root, and
+ * the two debugging switches the YAML parser (npm `yaml`) checks when it
+ * reads config.yaml.
+ */
+const RUNTIME_ENV = [OUTPUT_ROOT_ENV, "LOG_TOKENS", "LOG_STREAM"];
+
+/**
+ * The `deno run` permission flags of a sandbox: `--no-prompt`, read on its
+ * folders, the library and the output root, write on the output root, the
+ * `CRYSTALLIZE_HOME` variable (which carries the output root), plus what is
+ * granted. No `run`, `net`, `sys` or `ffi` unless granted.
+ *
+ * @example
+ * ```ts
+ * sandboxFlags({ read: ["/exp"], outputRoot: "/exp/.crystallize", granted: {}, library: "/lib" });
+ * // ["--no-prompt", "--allow-read=/exp,/lib/mod.ts,/lib/src,/exp/.crystallize", "--allow-write=/exp/.crystallize", "--allow-env=CRYSTALLIZE_HOME,LOG_TOKENS,LOG_STREAM"]
+ * ```
+ */
+export function sandboxFlags(sandbox: Sandbox): string[] {
+  const granted = mergePermissions(sandbox.granted, { env: RUNTIME_ENV });
+  return permissionFlags(
+    [
+      ...sandbox.read,
+      join(sandbox.library, "mod.ts"),
+      join(sandbox.library, "src"),
+      ...sandbox.write,
+    ],
+    sandbox.write,
+    granted,
+  );
+}
+
+/**
+ * Two permission sets combined: `true` wins, lists are joined.
+ *
+ * @example
+ * ```ts
+ * mergePermissions({ net: ["a:1"] }, { net: ["b:2"], env: true }); // { net: ["a:1", "b:2"], env: true }
+ * ```
+ */
+export function mergePermissions(a: WorkerPermissions, b: WorkerPermissions): WorkerPermissions {
+  const out: Record<string, boolean | readonly (string | URL)[]> = { ...a };
+  for (const kind of PERMISSION_KINDS) {
+    const x = a[kind];
+    const y = b[kind];
+    if (y === undefined || y === false) continue;
+    if (x === true || y === true) out[kind] = true;
+    else out[kind] = [...(Array.isArray(x) ? x : []), ...y];
+  }
+  return out as WorkerPermissions;
+}
+
+/**
+ * Permissions from `--allow-<kind>[=a,b]` option values (`true` for a bare
+ * flag). Relative paths are resolved against `cwd`.
+ *
+ * @example
+ * ```ts
+ * permissionsFromFlags({ allowRead: "./data", allowNet: true }, "/home/me");
+ * // { read: ["/home/me/data"], net: true }
+ * ```
+ */
+export function permissionsFromFlags(
+  options: Readonly<Partial<Record<`allow${Capitalize<PermissionKind>}`, string | boolean>>>,
+  cwd: string,
+): WorkerPermissions {
+  const out: Record<string, boolean | string[]> = {};
+  for (const kind of PERMISSION_KINDS) {
+    const key = `allow${kind[0].toUpperCase()}${kind.slice(1)}` as const;
+    const value = options[key as `allow${Capitalize<PermissionKind>}`];
+    if (value === undefined || value === false) continue;
+    if (value === true || value === "") {
+      out[kind] = true;
+      continue;
+    }
+    const list = value.split(",").map((v) => v.trim()).filter((v) => v !== "");
+    out[kind] = kind === "read" || kind === "write" || kind === "ffi"
+      ? list.map((p) => isAbsolute(p) ? p : resolve(cwd, p))
+      : list;
+  }
+  return out as WorkerPermissions;
+}
+
+/**
+ * The folder of the Crystallize library this CLI belongs to: where the
+ * runner and worker hosts are loaded from. `$CRYSTALLIZE_LIB` overrides it;
+ * a compiled binary needs it (its own modules live in an embedded file
+ * system that a `deno` child process cannot read).
+ *
+ * @example
+ * ```ts
+ * libraryRoot(); // "/home/me/crystallize"
+ * ```
+ */
+export function libraryRoot(): string {
+  const fromEnv = Deno.permissions.querySync({ name: "env", variable: "CRYSTALLIZE_LIB" })
+      .state === "granted"
+    ? Deno.env.get("CRYSTALLIZE_LIB")
+    : undefined;
+  if (fromEnv) return resolve(fromEnv.startsWith("file:") ? fileURLToPath(fromEnv) : fromEnv);
+  const own = fileURLToPath(new URL("../../", import.meta.url));
+  if (isCompiled()) {
+    throw new CliError(
+      "this crystallize binary runs experiment code with a Deno runtime, which needs the Crystallize " +
+        "library on disk: set CRYSTALLIZE_LIB to the folder holding its mod.ts (the library your experiments import)",
+    );
+  }
+  return own.replace(/[\\/]$/, "");
+}
+
+/**
+ * Whether this code runs inside a `deno compile` binary (its modules then
+ * live in an embedded file system under `deno-compile-<name>`).
+ *
+ * @example
+ * ```ts
+ * isCompiled(); // false under `deno run`
+ * ```
+ */
+export function isCompiled(): boolean {
+  return /[\\/]deno-compile-[^\\/]+[\\/]/.test(fileURLToPath(import.meta.url));
+}
+
+/**
+ * The `deno.json` runner and worker processes use: the library's own (its
+ * import map resolves the library's npm dependencies).
+ *
+ * @example
+ * ```ts
+ * libraryConfig("/lib"); // "/lib/deno.json"
+ * ```
+ */
+export function libraryConfig(library: string): string | undefined {
+  for (const name of ["deno.json", "deno.jsonc"]) {
+    const path = join(library, name);
+    try {
+      if (Deno.statSync(path).isFile) return path;
+    } catch {
+      // not there
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether a module a worker is asked to import lies where the sandbox may
+ * read (or in the library). Worker entries import modules statically, which
+ * needs no permission, so the CLI checks the runner's request itself.
+ *
+ * @example
+ * ```ts
+ * mayImport(sandbox, "file:///exp/steps.ts"); // true when /exp is readable
+ * ```
+ */
+export function mayImport(sandbox: Sandbox, moduleUrl: string): boolean {
+  if (!moduleUrl.startsWith("file:")) return false;
+  const path = fileURLToPath(moduleUrl);
+  const extra = sandbox.granted.read;
+  if (extra === true) return true;
+  const roots = [
+    ...sandbox.read,
+    sandbox.library,
+    ...(Array.isArray(extra) ? extra.map((p) => p instanceof URL ? fileURLToPath(p) : p) : []),
+  ];
+  return roots.some((root) => path === root || path.startsWith(root.replace(/[\\/]$/, "") + "/"));
+}
+
+/**
+ * A file URL for a path (for entry modules).
+ *
+ * @example
+ * ```ts
+ * fileUrl("/exp/demo.ts"); // "file:///exp/demo.ts"
+ * ```
+ */
+export function fileUrl(path: string): string {
+  return pathToFileURL(path).href;
+}

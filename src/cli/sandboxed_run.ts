@@ -1,0 +1,166 @@
+import type { ResultJson } from "../experiment/result.ts";
+import type { ErrorData } from "../execution/worker/messages.ts";
+import { errorData } from "../execution/worker/messages.ts";
+import { cliPermissionHint } from "./permission_hint.ts";
+import { hostPool } from "./pool_host.ts";
+import type { ProgressDisplay } from "./progress/display.ts";
+import type {
+  ExportedExperiment,
+  FromRunner,
+  RunnerFailure,
+  RunSettings,
+  ToRunner,
+} from "./runner/protocol.ts";
+import { loadFailure, RunnerProcess } from "./runner_client.ts";
+import { runnerEntry } from "./runner_entry.ts";
+import { libraryConfig, mergePermissions, type Sandbox, sandboxFlags } from "./sandbox.ts";
+import type { ResolvedTarget } from "./target.ts";
+
+/** How a sandboxed run ended. */
+export interface SandboxedOutcome {
+  /** What the runner loaded. */
+  readonly loaded: readonly ExportedExperiment[];
+  /** Results of the experiments that ran (permission errors explained for the CLI). */
+  readonly results: readonly ResultJson[];
+  /** Experiments of a graph that threw, by name. */
+  readonly failures: Readonly<Record<string, ErrorData>>;
+  /** Why the run could not happen or stopped, if it did. */
+  readonly failure: RunnerFailure | undefined;
+  /** Whether the user cancelled it. */
+  readonly cancelled: boolean;
+}
+
+/**
+ * The sandbox of a target: its folders, output roots and config grants,
+ * plus `--allow-*` flags, and the library the runner loads.
+ *
+ * @example
+ * ```ts
+ * const sandbox = sandboxOf(await resolveTarget("exp.ts", undefined), { net: true }, "/lib");
+ * ```
+ */
+export function sandboxOf(
+  target: ResolvedTarget,
+  flags: Sandbox["granted"],
+  library: string,
+): Sandbox {
+  return {
+    read: target.read,
+    write: target.write,
+    home: target.home,
+    library,
+    granted: mergePermissions(target.granted, flags),
+  };
+}
+
+/**
+ * Runs a target in a sandboxed runner process: starts it with the
+ * sandbox's permission flags, sends the settings, shows progress, starts
+ * worker pools the runner asks for, and relays Ctrl-C as a cancel (a second
+ * Ctrl-C kills the runner). The CLI process never imports experiment code.
+ *
+ * @example
+ * ```ts
+ * const outcome = await runSandboxed(target, sandbox, { cache: true }, display);
+ * ```
+ */
+export async function runSandboxed(
+  target: ResolvedTarget,
+  sandbox: Sandbox,
+  settings: RunSettings,
+  display: ProgressDisplay,
+): Promise<SandboxedOutcome> {
+  const flags = sandboxFlags(sandbox);
+  const config = libraryConfig(sandbox.library);
+  if (config !== undefined) flags.push(`--config=${config}`);
+  let loaded: readonly ExportedExperiment[] = [];
+  let results: ResultJson[] = [];
+  let failures: Record<string, ErrorData> = {};
+  let failure: RunnerFailure | undefined;
+  let cancelled = false;
+  const pools = new Map<number, AbortController>();
+  const runner = new RunnerProcess(
+    {
+      flags,
+      entry: runnerEntry(sandbox.library, target.modules),
+      env: { CRYSTALLIZE_HOME: sandbox.home },
+    },
+    {
+      output: (bytes) => display.output(bytes),
+      message: (message: FromRunner) => {
+        switch (message.type) {
+          case "loaded":
+            loaded = message.experiments;
+            break;
+          case "events":
+            display.events(
+              message.events.map((e) =>
+                e.type === "error" ? { ...e, message: cliPermissionHint(e.message) } : e
+              ),
+            );
+            break;
+          case "pool": {
+            const control = new AbortController();
+            pools.set(message.id, control);
+            const reply = (m: ToRunner) => runner.send(m);
+            hostPool(sandbox, message.request, message.replicates, control.signal, {
+              events: (events) => reply({ type: "pool-events", id: message.id, events }),
+              log: (record) => reply({ type: "pool-log", id: message.id, record }),
+            }).then(
+              (outcomes) => reply({ type: "pool-done", id: message.id, outcomes }),
+              (error) => reply({ type: "pool-failed", id: message.id, error: errorData(error) }),
+            ).finally(() => pools.delete(message.id));
+            break;
+          }
+          case "pool-cancel":
+            pools.get(message.id)?.abort();
+            break;
+          case "done":
+            results = message.runs.map((r) => explained(r.result));
+            failures = { ...message.failures };
+            break;
+          case "failed":
+            failure = {
+              ...message.error,
+              message: cliPermissionHint(message.error.message),
+              ...(message.error.result ? { result: explained(message.error.result) } : {}),
+            };
+            break;
+        }
+      },
+    },
+  );
+  let interrupts = 0;
+  const onInterrupt = () => {
+    cancelled = true;
+    if (++interrupts === 1) runner.send({ type: "cancel" });
+    else runner.kill();
+  };
+  Deno.addSignalListener("SIGINT", onInterrupt);
+  runner.send({ type: "run", target: target.spec, settings });
+  try {
+    await runner.exited;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+    for (const control of pools.values()) control.abort();
+    display.close();
+  }
+  if (failure === undefined && results.length === 0 && Object.keys(failures).length === 0) {
+    const why = loadFailure(runner.stderrTail) || "the runner process ended without a result";
+    failure = {
+      name: "LoadError",
+      message: cliPermissionHint(`could not load the experiment: ${why}`),
+      kind: cancelled ? "run" : "usage",
+    };
+  }
+  return { loaded, results, failures, failure, cancelled };
+}
+
+/** A result with permission errors rewritten to name the CLI's flags. */
+function explained(result: ResultJson): ResultJson {
+  if (result.errors.length === 0) return result;
+  return {
+    ...result,
+    errors: result.errors.map((e) => ({ ...e, message: cliPermissionHint(e.message) })),
+  };
+}

@@ -1,0 +1,164 @@
+import type { ResultJson } from "../experiment/result.ts";
+import { studentTCdf } from "../verify/stats/distributions.ts";
+
+/** Mean and 95% confidence interval of a sample. */
+export interface MeanCi {
+  /** Values. */
+  readonly n: number;
+  /** Sample mean (`NaN` when empty). */
+  readonly mean: number;
+  /** Half-width of the 95% t interval (`NaN` below two values). */
+  readonly halfWidth: number;
+}
+
+/**
+ * The mean of the numeric values and the half-width of its 95% Student-t
+ * confidence interval (`t(0.975, n-1) · sd / √n`).
+ *
+ * @example
+ * ```ts
+ * meanCi([1, 2, 3]); // { n: 3, mean: 2, halfWidth: 2.484... }
+ * ```
+ */
+export function meanCi(values: readonly unknown[]): MeanCi {
+  const xs = values.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+  const n = xs.length;
+  if (n === 0) return { n, mean: NaN, halfWidth: NaN };
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  if (n < 2) return { n, mean, halfWidth: NaN };
+  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+  return { n, mean, halfWidth: tQuantile(0.975, n - 1) * sd / Math.sqrt(n) };
+}
+
+/** The `p` quantile of Student's t with `df` degrees of freedom (bisection on the CDF). */
+function tQuantile(p: number, df: number): number {
+  let lo = 0;
+  let hi = 1;
+  while (studentTCdf(hi, df) < p) hi *= 2;
+  for (let i = 0; i < 100; i++) {
+    const mid = (lo + hi) / 2;
+    if (studentTCdf(mid, df) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * A number for tables: 4 significant decimals, exponent form when tiny or
+ * huge, `-` for NaN.
+ *
+ * @example
+ * ```ts
+ * formatNumber(0.000012); // "1.200e-5"
+ * ```
+ */
+export function formatNumber(x: number): string {
+  if (Number.isNaN(x)) return "-";
+  if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6)) return x.toExponential(3);
+  return Number(x.toFixed(4)).toString();
+}
+
+/**
+ * Rows padded into aligned columns.
+ *
+ * @example
+ * ```ts
+ * table([["a", "bb"], ["ccc", "d"]]); // ["a    bb", "ccc  d"]
+ * ```
+ */
+export function table(rows: readonly (readonly string[])[]): string[] {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0))) ?? [];
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd());
+}
+
+/**
+ * A readable summary of a run: metrics per condition (n, mean ± 95% CI),
+ * hypotheses with p-values and the ranking, artifacts, failed replicates
+ * and provenance (seed, strategy, cache, timings, versions, git, where the
+ * run is stored).
+ *
+ * @example
+ * ```ts
+ * console.log(formatSummary(result.toJSON()));
+ * ```
+ */
+export function formatSummary(result: ResultJson): string {
+  const p = result.provenance;
+  const lines = [
+    `Experiment '${result.experiment}'${
+      p.stored ? ` v${p.stored.version}` : ""
+    }: ${p.replicates} replicate${p.replicates === 1 ? "" : "s"} per condition`,
+    "",
+    "Metrics (mean ± 95% CI)",
+  ];
+  const rows: string[][] = [["  condition", "metric", "n", "mean ± CI"]];
+  const conditions = [
+    ["baseline", result.metrics.baseline] as const,
+    ...Object.entries(result.metrics.treatments),
+  ];
+  for (const [condition, metrics] of conditions) {
+    for (const [metric, values] of Object.entries(metrics)) {
+      const { n, mean, halfWidth } = meanCi(values);
+      const shown = n === 0
+        ? `${values.length} non-numeric`
+        : `${formatNumber(mean)}${Number.isNaN(halfWidth) ? "" : ` ± ${formatNumber(halfWidth)}`}`;
+      rows.push([`  ${condition}`, metric, String(n || values.length), shown]);
+    }
+  }
+  lines.push(...(rows.length > 1 ? table(rows) : ["  (no metrics recorded)"]));
+  for (const h of result.hypotheses) {
+    lines.push(
+      "",
+      `Hypothesis '${h.name}' on ${h.metrics.join(", ")}: best ${h.ranking.best ?? "none"}`,
+    );
+    const hrows: string[][] = [["  treatment", "p", "p adj", "significant", "rank score"]];
+    for (const r of h.results) {
+      const score = h.ranking.ranked.find((x) => x.treatment === r.treatment)?.score;
+      hrows.push([
+        `  ${r.treatment}`,
+        typeof r.pValue === "number" ? formatNumber(r.pValue) : "-",
+        typeof r.pValueAdjusted === "number" ? formatNumber(r.pValueAdjusted) : "-",
+        typeof r.significant === "boolean" ? (r.significant ? "yes" : "no") : "-",
+        typeof score === "number" ? formatNumber(score) : "-",
+      ]);
+    }
+    lines.push(...table(hrows));
+  }
+  const artifacts = Object.entries(result.artifacts ?? {});
+  if (artifacts.length > 0) {
+    lines.push("", "Artifacts");
+    for (const [name, byCondition] of artifacts) {
+      for (const [condition, files] of Object.entries(byCondition)) {
+        const written = files.filter((f): f is string => typeof f === "string");
+        lines.push(
+          `  ${name} · ${condition}: ${written.length} file${written.length === 1 ? "" : "s"}${
+            written[0] ? ` (${written[0]}${written.length > 1 ? ", ..." : ""})` : ""
+          }`,
+        );
+      }
+    }
+  }
+  if (result.errors.length > 0) {
+    lines.push("", `Failed replicates: ${result.errors.length}`);
+    for (const e of result.errors.slice(0, 10)) {
+      lines.push(`  ${e.condition} #${e.replicate} in ${e.step}: ${e.name}: ${e.message}`);
+    }
+    if (result.errors.length > 10) {
+      lines.push(`  ... and ${result.errors.length - 10} more (--json lists all)`);
+    }
+  }
+  lines.push(
+    "",
+    "Provenance",
+    `  run ${p.runId}, started ${p.startedAt}, ${(p.durationMs / 1000).toFixed(2)} s`,
+    `  seed ${p.seed ?? "none"}${
+      p.seedDrawn ? " (drawn; repeat with --seed " + p.seed + ")" : ""
+    }, ${p.executionStrategy}`,
+    `  steps: ${p.pipeline.steps.map((s) => s.name).join(" → ")}`,
+    `  cache: ${p.cache.hits} hits, ${p.cache.misses} misses`,
+    `  Deno ${p.environment.deno}, ${p.environment.os}/${p.environment.arch}` +
+      (p.git ? `, git ${p.git.commit.slice(0, 12)}` : ""),
+  );
+  if (result.outputDir) lines.push(`  stored in ${result.outputDir}`);
+  return lines.join("\n");
+}

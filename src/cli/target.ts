@@ -1,0 +1,155 @@
+import { dirname, join, resolve } from "node:path";
+import { ConfigError } from "../config/config_error.ts";
+import { type ConfigFile, readConfigFile } from "../config/folder_config.ts";
+import { resolvePermissions } from "../config/folder_plugins.ts";
+import type { WorkerPermissions } from "../execution/worker/permissions.ts";
+import { OUTPUT_ROOT_ENV } from "../experiment/output_root.ts";
+import { CliError } from "./cli_error.ts";
+import { discover } from "./discover.ts";
+import type { TargetSpec } from "./runner/protocol.ts";
+import { fileUrl, mergePermissions } from "./sandbox.ts";
+
+/** A `run` target, resolved without running any of its code. */
+export interface ResolvedTarget {
+  /** What the runner loads. */
+  readonly spec: TargetSpec;
+  /** Modules the runner's entry imports statically. */
+  readonly modules: readonly string[];
+  /** Folders experiment code may read. */
+  readonly read: readonly string[];
+  /** Output roots experiment code may write. */
+  readonly write: readonly string[];
+  /** Output root of experiments that set none. */
+  readonly home: string;
+  /** Permissions config.yaml files grant. */
+  readonly granted: WorkerPermissions;
+}
+
+const MODULE = /\.(ts|mts|tsx|js|mjs|jsx)$/;
+
+/**
+ * Works out what `crystallize run <target>` means: a folder with
+ * `config.yaml` (a folder experiment), a folder of such folders (an
+ * experiment graph), or a module (`file.ts`, `file.ts#export`). Config files
+ * are read (for their permissions) but no code runs. `out` is `--out`.
+ *
+ * @example
+ * ```ts
+ * const target = await resolveTarget("examples/folder_experiment", undefined);
+ * target.spec; // { kind: "folder", folder: "/abs/examples/folder_experiment" }
+ * ```
+ */
+export async function resolveTarget(raw: string, out: string | undefined): Promise<ResolvedTarget> {
+  const hash = raw.lastIndexOf("#");
+  const [path, exportName] = hash > 0 && MODULE.test(raw.slice(0, hash))
+    ? [raw.slice(0, hash), raw.slice(hash + 1)]
+    : [raw, undefined];
+  const absolute = resolve(path);
+  const info = await Deno.stat(absolute).catch(() => undefined);
+  if (info === undefined) {
+    throw new CliError(
+      `no experiment at '${raw}': give a folder with config.yaml, a folder of experiment folders, ` +
+        "or a TypeScript module (file.ts or file.ts#export)",
+    );
+  }
+  if (info.isFile && MODULE.test(absolute)) {
+    const home = out === undefined ? defaultHome() : resolve(out);
+    const url = fileUrl(absolute);
+    return {
+      spec: exportName ? { kind: "module", url, exportName } : { kind: "module", url },
+      modules: [url],
+      read: withGit(dirname(absolute)),
+      write: [home],
+      home,
+      granted: {},
+    };
+  }
+  const folder = info.isFile ? dirname(absolute) : absolute;
+  const hasConfig = await Deno.stat(join(folder, "config.yaml")).then((s) => s.isFile, () => false);
+  if (hasConfig) {
+    refuseOut(out);
+    const file = await readConfig(folder);
+    const references = Object.keys(file.references).length > 0;
+    return {
+      spec: { kind: "folder", folder },
+      modules: [],
+      // An experiment reading other experiments' outputs reads its siblings' stored runs.
+      read: withGit(references ? dirname(folder) : folder),
+      write: [join(folder, ".crystallize")],
+      home: join(folder, ".crystallize"),
+      granted: resolvePermissions(file.config.permissions, folder),
+    };
+  }
+  const { configs } = await discover(folder);
+  if (configs.length === 0) {
+    throw new CliError(
+      `${raw} is a folder without config.yaml and without experiment folders below it; ` +
+        "create one with `crystallize new <name>`",
+    );
+  }
+  refuseOut(out);
+  const files = await Promise.all(configs.map((c) => readConfig(dirname(c))));
+  return {
+    spec: { kind: "graph-folder", folder },
+    modules: [],
+    read: withGit(folder),
+    write: files.map((f) => join(f.folder, ".crystallize")),
+    home: join(folder, ".crystallize"),
+    granted: files.reduce(
+      (all, f) => mergePermissions(all, resolvePermissions(f.config.permissions, f.folder)),
+      {} as WorkerPermissions,
+    ),
+  };
+}
+
+async function readConfig(folder: string): Promise<ConfigFile> {
+  try {
+    return await readConfigFile(folder);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+function refuseOut(out: string | undefined): void {
+  if (out !== undefined) {
+    throw new CliError(
+      "--out applies to module experiments; folder experiments store their runs in <folder>/.crystallize",
+    );
+  }
+}
+
+/**
+ * The output root of experiments that set none: `$CRYSTALLIZE_HOME` when
+ * this process may read it, else `.crystallize` in the working directory.
+ *
+ * @example
+ * ```ts
+ * defaultHome(); // "/home/me/project/.crystallize"
+ * ```
+ */
+export function defaultHome(): string {
+  const env = Deno.permissions.querySync({ name: "env", variable: OUTPUT_ROOT_ENV });
+  const home = env.state === "granted" ? Deno.env.get(OUTPUT_ROOT_ENV) : undefined;
+  return resolve(home || ".crystallize");
+}
+
+/**
+ * `folder` plus the `.git` paths between it and its repository's root:
+ * provenance records the commit of the experiment's folder, which means
+ * reading the repository's HEAD.
+ */
+function withGit(folder: string): string[] {
+  const paths = [folder];
+  for (let dir = folder;; dir = dirname(dir)) {
+    const git = join(dir, ".git");
+    paths.push(git);
+    try {
+      Deno.statSync(git);
+      return paths;
+    } catch {
+      // not here; keep looking
+    }
+    if (dirname(dir) === dir) return [folder];
+  }
+}
