@@ -12,6 +12,7 @@ import {
 import { checkConcurrency, runConcurrently } from "./concurrent_loop.ts";
 import { allRefs, type WorkerSpec } from "./worker/messages.ts";
 import { permissionFlags, type WorkerPermissions } from "./worker/permissions.ts";
+import { poolLauncher } from "./worker/pool_launcher.ts";
 import { runOnWorkers } from "./worker/run_on_workers.ts";
 import { workerSpec } from "./worker/spec.ts";
 import { WorkerPool } from "./worker/worker_pool.ts";
@@ -181,8 +182,19 @@ export class ParallelExecution extends BasePlugin {
     if (this.executorType === "thread") {
       return await runConcurrently(replicateFn, loop, this.#defaultWorkers());
     }
-    denoExecutable(); // fails early, before any worker, when workers may not be started
+    const delegated = poolLauncher();
+    if (delegated === undefined) denoExecutable(); // fails early, before any worker, when workers may not be started
     const spec = await workerSpec(loop.plan, loop.plan.logger.level);
+    if (delegated !== undefined) {
+      return await delegated({
+        spec,
+        workers: Math.min(this.#defaultWorkers(), loop.replicates),
+        timeoutMs: loop.timeoutMs,
+        cancelGraceMs: this.cancelGraceMs,
+        maxHeapMb: this.maxHeapMb,
+        permissions: this.permissions,
+      }, loop);
+    }
     const pool = this.keepAlive
       ? this.#pool ??= new WorkerPool({ keepAlive: true, maxIdle: this.#defaultWorkers() })
       : new WorkerPool({ keepAlive: false, maxIdle: 0 });
