@@ -32,6 +32,12 @@ export interface DataSource<Out = unknown> {
   readonly codeHash?: string;
   /** The factory that built it (rebuild-by-reference for workers), when made by {@linkcode dataSource}. */
   readonly factory?: DataSourceFactory<Out, ParamDefaults>;
+  /**
+   * Forgets what the source cached about the world outside the run (an
+   * `ExperimentInput` forgets which upstream runs it located); called at the
+   * start of every run.
+   */
+  refresh?(): void;
   /** Produces the data of one replicate of one condition. */
   fetch(ctx: FrozenContext): MaybePromise<Out>;
 }

@@ -141,8 +141,7 @@ export class ExperimentInput implements DataSource<Record<string, unknown>> {
 
   /**
    * Forgets the upstream runs located so far, so the next use reads the
-   * newest ones (an `ExperimentGraph` calls it before running the experiment,
-   * after its producers ran again).
+   * newest ones (every run starts with it: producers may have run again).
    */
   refresh(): void {
     this.#runs.clear();

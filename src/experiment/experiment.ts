@@ -334,6 +334,7 @@ export class Experiment {
     }
     try {
       this.validate();
+      this.datasource?.refresh?.();
       return this.#execute(this.#settings(options));
     } catch (error) {
       return Promise.reject(error);

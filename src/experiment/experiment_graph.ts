@@ -251,7 +251,7 @@ export class ExperimentGraph {
   ): Promise<Result> {
     const experiment = this.#experiment(name);
     // Its producers may have stored new runs since its inputs last looked.
-    (experiment.datasource as { refresh?: () => void } | undefined)?.refresh?.();
+    experiment.datasource?.refresh?.();
     const treatments = this.#treatmentsToRun(name, picks);
     const settings = {
       replicates: options.replicates,

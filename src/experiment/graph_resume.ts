@@ -2,7 +2,7 @@ import { BASELINE } from "../context/frozen_context.ts";
 import { ArtifactPlugin } from "../plugins/artifact.ts";
 import { SeedPlugin } from "../plugins/seed.ts";
 import type { Hypothesis, HypothesisResult } from "../verify/hypothesis.ts";
-import type { ConditionPlan, RunPlan } from "./condition_runner.ts";
+import type { ConditionPlan } from "./condition_runner.ts";
 import type { Experiment } from "./experiment.ts";
 import { Result, type TreatmentMetrics } from "./result.ts";
 import { conditionFingerprints, lastRecordedRun } from "./run_storage.ts";
@@ -54,8 +54,7 @@ export async function upToDateResult(
     const seed = settings.seed ??
       (seedPlugin === undefined || seedPlugin.drawn ? last.manifest.seed : seedPlugin.seed);
     current = conditionFingerprints(
-      { datasource: experiment.datasource, conditions: conditionsOf(experiment, settings) } as // Only these two fields go into a fingerprint; the rest of a plan is per run.
-      unknown as RunPlan,
+      { datasource: experiment.datasource!, conditions: conditionsOf(experiment, settings) },
       experiment.pipeline.signature(),
       seed,
     );

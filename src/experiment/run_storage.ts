@@ -38,7 +38,7 @@ export interface RunStorage {
  * ```
  */
 export function conditionFingerprints(
-  plan: RunPlan,
+  plan: Pick<RunPlan, "datasource" | "conditions">,
   signature: PipelineSignature,
   seed: number | undefined,
 ): Record<string, string | null> {

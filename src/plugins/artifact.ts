@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { CrystallizeError } from "../errors.ts";
 import { outputRoot } from "../experiment/output_root.ts";
 import type { Result } from "../experiment/result.ts";
@@ -85,7 +85,10 @@ export class ArtifactPlugin extends BasePlugin {
 
   /** The folder holding the experiment's versions. */
   experimentDir(experiment: { readonly name: string; readonly outputDir?: string }): string {
-    return experimentDir(this.root ?? outputRoot(experiment), experiment.name);
+    return experimentDir(
+      this.root === undefined ? outputRoot(experiment) : resolve(this.root),
+      experiment.name,
+    );
   }
 
   /**
