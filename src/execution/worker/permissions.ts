@@ -69,7 +69,8 @@ const DENIED = /Requires (read|write|net|env|run|sys|ffi|import) access to (.+?)
  * ```ts
  * explainPermissionError({ name: "NotCapable", message: 'Requires read access to "/etc/hostname", run again with the --allow-read flag' });
  * // 'Requires read access to "/etc/hostname" (experiment code runs with scoped permissions; grant it with
- * //  ParallelExecution({ permissions: { read: ["/etc/hostname"] } }))'
+ * //  ParallelExecution({ permissions: { read: ["/etc/hostname"] } }), or under `permissions:` in a folder
+ * //  experiment's config.yaml)'
  * ```
  */
 export function explainPermissionError(error: ErrorData): string {
@@ -78,5 +79,6 @@ export function explainPermissionError(error: ErrorData): string {
   const [, kind, target] = match;
   const value = target.replace(/^"|"$/g, "");
   return `Requires ${kind} access to ${target} (experiment code runs with scoped permissions; grant it with ` +
-    `ParallelExecution({ permissions: { ${kind}: [${JSON.stringify(value)}] } }))`;
+    `ParallelExecution({ permissions: { ${kind}: [${JSON.stringify(value)}] } }), ` +
+    `or under \`permissions:\` in a folder experiment's config.yaml)`;
 }
