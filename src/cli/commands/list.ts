@@ -1,0 +1,191 @@
+import { dirname, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { readConfigFile } from "../../config/folder_config.ts";
+import { discover } from "../discover.ts";
+import { EXIT, type ExitCode } from "../exit_codes.ts";
+import { ProgressDisplay } from "../progress/display.ts";
+import type { FromRunner } from "../runner/protocol.ts";
+import { loadFailure, RunnerProcess } from "../runner_client.ts";
+import { runnerEntry } from "../runner_entry.ts";
+import { fileUrl, libraryConfig, libraryRoot, sandboxFlags } from "../sandbox.ts";
+
+/** One experiment in a listing. */
+export interface ListEntry {
+  /** How to run it: a folder relative to the working directory, or `file.ts#export`. */
+  readonly target: string;
+  /** Experiment (or graph) name. */
+  readonly name: string;
+  /** `"folder"`, `"module"` or `"graph"`. */
+  readonly kind: "folder" | "module" | "graph";
+  /** Group heading. */
+  readonly group: string;
+  /** Order within the group, lower first. */
+  readonly priority: number;
+  /** Icon. */
+  readonly icon: string;
+  /** Whether config.yaml hides it. */
+  readonly hidden: boolean;
+  /** Replicates per condition. */
+  readonly replicates: number;
+  /** Description. */
+  readonly description: string;
+}
+
+/** What `list` found. */
+export interface Listing {
+  /** Experiments, ordered: groups alphabetically, then priority, then target. */
+  readonly experiments: readonly ListEntry[];
+  /** Files that could not be read or loaded, with why. */
+  readonly errors: readonly { readonly path: string; readonly message: string }[];
+}
+
+/**
+ * Entries in listing order: groups alphabetically, then priority, then target.
+ *
+ * @example
+ * ```ts
+ * orderEntries(entries).map((e) => e.target);
+ * ```
+ */
+export function orderEntries(entries: readonly ListEntry[]): ListEntry[] {
+  return entries.toSorted((a, b) =>
+    a.group.localeCompare(b.group) || a.priority - b.priority || a.target.localeCompare(b.target)
+  );
+}
+
+/**
+ * Finds the experiments below `dir`: config.yaml files are read here (no
+ * code runs); modules that may export experiments are imported in a
+ * sandboxed runner that may read `dir` and nothing else — no writes, no
+ * network.
+ *
+ * @example
+ * ```ts
+ * const { experiments, errors } = await listExperiments("examples");
+ * ```
+ */
+export async function listExperiments(dir: string): Promise<Listing> {
+  const root = resolve(dir);
+  const found = await discover(root);
+  const experiments: ListEntry[] = [];
+  const errors: { path: string; message: string }[] = [];
+  for (const config of found.configs) {
+    try {
+      const file = await readConfigFile(config);
+      const graph = Object.keys(file.references).length > 0;
+      experiments.push({
+        target: relative(Deno.cwd(), dirname(config)) || ".",
+        name: file.name,
+        kind: graph ? "graph" : "folder",
+        group: file.cli.group,
+        priority: file.cli.priority,
+        icon: file.cli.icon,
+        hidden: file.cli.hidden,
+        replicates: file.config.replicates ?? 1,
+        description: file.config.description ?? "",
+      });
+    } catch (error) {
+      errors.push({ path: relative(Deno.cwd(), config), message: (error as Error).message });
+    }
+  }
+  if (found.modules.length > 0) {
+    const inspected = await inspectModules(root, found.modules.map(fileUrl));
+    for (const e of inspected.found) {
+      const file = relative(Deno.cwd(), fileURLToPath(e.module));
+      experiments.push({
+        target: e.exportName === "default" ? file : `${file}#${e.exportName}`,
+        name: e.name,
+        kind: e.kind === "graph" ? "graph" : "module",
+        group: e.kind === "graph" ? "Graphs" : "Experiments",
+        priority: 999,
+        icon: e.kind === "graph" ? "📈" : "🧪",
+        hidden: false,
+        replicates: e.replicates,
+        description: e.description ?? "",
+      });
+    }
+    errors.push(...inspected.failed);
+  }
+  return { experiments: orderEntries(experiments), errors };
+}
+
+async function inspectModules(
+  root: string,
+  urls: readonly string[],
+): Promise<{
+  found: (FromRunner & { type: "inspected" })["found"];
+  failed: { path: string; message: string }[];
+}> {
+  const library = libraryRoot();
+  const flags = sandboxFlags({ read: [root], write: [], home: root, granted: {}, library });
+  const config = libraryConfig(library);
+  if (config !== undefined) flags.push(`--config=${config}`);
+  let answer: (FromRunner & { type: "inspected" }) | undefined;
+  const quiet = new ProgressDisplay("quiet");
+  const runner = new RunnerProcess({ flags, entry: runnerEntry(library, []) }, {
+    output: (bytes) => quiet.output(bytes),
+    message: (m) => {
+      if (m.type === "inspected") answer = m;
+    },
+  });
+  runner.send({ type: "inspect", modules: urls });
+  await runner.exited;
+  if (answer === undefined) {
+    return {
+      found: [],
+      failed: [{
+        path: relative(Deno.cwd(), root) || ".",
+        message: `could not inspect modules: ${loadFailure(runner.stderrTail)}`,
+      }],
+    };
+  }
+  return {
+    found: answer.found,
+    failed: answer.failed.map((f) => ({
+      path: relative(Deno.cwd(), fileURLToPath(f.module)),
+      message: f.error.message.split("\n")[0],
+    })),
+  };
+}
+
+/**
+ * `crystallize list [dir]`: prints the experiments grouped by their `cli:`
+ * group (hidden ones only with `--all`), then load errors. Exit code 2 when
+ * something could not be loaded.
+ *
+ * @example
+ * ```ts
+ * await listCommand("examples", { json: true });
+ * ```
+ */
+export async function listCommand(
+  dir: string,
+  options: { readonly all?: boolean; readonly json?: boolean },
+): Promise<ExitCode> {
+  const listing = await listExperiments(dir);
+  const shown = listing.experiments.filter((e) => options.all || !e.hidden);
+  const code = listing.errors.length > 0 ? EXIT.USAGE : EXIT.OK;
+  if (options.json) {
+    console.log(JSON.stringify({ experiments: shown, errors: listing.errors }, null, 2));
+    return code;
+  }
+  let group: string | undefined;
+  for (const e of shown) {
+    if (e.group !== group) {
+      group = e.group;
+      console.log(`${group}`);
+    }
+    const kind = e.kind === "graph" ? " (graph)" : "";
+    console.log(
+      `  ${e.icon} ${e.target}  ${e.name}${kind} · ${e.replicates} replicate${
+        e.replicates === 1 ? "" : "s"
+      }${e.description ? ` · ${e.description}` : ""}`,
+    );
+  }
+  if (shown.length === 0) console.log(`no experiments below ${dir}`);
+  if (listing.errors.length > 0) {
+    console.log("Errors");
+    for (const e of listing.errors) console.log(`  ${e.path}: ${e.message}`);
+  }
+  return code;
+}
