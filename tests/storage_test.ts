@@ -313,6 +313,10 @@ Deno.test("ExperimentInput: reads the upstream artifact of the same replicate an
   // Workers read the same files.
   const parallel = await evaluate(dir.path, { workers: 2 }).run();
   assert.equal(metricsOf(parallel), metricsOf(result));
+  // Workers may read upstream runs stored under another root.
+  await using elsewhere = await tempDir("input-elsewhere");
+  const apart = await evaluate(elsewhere.path, { workers: 1, upstreamRoot: dir.path }).run();
+  assert.equal(metricsOf(apart), metricsOf(result));
 });
 
 Deno.test("ExperimentInput: replicate counts must agree; missing runs and artifacts name the experiment", async () => {

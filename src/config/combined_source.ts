@@ -104,6 +104,11 @@ export class CombinedSource implements DataSource<Record<string, unknown>> {
     );
   }
 
+  /** The producers' folders (see `ExperimentInput.readPaths`). */
+  get readPaths(): readonly string[] {
+    return this.#inputs?.readPaths ?? [];
+  }
+
   /** Forgets the upstream runs located so far (see `ExperimentInput.refresh`). */
   refresh(): void {
     this.#inputs?.refresh();

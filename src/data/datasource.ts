@@ -33,6 +33,11 @@ export interface DataSource<Out = unknown> {
   /** The factory that built it (rebuild-by-reference for workers), when made by {@linkcode dataSource}. */
   readonly factory?: DataSourceFactory<Out, ParamDefaults>;
   /**
+   * Folders the source reads besides the experiment's modules (an
+   * `ExperimentInput`'s upstream runs): worker processes get read access.
+   */
+  readonly readPaths?: readonly string[];
+  /**
    * Forgets what the source cached about the world outside the run (an
    * `ExperimentInput` forgets which upstream runs it located); called at the
    * start of every run.

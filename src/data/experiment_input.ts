@@ -132,6 +132,11 @@ export class ExperimentInput implements DataSource<Record<string, unknown>> {
     return counts[0][1].replicates;
   }
 
+  /** The producers' folders (worker processes get read access to them). */
+  get readPaths(): readonly string[] {
+    return [...new Set(Object.values(this.#inputs).map((ref) => upstreamDir(ref)))];
+  }
+
   /** Identifies the upstream runs read (resume recomputes when a producer has a new run). */
   get codeHash(): string {
     return sha256Hex(
@@ -215,8 +220,12 @@ function readInputs(
   return out;
 }
 
+function upstreamDir(ref: ArtifactRef): string {
+  return experimentDir(resolve(ref.root ?? outputRoot({})), ref.experiment);
+}
+
 function locateRun(alias: string, ref: ArtifactRef): UpstreamRun {
-  const expDir = experimentDir(resolve(ref.root ?? outputRoot({})), ref.experiment);
+  const expDir = upstreamDir(ref);
   const versions = listVersions(expDir);
   const version = ref.version ?? versions.filter((v) => isComplete(versionDir(expDir, v))).at(-1);
   const what = `input '${alias}' (${ref.experiment}#${ref.artifact})`;

@@ -201,7 +201,7 @@ export class ParallelExecution extends BasePlugin {
     try {
       return await runOnWorkers(spec, loop.plan, pool, {
         workers: Math.min(this.#defaultWorkers(), loop.replicates),
-        launch: this.#launch(experiment, spec),
+        launch: this.#launch(experiment, spec, loop.plan.datasource.readPaths ?? []),
         timeoutMs: loop.timeoutMs,
         cancelGraceMs: this.cancelGraceMs,
       }, loop);
@@ -212,12 +212,23 @@ export class ParallelExecution extends BasePlugin {
 
   /**
    * How workers for this run start: the generated entry importing the
-   * experiment's modules, and flags granting read on those modules' folders,
-   * read and write on the output root, and what `permissions` adds.
+   * experiment's modules, and flags granting read on those modules' folders
+   * and on what the datasource reads (upstream runs of an `ExperimentInput`),
+   * read and write on the output root, the step cache and the stored run's
+   * folder, and what `permissions` adds.
    */
-  #launch(experiment: ExperimentView, spec: WorkerSpec): WorkerLaunch {
-    const root = outputRoot(experiment);
-    const flags = permissionFlags([...moduleFolders(spec), root], [root], this.permissions);
+  #launch(
+    experiment: ExperimentView,
+    spec: WorkerSpec,
+    sourceReads: readonly string[],
+  ): WorkerLaunch {
+    const storage = [outputRoot(experiment), spec.cache?.dir, spec.record?.dir]
+      .filter((p): p is string => p !== undefined);
+    const flags = permissionFlags(
+      [...moduleFolders(spec), ...storage, ...sourceReads],
+      storage,
+      this.permissions,
+    );
     const config = configFile();
     if (config !== undefined) flags.push(`--config=${config}`);
     if (this.maxHeapMb !== undefined) {
