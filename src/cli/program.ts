@@ -56,6 +56,8 @@ Examples:
   crystallize show experiments/my_experiment
 ${EXIT_CODES}`,
     )
+    // Plain help text: commander would otherwise read FORCE_COLOR/CLICOLOR_FORCE (an env permission).
+    .configureOutput({ getOutHasColors: () => false, getErrHasColors: () => false })
     .exitOverride();
 
   const run = program.command("run")

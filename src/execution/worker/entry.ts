@@ -1,25 +1,28 @@
 import { dirname, join } from "node:path";
 import { allRefs, type WorkerSpec } from "./messages.ts";
 
-const MARK = new URL("./mark_worker.ts", import.meta.url).href;
-const HOST = new URL("./host.ts", import.meta.url).href;
+const HERE = new URL("./", import.meta.url).href;
 
 /**
  * The entry module of a worker process, as a `data:` URL: it marks the
  * isolate as a worker, then statically imports the host and every module the
  * spec refers to, and serves. Static imports need no read permission, so
  * the worker's permissions are only what the experiment is granted.
+ * `hostDir` is the URL of the folder holding the worker host (default: this
+ * module's folder; a compiled CLI points it at the library on disk, since a
+ * child `deno` cannot read the binary's embedded files).
  *
  * @example
  * ```ts
  * const url = workerEntry(spec); // "data:application/typescript,import ..."
  * ```
  */
-export function workerEntry(spec: WorkerSpec): string {
+export function workerEntry(spec: WorkerSpec, hostDir: string = HERE): string {
   const modules = [...new Set(allRefs(spec).map((r) => r.module))];
+  const at = (file: string) => JSON.stringify(new URL(file, hostDir).href);
   const source = [
-    `import ${JSON.stringify(MARK)};`,
-    `import { serveWorker } from ${JSON.stringify(HOST)};`,
+    `import ${at("mark_worker.ts")};`,
+    `import { serveWorker } from ${at("host.ts")};`,
     ...modules.map((url, i) => `import * as m${i} from ${JSON.stringify(url)};`),
     `await serveWorker({ ${
       modules.map((url, i) => `${JSON.stringify(url)}: m${i}`).join(", ")
