@@ -224,12 +224,12 @@ async function load(target: TargetSpec, modules: ImportedModules): Promise<Runna
   if (exports.length === 0) {
     const foreign = Object.values(mod).map(foreignHint).find((h) => h !== "");
     throw new UsageFailure(
-      `${target.url} exports no Experiment${foreign ?? ""}; export one ` +
+      `${fileOf(target.url)} exports no Experiment${foreign ?? ""}; export one ` +
         "(`export const experiment = Experiment.builder(...).build()` or `export default ...`)",
     );
   }
   throw new UsageFailure(
-    `${target.url} exports ${exports.length} experiments; pick one with ${
+    `${fileOf(target.url)} exports ${exports.length} experiments; pick one with ${
       exports.map(([name]) => `#${name}`).join(", ")
     } (e.g. crystallize run ${fileOf(target.url)}#${exports[0][0]})`,
   );

@@ -1,0 +1,208 @@
+/**
+ * `crystallize run/new/show/clean/list/graph` end to end: the real CLI in a
+ * child process, real folders under .test-tmp, exit codes and files checked.
+ */
+import assert from "node:assert/strict";
+import { join, resolve } from "node:path";
+import { tempDir } from "./temp_dir.ts";
+import { cli, copyExample, MOD, writeFiles } from "./fixtures/cli/run_cli.ts";
+
+const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
+
+Deno.test("new scaffolds an experiment that runs as generated; show and clean use its stored run", async () => {
+  await using dir = await tempDir("cli-new");
+  const made = await cli(["new", "demo", "--dir", dir.path]);
+  assert.equal(made.code, 0, made.stderr);
+  const folder = join(dir.path, "demo");
+  assert.ok(await exists(join(folder, "config.yaml")));
+
+  const run = await cli(["run", folder, "--json", "--seed", "5"]);
+  assert.equal(run.code, 0, run.stderr);
+  const doc = JSON.parse(run.stdout);
+  assert.equal(doc.ok, true);
+  const [result] = doc.results;
+  assert.equal(result.metrics.treatments.add_one.total.length, 10);
+  assert.equal(result.provenance.seed, 5);
+  assert.equal(result.hypotheses[0].ranking.best, "add_one");
+  const version = resolve(folder, ".crystallize", "demo", "v0");
+  assert.equal(result.outputDir, version);
+  assert.ok(await exists(join(version, "run.json")), "the run is stored");
+
+  const shown = await cli(["show", folder]);
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(shown.stdout, /Experiment 'demo' v0: 10 replicates per condition/);
+  assert.match(shown.stdout, /add_one +total +10 +[\d.]+ ± [\d.]+/);
+  assert.match(shown.stdout, /Hypothesis 'delta_raises_total' on total: best add_one/);
+  assert.match(shown.stdout, /seed 5, serial/);
+  const asJson = JSON.parse((await cli(["show", version, "--json"])).stdout);
+  assert.deepEqual(asJson.result.metrics, result.metrics);
+
+  const refused = await cli(["clean", folder]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /add --yes/);
+  assert.ok(await exists(version), "nothing deleted without confirmation");
+  const dry = await cli(["clean", folder, "--dry-run"]);
+  assert.equal(dry.code, 0);
+  assert.ok(await exists(version));
+  const cleaned = await cli(["clean", folder, "--yes"]);
+  assert.equal(cleaned.code, 0, cleaned.stderr);
+  assert.ok(!(await exists(join(folder, ".crystallize"))));
+  assert.ok(await exists(join(folder, "config.yaml")), "the experiment itself stays");
+
+  const again = await cli(["new", "demo", "--dir", dir.path]);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /already exists/);
+  assert.equal((await cli(["new", "Bad Name", "--dir", dir.path])).code, 2);
+});
+
+Deno.test("run: a module with several experiments needs #name; seeds reproduce; exit codes follow failures", async () => {
+  await using dir = await tempDir("cli-module");
+  const out = ["--out", dir.path];
+  const ambiguous = await cli(["run", "tests/fixtures/cli/several.ts", ...out]);
+  assert.equal(ambiguous.code, 2);
+  assert.match(ambiguous.stderr, /several\.ts exports 2 experiments; pick one with #large, #small/);
+
+  const small = await cli([
+    "run",
+    "tests/fixtures/cli/several.ts#small",
+    "--json",
+    "--seed",
+    "3",
+    ...out,
+  ]);
+  assert.equal(small.code, 1, "a failed replicate gives exit code 1");
+  const doc = JSON.parse(small.stdout);
+  assert.equal(doc.results[0].errors.length, 1);
+  assert.equal(doc.results[0].errors[0].message, "planned failure");
+
+  const a = JSON.parse(
+    (await cli(["run", "tests/fixtures/cli/several.ts#large", "--json", "--seed", "9", ...out]))
+      .stdout,
+  );
+  const b = JSON.parse(
+    (await cli([
+      "run",
+      "tests/fixtures/cli/several.ts#large",
+      "--json",
+      "--seed",
+      "9",
+      "--executor",
+      "thread",
+      "--workers",
+      "2",
+      ...out,
+    ])).stdout,
+  );
+  assert.equal(a.exitCode, 0);
+  assert.deepEqual(
+    a.results[0].metrics,
+    b.results[0].metrics,
+    "same seed, same metrics, any executor",
+  );
+  assert.match(b.results[0].provenance.executionStrategy, /^thread/);
+
+  const strict = await cli([
+    "run",
+    "tests/fixtures/cli/several.ts#large",
+    "--seed",
+    "9",
+    "--fail-on-hypothesis",
+    ...out,
+  ]);
+  assert.equal(strict.code, 1);
+  assert.match(strict.stderr, /hypothesis 'nudge_helps' is not significant for 'nudge'/);
+
+  const baselineOnly = JSON.parse(
+    (await cli([
+      "run",
+      "tests/fixtures/cli/several.ts#large",
+      "--no-treatments",
+      "--replicates",
+      "2",
+      "--json",
+      ...out,
+    ])).stdout,
+  );
+  assert.deepEqual(Object.keys(baselineOnly.results[0].metrics.treatments), []);
+  assert.equal(baselineOnly.results[0].metrics.baseline.total.length, 2);
+  assert.ok(await exists(join(dir.path, "large")), "module runs are stored under --out");
+});
+
+Deno.test("run: usage and configuration errors exit 2 with the file, line and column", async () => {
+  await using dir = await tempDir("cli-usage");
+  assert.equal((await cli(["run"])).code, 2);
+  assert.equal((await cli(["run", "x", "--replicates", "0"])).code, 2);
+  assert.equal((await cli(["bogus"])).code, 2);
+  const missing = await cli(["run", join(dir.path, "nothing")]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /no experiment at/);
+  await writeFiles(join(dir.path, "broken"), {
+    "config.yaml": "name: broken\ndatasource: { n: numbers }\nsteps: [nope]\nreplicatez: 3\n",
+  });
+  const broken = await cli(["run", join(dir.path, "broken")]);
+  assert.equal(broken.code, 2);
+  assert.match(broken.stderr, /config\.yaml:4:1/);
+  assert.match(broken.stderr, /replicatez/);
+});
+
+Deno.test("run, graph and list on a copy of the two-experiment DAG example", async () => {
+  await using dir = await tempDir("cli-dag");
+  const dag = join(dir.path, "dag");
+  await copyExample("examples/dag", dag);
+  const graph = await cli(["graph", dag]);
+  assert.equal(graph.code, 0, graph.stderr);
+  assert.match(graph.stdout, /reads readings ← producer#readings/);
+  assert.match(graph.stdout, /Run order: producer → consumer/);
+
+  const run = await cli(["run", dag, "--json"]);
+  assert.equal(run.code, 0, run.stderr);
+  const doc = JSON.parse(run.stdout);
+  assert.deepEqual(doc.results.map((r: { experiment: string }) => r.experiment), [
+    "producer",
+    "consumer",
+  ]);
+  assert.deepEqual(Object.keys(doc.results[1].metrics.treatments), ["drifted"]);
+  assert.ok(await exists(join(dag, "consumer", ".crystallize", "consumer", "v0", "run.json")));
+
+  const list = await cli(["list", dir.path]);
+  assert.equal(list.code, 0, list.stderr);
+  assert.match(list.stdout, /Experiments\n .*dag\/producer  producer · 6 replicates/);
+  assert.match(list.stdout, /Graphs\n .*dag\/consumer  consumer \(graph\)/);
+});
+
+Deno.test("list orders by cli group and priority, hides hidden ones, and finds exported experiments", async () => {
+  await using dir = await tempDir("cli-list");
+  const config = (name: string, cli: string) =>
+    `name: ${name}\ncli: ${cli}\ndatasource: { n: numbers }\nsteps: [same]\n`;
+  await writeFiles(dir.path, {
+    "b/config.yaml": config("b_exp", "{ group: Alpha, priority: 2 }"),
+    "a/config.yaml": config("a_exp", "{ group: Alpha, priority: 5 }"),
+    "z/config.yaml": config("z_exp", "{ group: Beta, priority: 1 }"),
+    "h/config.yaml": config("h_exp", "{ group: Alpha, hidden: true }"),
+    "mods/exported.ts": `import { dataSource, Experiment, pipelineStep } from ${
+      JSON.stringify(MOD)
+    };
+export const numbers = dataSource(() => 1, { name: "numbers" });
+export const same = pipelineStep((d: number) => d, { name: "same" });
+export const coded = new Experiment({ name: "coded", datasource: numbers(), pipeline: [same()], replicates: 4 });
+`,
+    "mods/at_import.ts": `import { Experiment } from ${JSON.stringify(MOD)};
+export const x = Experiment; Deno.writeTextFileSync("escaped.txt", "x");
+`,
+  });
+  const listed = await cli(["list", dir.path, "--json"]);
+  assert.equal(listed.code, 2, "a module that fails to load is reported and exits 2");
+  const doc = JSON.parse(listed.stdout);
+  assert.deepEqual(doc.experiments.map((e: { name: string }) => e.name), [
+    "b_exp",
+    "a_exp",
+    "z_exp",
+    "coded",
+  ]);
+  assert.equal(doc.experiments[3].replicates, 4);
+  assert.match(doc.experiments[3].target, /mods\/exported\.ts#coded$/);
+  assert.match(doc.errors[0].message, /Requires write access/);
+  assert.ok(!(await exists("escaped.txt")), "module code in list runs without write permission");
+  const all = JSON.parse((await cli(["list", dir.path, "--json", "--all"])).stdout);
+  assert.ok(all.experiments.some((e: { name: string }) => e.name === "h_exp"));
+});
