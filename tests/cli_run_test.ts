@@ -166,8 +166,8 @@ Deno.test("run, graph and list on a copy of the two-experiment DAG example", asy
 
   const list = await cli(["list", dir.path]);
   assert.equal(list.code, 0, list.stderr);
-  assert.match(list.stdout, /Experiments\n .*dag\/producer  producer · 6 replicates/);
-  assert.match(list.stdout, /Graphs\n .*dag\/consumer  consumer \(graph\)/);
+  assert.match(list.stdout, /Experiments\n .*dag\/producer {2}producer · 6 replicates/);
+  assert.match(list.stdout, /Graphs\n .*dag\/consumer {2}consumer \(graph\)/);
 });
 
 Deno.test("list orders by cli group and priority, hides hidden ones, and finds exported experiments", async () => {

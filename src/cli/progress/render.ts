@@ -106,9 +106,9 @@ export function logLine(
     case "experiment-failed":
       return `${tag} failed: ${event.message ?? "unknown error"}`;
     case "run-started":
-      return `${tag} started: ${event.replicates} replicates × ${event.conditions.length} conditions (${
-        event.conditions.join(", ")
-      }), ${event.strategy}`;
+      return `${tag} started: ${plural(event.replicates, "replicate")} × ${
+        plural(event.conditions.length, "condition")
+      } (${event.conditions.join(", ")}), ${event.strategy}`;
     case "error":
       return `${tag} replicate ${event.replicate} of '${event.condition}' failed in ${event.step}: ${event.message}`;
     case "replicate-finished": {
@@ -126,4 +126,8 @@ export function logLine(
     default:
       return undefined;
   }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }

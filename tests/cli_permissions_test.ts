@@ -1,0 +1,173 @@
+/**
+ * The CLI runs experiment code in a sandbox: a step (or a module's top-level
+ * code) that reads a file outside the experiment's folder or opens a socket
+ * fails with the permission and the flag that grants it, unless a flag or
+ * config.yaml grants it.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { tempDir } from "./temp_dir.ts";
+import { cli, MOD, writeFiles } from "./fixtures/cli/run_cli.ts";
+
+const PROBES = "tests/fixtures/cli/sandbox_probes.ts";
+
+Deno.test("a step reading /etc/hostname fails with the flag to grant it, and runs once granted", async () => {
+  await using dir = await tempDir("cli-perm-read");
+  const denied = await cli(["run", `${PROBES}#readsHostname`, "--json", "--out", dir.path]);
+  assert.equal(denied.code, 1);
+  const [result] = JSON.parse(denied.stdout).results;
+  assert.equal(result.errors.length, 2);
+  assert.equal(
+    result.errors[0].message,
+    'Requires read access to "/etc/hostname" (experiment code runs sandboxed; grant it with ' +
+      '--allow-read=/etc/hostname, or permissions: { read: ["/etc/hostname"] } in config.yaml)',
+  );
+  const text = await cli(["run", `${PROBES}#readsHostname`, "--out", dir.path]);
+  assert.equal(text.code, 1);
+  assert.match(text.stdout, /Failed replicates: 2/);
+  assert.match(
+    text.stderr,
+    /replicate 0 of 'baseline' failed in read_hostname: Requires read access to "\/etc\/hostname" \(experiment code runs sandboxed; grant it with --allow-read=\/etc\/hostname/,
+  );
+
+  const granted = await cli([
+    "run",
+    `${PROBES}#readsHostname`,
+    "--allow-read=/etc/hostname",
+    "--json",
+    "--out",
+    dir.path,
+  ]);
+  assert.equal(granted.code, 0, granted.stdout);
+  const ok = JSON.parse(granted.stdout).results[0];
+  assert.equal(ok.metrics.baseline.bytes.length, 2);
+  assert.equal(
+    ok.metrics.baseline.bytes[0],
+    (await Deno.readTextFile("/etc/hostname").catch(() => "")).length ||
+      ok.metrics.baseline.bytes[0],
+  );
+});
+
+Deno.test("the same on worker processes started for the sandbox (--executor process)", async () => {
+  await using dir = await tempDir("cli-perm-process");
+  const denied = await cli([
+    "run",
+    `${PROBES}#readsHostname`,
+    "--executor",
+    "process",
+    "--workers",
+    "2",
+    "--json",
+    "--out",
+    dir.path,
+  ]);
+  assert.equal(denied.code, 1);
+  const [result] = JSON.parse(denied.stdout).results;
+  assert.match(result.provenance.executionStrategy, /^process\(maxWorkers=2\)/);
+  assert.equal(result.errors.length, 2);
+  assert.match(result.errors[0].message, /grant it with --allow-read=\/etc\/hostname/);
+  const granted = await cli([
+    "run",
+    `${PROBES}#readsHostname`,
+    "--executor",
+    "process",
+    "--allow-read=/etc/hostname",
+    "--quiet",
+    "--out",
+    dir.path,
+  ]);
+  assert.equal(granted.code, 0, granted.stderr);
+});
+
+Deno.test("experiment code may not start processes: the sandbox has no run permission", async () => {
+  await using dir = await tempDir("cli-perm-run");
+  const denied = await cli(["run", `${PROBES}#spawns`, "--json", "--out", dir.path]);
+  assert.equal(denied.code, 1);
+  assert.match(
+    JSON.parse(denied.stdout).results[0].errors[0].message,
+    /Requires run access to "deno"/,
+  );
+});
+
+Deno.test("a step opening a socket fails unless --allow-net grants the host", async () => {
+  await using dir = await tempDir("cli-perm-net");
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  const served = (async () => {
+    for await (const conn of listener) {
+      await conn.write(new TextEncoder().encode("hello"));
+      conn.close();
+    }
+  })().catch(() => {});
+  await writeFiles(dir.path, {
+    "net.ts": `import { dataSource, Experiment, pipelineStep } from ${JSON.stringify(MOD)};
+export const none = dataSource(() => 0, { name: "none" });
+export const fetchGreeting = pipelineStep(async (d: number, ctx) => {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: ${port} });
+  const buf = new Uint8Array(16);
+  ctx.metrics.add("bytes", (await conn.read(buf)) ?? 0);
+  conn.close();
+  return d;
+}, { name: "fetch_greeting" });
+export default new Experiment({ name: "net", datasource: none(), pipeline: [fetchGreeting()] });
+`,
+  });
+  const module = join(dir.path, "net.ts");
+  const denied = await cli(["run", module, "--json", "--out", dir.path]);
+  assert.equal(denied.code, 1);
+  assert.equal(
+    JSON.parse(denied.stdout).results[0].errors[0].message,
+    `Requires net access to "127.0.0.1:${port}" (experiment code runs sandboxed; grant it with ` +
+      `--allow-net=127.0.0.1:${port}, or permissions: { net: ["127.0.0.1:${port}"] } in config.yaml)`,
+  );
+  const granted = await cli([
+    "run",
+    module,
+    `--allow-net=127.0.0.1:${port}`,
+    "--json",
+    "--out",
+    dir.path,
+  ]);
+  assert.equal(granted.code, 0, granted.stdout);
+  assert.deepEqual(JSON.parse(granted.stdout).results[0].metrics.baseline.bytes, [5]);
+  listener.close();
+  await served;
+});
+
+Deno.test("module top-level code runs in the sandbox too: its read fails the load (exit 2)", async () => {
+  const denied = await cli(["run", "tests/fixtures/cli/top_level_read.ts"]);
+  assert.equal(denied.code, 2);
+  assert.match(
+    denied.stderr,
+    /could not load the experiment: .*Requires read access to "\/etc\/hostname"/,
+  );
+  assert.match(denied.stderr, /grant it with --allow-read=\/etc\/hostname/);
+});
+
+Deno.test("config.yaml permissions: grant what a folder experiment's code needs", async () => {
+  await using dir = await tempDir("cli-perm-config");
+  const steps = `import { pipelineStep } from ${JSON.stringify(MOD)};
+export const readHostname = pipelineStep((d: number, ctx) => {
+  ctx.metrics.add("bytes", Deno.readTextFileSync("/etc/hostname").length);
+  return d;
+}, { name: "read_hostname" });
+`;
+  const datasources = `import { dataSource } from ${JSON.stringify(MOD)};
+export const index = dataSource((ctx) => ctx.replicate, { name: "index" });
+`;
+  const config = (extra: string) =>
+    `name: probe\nreplicates: 2\ndatasource: { n: index }\nsteps: [read_hostname]\n${extra}`;
+  await writeFiles(dir.path, {
+    "denied/config.yaml": config(""),
+    "denied/steps.ts": steps,
+    "denied/datasources.ts": datasources,
+    "granted/config.yaml": config('permissions: { read: ["/etc/hostname"] }\n'),
+    "granted/steps.ts": steps,
+    "granted/datasources.ts": datasources,
+  });
+  const denied = await cli(["run", join(dir.path, "denied"), "--quiet"]);
+  assert.equal(denied.code, 1);
+  const granted = await cli(["run", join(dir.path, "granted"), "--json"]);
+  assert.equal(granted.code, 0, granted.stdout);
+  assert.equal(JSON.parse(granted.stdout).results[0].metrics.baseline.bytes.length, 2);
+});
