@@ -39,7 +39,9 @@ export class ProgressDisplay {
     this.#out = out;
     this.#columns = () => {
       try {
-        return Deno.consoleSize().columns;
+        // A pseudo-terminal may report 0 columns: fall back to a usual width.
+        const { columns } = Deno.consoleSize();
+        return columns >= 20 ? columns : 100;
       } catch {
         return 100;
       }

@@ -4,15 +4,18 @@ import { completion, etaMs, type ProgressState } from "./state.ts";
 const BAR = 20;
 
 /**
- * A duration as `m:ss` (or `h:mm:ss`); `--:--` when unknown.
+ * A duration: seconds with a decimal below a minute, else `m:ss` (or
+ * `h:mm:ss`); `--` when unknown.
  *
  * @example
  * ```ts
+ * formatDuration(4_230); // "4.2s"
  * formatDuration(65_000); // "1:05"
  * ```
  */
 export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) return "--:--";
+  if (ms === undefined || !Number.isFinite(ms)) return "--";
+  if (ms < 59_950) return `${(ms / 1000).toFixed(1)}s`;
   const total = Math.round(ms / 1000);
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
@@ -53,7 +56,7 @@ export function renderProgress(state: ProgressState, width: number): string[] {
     state.strategy,
     `${done}/${total} replicates`,
     state.finished
-      ? `done in ${((state.durationMs ?? 0) / 1000).toFixed(1)}s`
+      ? `done in ${formatDuration(state.durationMs)}`
       : `ETA ${formatDuration(etaMs(state))}`,
   ];
   if (state.errors > 0) head.push(`${state.errors} failed`);
