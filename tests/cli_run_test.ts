@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join, resolve } from "node:path";
 import { tempDir } from "./temp_dir.ts";
-import { cli, copyExample, MOD, writeFiles } from "./fixtures/cli/run_cli.ts";
+import { cli, CLI_FLAGS, copyExample, MOD, writeFiles } from "./fixtures/cli/run_cli.ts";
 
 const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
 
@@ -205,4 +205,41 @@ export const x = Experiment; Deno.writeTextFileSync("escaped.txt", "x");
   assert.ok(!(await exists("escaped.txt")), "module code in list runs without write permission");
   const all = JSON.parse((await cli(["list", dir.path, "--json", "--all"])).stdout);
   assert.ok(all.experiments.some((e: { name: string }) => e.name === "h_exp"));
+});
+
+Deno.test("Ctrl-C cancels the run: exit code 130 and the partial result in --json", async () => {
+  await using dir = await tempDir("cli-cancel");
+  const child = new Deno.Command("deno", {
+    args: [
+      "run",
+      ...CLI_FLAGS,
+      "cli.ts",
+      "run",
+      "tests/fixtures/cli/slow.ts",
+      "--replicates",
+      "200",
+      "--json",
+      "--out",
+      dir.path,
+    ],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!/\d+% \(/.test(seen)) seen += (await stderr.read()).value ?? "";
+  child.kill("SIGINT");
+  const [status, stdout] = await Promise.all([
+    child.status,
+    new Response(child.stdout).text(),
+    (async () => {
+      while (!(await stderr.read()).done) { /* drain */ }
+    })(),
+  ]);
+  assert.equal(status.code, 130);
+  const doc = JSON.parse(stdout);
+  assert.equal(doc.error.name, "RunCancelledError");
+  const done = doc.results[0].metrics.baseline.value.length;
+  assert.ok(done > 0 && done < 200, `${done} replicates before the cancel`);
 });
