@@ -243,3 +243,16 @@ Deno.test("Ctrl-C cancels the run: exit code 130 and the partial result in --jso
   const done = doc.results[0].metrics.baseline.value.length;
   assert.ok(done > 0 && done < 200, `${done} replicates before the cancel`);
 });
+
+Deno.test("run --out stores a folder experiment's runs under another root", async () => {
+  await using dir = await tempDir("cli-out");
+  assert.equal((await cli(["new", "demo", "--dir", dir.path])).code, 0);
+  const folder = join(dir.path, "demo");
+  const out = join(dir.path, "elsewhere");
+  const run = await cli(["run", folder, "--json", "--replicates", "2", "--out", out]);
+  assert.equal(run.code, 0, run.stderr);
+  const [result] = JSON.parse(run.stdout).results;
+  assert.equal(result.outputDir, resolve(out, "demo", "v0"));
+  assert.ok(await exists(join(out, "demo", "v0", "run.json")));
+  assert.ok(!(await exists(join(folder, ".crystallize"))), "nothing written in the folder");
+});

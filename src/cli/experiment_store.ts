@@ -2,7 +2,7 @@ import { join, resolve } from "node:path";
 import { ConfigError } from "../config/config_error.ts";
 import { readConfigFile } from "../config/folder_config.ts";
 import { CliError } from "./cli_error.ts";
-import { defaultHome } from "./target.ts";
+import { outputRoot } from "../experiment/output_root.ts";
 
 /** Where an experiment's runs are stored, and what to delete to clean it. */
 export interface ExperimentStore {
@@ -46,6 +46,6 @@ export async function experimentStore(
     );
   }
   if (/[\\/]/.test(raw)) throw new CliError(`no experiment or stored run at ${raw}`);
-  const store = join(out === undefined ? defaultHome() : resolve(out), raw);
+  const store = join(out === undefined ? outputRoot({}) : resolve(out), raw);
   return { runs: store, clean: store };
 }

@@ -3,7 +3,7 @@ import { ConfigError } from "../config/config_error.ts";
 import { type ConfigFile, readConfigFile } from "../config/folder_config.ts";
 import { resolvePermissions } from "../config/folder_plugins.ts";
 import type { WorkerPermissions } from "../execution/worker/permissions.ts";
-import { OUTPUT_ROOT_ENV } from "../experiment/output_root.ts";
+import { outputRoot } from "../experiment/output_root.ts";
 import { CliError } from "./cli_error.ts";
 import { discover } from "./discover.ts";
 import type { TargetSpec } from "./runner/protocol.ts";
@@ -53,7 +53,7 @@ export async function resolveTarget(raw: string, out: string | undefined): Promi
     );
   }
   if (info.isFile && MODULE.test(absolute)) {
-    const home = out === undefined ? defaultHome() : resolve(out);
+    const home = out === undefined ? outputRoot({}) : resolve(out);
     const url = fileUrl(absolute);
     return {
       spec: exportName ? { kind: "module", url, exportName } : { kind: "module", url },
@@ -67,16 +67,18 @@ export async function resolveTarget(raw: string, out: string | undefined): Promi
   const folder = info.isFile ? dirname(absolute) : absolute;
   const hasConfig = await Deno.stat(join(folder, "config.yaml")).then((s) => s.isFile, () => false);
   if (hasConfig) {
-    refuseOut(out);
     const file = await readConfig(folder);
     const references = Object.keys(file.references).length > 0;
+    const home = out === undefined ? join(folder, ".crystallize") : resolve(out);
     return {
-      spec: { kind: "folder", folder },
+      spec: out === undefined
+        ? { kind: "folder", folder }
+        : { kind: "folder", folder, outputDir: home },
       modules: [],
       // An experiment reading other experiments' outputs reads its siblings' stored runs.
       read: withGit(references ? dirname(folder) : folder),
-      write: [join(folder, ".crystallize")],
-      home: join(folder, ".crystallize"),
+      write: [home],
+      home,
       granted: resolvePermissions(file.config.permissions, folder),
     };
   }
@@ -114,24 +116,9 @@ async function readConfig(folder: string): Promise<ConfigFile> {
 function refuseOut(out: string | undefined): void {
   if (out !== undefined) {
     throw new CliError(
-      "--out applies to module experiments; folder experiments store their runs in <folder>/.crystallize",
+      "--out applies to one experiment; the experiments of a graph store their runs in their own <folder>/.crystallize",
     );
   }
-}
-
-/**
- * The output root of experiments that set none: `$CRYSTALLIZE_HOME` when
- * this process may read it, else `.crystallize` in the working directory.
- *
- * @example
- * ```ts
- * defaultHome(); // "/home/me/project/.crystallize"
- * ```
- */
-export function defaultHome(): string {
-  const env = Deno.permissions.querySync({ name: "env", variable: OUTPUT_ROOT_ENV });
-  const home = env.state === "granted" ? Deno.env.get(OUTPUT_ROOT_ENV) : undefined;
-  return resolve(home || ".crystallize");
 }
 
 /**

@@ -19,6 +19,8 @@ export interface LoadOptions {
    * the experiments in the folders next to this one.
    */
   readonly resolver?: ReferenceResolver;
+  /** Output root of the experiment; default `<folder>/.crystallize`. */
+  readonly outputDir?: string;
 }
 
 /**
@@ -77,7 +79,7 @@ export async function buildFolderExperiment(
     hypotheses,
     replicates: config.replicates,
     initialContext: config.initial_context,
-    outputDir: join(folder, ".crystallize"),
+    outputDir: options.outputDir ?? join(folder, ".crystallize"),
     outputs: Object.values(outputsByAlias),
     configFile: file.file,
     folder,

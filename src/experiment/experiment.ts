@@ -235,10 +235,10 @@ export class Experiment {
    * const result = await experiment.run();
    * ```
    */
-  static async fromYaml(path: string): Promise<Experiment> {
+  static async fromYaml(path: string, options: { outputDir?: string } = {}): Promise<Experiment> {
     // Imported on demand: the YAML parser and schema validator stay out of mod.ts and workers.
     const { loadFolderExperiment } = await import("../config/load_folder_experiment.ts");
-    return await loadFolderExperiment(path);
+    return await loadFolderExperiment(path, options);
   }
 
   /**

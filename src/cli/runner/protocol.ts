@@ -15,7 +15,7 @@ import type { PoolRequest } from "../../execution/worker/pool_launcher.ts";
 
 /** What the runner loads: a folder experiment, or the experiments a module exports. */
 export type TargetSpec =
-  | { readonly kind: "folder"; readonly folder: string }
+  | { readonly kind: "folder"; readonly folder: string; readonly outputDir?: string }
   | { readonly kind: "graph-folder"; readonly folder: string }
   | {
     readonly kind: "module";

@@ -202,7 +202,9 @@ function experimentExports(mod: Readonly<Record<string, unknown>>): [string, Run
 }
 
 async function load(target: TargetSpec, modules: ImportedModules): Promise<Runnable> {
-  if (target.kind === "folder") return await Experiment.fromYaml(target.folder);
+  if (target.kind === "folder") {
+    return await Experiment.fromYaml(target.folder, { outputDir: target.outputDir });
+  }
   if (target.kind === "graph-folder") return await ExperimentGraph.fromYaml(target.folder);
   const mod = modules[target.url];
   if (mod === undefined) throw new UsageFailure(`the runner did not import ${target.url}`);
