@@ -90,7 +90,7 @@ ${EXIT_CODES}`,
     .option("--quiet", "no progress and no summary; the exit code tells")
     .option(
       "--out <dir>",
-      "output root of module experiments (default .crystallize or $CRYSTALLIZE_HOME)",
+      "output root of a module or folder experiment (default: $CRYSTALLIZE_HOME, .crystallize, or the folder's .crystallize)",
     )
     .option("--fail-on-hypothesis", "exit 1 when a hypothesis is not significant for a treatment");
   for (const kind of PERMISSION_KINDS) {
