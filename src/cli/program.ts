@@ -185,7 +185,7 @@ ${EXIT_CODES}`,
     .argument("<experiment>", "folder experiment, or the name of a module experiment")
     .option("--yes", "do not ask (needed when stdin is not a terminal)")
     .option("--dry-run", "only list what would be deleted")
-    .option("--out <dir>", "output root (a module or folder experiment; not a graph)")
+    .option("--out <dir>", "output root the experiment was run with (module experiments)")
     .addHelpText(
       "after",
       "\nExamples:\n  crystallize clean examples/folder_experiment --yes\n  crystallize clean scaling_demo --dry-run",
