@@ -164,6 +164,18 @@ Deno.test("run, graph and list on a copy of the two-experiment DAG example", asy
   assert.deepEqual(Object.keys(doc.results[1].metrics.treatments), ["drifted"]);
   assert.ok(await exists(join(dag, "consumer", ".crystallize", "consumer", "v0", "run.json")));
 
+  // --executor applies to every experiment of a graph, workers started by the CLI.
+  const onWorkers = await cli(["run", dag, "--json", "--executor", "process", "--workers", "1"]);
+  assert.equal(onWorkers.code, 0, onWorkers.stderr);
+  const parallel = JSON.parse(onWorkers.stdout).results;
+  assert.deepEqual(
+    parallel.map((r: { provenance: { executionStrategy: string } }) =>
+      r.provenance.executionStrategy
+    ),
+    ["process(maxWorkers=1)", "process(maxWorkers=1)"],
+  );
+  assert.deepEqual(parallel[1].metrics, doc.results[1].metrics);
+
   const list = await cli(["list", dir.path]);
   assert.equal(list.code, 0, list.stderr);
   assert.match(list.stdout, /Experiments\n .*dag\/producer {2}producer · 6 replicates/);

@@ -1,4 +1,5 @@
 import type { Experiment, RunStrategy } from "./experiment.ts";
+import type { BasePlugin } from "../plugins/plugin.ts";
 import type { ProgressEvent } from "./events.ts";
 import { GraphError, GraphRunError } from "./graph_error.ts";
 import { findCycle, type GraphEdge, graphEdges, topologicalOrder } from "./graph_structure.ts";
@@ -56,6 +57,11 @@ export interface GraphRunOptions {
   concurrency?: number;
   /** Receives every event. */
   onEvent?: (event: GraphEvent) => void;
+  /**
+   * Plugins added to every experiment's run (see `RunOptions.plugins`): an
+   * execution plugin here runs every experiment's replicates.
+   */
+  plugins?: readonly BasePlugin[];
 }
 
 /**
@@ -276,6 +282,7 @@ export class ExperimentGraph {
       signal: options.signal,
       timeoutMs: options.timeoutMs,
       onEvent: options.onEvent,
+      plugins: options.plugins,
     });
     emit({ type: "experiment-finished", experiment: name });
     return result;

@@ -315,11 +315,6 @@ async function runGraph(
   settings: RunSettings,
   channel: Channel,
 ): Promise<void> {
-  if (settings.executor !== undefined) {
-    throw new UsageFailure(
-      "--executor applies to one experiment; for a graph, set each experiment's execution in its config (plugins:)",
-    );
-  }
   for (const experiment of graph.experiments.values()) checkOutputRoot(experiment);
   const events = eventBatcher();
   (globalThis as { [IN_WORKER]?: boolean })[IN_WORKER] = false;
@@ -332,6 +327,7 @@ async function runGraph(
     seed: settings.seed,
     signal: channel.cancel.signal,
     onEvent: events.push,
+    plugins: [executionPlugin(settings)].filter((p): p is BasePlugin => p !== undefined),
   };
   try {
     const results = await graph.run(options);
