@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import {
+  ArtifactPlugin,
   Experiment,
   LoggingPlugin,
   ParallelExecution,
@@ -213,6 +214,33 @@ Deno.test("keepAlive: a run started another way (other output root, so other per
     for (const dir of [".test-tmp/reuse-a", ".test-tmp/reuse-b"]) {
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     }
+  }
+});
+
+Deno.test("keepAlive: stored runs (ArtifactPlugin, a new version folder per run) still reuse the workers", async () => {
+  const root = ".test-tmp/reuse-store";
+  const execution = keptAlive();
+  const stored = () =>
+    new Experiment({
+      name: "stored",
+      datasource: index(),
+      pipeline: [fault({ kind: "none" }), workerPid()],
+      plugins: [execution, new ArtifactPlugin(), quiet()],
+      outputDir: root,
+      replicates: 4,
+    });
+  try {
+    const first = await stored().run();
+    const pool = [...execution.idleWorkerPids];
+    assert.equal(pool.length, 2);
+    const second = await stored().run();
+    assert.deepEqual([first.errors, second.errors], [[], []]);
+    assert.notEqual(first.provenance.runId, second.provenance.runId);
+    assert.ok(isSubset(pidsOf(second), pool), `${[...pidsOf(second)]} ran, ${pool} were kept`);
+    assert.deepEqual([...execution.idleWorkerPids].sort(), pool.sort());
+  } finally {
+    await execution.close();
+    await Deno.remove(root, { recursive: true }).catch(() => {});
   }
 });
 

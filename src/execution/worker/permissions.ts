@@ -31,7 +31,10 @@ const FLAG = {
 /**
  * Deno flags for a worker process: read on `readPaths`, write on
  * `writePaths`, plus what `granted` adds; nothing else. `--no-prompt` makes
- * a missing permission an immediate error instead of a question.
+ * a missing permission an immediate error instead of a question. A path
+ * inside another listed path adds nothing and is left out, so that the flags
+ * (which decide whether kept workers can serve a run) do not change with,
+ * say, the version folder of each stored run under the output root.
  *
  * @example
  * ```ts
@@ -53,11 +56,20 @@ export function permissionFlags(
       const list = [...base, ...(Array.isArray(extra) ? extra.map(String) : [])].map((p) =>
         p.startsWith("file:") ? decodeURIComponent(new URL(p).pathname) : p
       );
-      if (list.length > 0) flags.push(`${FLAG[kind]}=${[...new Set(list)].join(",")}`);
+      if (list.length > 0) flags.push(`${FLAG[kind]}=${outermost(list).join(",")}`);
     }
   }
   return flags;
 }
+
+/** The paths not inside another path of the list (each once, in list order). */
+function outermost(paths: readonly string[]): string[] {
+  const inside = (path: string, folder: string) =>
+    path !== folder && path.startsWith(folder.endsWith(SEP) ? folder : folder + SEP);
+  return [...new Set(paths)].filter((p) => !paths.some((other) => inside(p, other)));
+}
+
+const SEP = Deno.build.os === "windows" ? "\\" : "/";
 
 const DENIED = /Requires (read|write|net|env|run|sys|ffi|import) access to (.+?)(?:,|$)/;
 
