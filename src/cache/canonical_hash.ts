@@ -1,4 +1,5 @@
-import { createHash, type Hash } from "node:crypto";
+import type { Hash } from "node:crypto";
+import { createSha256 } from "../sha256.ts";
 import { ResourceFactory } from "../pipeline/resource_factory.ts";
 import { CacheKeyError } from "./cache_key_error.ts";
 
@@ -28,7 +29,7 @@ import { CacheKeyError } from "./cache_key_error.ts";
  * ```
  */
 export function canonicalHash(value: unknown, path = "value"): string {
-  const encoder = new CanonicalEncoder(createHash("sha256"));
+  const encoder = new CanonicalEncoder(createSha256());
   encoder.write(value, path);
   return encoder.digest();
 }
@@ -178,7 +179,7 @@ class CanonicalEncoder {
   /** Map entries or Set members: each hashed on its own, then written in digest order. */
   #unordered(items: readonly (readonly [unknown, unknown, string])[], pairs = false): void {
     const digests = items.map(([k, v, p]) => {
-      const entry = new CanonicalEncoder(createHash("sha256"));
+      const entry = new CanonicalEncoder(createSha256());
       entry.write(k, p);
       if (pairs) entry.write(v, p);
       return entry.digest();

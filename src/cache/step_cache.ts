@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createSha256 } from "../sha256.ts";
 import { deserialize, serialize } from "node:v8";
 import { join } from "node:path";
 import type { MetricTags, MetricValue } from "../context/metrics.ts";
@@ -101,7 +101,7 @@ export class StepCache {
     const path = this.path(step, key);
     try {
       const payload = serialize(entry);
-      const digest = createHash("sha256").update(payload).digest();
+      const digest = createSha256().update(payload).digest();
       const bytes = new Uint8Array(HEADER + payload.length);
       bytes.set(MAGIC, 0);
       bytes.set(digest, MAGIC.length);
@@ -143,7 +143,7 @@ function checkEntry(bytes: Uint8Array): string | undefined {
   for (let i = 0; i < MAGIC.length; i++) {
     if (bytes[i] !== MAGIC[i]) return "is not a Crystallize cache file (bad header)";
   }
-  const digest = createHash("sha256").update(bytes.subarray(HEADER)).digest();
+  const digest = createSha256().update(bytes.subarray(HEADER)).digest();
   for (let i = 0; i < 32; i++) {
     if (digest[i] !== bytes[MAGIC.length + i]) {
       return "fails its checksum (truncated or modified)";

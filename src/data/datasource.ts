@@ -1,7 +1,7 @@
 import type { FrozenContext } from "../context/frozen_context.ts";
 import { BoundParams, type ParamDefaults, type Resolved } from "../pipeline/declared_params.ts";
 import { callerModuleUrl } from "../pipeline/module_ref.ts";
-import { codeHash } from "../pipeline/code_hash.ts";
+import { lazyCodeHash } from "../pipeline/code_hash.ts";
 import type { MaybePromise } from "../promise.ts";
 
 /** The function behind a datasource: produces a replicate's input data. */
@@ -77,7 +77,7 @@ export function dataSource<Out, P extends ParamDefaults = Record<never, never>>(
   options: DataSourceOptions<P> = {},
 ): DataSourceFactory<Out, P> {
   const name = options.name ?? (fn.name || "datasource");
-  const hash = codeHash(fn);
+  const hashOf = lazyCodeHash(fn);
   const defaults = (options.params ?? {}) as P;
   const factory = (explicit?: Partial<P>): DataSource<Out> => {
     const bound = BoundParams.bind(`datasource '${name}'`, defaults, explicit);
@@ -85,7 +85,9 @@ export function dataSource<Out, P extends ParamDefaults = Record<never, never>>(
       name,
       params: bound.explicit,
       replicates: options.replicates,
-      codeHash: hash,
+      get codeHash() {
+        return hashOf();
+      },
       factory: factory as unknown as DataSourceFactory<Out, ParamDefaults>,
       fetch: (ctx) => fn(ctx, bound.resolve(ctx)),
     };

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createSha256 } from "../sha256.ts";
 
 /**
  * SHA-256 (hex) of a function's source text: the code fingerprint that goes
@@ -15,6 +15,21 @@ export function codeHash(fn: (...args: never[]) => unknown): string {
 }
 
 /**
+ * {@linkcode codeHash} computed on first use and remembered: factories are
+ * declared at import time, and most processes (workers) never need the hash.
+ *
+ * @example
+ * ```ts
+ * const hashOf = lazyCodeHash((x: number) => x + 1);
+ * hashOf() === hashOf(); // true, computed once
+ * ```
+ */
+export function lazyCodeHash(fn: (...args: never[]) => unknown): () => string {
+  let hash: string | undefined;
+  return () => hash ??= codeHash(fn);
+}
+
+/**
  * SHA-256 of a UTF-8 string, as lowercase hex.
  *
  * @example
@@ -23,5 +38,5 @@ export function codeHash(fn: (...args: never[]) => unknown): string {
  * ```
  */
 export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  return createSha256().update(text).digest("hex");
 }

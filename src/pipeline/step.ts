@@ -1,6 +1,6 @@
 import type { FrozenContext } from "../context/frozen_context.ts";
 import type { MaybePromise } from "../promise.ts";
-import { codeHash } from "./code_hash.ts";
+import { lazyCodeHash } from "./code_hash.ts";
 import { BoundParams, type ParamDefaults, type Resolved } from "./declared_params.ts";
 import { callerModuleUrl } from "./module_ref.ts";
 
@@ -86,8 +86,8 @@ export function pipelineStep<In, Out, P extends ParamDefaults = Record<never, ne
   fn: StepFunction<In, Out, P>,
   options: StepOptions<P> = {},
 ): StepFactory<In, Out, P> {
-  const hash = codeHash(fn);
-  const name = options.name ?? (fn.name || `step_${hash.slice(0, 8)}`);
+  const hashOf = lazyCodeHash(fn);
+  const name = options.name ?? (fn.name || `step_${hashOf().slice(0, 8)}`);
   const defaults = (options.params ?? {}) as P;
   const cacheable = options.cacheable ?? false;
   const factory = (explicit?: Partial<P>): PipelineStep<In, Out> => {
@@ -96,7 +96,9 @@ export function pipelineStep<In, Out, P extends ParamDefaults = Record<never, ne
       name,
       params: bound.explicit,
       cacheable,
-      codeHash: hash,
+      get codeHash() {
+        return hashOf();
+      },
       factory: factory as unknown as StepFactory<In, Out, ParamDefaults>,
       run: (data, ctx) => fn(data, ctx, bound.resolve(ctx)),
       paramValues: (ctx) => bound.values(ctx),

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createSha256 } from "../sha256.ts";
 import { join } from "node:path";
 import type { FrozenContext } from "../context/frozen_context.ts";
 import type { Logger } from "../context/logger.ts";
@@ -83,7 +83,7 @@ export class RunRecorder {
         condition: ctx.condition,
         seed: ctx.seed,
         step: record.step,
-        sha256: createHash("sha256").update(record.data).digest("hex"),
+        sha256: createSha256().update(record.data).digest("hex"),
         bytes: record.data.length,
         writtenAt: new Date().toISOString(),
       };
