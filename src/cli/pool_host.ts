@@ -1,5 +1,4 @@
 import type { LogRecord } from "../context/logger.ts";
-import type { RunPlan } from "../experiment/condition_runner.ts";
 import type { ProgressEvent } from "../experiment/events.ts";
 import type { ReplicateOutcome } from "../experiment/outcome.ts";
 import { workerEntry } from "../execution/worker/entry.ts";
@@ -64,7 +63,7 @@ export async function hostPool(
       warn: (message: string, fields = {}) => sinks.log(record("warn", message, fields)),
       error: (message: string, fields = {}) => sinks.log(record("error", message, fields)),
     },
-  } as unknown as RunPlan;
+  };
   const pool = new WorkerPool({ keepAlive: false, maxIdle: 0 });
   try {
     return await runOnWorkers(request.spec, plan, pool, {

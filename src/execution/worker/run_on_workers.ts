@@ -1,4 +1,13 @@
-import type { RunPlan } from "../../experiment/condition_runner.ts";
+import type { EventSink } from "../../experiment/condition_runner.ts";
+import type { Logger } from "../../context/logger.ts";
+
+/** What a run on workers reports to: the run's events and logger. */
+export interface WorkerRunSinks {
+  /** Progress events, when anyone listens. */
+  readonly events: EventSink | undefined;
+  /** Receives workers' `ctx.logger` records. */
+  readonly logger: Pick<Logger, "debug" | "info" | "warn" | "error">;
+}
 import type { ConditionOutcome, ReplicateOutcome } from "../../experiment/outcome.ts";
 import { replicateSeed } from "../../plugins/seed.ts";
 import type { ErrorData, FromWorker, WorkerSpec } from "./messages.ts";
@@ -41,7 +50,7 @@ const MAX_INIT_FAILURES = 2;
  */
 export function runOnWorkers(
   spec: WorkerSpec,
-  plan: RunPlan,
+  plan: WorkerRunSinks,
   pool: WorkerPool,
   options: WorkerRunOptions,
   loop: { readonly replicates: number; readonly signal: AbortSignal },
@@ -51,7 +60,7 @@ export function runOnWorkers(
 
 class WorkerRun {
   readonly #spec: WorkerSpec;
-  readonly #plan: RunPlan;
+  readonly #plan: WorkerRunSinks;
   readonly #pool: WorkerPool;
   readonly #options: WorkerRunOptions;
   readonly #signal: AbortSignal;
@@ -74,7 +83,7 @@ class WorkerRun {
 
   constructor(
     spec: WorkerSpec,
-    plan: RunPlan,
+    plan: WorkerRunSinks,
     pool: WorkerPool,
     options: WorkerRunOptions,
     replicates: number,
