@@ -217,32 +217,38 @@ Deno.test("keepAlive: a run started another way (other output root, so other per
   }
 });
 
-Deno.test("keepAlive: stored runs (ArtifactPlugin, a new version folder per run) still reuse the workers", async () => {
-  const root = ".test-tmp/reuse-store";
-  const execution = keptAlive();
-  const stored = () =>
-    new Experiment({
-      name: "stored",
-      datasource: index(),
-      pipeline: [fault({ kind: "none" }), workerPid()],
-      plugins: [execution, new ArtifactPlugin(), quiet()],
-      outputDir: root,
-      replicates: 4,
-    });
-  try {
-    const first = await stored().run();
-    const pool = [...execution.idleWorkerPids];
-    assert.equal(pool.length, 2);
-    const second = await stored().run();
-    assert.deepEqual([first.errors, second.errors], [[], []]);
-    assert.notEqual(first.provenance.runId, second.provenance.runId);
-    assert.ok(isSubset(pidsOf(second), pool), `${[...pidsOf(second)]} ran, ${pool} were kept`);
-    assert.deepEqual([...execution.idleWorkerPids].sort(), pool.sort());
-  } finally {
-    await execution.close();
-    await Deno.remove(root, { recursive: true }).catch(() => {});
-  }
-});
+for (const place of ["under the output root", "under its own root"] as const) {
+  Deno.test(`keepAlive: stored runs (a new version folder per run, ${place}) still reuse the workers`, async () => {
+    const root = ".test-tmp/reuse-store";
+    const execution = keptAlive();
+    const artifacts = place === "under the output root"
+      ? new ArtifactPlugin()
+      : new ArtifactPlugin({ root: `${root}-artifacts` });
+    const stored = () =>
+      new Experiment({
+        name: "stored",
+        datasource: index(),
+        pipeline: [fault({ kind: "none" }), workerPid()],
+        plugins: [execution, artifacts, quiet()],
+        outputDir: root,
+        replicates: 4,
+      });
+    try {
+      const first = await stored().run();
+      const pool = [...execution.idleWorkerPids];
+      assert.equal(pool.length, 2);
+      const second = await stored().run();
+      assert.deepEqual([first.errors, second.errors], [[], []]);
+      assert.notEqual(first.provenance.runId, second.provenance.runId);
+      assert.ok(isSubset(pidsOf(second), pool), `${[...pidsOf(second)]} ran, ${pool} were kept`);
+      assert.deepEqual([...execution.idleWorkerPids].sort(), pool.sort());
+    } finally {
+      await execution.close();
+      await Deno.remove(root, { recursive: true }).catch(() => {});
+      await Deno.remove(`${root}-artifacts`, { recursive: true }).catch(() => {});
+    }
+  });
+}
 
 Deno.test("keepAlive: `await using` stops the workers at the end of the block", async () => {
   let pool: readonly number[];

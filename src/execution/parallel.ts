@@ -222,7 +222,10 @@ export class ParallelExecution extends BasePlugin {
     spec: WorkerSpec,
     sourceReads: readonly string[],
   ): WorkerLaunch {
-    const storage = [outputRoot(experiment), spec.cache?.dir, spec.record?.dir]
+    // The experiment's folder of runs, not this run's version folder: the
+    // flags stay the same from run to run, so kept workers can be reused.
+    const runs = spec.record === undefined ? undefined : dirname(spec.record.dir);
+    const storage = [outputRoot(experiment), spec.cache?.dir, runs]
       .filter((p): p is string => p !== undefined);
     const flags = permissionFlags(
       [...moduleFolders(spec), ...storage, ...sourceReads],
