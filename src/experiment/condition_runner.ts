@@ -424,7 +424,6 @@ class ConditionRun {
       error,
       durationMs,
       stepMs: this.#stepMs,
-      cacheHits: this.#cache?.filter((c) => c === "hit").length ?? 0,
       cache: this.#cache,
       artifacts,
     };

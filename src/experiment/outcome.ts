@@ -34,8 +34,6 @@ export interface ConditionOutcome {
   readonly durationMs: number;
   /** Wall time of each step that ran, ms, in pipeline order. */
   readonly stepMs: readonly number[];
-  /** Cache hits among the steps that ran. */
-  readonly cacheHits: number;
   /** Where each step's output came from, in pipeline order, when the run caches. */
   readonly cache?: readonly CacheStatus[];
   /** Names of the artifacts stored for this replicate and condition, when the run is stored. */

@@ -318,7 +318,6 @@ class WorkerRun {
         error: record,
         durationMs: 0,
         stepMs: [],
-        cacheHits: 0,
       };
     });
     return { replicate, conditions };
