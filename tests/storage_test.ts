@@ -398,3 +398,20 @@ Deno.test("debug() is not a stored run", async () => {
   await train(dir.path).debug();
   assert.deepEqual(listRuns(join(dir.path, "train")), []);
 });
+
+Deno.test("resume on worker processes: workers skip the reused replicates", async () => {
+  await using dir = await tempDir("store-resume-workers");
+  await train(dir.path, { workers: 2 }).run({ replicates: 3 });
+  const started: string[] = [];
+  const more = await train(dir.path, { workers: 2 }).run({
+    replicates: 5,
+    strategy: "resume",
+    onEvent: (e) => {
+      if (e.type === "replicate-started") started.push(`${e.replicate}/${e.condition}`);
+    },
+  });
+  assert.deepEqual(started.sort(), ["3/baseline", "3/doubled", "4/baseline", "4/doubled"]);
+  assert.deepEqual(more.provenance.stored?.reused, { baseline: 3, doubled: 3 });
+  await using fresh = await tempDir("store-resume-workers-fresh");
+  assert.equal(metricsOf(more), metricsOf(await train(fresh.path).run({ replicates: 5 })));
+});
