@@ -45,6 +45,8 @@ export async function runCli(args: readonly string[]): Promise<ExitCode> {
   const program = new Command("crystallize")
     .description("Reproducible experiments for Deno: run, list, inspect and clean experiments.")
     .version(VERSION, "-V, --version")
+    // Program options only before the command: `show --version N` is show's own option.
+    .enablePositionalOptions()
     .showHelpAfterError("(add --help for usage)")
     .addHelpText(
       "after",
