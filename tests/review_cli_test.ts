@@ -28,3 +28,22 @@ Deno.test("show --version N picks that stored version (not the program's --versi
   assert.equal(program.code, 0);
   assert.match(program.stdout, /^\d+\.\d+\.\d+\n$/);
 });
+
+Deno.test("run --json prints one document for a bad target or an invalid config.yaml too", async () => {
+  await using dir = await tempDir("review-json-errors");
+  const folder = join(dir.path, "bad");
+  await Deno.mkdir(folder);
+  await Deno.writeTextFile(join(folder, "config.yaml"), "name: bad\nreplicate: 3\n");
+  const bad = await cli(["run", folder, "--json"]);
+  assert.equal(bad.code, 2);
+  const doc = JSON.parse(bad.stdout);
+  assert.equal(doc.ok, false);
+  assert.equal(doc.exitCode, 2);
+  assert.deepEqual(doc.results, []);
+  assert.equal(doc.error.kind, "usage");
+  assert.match(doc.error.message, /config\.yaml:2:1: unknown key 'replicate'/);
+
+  const missing = await cli(["run", join(dir.path, "nowhere"), "--json"]);
+  assert.equal(missing.code, 2);
+  assert.match(JSON.parse(missing.stdout).error.message, /no experiment at/);
+});

@@ -1,4 +1,5 @@
 import type { ResultJson } from "../../experiment/result.ts";
+import { CrystallizeError } from "../../errors.ts";
 import { CliError } from "../cli_error.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { ProgressDisplay } from "../progress/display.ts";
@@ -40,6 +41,29 @@ export interface RunCommandOptions
  * ```
  */
 export async function runCommand(raw: string, options: RunCommandOptions): Promise<ExitCode> {
+  try {
+    return await runTarget(raw, options);
+  } catch (error) {
+    // With --json a script parses stdout: a bad target or config.yaml is a document too.
+    if (!options.json || !(error instanceof CrystallizeError)) throw error;
+    const code = error instanceof CliError ? error.exitCode : EXIT.USAGE;
+    const kind = code === EXIT.USAGE ? "usage" : "run";
+    console.log(JSON.stringify(
+      {
+        ok: false,
+        exitCode: code,
+        experiments: [],
+        results: [],
+        error: { name: error.name, message: error.message, kind },
+      },
+      null,
+      2,
+    ));
+    return code;
+  }
+}
+
+async function runTarget(raw: string, options: RunCommandOptions): Promise<ExitCode> {
   if (options.treatment !== undefined && !options.treatments) {
     throw new CliError("--treatment and --no-treatments exclude each other: give one");
   }
