@@ -49,6 +49,8 @@ interface UpstreamRun {
   readonly version: number;
   readonly runId: string;
   readonly replicates: number;
+  /** The conditions the producer ran (baseline included). */
+  readonly conditions: readonly string[];
 }
 
 /**
@@ -200,15 +202,17 @@ function readInputs(
           `which ran ${run.replicates} replicates; run this experiment with replicates: ${run.replicates}`,
       );
     }
-    const own = artifactPath(run.dir, ctx.replicate, ctx.condition, ref.artifact);
-    const path = exists(own) ? own : artifactPath(run.dir, ctx.replicate, BASELINE, ref.artifact);
+    // The baseline's copy stands in only for a condition the producer never ran: when it ran
+    // this one, a missing file is lost data, not a reason to read another condition's.
+    const condition = run.conditions.includes(ctx.condition) ? ctx.condition : BASELINE;
+    const path = artifactPath(run.dir, ctx.replicate, condition, ref.artifact);
     let bytes: Uint8Array;
     try {
       bytes = Deno.readFileSync(path);
     } catch (error) {
       throw new CrystallizeError(
         `input '${alias}': experiment '${ref.experiment}' stored no artifact '${ref.artifact}' for replicate ${ctx.replicate} ` +
-          `(condition '${ctx.condition}' or baseline) in v${run.version} (${path}: ${
+          `and condition '${condition}' in v${run.version} (${path}: ${
             (error as Error).message
           }); check that its steps write '${ref.artifact}' and that it is in its outputs`,
         { cause: error },
@@ -261,6 +265,7 @@ function locateRun(alias: string, ref: ArtifactRef): UpstreamRun {
     version,
     runId: result.provenance.runId,
     replicates: result.provenance.replicates,
+    conditions: Object.keys(result.provenance.seeds),
   };
 }
 
@@ -275,12 +280,4 @@ function normalizeRef(alias: string, ref: ArtifactRefLike, root: string | undefi
     return { experiment: match[1], artifact: match[2], ...(root === undefined ? {} : { root }) };
   }
   return root === undefined || ref.root !== undefined ? ref : { ...ref, root };
-}
-
-function exists(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
 }

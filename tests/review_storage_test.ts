@@ -1,0 +1,24 @@
+/**
+ * Review findings on stored runs and experiment inputs, with real runs on
+ * disk under .test-tmp.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { evaluate, train } from "./fixtures/storage/experiments.ts";
+import { tempDir } from "./temp_dir.ts";
+
+Deno.test("ExperimentInput: a lost artifact of a condition the producer ran fails that replicate, never reads the baseline's", async () => {
+  await using dir = await tempDir("review-input-lost");
+  const upstream = await train(dir.path).run();
+  const lost = upstream.artifacts["model.json"].doubled[1]!;
+  await Deno.remove(lost);
+  const result = await evaluate(dir.path).run();
+  const failed = result.errors.map((e) => `${e.condition}/${e.replicate}`);
+  assert.deepEqual(failed, ["doubled/1"], "only the replicate whose input is gone fails");
+  assert.match(result.errors[0].message, /stored no artifact 'model\.json' for replicate 1/);
+  assert.ok(result.errors[0].message.includes(lost), "the message names the missing file");
+  // A condition the producer never ran still reads the baseline's copy.
+  assert.equal(result.metrics.treatments.only_downstream.metrics.weight.length, 3);
+  assert.ok(!JSON.stringify(result.metrics).includes("null"));
+  await Deno.stat(join(dir.path, "train")); // the producer's store is untouched
+});
