@@ -22,3 +22,15 @@ Deno.test("ExperimentInput: a lost artifact of a condition the producer ran fail
   assert.ok(!JSON.stringify(result.metrics).includes("null"));
   await Deno.stat(join(dir.path, "train")); // the producer's store is untouched
 });
+
+Deno.test("resume: a reused replicate whose artifact file was lost is computed again (the run does not fail)", async () => {
+  await using dir = await tempDir("review-resume-lost");
+  const first = await train(dir.path).run();
+  await Deno.remove(first.artifacts["model.json"].baseline[0]!);
+  const resumed = await train(dir.path).run({ strategy: "resume" });
+  assert.deepEqual(resumed.errors, []);
+  assert.deepEqual(resumed.metrics, first.metrics);
+  assert.deepEqual(resumed.provenance.stored?.reused, { baseline: 2, doubled: 3 });
+  const again = resumed.artifacts["model.json"].baseline[0]!;
+  assert.equal(JSON.parse(Deno.readTextFileSync(again)).replicate, 0, "the lost file is back");
+});

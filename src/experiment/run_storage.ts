@@ -120,13 +120,34 @@ function reusable(
     if (fingerprint === null || previous.manifest.fingerprints[condition] !== fingerprint) continue;
     const keep = new Map<number, ConditionOutcome>();
     for (const [replicate, outcome] of stored.get(condition) ?? []) {
-      if (replicate < manifest.replicates && outcome.error === undefined) {
+      if (
+        replicate < manifest.replicates && outcome.error === undefined &&
+        artifactsOnDisk(previous.dir, replicate, condition, outcome.artifacts ?? [])
+      ) {
         keep.set(replicate, outcome);
       }
     }
     if (keep.size > 0) out.set(condition, keep);
   }
   return out;
+}
+
+/** A replicate whose stored files were lost since is computed again, not carried over. */
+function artifactsOnDisk(
+  dir: string,
+  replicate: number,
+  condition: string,
+  names: readonly string[],
+): boolean {
+  return names.every((name) =>
+    [name, `${name}.meta.json`].every((file) => {
+      try {
+        return Deno.statSync(artifactPath(dir, replicate, condition, file)).isFile;
+      } catch {
+        return false;
+      }
+    })
+  );
 }
 
 /** Copies reused records into the new version and links their artifact files. */
