@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { ExperimentGraph } from "../mod.ts";
 import { evaluate, train } from "./fixtures/storage/experiments.ts";
 import { tempDir } from "./temp_dir.ts";
 
@@ -21,6 +22,25 @@ Deno.test("ExperimentInput: a lost artifact of a condition the producer ran fail
   assert.equal(result.metrics.treatments.only_downstream.metrics.weight.length, 3);
   assert.ok(!JSON.stringify(result.metrics).includes("null"));
   await Deno.stat(join(dir.path, "train")); // the producer's store is untouched
+});
+
+Deno.test("graph resume: a producer whose stored artifact file was lost is not skipped; the consumer gets it back", async () => {
+  await using dir = await tempDir("review-graph-lost");
+  const graph = () => new ExperimentGraph([train(dir.path), evaluate(dir.path)]);
+  const first = await graph().run();
+  await Deno.remove(first.train.artifacts["model.json"].doubled[2]!);
+  const events: string[] = [];
+  const again = await graph().run({
+    strategy: "resume",
+    onEvent: (e) => {
+      if (e.type.startsWith("experiment-")) events.push(`${e.type} ${e.experiment}`);
+    },
+  });
+  assert.ok(!events.includes("experiment-skipped train"), events.join(", "));
+  assert.deepEqual(again.evaluate.errors, []);
+  assert.deepEqual(again.evaluate.metrics, first.evaluate.metrics);
+  const restored = again.train.artifacts["model.json"].doubled[2]!;
+  assert.ok(Deno.statSync(restored).isFile, "the producer's new version has the file again");
 });
 
 Deno.test("resume: a reused replicate whose artifact file was lost is computed again (the run does not fail)", async () => {

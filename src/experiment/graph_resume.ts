@@ -87,11 +87,22 @@ function conditionsOf(experiment: Experiment, settings: NodeRunSettings): Condit
   ];
 }
 
+/** Every replicate's baseline copy is indexed, and every indexed file is still on disk. */
 function hasArtifacts(run: StoredRun, needed: readonly string[], replicates: number): boolean {
   return needed.every((name) => {
-    const files = run.artifacts[name]?.[BASELINE] ?? [];
-    return files.length === replicates && files.every((f) => f !== null);
+    const byCondition = run.artifacts[name] ?? {};
+    const baseline = byCondition[BASELINE] ?? [];
+    return baseline.length === replicates && baseline.every((f) => f !== null) &&
+      Object.values(byCondition).every((files) => files.every((f) => f === null || isFile(f)));
   });
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false; // lost (or unreadable): running again stores it
+  }
 }
 
 async function resultOf(
