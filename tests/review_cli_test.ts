@@ -47,3 +47,29 @@ Deno.test("run --json prints one document for a bad target or an invalid config.
   assert.equal(missing.code, 2);
   assert.match(JSON.parse(missing.stdout).error.message, /no experiment at/);
 });
+
+Deno.test("clean refuses folders that hold no stored runs (source folders, '..', the working directory)", async () => {
+  await using dir = await tempDir("review-clean");
+  const sources = join(dir.path, "src");
+  await Deno.mkdir(sources);
+  await Deno.writeTextFile(join(sources, "keep.ts"), "export const x = 1;\n");
+  for (const target of [sources, join(sources, ".."), join(sources, ".crystallize", "..")]) {
+    const refused = await cli(["clean", target, "--yes"]);
+    assert.equal(refused.code, 2, `${target}: ${refused.stdout}`);
+    assert.match(refused.stderr, /holds no stored runs/);
+  }
+  assert.equal(Deno.readTextFileSync(join(sources, "keep.ts")), "export const x = 1;\n");
+
+  // An experiment's store (v<N> folders) and one version folder may still be given directly.
+  assert.equal((await cli(["new", "demo", "--dir", dir.path])).code, 0);
+  const folder = join(dir.path, "demo");
+  for (let i = 0; i < 2; i++) {
+    assert.equal((await cli(["run", folder, "--replicates", "2", "--quiet"])).code, 0);
+  }
+  const store = join(folder, ".crystallize", "demo");
+  assert.equal((await cli(["clean", join(store, "v0"), "--yes"])).code, 0);
+  assert.deepEqual([...Deno.readDirSync(store)].map((e) => e.name), ["v1"]);
+  assert.equal((await cli(["clean", store, "--yes"])).code, 0);
+  assert.ok(!(await Deno.stat(store).then(() => true, () => false)));
+  assert.ok(Deno.statSync(join(folder, "config.yaml")).isFile);
+});

@@ -1,7 +1,8 @@
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import { CliError } from "../cli_error.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { experimentStore } from "../experiment_store.ts";
+import { listVersions, RUN_FILES } from "../../storage/run_layout.ts";
 
 /**
  * `crystallize clean <experiment>`: deletes the experiment's stored runs
@@ -18,11 +19,19 @@ export async function cleanCommand(
   raw: string,
   options: { readonly yes?: boolean; readonly dryRun?: boolean; readonly out?: string },
 ): Promise<ExitCode> {
-  const { clean } = await experimentStore(raw, options.out);
+  const { runs, clean } = await experimentStore(raw, options.out);
   const shown = relative(Deno.cwd(), clean) || clean;
   if (!(await Deno.stat(clean).then(() => true, () => false))) {
     console.log(`nothing to clean: ${shown} does not exist`);
     return EXIT.OK;
+  }
+  // A folder given directly is deleted only when it is a store (v<N> folders) or a version
+  // folder: `clean src` or `clean ..` must never remove code.
+  if (clean === runs && !holdsRuns(clean)) {
+    throw new CliError(
+      `${shown} holds no stored runs (no v<N> folders, no ${RUN_FILES.manifest}); nothing deleted. ` +
+        "Give a folder experiment, the name of a stored experiment, or its store (.crystallize/<name>)",
+    );
   }
   console.log(`This deletes ${shown} (stored runs, artifacts and caches).`);
   if (options.dryRun) return EXIT.OK;
@@ -40,4 +49,13 @@ export async function cleanCommand(
   await Deno.remove(clean, { recursive: true });
   console.log(`deleted ${shown}`);
   return EXIT.OK;
+}
+
+function holdsRuns(dir: string): boolean {
+  if (listVersions(dir).length > 0) return true;
+  try {
+    return Deno.statSync(join(dir, RUN_FILES.manifest)).isFile;
+  } catch {
+    return false;
+  }
 }
