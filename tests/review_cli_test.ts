@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { tempDir } from "./temp_dir.ts";
-import { cli } from "./fixtures/cli/run_cli.ts";
+import { cli, CLI_FLAGS } from "./fixtures/cli/run_cli.ts";
 
 Deno.test("show --version N picks that stored version (not the program's --version)", async () => {
   await using dir = await tempDir("review-show-version");
@@ -72,4 +72,33 @@ Deno.test("clean refuses folders that hold no stored runs (source folders, '..',
   assert.equal((await cli(["clean", store, "--yes"])).code, 0);
   assert.ok(!(await Deno.stat(store).then(() => true, () => false)));
   assert.ok(Deno.statSync(join(folder, "config.yaml")).isFile);
+});
+
+Deno.test("clean of a store the CLI may not write says so (no uncaught NotCapable), and deletes nothing", async () => {
+  await using dir = await tempDir("review-clean-denied");
+  const store = join(dir.path, "out", "demo", "v0");
+  await Deno.mkdir(store, { recursive: true });
+  await Deno.writeTextFile(join(store, "manifest.json"), "{}");
+  const allowed = join(dir.path, "elsewhere");
+  const out = await new Deno.Command("deno", {
+    args: [
+      "run",
+      ...CLI_FLAGS.map((f) => f.startsWith("--allow-write") ? `--allow-write=${allowed}` : f),
+      "cli.ts",
+      "clean",
+      "demo",
+      "--out",
+      join(dir.path, "out"),
+      "--yes",
+    ],
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 2, stderr);
+  assert.match(stderr, /^error: cannot delete .*demo: the crystallize CLI may not write there/);
+  assert.doesNotMatch(stderr, /Uncaught|at cleanCommand/);
+  assert.ok(Deno.statSync(join(store, "manifest.json")).isFile);
 });

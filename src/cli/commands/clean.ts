@@ -1,4 +1,4 @@
-import { join, relative } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import { CliError } from "../cli_error.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { experimentStore } from "../experiment_store.ts";
@@ -20,7 +20,8 @@ export async function cleanCommand(
   options: { readonly yes?: boolean; readonly dryRun?: boolean; readonly out?: string },
 ): Promise<ExitCode> {
   const { runs, clean } = await experimentStore(raw, options.out);
-  const shown = relative(Deno.cwd(), clean) || clean;
+  const inside = relative(Deno.cwd(), clean);
+  const shown = inside === "" || inside.startsWith("..") || isAbsolute(inside) ? clean : inside;
   if (!(await Deno.stat(clean).then(() => true, () => false))) {
     console.log(`nothing to clean: ${shown} does not exist`);
     return EXIT.OK;
@@ -31,6 +32,12 @@ export async function cleanCommand(
     throw new CliError(
       `${shown} holds no stored runs (no v<N> folders, no ${RUN_FILES.manifest}); nothing deleted. ` +
         "Give a folder experiment, the name of a stored experiment, or its store (.crystallize/<name>)",
+    );
+  }
+  if (Deno.permissions.querySync({ name: "write", path: clean }).state !== "granted") {
+    throw new CliError(
+      `cannot delete ${shown}: the crystallize CLI may not write there (it may write under the ` +
+        "folder it was started in); run it from a folder containing that path, or delete it by hand",
     );
   }
   console.log(`This deletes ${shown} (stored runs, artifacts and caches).`);
