@@ -102,3 +102,13 @@ Deno.test("clean of a store the CLI may not write says so (no uncaught NotCapabl
   assert.doesNotMatch(stderr, /Uncaught|at cleanCommand/);
   assert.ok(Deno.statSync(join(store, "manifest.json")).isFile);
 });
+
+Deno.test("new --help names exactly the files new creates", async () => {
+  await using dir = await tempDir("review-new-help");
+  const help = await cli(["new", "--help"]);
+  assert.equal(help.code, 0);
+  assert.equal((await cli(["new", "demo", "--dir", dir.path])).code, 0);
+  const created = [...Deno.readDirSync(join(dir.path, "demo"))].map((e) => e.name).sort();
+  const named = [...help.stdout.matchAll(/[\w.]+\.(?:yaml|ts)\b/g)].map((m) => m[0]).sort();
+  assert.deepEqual([...new Set(named)], created);
+});

@@ -147,8 +147,8 @@ ${EXIT_CODES}`,
 
   program.command("new")
     .description(
-      "Create a folder experiment that runs as generated: config.yaml, datasources.ts, steps.ts " +
-        "and verifiers.ts with an example step, treatment and hypothesis.",
+      "Create a folder experiment that runs as generated: config.yaml, datasources.ts and " +
+        "steps.ts with an example step, treatment and hypothesis (the built-in Welch test).",
     )
     .argument("<name>", "lowercase name (letters, digits, _ and -)")
     .option("--dir <dir>", "parent folder", "experiments")
