@@ -112,3 +112,19 @@ Deno.test("new --help names exactly the files new creates", async () => {
   const named = [...help.stdout.matchAll(/[\w.]+\.(?:yaml|ts)\b/g)].map((m) => m[0]).sort();
   assert.deepEqual([...new Set(named)], created);
 });
+
+Deno.test("list and graph on a missing folder or a file: a clear error and exit 2, not an uncaught NotFound", async () => {
+  await using dir = await tempDir("review-discover");
+  const file = join(dir.path, "x.ts");
+  await Deno.writeTextFile(file, "export const x = 1;\n");
+  for (const command of ["list", "graph"]) {
+    for (
+      const [target, why] of [[join(dir.path, "nowhere"), "does not exist"], [file, "is a file"]]
+    ) {
+      const out = await cli([command, target]);
+      assert.equal(out.code, 2, `${command} ${target}: ${out.stderr}`);
+      assert.match(out.stderr, new RegExp(`^error: .* ${why}; give a folder to search`));
+      assert.doesNotMatch(out.stderr, /Uncaught/);
+    }
+  }
+});

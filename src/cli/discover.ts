@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { CliError } from "./cli_error.ts";
 
 /** Folders never searched: dependencies, version control, outputs, test scratch space. */
 const SKIPPED = new Set(["node_modules", ".git", ".crystallize", ".test-tmp", ".cache", "data"]);
@@ -18,7 +19,8 @@ export interface Discovered {
 /**
  * Finds folder experiments (`config.yaml`) and modules that may export
  * experiments under `root`, skipping dependency, output and hidden folders.
- * Reads files but runs no code.
+ * Reads files but runs no code. A `root` that is not a folder is a
+ * {@linkcode CliError}.
  *
  * @example
  * ```ts
@@ -43,6 +45,13 @@ export async function discover(root: string): Promise<Discovered> {
       }
     }
   };
+  const info = await Deno.stat(root).catch(() => undefined);
+  if (!info?.isDirectory) {
+    throw new CliError(
+      `${root} ${info === undefined ? "does not exist" : "is a file"}; give a folder to search ` +
+        "for experiments (config.yaml folders and .ts modules)",
+    );
+  }
   await walk(root);
   return { configs: configs.sort(), modules: modules.sort() };
 }
