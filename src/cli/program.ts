@@ -52,6 +52,7 @@ export async function runCli(args: readonly string[]): Promise<ExitCode> {
       "after",
       `
 Examples:
+  crystallize                             on a terminal: the interactive UI (select, run, summary)
   crystallize new my_experiment           scaffold a folder experiment
   crystallize run experiments/my_experiment --replicates 20
   crystallize list                        experiments below the working directory
@@ -199,6 +200,11 @@ ${EXIT_CODES}`,
 
   try {
     if (args.length === 0) {
+      // On a terminal: the interactive UI; in scripts and CI: help (nothing waits for keys).
+      if (Deno.stdin.isTerminal() && Deno.stdout.isTerminal()) {
+        const { runTui } = await import("./tui/app.ts");
+        return await runTui(".");
+      }
       program.outputHelp();
       return EXIT.USAGE;
     }

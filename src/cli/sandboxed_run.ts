@@ -3,7 +3,7 @@ import type { ErrorData } from "../execution/worker/messages.ts";
 import { errorData } from "../execution/worker/messages.ts";
 import { cliPermissionHint } from "./permission_hint.ts";
 import { hostPool } from "./pool_host.ts";
-import type { ProgressDisplay } from "./progress/display.ts";
+import type { GraphEvent } from "../experiment/experiment_graph.ts";
 import type {
   ExportedExperiment,
   FromRunner,
@@ -28,6 +28,19 @@ export interface SandboxedOutcome {
   readonly failure: RunnerFailure | undefined;
   /** Whether the user cancelled it. */
   readonly cancelled: boolean;
+}
+
+/**
+ * Where a sandboxed run reports: a `ProgressDisplay` for `run`,
+ * the terminal UI's run screen for `crystallize` without arguments.
+ */
+export interface RunObserver {
+  /** A batch of the run's events. */
+  events(events: readonly GraphEvent[]): void;
+  /** What experiment code printed. */
+  output(bytes: Uint8Array): void;
+  /** The run has ended. */
+  close(): void;
 }
 
 /**
@@ -56,19 +69,21 @@ export function sandboxOf(
 /**
  * Runs a target in a sandboxed runner process: starts it with the
  * sandbox's permission flags, sends the settings, shows progress, starts
- * worker pools the runner asks for, and relays Ctrl-C as a cancel (a second
- * Ctrl-C kills the runner). The CLI process never imports experiment code.
+ * worker pools the runner asks for, and relays Ctrl-C (or `cancel` aborting)
+ * as a cooperative cancel (a second Ctrl-C kills the runner). The CLI
+ * process never imports experiment code.
  *
  * @example
  * ```ts
- * const outcome = await runSandboxed(target, sandbox, { cache: true }, display);
+ * const outcome = await runSandboxed(target, sandbox, { cache: true }, new ProgressDisplay("live"));
  * ```
  */
 export async function runSandboxed(
   target: ResolvedTarget,
   sandbox: Sandbox,
   settings: RunSettings,
-  display: ProgressDisplay,
+  display: RunObserver,
+  cancel?: AbortSignal,
 ): Promise<SandboxedOutcome> {
   const flags = sandboxFlags(sandbox);
   const config = libraryConfig(sandbox.library);
@@ -137,11 +152,14 @@ export async function runSandboxed(
     else runner.kill();
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
+  cancel?.addEventListener("abort", onInterrupt, { once: true });
   runner.send({ type: "run", target: target.spec, settings });
+  if (cancel?.aborted) onInterrupt();
   try {
     await runner.exited;
   } finally {
     Deno.removeSignalListener("SIGINT", onInterrupt);
+    cancel?.removeEventListener("abort", onInterrupt);
     for (const control of pools.values()) control.abort();
     display.close();
   }

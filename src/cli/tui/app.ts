@@ -1,0 +1,202 @@
+/**
+ * The terminal UI's I/O shell: runs the pure state machine
+ * ({@linkcode update}), draws its screens, and performs its effects —
+ * discovery, runs through the same sandboxed runner `crystallize run` uses
+ * (experiment code never runs in this process), `config.state.json`, and
+ * stored summaries.
+ * @module
+ */
+import { loadRun, StoredRunError } from "../../experiment/stored_run.ts";
+import { type ListEntry, listExperiments } from "../commands/list.ts";
+import { EXIT, type ExitCode } from "../exit_codes.ts";
+import { runSandboxed, sandboxOf } from "../sandboxed_run.ts";
+import { libraryRoot } from "../sandbox.ts";
+import { formatSummary } from "../summary.ts";
+import { entryFolder, entryStore, entryTarget, entryTreatments } from "./entry_target.ts";
+import type { TuiAction, TuiEffect } from "./messages.ts";
+import { initialModel, type TuiModel } from "./model.ts";
+import { runEnd } from "./run_outcome.ts";
+import { EMPTY_RUN_STATE, readRunState, type RunState, writeRunState } from "./run_state.ts";
+import { renderScreen } from "./screen.ts";
+import { openTerminal, type Terminal } from "./terminal.ts";
+import { update } from "./update.ts";
+
+/** Redraws per second at most. */
+const FRAME_MS = 33;
+
+/**
+ * `crystallize` without arguments on a terminal: the selection screen of
+ * the experiments and graphs below `root`, and a run screen for the one
+ * opened. Returns the exit code (0) once the user quits; a run in progress
+ * is cancelled first. The terminal is restored however it ends.
+ *
+ * @example
+ * ```ts
+ * if (Deno.stdin.isTerminal() && Deno.stdout.isTerminal()) Deno.exit(await runTui("."));
+ * ```
+ */
+export async function runTui(root: string): Promise<ExitCode> {
+  const terminal = openTerminal();
+  try {
+    await new Shell(terminal, root).done;
+    return EXIT.OK;
+  } finally {
+    terminal.restore();
+  }
+}
+
+class Shell {
+  readonly done: Promise<void>;
+  readonly #terminal: Terminal;
+  readonly #root: string;
+  #model: TuiModel = initialModel();
+  #cancel: AbortController | undefined;
+  #frame: ReturnType<typeof setTimeout> | undefined;
+  #quit!: () => void;
+  #fail!: (error: unknown) => void;
+
+  constructor(terminal: Terminal, root: string) {
+    this.#terminal = terminal;
+    this.#root = root;
+    this.done = new Promise((resolve, reject) => {
+      this.#quit = resolve;
+      this.#fail = reject;
+    });
+    terminal.onResize(() => this.#draw());
+    terminal.readKeys((keys) => {
+      for (const key of keys) this.dispatch({ type: "key", key });
+    });
+    this.#draw();
+    this.#perform({ type: "list" });
+  }
+
+  dispatch(action: TuiAction): void {
+    try {
+      const { model, effects } = update(this.#model, action);
+      this.#model = model;
+      for (const effect of effects) this.#perform(effect);
+      this.#schedule();
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  #perform(effect: TuiEffect): void {
+    const notice = (error: unknown) =>
+      this.dispatch({ type: "notice", notice: (error as Error).message.split("\n")[0] });
+    switch (effect.type) {
+      case "list":
+        listExperiments(this.#root).then(
+          (listing) => this.dispatch({ type: "listed", listing }),
+          (error) => this.dispatch({ type: "list-failed", message: (error as Error).message }),
+        );
+        break;
+      case "open":
+        this.#open(effect.entry).then((action) => this.dispatch(action), notice);
+        break;
+      case "run":
+        this.#run(effect);
+        break;
+      case "cancel":
+        this.#cancel?.abort();
+        break;
+      case "save": {
+        const folder = entryFolder(effect.entry);
+        try {
+          if (folder !== undefined) writeRunState(folder, effect.choices);
+        } catch (error) {
+          notice(error);
+        }
+        break;
+      }
+      case "summary":
+        this.#summary(effect.entry).then(
+          (lines) => this.dispatch({ type: "summary", target: effect.entry.target, lines }),
+          (error) =>
+            this.dispatch({
+              type: "summary",
+              target: effect.entry.target,
+              lines: (error as Error).message.split("\n"),
+            }),
+        );
+        break;
+      case "quit":
+        clearTimeout(this.#frame);
+        this.#quit();
+        break;
+    }
+  }
+
+  async #open(entry: ListEntry): Promise<TuiAction> {
+    const folder = entryFolder(entry);
+    let choices: RunState = EMPTY_RUN_STATE;
+    let notice: string | undefined;
+    if (folder !== undefined) {
+      // An unreadable state file is reported and treated as empty, as the original does.
+      choices = await readRunState(folder).catch((error: Error) => {
+        notice = error.message;
+        return EMPTY_RUN_STATE;
+      });
+    }
+    const treatments = await entryTreatments(entry).catch((error: Error) => {
+      notice = error.message.split("\n")[0];
+      return [];
+    });
+    return {
+      type: "opened",
+      target: entry.target,
+      treatments,
+      choices,
+      persisted: folder !== undefined,
+      ...(notice === undefined ? {} : { notice }),
+    };
+  }
+
+  async #run(effect: TuiEffect & { type: "run" }): Promise<void> {
+    const cancel = new AbortController();
+    this.#cancel = cancel;
+    const decoder = new TextDecoder();
+    try {
+      const target = await entryTarget(effect.entry);
+      const sandbox = sandboxOf(target, {}, libraryRoot());
+      const outcome = await runSandboxed(target, sandbox, effect.settings, {
+        events: (events) => this.dispatch({ type: "events", events, now: performance.now() }),
+        output: (bytes) =>
+          this.dispatch({ type: "output", text: decoder.decode(bytes, { stream: true }) }),
+        close: () => {},
+      }, cancel.signal);
+      this.dispatch({ type: "run-ended", ...runEnd(outcome, Deno.cwd()) });
+    } catch (error) {
+      this.dispatch({
+        type: "run-ended",
+        status: "failed",
+        notice: `Failed: ${(error as Error).message.split("\n")[0]}`,
+      });
+    } finally {
+      if (this.#cancel === cancel) this.#cancel = undefined;
+    }
+  }
+
+  async #summary(entry: ListEntry): Promise<string[]> {
+    const store = await entryStore(entry);
+    const stored = await loadRun(store).catch((error) => {
+      if (!(error instanceof StoredRunError)) throw error;
+      throw new Error(`${error.message}. Press r to run it, then s.`);
+    });
+    return formatSummary({ ...stored.result, outputDir: stored.result.outputDir ?? stored.dir })
+      .split("\n");
+  }
+
+  #schedule(): void {
+    if (this.#model.done) return;
+    this.#frame ??= setTimeout(() => {
+      this.#frame = undefined;
+      this.#draw();
+    }, FRAME_MS);
+  }
+
+  #draw(): void {
+    const { columns, rows } = this.#terminal.size();
+    this.#terminal.draw(renderScreen(this.#model, columns, rows));
+  }
+}

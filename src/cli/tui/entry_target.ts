@@ -1,0 +1,99 @@
+/**
+ * What the terminal UI needs to know about a listed experiment without
+ * running its code: its folder, its treatments (a graph's: those of every
+ * experiment it runs), the target `crystallize run` would resolve it to,
+ * and where its runs are stored.
+ * @module
+ */
+import { basename, dirname, resolve } from "node:path";
+import { type ConfigFile, readConfigFile } from "../../config/folder_config.ts";
+import type { ListEntry } from "../commands/list.ts";
+import { discover } from "../discover.ts";
+import { experimentStore } from "../experiment_store.ts";
+import { type ResolvedTarget, resolveTarget } from "../target.ts";
+
+/**
+ * The folder of a folder experiment or graph (where `config.state.json`
+ * goes); `undefined` for an experiment a module exports.
+ *
+ * @example
+ * ```ts
+ * entryFolder(entry); // "/abs/experiments/demo"
+ * ```
+ */
+export function entryFolder(entry: ListEntry): string | undefined {
+  return entry.kind === "module" ? undefined : resolve(entry.target);
+}
+
+/**
+ * The treatments the entry runs, read from `config.yaml` files: a folder
+ * experiment's own; for a graph, those of every experiment it reads from,
+ * recursively (they are inherited); `undefined` for module experiments,
+ * whose treatments are known only by running their code.
+ *
+ * @example
+ * ```ts
+ * await entryTreatments(entry); // ["add_one"]
+ * ```
+ */
+export async function entryTreatments(entry: ListEntry): Promise<string[] | undefined> {
+  const folder = entryFolder(entry);
+  if (folder === undefined) return undefined;
+  const own = await readConfigFile(folder);
+  const files = entry.kind === "graph" ? await graphClosure(own) : [own];
+  return [...new Set(files.flatMap((f) => Object.keys(f.config.treatments ?? {})))];
+}
+
+/** The experiment and those it reads from, found among its siblings by name or folder name. */
+async function graphClosure(file: ConfigFile): Promise<ConfigFile[]> {
+  const { configs } = await discover(dirname(file.folder));
+  const siblings = (await Promise.all(
+    configs.map((c) => readConfigFile(c).catch(() => undefined)),
+  )).filter((f): f is ConfigFile => f !== undefined);
+  const byName = new Map<string, ConfigFile>();
+  for (const f of siblings) byName.set(basename(f.folder), f).set(f.name, f);
+  const seen = new Map<string, ConfigFile>();
+  const visit = (f: ConfigFile) => {
+    if (seen.has(f.folder)) return;
+    seen.set(f.folder, f);
+    for (const reference of Object.values(f.references)) {
+      const upstream = byName.get(reference.slice(0, reference.indexOf("#")));
+      if (upstream !== undefined) visit(upstream);
+    }
+  };
+  visit(file);
+  return [...seen.values()];
+}
+
+/**
+ * What running the entry means, as `crystallize run` resolves it. A graph
+ * entry (a folder experiment reading other experiments' outputs) runs with
+ * the experiments it reads from, as the original's graph entries do: the
+ * runner loads it as a graph, with the sandbox of its parent folder's graph
+ * (the experiments of which it may write).
+ *
+ * @example
+ * ```ts
+ * (await entryTarget(entry)).spec; // { kind: "folder", folder: "/abs/experiments/demo" }
+ * ```
+ */
+export async function entryTarget(entry: ListEntry): Promise<ResolvedTarget> {
+  if (entry.kind !== "graph") return await resolveTarget(entry.target, undefined);
+  const folder = resolve(entry.target);
+  const parent = await resolveTarget(dirname(folder), undefined);
+  if (parent.spec.kind !== "graph-folder") return await resolveTarget(entry.target, undefined);
+  return { ...parent, spec: { kind: "graph-folder", folder } };
+}
+
+/**
+ * The entry's store of runs (version folders inside), as `crystallize show`
+ * finds it.
+ *
+ * @example
+ * ```ts
+ * await entryStore(entry); // "/abs/experiments/demo/.crystallize/demo"
+ * ```
+ */
+export async function entryStore(entry: ListEntry): Promise<string> {
+  return (await experimentStore(entryFolder(entry) ?? entry.name, undefined)).runs;
+}

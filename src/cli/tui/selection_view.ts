@@ -1,0 +1,76 @@
+import type { ListEntry } from "../commands/list.ts";
+import type { SelectionModel } from "./model.ts";
+import { fitLine, highlight } from "./text.ts";
+
+/** Key help of the selection screen. */
+export const SELECTION_KEYS = "↑/↓ or j/k move · enter open · r rescan · q quit";
+
+/**
+ * The selection screen: experiments and graphs under their `cli:` group
+ * headings (in listing order), the highlighted one in reverse video, then
+ * the files that failed to load with their messages (`file:line:column`),
+ * and the key help on the last line. Exactly `height` lines of at most
+ * `width` columns; the list scrolls to keep the cursor visible. Pure.
+ *
+ * @example
+ * ```ts
+ * renderSelection(model.selection, 80, 24).at(-1); // "↑/↓ or j/k move · enter open · r rescan · q quit"
+ * ```
+ */
+export function renderSelection(
+  selection: SelectionModel,
+  width: number,
+  height: number,
+): string[] {
+  const head = ["Crystallize · experiments and graphs below the working directory", ""];
+  const body: string[] = [];
+  let cursorLine = 0;
+  if (selection.loading && selection.entries.length === 0) {
+    body.push("Scanning for experiments and graphs…");
+  } else if (selection.entries.length === 0) {
+    body.push("No experiments here: create one with `crystallize new <name>`.");
+  }
+  let group: string | undefined;
+  selection.entries.forEach((entry, i) => {
+    if (entry.group !== group) {
+      group = entry.group;
+      body.push(group);
+    }
+    const selected = i === selection.cursor;
+    if (selected) cursorLine = body.length;
+    const line = `${selected ? "›" : " "} ${entryLine(entry)}`;
+    body.push(selected ? highlight(line, width) : fitLine(line, width));
+  });
+  if (selection.errors.length > 0) {
+    const n = selection.errors.length;
+    body.push("", `Failed to load ${n} file${n === 1 ? "" : "s"}:`);
+    for (const error of selection.errors) {
+      const lines = error.message.split("\n");
+      // ConfigError messages already start with file:line:column; others get the path.
+      const first = /^\S+:\d+:\d+: /.test(lines[0]) ? lines[0] : `${error.path}: ${lines[0]}`;
+      for (const line of [first, ...lines.slice(1)]) body.push(fitLine(`  ${line}`, width));
+    }
+  }
+  const status = selection.loading && selection.entries.length > 0 ? ["Rescanning…"] : [];
+  const room = Math.max(1, height - head.length - status.length - 2);
+  const start = Math.max(0, Math.min(cursorLine - room + 1, body.length - room, cursorLine));
+  const shown = body.slice(Math.max(0, start), Math.max(0, start) + room);
+  const lines = [...head.map((l) => fitLine(l, width)), ...shown];
+  while (lines.length < height - status.length - 1) lines.push("");
+  return [...lines, ...status, fitLine(SELECTION_KEYS, width)].slice(-height);
+}
+
+/**
+ * One entry of the list: icon, target, name, kind, replicates, description.
+ *
+ * @example
+ * ```ts
+ * entryLine(entry); // "🧪 experiments/demo  demo · 10 replicates · Does adding delta raise the total?"
+ * ```
+ */
+export function entryLine(entry: ListEntry): string {
+  const kind = entry.kind === "graph" ? " (graph)" : "";
+  const replicates = `${entry.replicates} replicate${entry.replicates === 1 ? "" : "s"}`;
+  const description = entry.description ? ` · ${entry.description}` : "";
+  return `${entry.icon} ${entry.target}  ${entry.name}${kind} · ${replicates}${description}`;
+}

@@ -1,0 +1,97 @@
+/**
+ * The terminal under the UI: raw mode, the alternate screen, the hidden
+ * cursor, full-screen redraws and key input. The only part of the UI that
+ * touches the terminal.
+ * @module
+ */
+import { type Key, parseKeys } from "./keys.ts";
+
+const encoder = new TextEncoder();
+
+/** Enter the alternate screen, hide the cursor. */
+const ENTER = "\x1b[?1049h\x1b[?25l";
+/** Show the cursor, leave the alternate screen (the shell's screen comes back). */
+const LEAVE = "\x1b[?25h\x1b[?1049l";
+
+/** Width and height used when the terminal does not report its size (some pseudo-terminals report 0). */
+const FALLBACK = { columns: 100, rows: 30 } as const;
+
+/** A terminal taken over by the UI. */
+export interface Terminal {
+  /** Columns and rows. */
+  size(): { columns: number; rows: number };
+  /** Replaces the screen with `lines` (no more than `rows`). */
+  draw(lines: readonly string[]): void;
+  /** Calls `onKeys` with each chunk of key presses until {@linkcode Terminal.restore}. */
+  readKeys(onKeys: (keys: Key[]) => void): void;
+  /** Calls `onResize` when the terminal is resized. */
+  onResize(onResize: () => void): void;
+  /** Leaves raw mode and the alternate screen and shows the cursor again. Idempotent. */
+  restore(): void;
+}
+
+/**
+ * Takes over the terminal on standard input and output: raw mode (keys
+ * arrive one by one, Ctrl-C as a key), the alternate screen, hidden cursor.
+ * Call `restore()` when done, also on errors.
+ *
+ * @example
+ * ```ts
+ * const terminal = openTerminal();
+ * try {
+ *   terminal.draw(["hello"]);
+ * } finally {
+ *   terminal.restore();
+ * }
+ * ```
+ */
+export function openTerminal(): Terminal {
+  Deno.stdin.setRaw(true);
+  write(ENTER);
+  let open = true;
+  let resize: (() => void) | undefined;
+  const onWinch = () => resize?.();
+  Deno.addSignalListener("SIGWINCH", onWinch);
+  return {
+    size() {
+      try {
+        const { columns, rows } = Deno.consoleSize();
+        return columns >= 20 && rows >= 5 ? { columns, rows } : { ...FALLBACK };
+      } catch {
+        return { ...FALLBACK };
+      }
+    },
+    draw(lines) {
+      if (!open) return;
+      // Home, each line then erase its rest, erase below: no flicker from clearing first.
+      write(`\x1b[H${lines.map((l) => `${l}\x1b[K`).join("\r\n")}\x1b[J`);
+    },
+    readKeys(onKeys) {
+      const decoder = new TextDecoder();
+      const buffer = new Uint8Array(1024);
+      (async () => {
+        while (open) {
+          const n = await Deno.stdin.read(buffer).catch(() => null);
+          if (n === null) return onKeys(["ctrl-d"]);
+          if (open) onKeys(parseKeys(decoder.decode(buffer.subarray(0, n), { stream: true })));
+        }
+      })();
+    },
+    onResize(onResize) {
+      resize = onResize;
+    },
+    restore() {
+      if (!open) return;
+      open = false;
+      Deno.removeSignalListener("SIGWINCH", onWinch);
+      write(LEAVE);
+      Deno.stdin.setRaw(false);
+    },
+  };
+}
+
+function write(text: string): void {
+  const bytes = encoder.encode(text);
+  let written = 0;
+  while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
+}
