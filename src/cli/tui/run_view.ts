@@ -37,9 +37,9 @@ export function renderRun(run: RunModel, width: number, height: number): string[
     fitLine(entryLine(run.entry), width),
     fitLine(
       [
+        `status: ${run.ready ? STATUS[run.status] : "loading…"}`,
         `caching ${cachingOn(run) ? "on (resume)" : "off (rerun)"}`,
         `treatments: ${treatmentsLine(run)}`,
-        `status: ${run.ready ? STATUS[run.status] : "loading…"}`,
       ].join(" · "),
       width,
     ),
