@@ -126,6 +126,24 @@ Deno.test("pty: c cancels a running run; q during a run cancels it and quits", a
   assert.doesNotMatch(raw.slice(raw.lastIndexOf("\x1b[?1049h")), /80\/80 replicates/);
 });
 
+Deno.test("pty: a graph entry runs with the experiment it reads from", async () => {
+  await using dir = await tempDir("cli-tui-graph");
+  await copyExample("examples/dag", join(dir.path, "dag"));
+  const ui = startCrystallize(dir.path);
+  await ui.waitFor(/Graphs\n {2}📈 dag\/consumer {2}consumer \(graph\)/);
+  await ui.press("j\r");
+  await ui.waitFor(/status: ready · caching on \(resume\) · treatments: drifted on/);
+  await ui.press("r");
+  const ran = await ui.waitFor(/Finished\. Stored producer in .*, consumer in/);
+  assert.match(ran, /graph: producer finished · consumer finished/);
+  assert.match(ran, /consumer · serial · 12\/12 replicates · done in/);
+  for (const name of ["producer", "consumer"]) {
+    assert.ok(await exists(join(dir.path, "dag", name, ".crystallize", name, "v0", "run.json")));
+  }
+  await ui.press("q");
+  assert.equal((await ui.finished()).code, 0);
+});
+
 Deno.test("without a terminal, crystallize prints help and exits 2", async () => {
   const out = await cli([]);
   assert.equal(out.code, 2);
@@ -250,7 +268,7 @@ Deno.test("run screen: r runs with the saved choices, c cancels, results come ba
   const ended = play(cancelled.model, {
     type: "run-ended",
     status: "cancelled",
-    notice: "Run cancelled: nothing more was stored.",
+    notice: "Run cancelled: r runs it again.",
   });
   assert.equal(ended.model.run?.status, "cancelled");
   assert.equal(ended.model.screen, "run");

@@ -22,7 +22,7 @@ export interface RunEnd {
  */
 export function runEnd(outcome: SandboxedOutcome, cwd: string): RunEnd {
   if (outcome.cancelled) {
-    return { status: "cancelled", notice: "Run cancelled: nothing more was stored." };
+    return { status: "cancelled", notice: "Run cancelled: r runs it again." };
   }
   if (outcome.failure !== undefined) {
     return { status: "failed", notice: `Failed: ${firstLine(outcome.failure.message)}` };
