@@ -126,6 +126,30 @@ Deno.test("pty: c cancels a running run; q during a run cancels it and quits", a
   assert.doesNotMatch(raw.slice(raw.lastIndexOf("\x1b[?1049h")), /80\/80 replicates/);
 });
 
+Deno.test("pty: SIGTERM during a run cancels it, restores the terminal and exits 130", async () => {
+  await using dir = await tempDir("cli-tui-term");
+  await copyExample("tests/fixtures/cli/tui/slow", join(dir.path, "slow"));
+  const ui = startCrystallize(dir.path);
+  const pid = await ui.pid();
+  await ui.waitFor(/› 🐢 slow/);
+  await ui.press("\r");
+  await ui.waitFor(/status: ready/);
+  await ui.press("r");
+  await ui.waitFor(/baseline +\[#*-+\] +[1-9]\d?\/40/);
+  // The test may run only script: a shell inside it sends the signal.
+  const kill = await new Deno.Command("script", {
+    args: ["-qfec", `kill -TERM ${pid}`, "/dev/null"],
+    stdout: "null",
+  }).output();
+  assert.equal(kill.code, 0);
+  const { code, raw } = await ui.finished();
+  assert.equal(code, 130);
+  assert.doesNotMatch(raw, /80\/80 replicates/, "the run was cancelled");
+  const stty = raw.slice(raw.lastIndexOf("exit=130"));
+  assert.match(stty, /(^|\s)icanon(\s|$)/m);
+  assert.ok(raw.lastIndexOf("\x1b[?25h") > raw.lastIndexOf("\x1b[?25l"), "cursor shown");
+});
+
 Deno.test("pty: a graph entry runs with the experiment it reads from", async () => {
   await using dir = await tempDir("cli-tui-graph");
   await copyExample("examples/dag", join(dir.path, "dag"));

@@ -27,8 +27,9 @@ const FRAME_MS = 33;
 /**
  * `crystallize` without arguments on a terminal: the selection screen of
  * the experiments and graphs below `root`, and a run screen for the one
- * opened. Returns the exit code (0) once the user quits; a run in progress
- * is cancelled first. The terminal is restored however it ends.
+ * opened. Returns the exit code once the user quits (0), or once SIGTERM or
+ * SIGHUP stopped it (130); a run in progress is cancelled first. The
+ * terminal is restored however it ends.
  *
  * @example
  * ```ts
@@ -38,8 +39,9 @@ const FRAME_MS = 33;
 export async function runTui(root: string): Promise<ExitCode> {
   const terminal = openTerminal();
   try {
-    await new Shell(terminal, root).done;
-    return EXIT.OK;
+    const shell = new Shell(terminal, root);
+    await shell.done;
+    return shell.stopped ? EXIT.CANCELLED : EXIT.OK;
   } finally {
     terminal.restore();
   }
@@ -47,6 +49,8 @@ export async function runTui(root: string): Promise<ExitCode> {
 
 class Shell {
   readonly done: Promise<void>;
+  /** Whether a signal, not the user, ended the UI. */
+  stopped = false;
   readonly #terminal: Terminal;
   readonly #root: string;
   #model: TuiModel = initialModel();
@@ -63,6 +67,10 @@ class Shell {
       this.#fail = reject;
     });
     terminal.onResize(() => this.#draw());
+    terminal.onStop(() => {
+      this.stopped = true;
+      this.dispatch({ type: "key", key: "ctrl-c" });
+    });
     terminal.readKeys((keys) => {
       for (const key of keys) this.dispatch({ type: "key", key });
     });

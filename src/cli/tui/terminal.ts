@@ -13,6 +13,9 @@ const ENTER = "\x1b[?1049h\x1b[?25l";
 /** Show the cursor, leave the alternate screen (the shell's screen comes back). */
 const LEAVE = "\x1b[?25h\x1b[?1049l";
 
+/** Signals that end the UI the way `q` does (a running run is cancelled first). */
+const STOP_SIGNALS: readonly Deno.Signal[] = ["SIGTERM", "SIGHUP"];
+
 /** Width and height used when the terminal does not report its size (some pseudo-terminals report 0). */
 const FALLBACK = { columns: 100, rows: 30 } as const;
 
@@ -26,6 +29,8 @@ export interface Terminal {
   readKeys(onKeys: (keys: Key[]) => void): void;
   /** Calls `onResize` when the terminal is resized. */
   onResize(onResize: () => void): void;
+  /** Calls `onStop` when the process is asked to stop (SIGTERM) or the terminal goes away (SIGHUP). */
+  onStop(onStop: () => void): void;
   /** Leaves raw mode and the alternate screen and shows the cursor again. Idempotent. */
   restore(): void;
 }
@@ -50,8 +55,11 @@ export function openTerminal(): Terminal {
   write(ENTER);
   let open = true;
   let resize: (() => void) | undefined;
+  let stop: (() => void) | undefined;
   const onWinch = () => resize?.();
+  const onStop = () => stop?.();
   Deno.addSignalListener("SIGWINCH", onWinch);
+  for (const signal of STOP_SIGNALS) Deno.addSignalListener(signal, onStop);
   return {
     size() {
       try {
@@ -80,18 +88,30 @@ export function openTerminal(): Terminal {
     onResize(onResize) {
       resize = onResize;
     },
+    onStop(onStop) {
+      stop = onStop;
+    },
     restore() {
       if (!open) return;
       open = false;
       Deno.removeSignalListener("SIGWINCH", onWinch);
+      for (const signal of STOP_SIGNALS) Deno.removeSignalListener(signal, onStop);
       write(LEAVE);
-      Deno.stdin.setRaw(false);
+      try {
+        Deno.stdin.setRaw(false);
+      } catch {
+        // The terminal is gone (SIGHUP): nothing to restore.
+      }
     },
   };
 }
 
 function write(text: string): void {
   const bytes = encoder.encode(text);
-  let written = 0;
-  while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
+  try {
+    let written = 0;
+    while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
+  } catch {
+    // The terminal is gone (closed window, SIGHUP): the UI still cancels its run and ends.
+  }
 }
