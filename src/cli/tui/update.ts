@@ -2,14 +2,7 @@ import { applyEvent, initialProgress } from "../progress/state.ts";
 import type { RunSettings } from "../runner/protocol.ts";
 import type { Key } from "./keys.ts";
 import type { TuiAction, TuiEffect } from "./messages.ts";
-import {
-  cachingOn,
-  isRunning,
-  openRun,
-  type RunModel,
-  type SelectionModel,
-  type TuiModel,
-} from "./model.ts";
+import { cachingOn, isRunning, openRun, type RunModel, type TuiModel } from "./model.ts";
 
 /** The model after an action, and what the I/O shell must do. */
 export interface Update {
@@ -116,7 +109,7 @@ function selectionKey(model: TuiModel, key: Key): Update {
     case "r":
       if (selection.loading) return { model, effects: [] };
       return {
-        model: { ...model, selection: { ...selection, loading: true } as SelectionModel },
+        model: { ...model, selection: { ...selection, loading: true } },
         effects: [{ type: "list" }],
       };
     case "q":
