@@ -29,6 +29,11 @@ Deno.test("a step reading /etc/hostname fails with the flag to grant it, and run
     text.stderr,
     /replicate 0 of 'baseline' failed in read_hostname: Requires read access to "\/etc\/hostname" \(experiment code runs sandboxed; grant it with --allow-read=\/etc\/hostname/,
   );
+  // Each failure is shown once (by the CLI, with the hint), not again by the experiment's logger.
+  assert.equal(text.stderr.match(/replicate 0 of 'baseline' failed/gi)?.length, 1, text.stderr);
+  const quiet = await cli(["run", `${PROBES}#readsHostname`, "--quiet", "--out", dir.path]);
+  assert.equal(quiet.code, 1);
+  assert.equal(quiet.stderr, "", "--quiet prints nothing, failures included");
 
   const granted = await cli([
     "run",

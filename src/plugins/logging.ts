@@ -38,6 +38,12 @@ export class LoggingPlugin extends BasePlugin {
   readonly logger: Logger;
   /** Whether each step is logged. */
   readonly verbose: boolean;
+  /**
+   * Whether failed replicates are logged (at warn level). A front end that
+   * reports failures itself, such as the `crystallize` CLI, turns it off so
+   * each failure is shown once.
+   */
+  logFailures = true;
 
   /** Creates the plugin. */
   constructor(options: LoggingPluginOptions = {}) {
@@ -70,6 +76,7 @@ export class LoggingPlugin extends BasePlugin {
   override onEvent(event: ProgressEvent): void {
     switch (event.type) {
       case "error":
+        if (!this.logFailures) break;
         this.logger.warn(
           `Replicate ${event.replicate} of '${event.condition}' failed in ${event.step}: ${event.message}`,
           {

@@ -13,6 +13,7 @@
 import "../../../mod.ts";
 import "../../config/load_folder_experiment.ts";
 import { ArtifactPlugin } from "../../plugins/artifact.ts";
+import { LoggingPlugin } from "../../plugins/logging.ts";
 import type { BasePlugin } from "../../plugins/plugin.ts";
 import { AsyncExecution } from "../../execution/async.ts";
 import { encodeFrame, FrameReader } from "../../execution/worker/frames.ts";
@@ -310,12 +311,22 @@ function eventBatcher(): { push: (event: GraphEvent) => void; stop: () => void }
   };
 }
 
+/** The CLI shows each failure (with the sandbox hint) itself: the experiment's logger does not repeat it. */
+function reportFailuresInCli(experiment: Experiment): void {
+  for (const plugin of experiment.plugins) {
+    if (plugin instanceof LoggingPlugin) plugin.logFailures = false;
+  }
+}
+
 async function runGraph(
   graph: ExperimentGraph,
   settings: RunSettings,
   channel: Channel,
 ): Promise<void> {
-  for (const experiment of graph.experiments.values()) checkOutputRoot(experiment);
+  for (const experiment of graph.experiments.values()) {
+    checkOutputRoot(experiment);
+    reportFailuresInCli(experiment);
+  }
   const events = eventBatcher();
   (globalThis as { [IN_WORKER]?: boolean })[IN_WORKER] = false;
   setPoolLauncher((request, loop) => delegatePool(request, loop, channel));
@@ -369,6 +380,7 @@ async function run(
   channel: Channel,
 ): Promise<Result> {
   checkOutputRoot(experiment);
+  reportFailuresInCli(experiment);
   const events = eventBatcher();
   setPoolLauncher((request, loop) => delegatePool(request, loop, channel));
   const plugins: BasePlugin[] = [];
