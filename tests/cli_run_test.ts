@@ -176,6 +176,16 @@ Deno.test("run, graph and list on a copy of the two-experiment DAG example", asy
   );
   assert.deepEqual(parallel[1].metrics, doc.results[1].metrics);
 
+  // The consumer alone runs with the producer it reads (and inherits its treatment).
+  const consumer = await cli(["run", join(dag, "consumer"), "--json"]);
+  assert.equal(consumer.code, 0, consumer.stderr);
+  const alone = JSON.parse(consumer.stdout).results;
+  assert.deepEqual(alone.map((r: { experiment: string }) => r.experiment), [
+    "producer",
+    "consumer",
+  ]);
+  assert.deepEqual(Object.keys(alone[1].metrics.treatments), ["drifted"]);
+
   const list = await cli(["list", dir.path]);
   assert.equal(list.code, 0, list.stderr);
   assert.match(list.stdout, /Experiments\n .*dag\/producer {2}producer · 6 replicates/);

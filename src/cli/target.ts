@@ -69,6 +69,14 @@ export async function resolveTarget(raw: string, out: string | undefined): Promi
   if (hasConfig) {
     const file = await readConfig(folder);
     const references = Object.keys(file.references).length > 0;
+    if (references && out === undefined) {
+      // It reads other experiments' outputs: it runs with them, as a graph (it
+      // inherits their treatments), in the sandbox of its parent folder's graph.
+      const parent = await resolveTarget(dirname(folder), undefined).catch(() => undefined);
+      if (parent?.spec.kind === "graph-folder") {
+        return { ...parent, spec: { kind: "graph-folder", folder } };
+      }
+    }
     const home = out === undefined ? join(folder, ".crystallize") : resolve(out);
     return {
       spec: out === undefined

@@ -66,23 +66,17 @@ async function graphClosure(file: ConfigFile): Promise<ConfigFile[]> {
 }
 
 /**
- * What running the entry means, as `crystallize run` resolves it. A graph
- * entry (a folder experiment reading other experiments' outputs) runs with
- * the experiments it reads from, as the original's graph entries do: the
- * runner loads it as a graph, with the sandbox of its parent folder's graph
- * (the experiments of which it may write).
+ * What running the entry means: what `crystallize run` resolves it to (a
+ * graph entry, a folder experiment reading other experiments' outputs, runs
+ * with the experiments it reads from).
  *
  * @example
  * ```ts
  * (await entryTarget(entry)).spec; // { kind: "folder", folder: "/abs/experiments/demo" }
  * ```
  */
-export async function entryTarget(entry: ListEntry): Promise<ResolvedTarget> {
-  if (entry.kind !== "graph") return await resolveTarget(entry.target, undefined);
-  const folder = resolve(entry.target);
-  const parent = await resolveTarget(dirname(folder), undefined);
-  if (parent.spec.kind !== "graph-folder") return await resolveTarget(entry.target, undefined);
-  return { ...parent, spec: { kind: "graph-folder", folder } };
+export function entryTarget(entry: ListEntry): Promise<ResolvedTarget> {
+  return resolveTarget(entry.target, undefined);
 }
 
 /**
