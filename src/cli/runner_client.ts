@@ -1,5 +1,4 @@
-import { encodeFrame, FrameReader } from "../execution/worker/frames.ts";
-import { denoExecutable } from "../execution/worker/worker_process.ts";
+import { FramedChild } from "../execution/worker/framed_child.ts";
 import type { FromRunner, ToRunner } from "./runner/protocol.ts";
 
 const STDERR_TAIL = 8192;
@@ -37,67 +36,30 @@ export interface RunnerHandlers {
 export class RunnerProcess {
   /** Resolves when the process has ended and its output is drained. */
   readonly exited: Promise<Deno.CommandStatus>;
-  /** The end of what the process wrote to stderr (deno's own errors, e.g. a module that fails to load). */
-  stderrTail = "";
-  readonly #child: Deno.ChildProcess;
-  readonly #stdin: WritableStreamDefaultWriter<Uint8Array>;
-  readonly #handlers: RunnerHandlers;
-  #closed = false;
+  readonly #child: FramedChild;
 
   /** Spawns `deno run --quiet <flags> <entry>`. */
   constructor(launch: RunnerLaunch, handlers: RunnerHandlers) {
-    this.#handlers = handlers;
-    this.#child = new Deno.Command(denoExecutable(), {
-      args: ["run", "--quiet", ...launch.flags, launch.entry],
-      env: { NO_COLOR: "1", ...launch.env },
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    this.#stdin = this.#child.stdin.getWriter();
-    this.exited = Promise.all([this.#child.status, this.#pumpStdout(), this.#pumpStderr()]).then(
-      ([status]) => {
-        this.#closed = true;
-        this.#stdin.close().catch(() => {});
-        return status;
-      },
-    );
+    this.#child = new FramedChild({ ...launch, stderrTail: STDERR_TAIL }, {
+      frame: (frame) => handlers.message(frame as FromRunner),
+      output: handlers.output,
+    });
+    this.exited = this.#child.exited;
+  }
+
+  /** The end of what the process wrote to stderr (deno's own errors, e.g. a module that fails to load). */
+  get stderrTail(): string {
+    return this.#child.stderrTail;
   }
 
   /** Sends a message; ignored once the process is gone. */
   send(message: ToRunner): void {
-    if (this.#closed) return;
-    this.#stdin.write(encodeFrame(message)).catch(() => {});
+    this.#child.send(message);
   }
 
   /** Stops the process at once. */
   kill(): void {
-    try {
-      this.#child.kill("SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
-
-  async #pumpStdout(): Promise<void> {
-    const reader = new FrameReader();
-    for await (const chunk of this.#child.stdout) {
-      const { frames, output } = reader.push(chunk);
-      for (const bytes of output) this.#handlers.output(bytes, "stdout");
-      for (const frame of frames) this.#handlers.message(frame as FromRunner);
-    }
-    const rest = reader.flush();
-    if (rest.length > 0) this.#handlers.output(rest, "stdout");
-  }
-
-  async #pumpStderr(): Promise<void> {
-    const decoder = new TextDecoder();
-    for await (const chunk of this.#child.stderr) {
-      this.#handlers.output(chunk, "stderr");
-      this.stderrTail = (this.stderrTail + decoder.decode(chunk, { stream: true })).slice(
-        -STDERR_TAIL,
-      );
-    }
+    this.#child.kill();
   }
 }
 

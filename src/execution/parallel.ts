@@ -16,7 +16,8 @@ import { poolLauncher } from "./worker/pool_launcher.ts";
 import { runOnWorkers } from "./worker/run_on_workers.ts";
 import { workerSpec } from "./worker/spec.ts";
 import { WorkerPool } from "./worker/worker_pool.ts";
-import { denoExecutable, type WorkerLaunch } from "./worker/worker_process.ts";
+import type { WorkerLaunch } from "./worker/worker_process.ts";
+import { denoExecutable } from "./worker/framed_child.ts";
 import { configFile, workerEntry } from "./worker/entry.ts";
 
 /** `"thread"`: bounded concurrency in the main isolate; `"process"`: a pool of worker processes. */

@@ -1,30 +1,7 @@
-import { CrystallizeError } from "../../errors.ts";
-import { encodeFrame, FrameReader } from "./frames.ts";
+import { FramedChild } from "./framed_child.ts";
 import type { FromWorker, ToWorker, WorkerSpec } from "./messages.ts";
 
 const STDERR_TAIL = 4096;
-
-/**
- * The Deno executable to start workers with: this process's own, or `deno`
- * from PATH when only that is allowed. Throws a `CrystallizeError` saying
- * which `--allow-run` to add when neither may be run.
- *
- * @example
- * ```ts
- * denoExecutable(); // "/usr/bin/deno"
- * ```
- */
-export function denoExecutable(): string {
-  const own = Deno.execPath();
-  if (Deno.permissions.querySync({ name: "run", command: own }).state === "granted") return own;
-  if (Deno.permissions.querySync({ name: "run", command: "deno" }).state === "granted") {
-    return "deno";
-  }
-  throw new CrystallizeError(
-    `Process workers are separate Deno processes, and this process may not start them: ` +
-      `run it with --allow-run=${own} (or --allow-run=deno when deno is on PATH)`,
-  );
-}
 
 /** What a worker process reports to whoever is using it (a run, or the pool while it idles). */
 export interface WorkerProcessEvents {
@@ -77,12 +54,7 @@ export class WorkerProcess {
   killedBecause: string | undefined;
   /** The last crash report the worker sent, if any. */
   crash: FromWorker & { type: "crash" } | undefined;
-  /** The end of what the worker wrote to stderr (for crash messages). */
-  stderrTail = "";
-  readonly #child: Deno.ChildProcess;
-  readonly #stdin: WritableStreamDefaultWriter<Uint8Array>;
-  #closed = false;
-  #stdinClosed = false;
+  readonly #child: FramedChild;
   #initsPending = 0;
 
   /** Spawns the worker: `deno run <flags> <entry>`. */
@@ -90,19 +62,14 @@ export class WorkerProcess {
     this.id = id;
     this.launch = launch;
     this.events = events;
-    this.#child = new Deno.Command(denoExecutable(), {
-      args: ["run", "--quiet", ...launch.flags, launch.entry],
-      // Plain text in deno's own error reports, which end up in crash messages.
-      env: { NO_COLOR: "1" },
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    this.#stdin = this.#child.stdin.getWriter();
-    const stdout = this.#pumpStdout();
-    const stderr = this.#pumpStderr();
-    this.exited = Promise.all([this.#child.status, stdout, stderr]).then(([status]) => {
-      this.#closed = true;
+    this.#child = new FramedChild({ ...launch, stderrTail: STDERR_TAIL }, {
+      frame: (frame) => this.#onFrame(frame as FromWorker),
+      // Whatever experiment code prints passes through to this process's output.
+      output: async (bytes, stream) => {
+        await (stream === "stdout" ? Deno.stdout : Deno.stderr).write(bytes);
+      },
+    });
+    this.exited = this.#child.exited.then((status) => {
       this.events.exit(this, status);
       return status;
     });
@@ -115,13 +82,17 @@ export class WorkerProcess {
 
   /** Whether stdin is still open (the worker may be given more work). */
   get open(): boolean {
-    return !this.#closed && !this.#stdinClosed;
+    return this.#child.open;
+  }
+
+  /** The end of what the worker wrote to stderr since its last `init` (for crash messages). */
+  get stderrTail(): string {
+    return this.#child.stderrTail;
   }
 
   /** Sends a message; ignored once stdin is closed or the process is gone. */
   send(message: ToWorker): void {
-    if (!this.open) return;
-    this.#stdin.write(encodeFrame(message)).catch(() => {});
+    this.#child.send(message);
   }
 
   /**
@@ -133,15 +104,13 @@ export class WorkerProcess {
   init(spec: WorkerSpec): void {
     this.ready = false;
     this.#initsPending++;
-    this.stderrTail = "";
+    this.#child.stderrTail = "";
     this.send({ type: "init", spec });
   }
 
   /** Closes stdin: the worker finishes what it has and exits. */
   close(): void {
-    if (this.#closed || this.#stdinClosed) return;
-    this.#stdinClosed = true;
-    this.#stdin.close().catch(() => {});
+    this.#child.closeStdin();
   }
 
   /**
@@ -161,40 +130,16 @@ export class WorkerProcess {
   /** Stops the process at once (SIGKILL), recording why. */
   kill(reason: string): void {
     this.killedBecause ??= reason;
-    try {
-      this.#child.kill("SIGKILL");
-    } catch {
-      // Already exited.
-    }
+    this.#child.kill();
   }
 
-  async #pumpStdout(): Promise<void> {
-    const reader = new FrameReader();
-    for await (const chunk of this.#child.stdout) {
-      const { frames, output } = reader.push(chunk);
-      for (const bytes of output) await Deno.stdout.write(bytes);
-      for (const frame of frames) {
-        const message = frame as FromWorker;
-        if (message.type === "crash") this.crash = message;
-        if (message.type === "ready") {
-          if (--this.#initsPending > 0) continue;
-          this.ready = true;
-          this.loaded = true;
-        }
-        this.events.message(this, message);
-      }
+  #onFrame(message: FromWorker): void {
+    if (message.type === "crash") this.crash = message;
+    if (message.type === "ready") {
+      if (--this.#initsPending > 0) return;
+      this.ready = true;
+      this.loaded = true;
     }
-    const rest = reader.flush();
-    if (rest.length > 0) await Deno.stdout.write(rest);
-  }
-
-  async #pumpStderr(): Promise<void> {
-    const decoder = new TextDecoder();
-    for await (const chunk of this.#child.stderr) {
-      await Deno.stderr.write(chunk);
-      this.stderrTail = (this.stderrTail + decoder.decode(chunk, { stream: true })).slice(
-        -STDERR_TAIL,
-      );
-    }
+    this.events.message(this, message);
   }
 }

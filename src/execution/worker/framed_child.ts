@@ -1,0 +1,157 @@
+import { CrystallizeError } from "../../errors.ts";
+import { encodeFrame, FrameReader } from "./frames.ts";
+
+/**
+ * The Deno executable to start workers with: this process's own, or `deno`
+ * from PATH when only that is allowed. Throws a `CrystallizeError` saying
+ * which `--allow-run` to add when neither may be run.
+ *
+ * @example
+ * ```ts
+ * denoExecutable(); // "/usr/bin/deno"
+ * ```
+ */
+export function denoExecutable(): string {
+  const own = Deno.execPath();
+  if (Deno.permissions.querySync({ name: "run", command: own }).state === "granted") return own;
+  if (Deno.permissions.querySync({ name: "run", command: "deno" }).state === "granted") {
+    return "deno";
+  }
+  throw new CrystallizeError(
+    `Process workers are separate Deno processes, and this process may not start them: ` +
+      `run it with --allow-run=${own} (or --allow-run=deno when deno is on PATH)`,
+  );
+}
+
+/** How a framed child process is started. */
+export interface FramedChildLaunch {
+  /** `deno run` flags (permissions, config, V8 flags). */
+  readonly flags: readonly string[];
+  /** The entry module. */
+  readonly entry: string;
+  /** Environment variables set for it besides `NO_COLOR` (it inherits the others). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** How much of its stderr to keep in `stderrTail`, characters. */
+  readonly stderrTail: number;
+}
+
+/** Where a framed child's frames and other output go. */
+export interface FramedChildHandlers {
+  /** A decoded frame from its stdout. */
+  readonly frame: (frame: unknown) => void;
+  /** What it wrote outside frames (stdout) or to stderr; awaited, to keep the order. */
+  readonly output: (bytes: Uint8Array, stream: "stdout" | "stderr") => void | Promise<void>;
+}
+
+/**
+ * A `deno run --quiet` child process spoken to in frames on stdin/stdout
+ * (see `frames.ts`), the transport of worker processes and of the CLI's
+ * sandboxed runner. Deno's own reports are plain text (`NO_COLOR`), and the
+ * end of its stderr is kept for error messages. Killing it (SIGKILL) always
+ * stops it, even in `while (true) {}`.
+ *
+ * @example
+ * ```ts
+ * const child = new FramedChild({ flags: ["--no-prompt"], entry, stderrTail: 4096 }, {
+ *   frame: (f) => console.log(f),
+ *   output: (bytes) => Deno.stderr.write(bytes).then(() => {}),
+ * });
+ * child.send({ type: "init", spec });
+ * await child.exited;
+ * ```
+ */
+export class FramedChild {
+  /** Resolves with the exit status once the process has ended and its output is drained. */
+  readonly exited: Promise<Deno.CommandStatus>;
+  /** The end of what the process wrote to stderr. */
+  stderrTail = "";
+  readonly #child: Deno.ChildProcess;
+  readonly #stdin: WritableStreamDefaultWriter<Uint8Array>;
+  readonly #handlers: FramedChildHandlers;
+  readonly #tail: number;
+  #ended = false;
+  #stdinClosed = false;
+
+  /** Spawns `deno run --quiet <flags> <entry>`. */
+  constructor(launch: FramedChildLaunch, handlers: FramedChildHandlers) {
+    this.#handlers = handlers;
+    this.#tail = launch.stderrTail;
+    this.#child = new Deno.Command(denoExecutable(), {
+      args: ["run", "--quiet", ...launch.flags, launch.entry],
+      env: { NO_COLOR: "1", ...launch.env },
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.#stdin = this.#child.stdin.getWriter();
+    const drained = [this.#child.status, this.#pumpStdout(), this.#pumpStderr()] as const;
+    this.exited = Promise.all(drained).then(([status]) => {
+      this.#ended = true;
+      this.closeStdin();
+      return status;
+    });
+  }
+
+  /** The operating system's process id. */
+  get pid(): number {
+    return this.#child.pid;
+  }
+
+  /** Whether messages can still be sent (the process runs and stdin is open). */
+  get open(): boolean {
+    return !this.#ended && !this.#stdinClosed;
+  }
+
+  /** Sends a message as one frame; ignored once stdin is closed or the process is gone. */
+  send(message: unknown): void {
+    if (!this.open) return;
+    this.#stdin.write(encodeFrame(message)).catch(() => {});
+  }
+
+  /** Closes stdin: a well-behaved child finishes what it has and exits. */
+  closeStdin(): void {
+    if (this.#stdinClosed) return;
+    this.#stdinClosed = true;
+    this.#stdin.close().catch(() => {});
+  }
+
+  /** Stops the process at once (SIGKILL). */
+  kill(): void {
+    try {
+      this.#child.kill("SIGKILL");
+    } catch {
+      // Already exited.
+    }
+  }
+
+  /** Lets the program end without waiting for this process (its pipes stop holding the event loop). */
+  unref(): void {
+    this.#child.unref();
+  }
+
+  /** Undoes {@linkcode FramedChild.unref}. */
+  ref(): void {
+    this.#child.ref();
+  }
+
+  async #pumpStdout(): Promise<void> {
+    const reader = new FrameReader();
+    for await (const chunk of this.#child.stdout) {
+      const { frames, output } = reader.push(chunk);
+      for (const bytes of output) await this.#handlers.output(bytes, "stdout");
+      for (const frame of frames) this.#handlers.frame(frame);
+    }
+    const rest = reader.flush();
+    if (rest.length > 0) await this.#handlers.output(rest, "stdout");
+  }
+
+  async #pumpStderr(): Promise<void> {
+    const decoder = new TextDecoder();
+    for await (const chunk of this.#child.stderr) {
+      await this.#handlers.output(chunk, "stderr");
+      this.stderrTail = (this.stderrTail + decoder.decode(chunk, { stream: true })).slice(
+        -this.#tail,
+      );
+    }
+  }
+}
