@@ -521,3 +521,19 @@ Deno.test("ctx.logger writes through the experiment's LoggingPlugin, tagged", as
   const mine = records.find((r) => r.message === "hello from step");
   assert.deepEqual(mine?.fields, { replicate: 0, condition: "baseline" });
 });
+
+Deno.test("run(): a misspelt treatment with hypotheses reports the name once, not also 'no treatment is run'", async () => {
+  const experiment = new Experiment({
+    name: "typo",
+    datasource: fetchNumbers(),
+    pipeline: [addDelta(), trackSum()],
+    treatments: [boostTotal()],
+    hypotheses: [hypothesis({ name: "h", verifier: welchTTest(), metrics: "total" })],
+  });
+  await assert.rejects(
+    experiment.run({ treatments: ["boost_totl"] }),
+    (e: unknown) =>
+      e instanceof ValidationError && e.problems.length === 1 &&
+      /unknown treatment 'boost_totl'/.test(e.problems[0]),
+  );
+});

@@ -486,7 +486,11 @@ export class Experiment {
       }
       return found === undefined ? [] : [found];
     });
-    if (hypotheses.length > 0 && !treatments.some((t) => !t.isBaseline)) {
+    const unknownTreatment = (options.treatments ?? []).some((t) =>
+      typeof t === "string" && !this.treatments.some((x) => x.name === t)
+    );
+    // With a misspelt treatment name, "no treatment is run" would only repeat that problem.
+    if (hypotheses.length > 0 && !treatments.some((t) => !t.isBaseline) && !unknownTreatment) {
       problems.push(
         "hypotheses compare treatments with the baseline, but no treatment is run: " +
           "add treatments or run with { hypotheses: [] }",
