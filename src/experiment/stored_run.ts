@@ -114,7 +114,7 @@ export async function loadRun(
         : `no finished run in ${dir} (${
           runs.map((r) => `v${r.version}`).join(", ")
         } did not finish); ` +
-          'finish one with run({ strategy: "resume" })',
+          'finish one with run({ strategy: "resume" }) (crystallize run --strategy resume)',
     );
   }
   return await readRun(latest.dir, latest.version);
@@ -191,7 +191,7 @@ async function readRun(dir: string, version: number): Promise<StoredRun> {
   } catch (error) {
     throw new StoredRunError(
       error instanceof Deno.errors.NotFound
-        ? `${dir} holds no finished run (no ${RUN_FILES.result}); resume it with run({ strategy: "resume" }) or pick another version`
+        ? `${dir} holds no finished run (no ${RUN_FILES.result}); resume it with run({ strategy: "resume" }) (crystallize run --strategy resume) or pick another version`
         : `cannot read ${join(dir, RUN_FILES.result)}: ${(error as Error).message}`,
       { cause: error },
     );
