@@ -200,6 +200,7 @@ Deno.test("list orders by cli group and priority, hides hidden ones, and finds e
     "b/config.yaml": config("b_exp", "{ group: Alpha, priority: 2 }"),
     "a/config.yaml": config("a_exp", "{ group: Alpha, priority: 5 }"),
     "z/config.yaml": config("z_exp", "{ group: Beta, priority: 1 }"),
+    "data/d/config.yaml": config("d_exp", "{ group: Beta, priority: 2 }"),
     "h/config.yaml": config("h_exp", "{ group: Alpha, hidden: true }"),
     "mods/exported.ts": `import { dataSource, Experiment, pipelineStep } from ${
       JSON.stringify(MOD)
@@ -219,10 +220,11 @@ export const x = Experiment; Deno.writeTextFileSync("escaped.txt", "x");
     "b_exp",
     "a_exp",
     "z_exp",
+    "d_exp", // a folder named "data" is searched like any other
     "coded",
   ]);
-  assert.equal(doc.experiments[3].replicates, 4);
-  assert.match(doc.experiments[3].target, /mods\/exported\.ts#coded$/);
+  assert.equal(doc.experiments[4].replicates, 4);
+  assert.match(doc.experiments[4].target, /mods\/exported\.ts#coded$/);
   assert.match(doc.errors[0].message, /Requires write access/);
   assert.ok(!(await exists("escaped.txt")), "module code in list runs without write permission");
   const all = JSON.parse((await cli(["list", dir.path, "--json", "--all"])).stdout);

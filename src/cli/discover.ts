@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { CliError } from "./cli_error.ts";
 
-/** Folders never searched: dependencies, version control, outputs, test scratch space. */
-const SKIPPED = new Set(["node_modules", ".git", ".crystallize", ".test-tmp", ".cache", "data"]);
+/** Folders never searched: dependencies (hidden ones, such as .git and .crystallize, neither). */
+const SKIPPED = new Set(["node_modules"]);
 
 /** What a search of a folder tree found. */
 export interface Discovered {
