@@ -46,6 +46,13 @@ Deno.test("run --json prints one document for a bad target or an invalid config.
   const missing = await cli(["run", join(dir.path, "nowhere"), "--json"]);
   assert.equal(missing.code, 2);
   assert.match(JSON.parse(missing.stdout).error.message, /no experiment at/);
+
+  // A bad flag, caught by the argument parser, gives the same document.
+  const flag = await cli(["run", join(dir.path, "nowhere"), "--replicates", "zero", "--json"]);
+  assert.equal(flag.code, 2);
+  const flagDoc = JSON.parse(flag.stdout);
+  assert.deepEqual([flagDoc.ok, flagDoc.exitCode, flagDoc.error.kind], [false, 2, "usage"]);
+  assert.match(flagDoc.error.message, /--replicates/);
 });
 
 Deno.test("clean refuses folders that hold no stored runs (source folders, '..', the working directory)", async () => {

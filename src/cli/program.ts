@@ -212,7 +212,13 @@ ${EXIT_CODES}`,
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+      if (error.exitCode === 0) return EXIT.OK;
+      // Commander printed the problem on stderr; a script reading `run --json` gets a document too.
+      if (args[0] === "run" && args.includes("--json")) {
+        const { printFailure } = await import("./commands/run.ts");
+        printFailure(error, EXIT.USAGE);
+      }
+      return EXIT.USAGE;
     }
     if (error instanceof CliError) {
       console.error(`error: ${error.message}`);

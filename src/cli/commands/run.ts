@@ -47,18 +47,7 @@ export async function runCommand(raw: string, options: RunCommandOptions): Promi
     // With --json a script parses stdout: a bad target or config.yaml is a document too.
     if (!options.json || !(error instanceof CrystallizeError)) throw error;
     const code = error instanceof CliError ? error.exitCode : EXIT.USAGE;
-    const kind = code === EXIT.USAGE ? "usage" : "run";
-    console.log(JSON.stringify(
-      {
-        ok: false,
-        exitCode: code,
-        experiments: [],
-        results: [],
-        error: { name: error.name, message: error.message, kind },
-      },
-      null,
-      2,
-    ));
+    printFailure(error, code);
     return code;
   }
 }
@@ -149,4 +138,29 @@ function exitCode(
   );
   if (options.failOnHypothesis && notSignificant) return EXIT.FAILED;
   return EXIT.OK;
+}
+
+/**
+ * Prints the `--json` document of a run that could not start: a bad target,
+ * config.yaml or command line.
+ *
+ * @example
+ * ```ts
+ * printFailure(new CliError("no experiment at 'x'"), EXIT.USAGE);
+ * // {"ok": false, "exitCode": 2, "experiments": [], "results": [], "error": {...}}
+ * ```
+ */
+export function printFailure(error: Error, code: ExitCode): void {
+  const kind = code === EXIT.USAGE ? "usage" : "run";
+  console.log(JSON.stringify(
+    {
+      ok: false,
+      exitCode: code,
+      experiments: [],
+      results: [],
+      error: { name: error.name, message: error.message, kind },
+    },
+    null,
+    2,
+  ));
 }
