@@ -20,3 +20,16 @@ export class CrystallizeError extends Error {
     this.name = new.target.name;
   }
 }
+
+/**
+ * The message of anything thrown: an error's `message`, or the value as text.
+ *
+ * @example
+ * ```ts
+ * errorMessage(new Error("disk full")); // "disk full"
+ * errorMessage("plain"); // "plain"
+ * ```
+ */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,3 +1,4 @@
+import { errorMessage } from "../errors.ts";
 import { createSha256 } from "../sha256.ts";
 import { deserialize, serialize } from "node:v8";
 import { join } from "node:path";
@@ -81,7 +82,10 @@ export class StepCache {
       bytes = Deno.readFileSync(path);
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) {
-        this.#report(path, `cannot read cache entry ${path} of step '${step}': ${message(error)}`);
+        this.#report(
+          path,
+          `cannot read cache entry ${path} of step '${step}': ${errorMessage(error)}`,
+        );
       }
       return undefined;
     }
@@ -90,7 +94,7 @@ export class StepCache {
       try {
         return deserialize(bytes.subarray(HEADER)) as CacheEntry;
       } catch (error) {
-        return this.#corrupt(path, step, `cannot be decoded (${message(error)})`);
+        return this.#corrupt(path, step, `cannot be decoded (${errorMessage(error)})`);
       }
     }
     return this.#corrupt(path, step, problem);
@@ -110,7 +114,7 @@ export class StepCache {
     } catch (error) {
       this.#report(
         `write:${step}`,
-        `could not write the cache entry of step '${step}' to ${path}: ${message(error)}; ` +
+        `could not write the cache entry of step '${step}' to ${path}: ${errorMessage(error)}; ` +
           "the step still ran and its result is used, it is just not cached " +
           "(check that the output folder is writable and has space)",
       );
@@ -150,8 +154,4 @@ function checkEntry(bytes: Uint8Array): string | undefined {
     }
   }
   return undefined;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -7,7 +7,7 @@ import { BASELINE } from "../context/frozen_context.ts";
 import type { FrozenContext } from "../context/frozen_context.ts";
 import type { Logger } from "../context/logger.ts";
 import type { DataSource } from "../data/datasource.ts";
-import { CrystallizeError } from "../errors.ts";
+import { CrystallizeError, errorMessage } from "../errors.ts";
 import { SerialExecution } from "../execution/serial.ts";
 import { isInsideWorker } from "../execution/worker/in_worker.ts";
 import { callerModuleUrl } from "../pipeline/module_ref.ts";
@@ -779,7 +779,7 @@ export class Experiment {
     } catch (error) {
       throw new StoredRunError(
         `Experiment '${this.name}' cannot store its run under ${plugin.experimentDir(this)}: ${
-          error instanceof Error ? error.message : String(error)
+          errorMessage(error)
         }; make that folder writable, or point the output root elsewhere (outputDir, $CRYSTALLIZE_HOME, ArtifactPlugin({ root }))`,
         { cause: error },
       );
@@ -826,7 +826,7 @@ function saveRun(storage: RunStorage, result: Result): void {
   } catch (error) {
     const wrapped = new StoredRunError(
       `the run finished but its result could not be stored in ${storage.target.dir}: ${
-        error instanceof Error ? error.message : String(error)
+        errorMessage(error)
       }; the result is attached to this error (error.result), and its replicates are in ` +
         `${storage.target.dir}/outcomes.jsonl, so run({ strategy: "resume" }) can finish it`,
       { cause: error },

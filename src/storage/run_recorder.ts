@@ -2,7 +2,7 @@ import { createSha256 } from "../sha256.ts";
 import { join } from "node:path";
 import type { FrozenContext } from "../context/frozen_context.ts";
 import type { Logger } from "../context/logger.ts";
-import { CrystallizeError } from "../errors.ts";
+import { CrystallizeError, errorMessage } from "../errors.ts";
 import type { ReplicateOutcome } from "../experiment/outcome.ts";
 import { atomicWriteSync, type FileWriter } from "./atomic_write.ts";
 import { toJsonText } from "./json_values.ts";
@@ -97,7 +97,7 @@ export class RunRecorder {
       } catch (error) {
         throw new ArtifactWriteError(
           `could not write artifact '${record.name}' (step '${record.step}') to ${path}: ${
-            error instanceof Error ? error.message : String(error)
+            errorMessage(error)
           }; check that the output folder is writable and has space, then resume the run`,
           { cause: error },
         );
@@ -123,7 +123,7 @@ export class RunRecorder {
         `could not record replicate ${outcome.replicate} in ${
           join(this.settings.dir, RUN_FILES.outcomes)
         }: ${
-          error instanceof Error ? error.message : String(error)
+          errorMessage(error)
         }; the run goes on, but a resume will recompute replicates it could not record`,
       );
     }

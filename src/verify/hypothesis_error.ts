@@ -1,4 +1,4 @@
-import { CrystallizeError } from "../errors.ts";
+import { CrystallizeError, errorMessage } from "../errors.ts";
 
 /**
  * A hypothesis could not be verified after all replicates ran: its samples
@@ -30,7 +30,7 @@ export class HypothesisError extends CrystallizeError {
   /** Wraps an error thrown by a verifier or ranking. */
   static wrap(hypothesis: string, cause: unknown): HypothesisError {
     if (cause instanceof HypothesisError) return cause;
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = errorMessage(cause);
     return new HypothesisError(hypothesis, `Hypothesis '${hypothesis}' failed: ${reason}`, {
       cause,
     });
