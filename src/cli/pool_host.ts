@@ -7,8 +7,8 @@ import type { PoolRequest } from "../execution/worker/pool_launcher.ts";
 import { runOnWorkers } from "../execution/worker/run_on_workers.ts";
 import { WorkerPool } from "../execution/worker/worker_pool.ts";
 import { CliError } from "./cli_error.ts";
-import { join } from "node:path";
-import { fileUrl, libraryConfig, mayImport, type Sandbox, sandboxFlags } from "./sandbox.ts";
+import { libraryUrl } from "./runner_entry.ts";
+import { libraryConfig, mayImport, type Sandbox, sandboxFlags } from "./sandbox.ts";
 
 /** Most worker processes one run may ask for. */
 const MAX_WORKERS = 64;
@@ -69,10 +69,10 @@ export async function hostPool(
     return await runOnWorkers(request.spec, plan, pool, {
       workers: request.workers,
       launch: {
-        entry: workerEntry(
-          request.spec,
-          fileUrl(join(sandbox.library, "src/execution/worker/")),
-        ),
+        entry: workerEntry(request.spec, {
+          loading: "checked",
+          library: libraryUrl(sandbox.library),
+        }),
         flags,
       },
       timeoutMs: request.timeoutMs,

@@ -1,29 +1,38 @@
-import { join } from "node:path";
+import { childEntry } from "../execution/worker/entry.ts";
 import { fileUrl } from "./sandbox.ts";
 
 /**
- * The entry module of a runner process, as a `data:` URL: it marks the
- * isolate as a worker (so a module that calls `experiment.run()` at import
- * time is refused with a clear message), imports the target modules
- * statically — their top-level code runs here, in the sandbox — and hands
- * them to the runner. Static imports need no read permission, so the
- * modules' own imports (the library, npm packages) load whatever the
- * sandbox allows.
+ * The entry module of a runner process, as a `data:` URL (see `childEntry`):
+ * it loads the library from `library`, then the target modules with
+ * permission checks — their top-level code runs there, in the sandbox, and
+ * a module that imports a file the sandbox may not read is refused.
  *
  * @example
  * ```ts
- * runnerEntry("/lib", ["file:///exp/demo.ts"]); // "data:application/typescript,import ..."
+ * import { runnerEntry } from "./runner_entry.ts";
+ * const url = runnerEntry("/lib", ["file:///exp/demo.ts"]);
+ * if (!decodeURIComponent(url).includes("file:///lib/src/cli/runner/serve.ts")) throw new Error();
  * ```
  */
 export function runnerEntry(library: string, modules: readonly string[]): string {
-  const at = (path: string) => JSON.stringify(fileUrl(join(library, path)));
-  const source = [
-    `import ${at("src/execution/worker/mark_worker.ts")};`,
-    ...modules.map((url, i) => `import * as m${i} from ${JSON.stringify(url)};`),
-    `import { serveRunner } from ${at("src/cli/runner/serve.ts")};`,
-    `await serveRunner({ ${
-      modules.map((url, i) => `${JSON.stringify(url)}: m${i}`).join(", ")
-    } });`,
-  ].join("\n");
-  return `data:application/typescript,${encodeURIComponent(source)}`;
+  return childEntry({
+    serve: "src/cli/runner/serve.ts",
+    serveExport: "serveRunner",
+    modules,
+    loading: "checked",
+    library: libraryUrl(library),
+  });
+}
+
+/**
+ * The URL of a library folder, with the trailing slash relative URLs need.
+ *
+ * @example
+ * ```ts
+ * import { libraryUrl } from "./runner_entry.ts";
+ * if (libraryUrl("/lib") !== "file:///lib/") throw new Error();
+ * ```
+ */
+export function libraryUrl(library: string): string {
+  return fileUrl(library.replace(/[\\/]*$/, "/"));
 }

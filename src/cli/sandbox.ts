@@ -26,6 +26,8 @@ export interface Sandbox {
   readonly granted: WorkerPermissions;
   /** The Crystallize library the runner and workers load (a folder holding mod.ts and src/). */
   readonly library: string;
+  /** Paths inside readable folders that may not be read (`.git`: see `confineSandbox`). */
+  readonly denyRead?: readonly string[];
 }
 
 /**
@@ -39,7 +41,7 @@ const RUNTIME_ENV = [OUTPUT_ROOT_ENV, "LOG_TOKENS", "LOG_STREAM"];
  * The `deno run` permission flags of a sandbox: `--no-prompt`, read on its
  * folders, the library and the output root, write on the output root, the
  * `CRYSTALLIZE_HOME` variable (which carries the output root), plus what is
- * granted. No `run`, `net`, `sys` or `ffi` unless granted.
+ * granted, minus `denyRead`. No `run`, `net`, `sys` or `ffi` unless granted.
  *
  * @example
  * ```ts
@@ -49,7 +51,7 @@ const RUNTIME_ENV = [OUTPUT_ROOT_ENV, "LOG_TOKENS", "LOG_STREAM"];
  */
 export function sandboxFlags(sandbox: Sandbox): string[] {
   const granted = mergePermissions(sandbox.granted, { env: RUNTIME_ENV });
-  return permissionFlags(
+  const flags = permissionFlags(
     [
       ...sandbox.read,
       join(sandbox.library, "mod.ts"),
@@ -59,6 +61,8 @@ export function sandboxFlags(sandbox: Sandbox): string[] {
     sandbox.write,
     granted,
   );
+  if (sandbox.denyRead?.length) flags.push(`--deny-read=${sandbox.denyRead.join(",")}`);
+  return flags;
 }
 
 /**

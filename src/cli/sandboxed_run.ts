@@ -1,3 +1,6 @@
+import { dirname } from "node:path";
+import { fileURLToPath as fromFileUrl } from "node:url";
+import { gitCommitOf } from "../experiment/git_commit.ts";
 import type { ResultJson } from "../experiment/result.ts";
 import type { ErrorData } from "../execution/worker/messages.ts";
 import { errorData } from "../execution/worker/messages.ts";
@@ -14,6 +17,7 @@ import type {
 import { loadFailure, RunnerProcess } from "./runner_client.ts";
 import { runnerEntry } from "./runner_entry.ts";
 import { libraryConfig, mergePermissions, type Sandbox, sandboxFlags } from "./sandbox.ts";
+import { confineSandbox } from "./sandbox_paths.ts";
 import type { ResolvedTarget } from "./target.ts";
 
 /** How a sandboxed run ended. */
@@ -45,25 +49,26 @@ export interface RunObserver {
 
 /**
  * The sandbox of a target: its folders, output roots and config grants,
- * plus `--allow-*` flags, and the library the runner loads.
+ * plus `--allow-*` flags, and the library the runner loads, checked and
+ * confined by `confineSandbox` (links, output roots, `.git`).
  *
  * @example
- * ```ts
- * const sandbox = sandboxOf(await resolveTarget("exp.ts", undefined), { net: true }, "/lib");
+ * ```ts ignore
+ * const sandbox = await sandboxOf(await resolveTarget("exp.ts", undefined), { net: true }, "/lib");
  * ```
  */
 export function sandboxOf(
   target: ResolvedTarget,
   flags: Sandbox["granted"],
   library: string,
-): Sandbox {
-  return {
+): Promise<Sandbox> {
+  return confineSandbox({
     read: target.read,
     write: target.write,
     home: target.home,
     library,
     granted: mergePermissions(target.granted, flags),
-  };
+  });
 }
 
 /**
@@ -153,7 +158,10 @@ export async function runSandboxed(
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
   cancel?.addEventListener("abort", onInterrupt, { once: true });
-  runner.send({ type: "run", target: target.spec, settings });
+  const git = await gitCommitOf(
+    target.spec.kind === "module" ? dirname(fromFileUrl(target.spec.url)) : target.spec.folder,
+  ) ?? null;
+  runner.send({ type: "run", target: target.spec, settings: { ...settings, git } });
   if (cancel?.aborted) onInterrupt();
   try {
     await runner.exited;

@@ -58,7 +58,7 @@ export async function resolveTarget(raw: string, out: string | undefined): Promi
     return {
       spec: exportName ? { kind: "module", url, exportName } : { kind: "module", url },
       modules: [url],
-      read: withGit(dirname(absolute)),
+      read: [dirname(absolute)],
       write: [home],
       home,
       granted: {},
@@ -84,7 +84,7 @@ export async function resolveTarget(raw: string, out: string | undefined): Promi
         : { kind: "folder", folder, outputDir: home },
       modules: [],
       // An experiment reading other experiments' outputs reads its siblings' stored runs.
-      read: withGit(references ? dirname(folder) : folder),
+      read: [references ? dirname(folder) : folder],
       write: [home],
       home,
       granted: resolvePermissions(file.config.permissions, folder),
@@ -102,7 +102,7 @@ export async function resolveTarget(raw: string, out: string | undefined): Promi
   return {
     spec: { kind: "graph-folder", folder },
     modules: [],
-    read: withGit(folder),
+    read: [folder],
     write: files.map((f) => join(f.folder, ".crystallize")),
     home: join(folder, ".crystallize"),
     granted: files.reduce(
@@ -126,25 +126,5 @@ function refuseOut(out: string | undefined): void {
     throw new CliError(
       "--out applies to one experiment; the experiments of a graph store their runs in their own <folder>/.crystallize",
     );
-  }
-}
-
-/**
- * `folder` plus the `.git` paths between it and its repository's root:
- * provenance records the commit of the experiment's folder, which means
- * reading the repository's HEAD.
- */
-function withGit(folder: string): string[] {
-  const paths = [folder];
-  for (let dir = folder;; dir = dirname(dir)) {
-    const git = join(dir, ".git");
-    paths.push(git);
-    try {
-      Deno.statSync(git);
-      return paths;
-    } catch {
-      // not here; keep looking
-    }
-    if (dirname(dir) === dir) return [folder];
   }
 }

@@ -238,7 +238,7 @@ export class ParallelExecution extends BasePlugin {
     if (this.maxHeapMb !== undefined) {
       flags.push(`--v8-flags=--max-old-space-size=${this.maxHeapMb}`);
     }
-    return { entry: workerEntry(spec), flags };
+    return { entry: workerEntry(spec, { loading: "static" }), flags };
   }
 
   #defaultWorkers(): number {

@@ -29,7 +29,7 @@ import {
   runReplicate,
 } from "./condition_runner.ts";
 import type { ProgressListener } from "./events.ts";
-import { gitCommitOf } from "./git_commit.ts";
+import { gitCommitOf, type GitInfo } from "./git_commit.ts";
 import type { BaseOptimizer } from "./optimizer.ts";
 import type { ReplicateOutcome } from "./outcome.ts";
 import { runtimeEnvironment } from "./provenance.ts";
@@ -114,6 +114,12 @@ export interface RunOptions {
    * the replicates, so an execution plugin here replaces the experiment's).
    */
   plugins?: readonly BasePlugin[];
+  /**
+   * The git commit provenance records. Default: read from the `.git` of the
+   * experiment's folder; `null` records none. The CLI reads it itself and
+   * passes it in: its sandboxed runner may not read `.git`.
+   */
+  git?: GitInfo | null;
 }
 
 /** How a run treats earlier work: see {@linkcode RunOptions.strategy}. */
@@ -134,6 +140,7 @@ interface RunSettings {
   readonly timeoutMs: number | undefined;
   /** Plugins for this run (the experiment's, or a debug variant). */
   readonly plugins: readonly BasePlugin[];
+  readonly git: GitInfo | null | undefined;
 }
 
 /**
@@ -539,6 +546,7 @@ export class Experiment {
       onEvent: options.onEvent,
       timeoutMs: options.timeoutMs,
       plugins,
+      git: options.git,
     };
   }
 
@@ -641,7 +649,9 @@ export class Experiment {
         [...storage.reused].map(([c, byReplicate]) => [c, new Set(byReplicate.keys())]),
       ),
     };
-    const git = gitCommitOf(this.#folder());
+    const git = settings.git !== undefined
+      ? settings.git ?? undefined
+      : gitCommitOf(this.#folder());
     const info: RunInfo = {
       runId,
       replicates: settings.replicates,

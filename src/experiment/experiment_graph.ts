@@ -1,3 +1,4 @@
+import type { GitInfo } from "./git_commit.ts";
 import type { Experiment, RunStrategy } from "./experiment.ts";
 import type { BasePlugin } from "../plugins/plugin.ts";
 import type { ProgressEvent } from "./events.ts";
@@ -62,6 +63,8 @@ export interface GraphRunOptions {
    * execution plugin here runs every experiment's replicates.
    */
   plugins?: readonly BasePlugin[];
+  /** The git commit every experiment's provenance records (see `RunOptions.git`). */
+  git?: GitInfo | null;
 }
 
 /**
@@ -283,6 +286,7 @@ export class ExperimentGraph {
       timeoutMs: options.timeoutMs,
       onEvent: options.onEvent,
       plugins: options.plugins,
+      git: options.git,
     });
     emit({ type: "experiment-finished", experiment: name });
     return result;

@@ -8,6 +8,7 @@ import type { FromRunner } from "../runner/protocol.ts";
 import { loadFailure, RunnerProcess } from "../runner_client.ts";
 import { runnerEntry } from "../runner_entry.ts";
 import { fileUrl, libraryConfig, libraryRoot, sandboxFlags } from "../sandbox.ts";
+import { confineSandbox } from "../sandbox_paths.ts";
 
 /** One experiment in a listing. */
 export interface ListEntry {
@@ -117,7 +118,9 @@ async function inspectModules(
   failed: { path: string; message: string }[];
 }> {
   const library = libraryRoot();
-  const flags = sandboxFlags({ read: [root], write: [], home: root, granted: {}, library });
+  const flags = sandboxFlags(
+    await confineSandbox({ read: [root], write: [], home: root, granted: {}, library }),
+  );
   const config = libraryConfig(library);
   if (config !== undefined) flags.push(`--config=${config}`);
   let answer: (FromRunner & { type: "inspected" }) | undefined;

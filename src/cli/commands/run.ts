@@ -60,7 +60,7 @@ async function runTarget(raw: string, options: RunCommandOptions): Promise<ExitC
     throw new CliError("--workers needs --executor async, thread or process");
   }
   const target = await resolveTarget(raw, options.out);
-  const sandbox = sandboxOf(target, permissionsFromFlags(options, Deno.cwd()), libraryRoot());
+  const sandbox = await sandboxOf(target, permissionsFromFlags(options, Deno.cwd()), libraryRoot());
   const settings: RunSettings = {
     cache: options.cache,
     ...(options.replicates === undefined ? {} : { replicates: options.replicates }),

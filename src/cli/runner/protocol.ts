@@ -5,6 +5,7 @@
  * code to understand them.
  * @module
  */
+import type { GitInfo } from "../../experiment/git_commit.ts";
 import type { LogRecord } from "../../context/logger.ts";
 import type { GraphEvent } from "../../experiment/experiment_graph.ts";
 import type { ProgressEvent } from "../../experiment/events.ts";
@@ -41,6 +42,8 @@ export interface RunSettings {
   readonly executor?: "serial" | "async" | "thread" | "process";
   /** Workers or concurrency of the executor. */
   readonly workers?: number;
+  /** The git commit provenance records, read by the CLI (the runner may not read `.git`). */
+  readonly git?: GitInfo | null;
 }
 
 /** Messages from the CLI to the runner. */

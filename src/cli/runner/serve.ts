@@ -2,8 +2,9 @@
  * The sandboxed side of `crystallize run` and `crystallize list`. The CLI
  * starts this in a `deno run` process with narrow permissions (read on the
  * experiment's folder, write on its output root, plus what config or flags
- * grant) through an entry module that imports the target statically, so
- * experiment code — its top level included — only ever runs here. It talks
+ * grant) through an entry module (`src/execution/worker/entry.ts`) that
+ * loads the target with permission checks, so experiment code — its top
+ * level included — only ever runs here, and only from files it may read. It talks
  * to the CLI in frames on stdin/stdout and asks the CLI to start worker
  * pools, since it may not start processes itself.
  * @module
@@ -16,8 +17,9 @@ import { ArtifactPlugin } from "../../plugins/artifact.ts";
 import { LoggingPlugin } from "../../plugins/logging.ts";
 import type { BasePlugin } from "../../plugins/plugin.ts";
 import { AsyncExecution } from "../../execution/async.ts";
-import { encodeFrame, FrameReader } from "../../execution/worker/frames.ts";
+import type { ImportedModules, ModuleLoader } from "../../execution/worker/entry.ts";
 import { IN_WORKER } from "../../execution/worker/in_worker.ts";
+import { messagesFromParent, sendToParent } from "../../execution/worker/parent_channel.ts";
 import { errorData } from "../../execution/worker/messages.ts";
 import { ParallelExecution } from "../../execution/parallel.ts";
 import { type PoolRequest, setPoolLauncher } from "../../execution/worker/pool_launcher.ts";
@@ -39,32 +41,24 @@ import type {
   ToRunner,
 } from "./protocol.ts";
 
-/** Module namespaces the entry imported, by file URL. */
-export type ImportedModules = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-
 /** How often batched progress events are sent to the CLI, ms. */
 const EVENT_FLUSH_MS = 50;
 
-function send(message: FromRunner): void {
-  const frame = encodeFrame(message);
-  let written = 0;
-  while (written < frame.length) written += Deno.stdout.writeSync(frame.subarray(written));
-}
+const send: (message: FromRunner) => void = sendToParent;
 
 /** A failure the CLI reports with exit code 2: the target or the settings are wrong. */
 class UsageFailure extends CrystallizeError {}
 
 /**
  * Serves one request from the CLI (`run` or `inspect`), then exits.
- * `modules` holds the namespaces of the modules the entry imported.
+ * `loadModules` imports the target's modules (see `entry.ts`).
  *
  * @example
- * ```ts
- * import * as target from "file:///exp/demo.ts";
- * await serveRunner({ "file:///exp/demo.ts": target });
+ * ```ts ignore
+ * await serveRunner(async () => ({ "file:///exp/demo.ts": await import("file:///exp/demo.ts") }));
  * ```
  */
-export async function serveRunner(modules: ImportedModules): Promise<never> {
+export async function serveRunner(loadModules: ModuleLoader): Promise<never> {
   const channel = new Channel();
   // Ctrl-C reaches the whole process group: the CLI turns it into a cancel message.
   Deno.addSignalListener("SIGINT", () => {});
@@ -80,7 +74,7 @@ export async function serveRunner(modules: ImportedModules): Promise<never> {
   if (request?.type !== "run") Deno.exit(0);
   let target: Runnable;
   try {
-    target = await load(request.target, modules);
+    target = await load(request.target, await loadModules().catch(loadError));
   } catch (error) {
     // Whatever stops the experiment from loading is a problem with the target, not a failed run.
     fail({ ...failure(error), kind: "usage" });
@@ -97,6 +91,12 @@ export async function serveRunner(modules: ImportedModules): Promise<never> {
     fail(failure(error));
   }
   Deno.exit(0);
+}
+
+/** A module that cannot be loaded (a read the sandbox refuses, a syntax error), said as such. */
+function loadError(error: unknown): never {
+  const data = errorData(error);
+  throw new UsageFailure(`could not load the experiment: ${data.name}: ${data.message}`);
 }
 
 function fail(error: RunnerFailure): never {
@@ -131,10 +131,7 @@ class Channel {
   }
 
   async #read(): Promise<void> {
-    const reader = new FrameReader();
-    for await (const chunk of Deno.stdin.readable) {
-      for (const frame of reader.push(chunk).frames) this.#dispatch(frame as ToRunner);
-    }
+    for await (const message of messagesFromParent()) this.#dispatch(message as ToRunner);
     // The CLI went away: stop, as a cancel would.
     this.#ended = true;
     this.cancel.abort(new DOMException("The CLI closed the runner's input", "AbortError"));
@@ -336,6 +333,7 @@ async function runGraph(
     cache: settings.cache,
     treatments: settings.treatments,
     seed: settings.seed,
+    git: settings.git ?? null,
     signal: channel.cancel.signal,
     onEvent: events.push,
     plugins: [executionPlugin(settings)].filter((p): p is BasePlugin => p !== undefined),
@@ -397,6 +395,7 @@ async function run(
       treatments: settings.treatments,
       ...(settings.treatments?.length === 0 ? { hypotheses: [] } : {}),
       seed: settings.seed,
+      git: settings.git ?? null,
       signal: channel.cancel.signal,
       onEvent: events.push,
       plugins,

@@ -166,7 +166,7 @@ class Shell {
     const decoder = new TextDecoder();
     try {
       const target = await entryTarget(effect.entry);
-      const sandbox = sandboxOf(target, {}, libraryRoot());
+      const sandbox = await sandboxOf(target, {}, libraryRoot());
       const outcome = await runSandboxed(target, sandbox, effect.settings, {
         events: (events) => this.dispatch({ type: "events", events, now: performance.now() }),
         output: (bytes) =>

@@ -1,34 +1,113 @@
 import { dirname, join } from "node:path";
 import { allRefs, type WorkerSpec } from "./messages.ts";
 
-const HERE = new URL("./", import.meta.url).href;
+/** The library's root folder URL, from this module's place in `src/execution/worker/`. */
+const LIBRARY = new URL("../../../", import.meta.url).href;
+
+/** Module namespaces a child process imported, by module URL. */
+export type ImportedModules = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
+/** Imports the experiment modules of a child process (see {@linkcode childEntry}). */
+export type ModuleLoader = () => Promise<ImportedModules>;
 
 /**
- * The entry module of a worker process, as a `data:` URL: it marks the
- * isolate as a worker, then statically imports the host and every module the
- * spec refers to, and serves. Static imports need no read permission, so
- * the worker's permissions are only what the experiment is granted.
- * `hostDir` is the URL of the folder holding the worker host (default: this
- * module's folder; a compiled CLI points it at the library on disk, since a
- * child `deno` cannot read the binary's embedded files).
+ * How experiment modules are loaded in a child process:
+ * - `"checked"`: with a dynamic `import()` after the library has loaded.
+ *   Deno checks read permission on every module loaded at run time, so a
+ *   module (or anything it imports, statically or not) outside the folders
+ *   the process may read is refused. Sandboxed runs of the CLI use this.
+ * - `"static"`: in the entry's static module graph, which Deno loads
+ *   without permission checks: a program's own worker pool, whose modules
+ *   are the program's own code, need no read permission on them.
+ */
+export type ModuleLoading = "checked" | "static";
+
+/** A child process's entry module. */
+export interface ChildEntry {
+  /** The serving module, relative to the library's root (`src/execution/worker/host.ts`). */
+  readonly serve: string;
+  /** Its export that serves: called with a {@linkcode ModuleLoader}. */
+  readonly serveExport: string;
+  /** URLs of the experiment modules. */
+  readonly modules: readonly string[];
+  /** How they are loaded. */
+  readonly loading: ModuleLoading;
+  /**
+   * URL of the library's root folder (default: this copy's; a compiled CLI
+   * points it at the library on disk, since a child `deno` cannot read the
+   * binary's embedded files).
+   */
+  readonly library?: string;
+}
+
+/**
+ * The entry module of a child process (a worker or the CLI's runner), as a
+ * `data:` URL. It imports, in this order: `parent_channel.ts` (which reads
+ * the frame key before anything else evaluates), `mark_worker.ts` (so a
+ * module calling `experiment.run()` at import time is refused), the
+ * serving module; then it calls the serving export with a loader of the
+ * experiment modules.
  *
  * @example
  * ```ts
- * const url = workerEntry(spec); // "data:application/typescript,import ..."
+ * import { childEntry } from "./entry.ts";
+ * const url = childEntry({
+ *   serve: "src/execution/worker/host.ts",
+ *   serveExport: "serveWorker",
+ *   modules: ["file:///exp/steps.ts"],
+ *   loading: "checked",
+ * });
+ * if (!url.startsWith("data:application/typescript,")) throw new Error("not a data: URL");
  * ```
  */
-export function workerEntry(spec: WorkerSpec, hostDir: string = HERE): string {
-  const modules = [...new Set(allRefs(spec).map((r) => r.module))];
-  const at = (file: string) => JSON.stringify(new URL(file, hostDir).href);
-  const source = [
-    `import ${at("mark_worker.ts")};`,
-    `import { serveWorker } from ${at("host.ts")};`,
-    ...modules.map((url, i) => `import * as m${i} from ${JSON.stringify(url)};`),
-    `await serveWorker({ ${
-      modules.map((url, i) => `${JSON.stringify(url)}: m${i}`).join(", ")
-    } });`,
-  ].join("\n");
-  return `data:application/typescript,${encodeURIComponent(source)}`;
+export function childEntry(entry: ChildEntry): string {
+  const at = (path: string) => JSON.stringify(new URL(path, entry.library ?? LIBRARY).href);
+  const urls = [...new Set(entry.modules)];
+  const lines = [
+    `import ${at("src/execution/worker/parent_channel.ts")};`,
+    `import ${at("src/execution/worker/mark_worker.ts")};`,
+    `import { ${entry.serveExport} as serve } from ${at(entry.serve)};`,
+  ];
+  if (entry.loading === "static") {
+    lines.push(
+      ...urls.map((url, i) => `import * as m${i} from ${JSON.stringify(url)};`),
+      `await serve(() => Promise.resolve({ ${
+        urls.map((url, i) => `${JSON.stringify(url)}: m${i}`).join(", ")
+      } }));`,
+    );
+  } else {
+    // The specifier is a variable, so Deno cannot load the module ahead, without a check.
+    lines.push(
+      `const urls = ${JSON.stringify(urls)};`,
+      "await serve(async () => {",
+      "  const modules = {};",
+      "  for (const url of urls) modules[url] = await import(url);",
+      "  return modules;",
+      "});",
+    );
+  }
+  return `data:application/typescript,${encodeURIComponent(lines.join("\n"))}`;
+}
+
+/**
+ * The entry module of a worker process for a run's spec: it imports every
+ * module the spec refers to and serves the worker protocol.
+ *
+ * @example
+ * ```ts ignore
+ * const url = workerEntry(spec, { loading: "checked" });
+ * ```
+ */
+export function workerEntry(
+  spec: WorkerSpec,
+  options: { readonly loading: ModuleLoading; readonly library?: string },
+): string {
+  return childEntry({
+    serve: "src/execution/worker/host.ts",
+    serveExport: "serveWorker",
+    modules: allRefs(spec).map((r) => r.module),
+    ...options,
+  });
 }
 
 /**
@@ -37,7 +116,7 @@ export function workerEntry(spec: WorkerSpec, hostDir: string = HERE): string {
  * directory, when this process may read it.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * configFile(); // "/home/me/project/deno.json"
  * ```
  */

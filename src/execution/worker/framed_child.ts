@@ -1,5 +1,5 @@
 import { CrystallizeError } from "../../errors.ts";
-import { encodeFrame, FrameReader } from "./frames.ts";
+import { FRAME_KEY_BYTES, FrameCorruptError, FrameReader, FrameWriter } from "./frames.ts";
 
 /**
  * The Deno executable to start workers with: this process's own, or `deno`
@@ -46,9 +46,13 @@ export interface FramedChildHandlers {
 /**
  * A `deno run --quiet` child process spoken to in frames on stdin/stdout
  * (see `frames.ts`), the transport of worker processes and of the CLI's
- * sandboxed runner. Deno's own reports are plain text (`NO_COLOR`), and the
- * end of its stderr is kept for error messages. Killing it (SIGKILL) always
- * stops it, even in `while (true) {}`.
+ * sandboxed runner. Each child gets a fresh random frame key as the first
+ * bytes on its stdin (read by `parent_channel.ts` before experiment code
+ * loads), and only frames sealed with it are taken as messages: whatever
+ * else appears on its stdout is output. A corrupted sealed frame kills the
+ * child (`protocolError` says why). Deno's own reports are plain text
+ * (`NO_COLOR`), and the end of its stderr is kept for error messages.
+ * Killing it (SIGKILL) always stops it, even in `while (true) {}`.
  *
  * @example
  * ```ts
@@ -65,7 +69,11 @@ export class FramedChild {
   readonly exited: Promise<Deno.CommandStatus>;
   /** The end of what the process wrote to stderr. */
   stderrTail = "";
+  /** Why the child was killed for breaking the protocol, if it was. */
+  protocolError: string | undefined;
   readonly #child: Deno.ChildProcess;
+  readonly #key = crypto.getRandomValues(new Uint8Array(FRAME_KEY_BYTES));
+  readonly #writer = new FrameWriter();
   readonly #stdin: WritableStreamDefaultWriter<Uint8Array>;
   readonly #handlers: FramedChildHandlers;
   readonly #tail: number;
@@ -84,6 +92,7 @@ export class FramedChild {
       stderr: "piped",
     }).spawn();
     this.#stdin = this.#child.stdin.getWriter();
+    this.#stdin.write(this.#key).catch(() => {});
     const drained = [this.#child.status, this.#pumpStdout(), this.#pumpStderr()] as const;
     this.exited = Promise.all(drained).then(([status]) => {
       this.#ended = true;
@@ -105,7 +114,7 @@ export class FramedChild {
   /** Sends a message as one frame; ignored once stdin is closed or the process is gone. */
   send(message: unknown): void {
     if (!this.open) return;
-    this.#stdin.write(encodeFrame(message)).catch(() => {});
+    this.#stdin.write(this.#writer.encode(message)).catch(() => {});
   }
 
   /** Closes stdin: a well-behaved child finishes what it has and exits. */
@@ -135,11 +144,20 @@ export class FramedChild {
   }
 
   async #pumpStdout(): Promise<void> {
-    const reader = new FrameReader();
+    const reader = new FrameReader(this.#key);
     for await (const chunk of this.#child.stdout) {
-      const { frames, output } = reader.push(chunk);
-      for (const bytes of output) await this.#handlers.output(bytes, "stdout");
-      for (const frame of frames) this.#handlers.frame(frame);
+      if (this.protocolError !== undefined) continue; // drain what a killed child left
+      let pushed;
+      try {
+        pushed = reader.push(chunk);
+      } catch (error) {
+        if (!(error instanceof FrameCorruptError)) throw error;
+        this.protocolError = error.message;
+        this.kill();
+        continue;
+      }
+      for (const bytes of pushed.output) await this.#handlers.output(bytes, "stdout");
+      for (const frame of pushed.frames) this.#handlers.frame(frame);
     }
     const rest = reader.flush();
     if (rest.length > 0) await this.#handlers.output(rest, "stdout");

@@ -1,44 +1,116 @@
+/**
+ * Frames: how the CLI, its sandboxed runner and worker processes exchange
+ * messages over stdin/stdout, which they share with whatever experiment code
+ * prints.
+ *
+ * A frame is magic bytes, a 32-bit little-endian length and the V8
+ * structured-clone serialisation of the message (Dates, Maps, typed arrays,
+ * BigInts and `undefined` survive, unlike JSON). Frames a child process
+ * sends to its parent are also **sealed** with a per-process key that the
+ * parent generated and the child read before any experiment code loaded
+ * (see `frame_key.ts`): a header tag right after the length, over a frame
+ * counter and the length, and a payload tag after the payload. Experiment
+ * code can print anything, including the magic bytes, but cannot make a
+ * frame the parent accepts: an unauthentic header is ordinary output (so a
+ * forged length can never swallow the real frames after it), a replayed
+ * frame fails its counter, and a payload corrupted by a concurrent writer
+ * fails its tag and ends the conversation.
+ * @module
+ */
+import { createHmac } from "node:crypto";
 import { deserialize, serialize } from "node:v8";
 
-/**
- * Marks the start of a protocol frame on a worker's stdout. Anything a step
- * prints outside frames is passed through as ordinary output, so
- * `console.log` in experiment code cannot corrupt the protocol.
- */
 const MAGIC = new Uint8Array([0xc7, 0x52, 0x59, 0x53, 0x54, 0x41, 0x4c, 0x5a]);
-const HEADER = MAGIC.length + 4;
+const LENGTH = MAGIC.length + 4;
+/** Bytes of each truncated HMAC-SHA-256 tag. */
+const TAG = 16;
+
+/** Length of a frame key, bytes. */
+export const FRAME_KEY_BYTES = 32;
+
+/** A sealed frame that failed its payload tag: the stream can no longer be trusted. */
+export class FrameCorruptError extends Error {
+  /** Creates the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "FrameCorruptError";
+  }
+}
 
 /**
- * Encodes a message as a frame: magic bytes, a 32-bit little-endian length,
- * then the V8 structured-clone serialisation (Dates, Maps, typed arrays,
- * BigInts and `undefined` survive, unlike JSON).
+ * Encodes messages as frames, sealed when given a key (a child process
+ * writing to its parent) and plain otherwise (a parent writing to a child's
+ * stdin, which experiment code cannot write to).
  *
  * @example
  * ```ts
- * const reader = new FrameReader();
- * reader.push(encodeFrame({ hello: 1 })).frames; // [{ hello: 1 }]
+ * import { FrameReader, FrameWriter } from "./frames.ts";
+ * const key = crypto.getRandomValues(new Uint8Array(32));
+ * const frames = new FrameReader(key).push(new FrameWriter(key).encode({ hello: 1 })).frames;
+ * if (JSON.stringify(frames) !== '[{"hello":1}]') throw new Error("round trip failed");
  * ```
  */
-export function encodeFrame(message: unknown): Uint8Array {
-  const payload = serialize(message);
-  const frame = new Uint8Array(HEADER + payload.length);
-  frame.set(MAGIC, 0);
-  new DataView(frame.buffer).setUint32(MAGIC.length, payload.length, true);
-  frame.set(payload, HEADER);
-  return frame;
+export class FrameWriter {
+  readonly #key: Uint8Array | undefined;
+  #counter = 0;
+
+  /** A writer sealing with `key`, or writing plain frames without one. */
+  constructor(key?: Uint8Array) {
+    this.#key = key;
+  }
+
+  /** The frame of one message. */
+  encode(message: unknown): Uint8Array {
+    const payload = serialize(message);
+    const key = this.#key;
+    const sealed = key === undefined ? 0 : TAG;
+    const frame = new Uint8Array(LENGTH + sealed + payload.length + sealed);
+    frame.set(MAGIC, 0);
+    writeUint32(frame, MAGIC.length, payload.length);
+    frame.set(payload, LENGTH + sealed);
+    if (key !== undefined) {
+      const counter = this.#counter++;
+      frame.set(headerTag(key, counter, payload.length), LENGTH);
+      frame.set(payloadTag(key, counter, payload), LENGTH + TAG + payload.length);
+    }
+    return frame;
+  }
 }
 
-/** Splits a byte stream into frames and the bytes around them. */
+/**
+ * Splits a byte stream into frames and the bytes around them. With a key it
+ * accepts only frames sealed with it, in order; everything else is output.
+ * `push` throws {@linkcode FrameCorruptError} when a frame with an authentic
+ * header has a payload that fails its tag.
+ *
+ * @example
+ * ```ts
+ * import { FrameReader, FrameWriter } from "./frames.ts";
+ * const reader = new FrameReader();
+ * const { frames, output } = reader.push(new FrameWriter().encode([1, 2]));
+ * if (frames.length !== 1 || output.length !== 0) throw new Error("expected one frame");
+ * ```
+ */
 export class FrameReader {
+  readonly #key: Uint8Array | undefined;
+  #counter = 0;
   #buffer: Uint8Array = new Uint8Array(0);
+
+  /** A reader of frames sealed with `key`, or of plain frames without one. */
+  constructor(key?: Uint8Array) {
+    this.#key = key;
+  }
 
   /** Adds bytes; returns the complete frames and any non-frame output found. */
   push(chunk: Uint8Array): { frames: unknown[]; output: Uint8Array[] } {
     const frames: unknown[] = [];
     const output: Uint8Array[] = [];
+    const key = this.#key;
+    const sealed = key === undefined ? 0 : TAG;
     let buf = concat(this.#buffer, chunk);
+    let from = 0;
     for (;;) {
-      const start = indexOfMagic(buf);
+      const start = indexOfMagic(buf, from);
       if (start < 0) {
         // Keep a tail that could be the beginning of the magic bytes.
         const keep = Math.min(buf.length, MAGIC.length - 1);
@@ -46,13 +118,40 @@ export class FrameReader {
         buf = buf.slice(buf.length - keep);
         break;
       }
+      if (buf.length < start + LENGTH + sealed) {
+        if (start > 0) output.push(buf.slice(0, start));
+        buf = buf.slice(start);
+        break;
+      }
+      const length = readUint32(buf, start + MAGIC.length);
+      if (
+        key !== undefined && !sameTag(buf, start + LENGTH, headerTag(key, this.#counter, length))
+      ) {
+        // Not ours: experiment code printed these bytes. Look for a frame after them.
+        from = start + 1;
+        continue;
+      }
+      if (buf.length < start + LENGTH + sealed + length + sealed) {
+        if (start > 0) output.push(buf.slice(0, start));
+        buf = buf.slice(start);
+        break;
+      }
       if (start > 0) output.push(buf.slice(0, start));
-      buf = buf.slice(start);
-      if (buf.length < HEADER) break;
-      const length = new DataView(buf.buffer, buf.byteOffset).getUint32(MAGIC.length, true);
-      if (buf.length < HEADER + length) break;
-      frames.push(deserialize(buf.subarray(HEADER, HEADER + length)));
-      buf = buf.slice(HEADER + length);
+      const payload = buf.subarray(start + LENGTH + sealed, start + LENGTH + sealed + length);
+      if (key !== undefined) {
+        if (
+          !sameTag(buf, start + LENGTH + sealed + length, payloadTag(key, this.#counter, payload))
+        ) {
+          throw new FrameCorruptError(
+            "a protocol message was corrupted in transit (experiment code wrote to stdout from " +
+              "another thread while it was being sent)",
+          );
+        }
+        this.#counter++;
+      }
+      frames.push(deserialize(payload));
+      buf = buf.slice(start + LENGTH + sealed + length + sealed);
+      from = 0;
     }
     this.#buffer = buf;
     return { frames, output };
@@ -66,6 +165,46 @@ export class FrameReader {
   }
 }
 
+function headerTag(key: Uint8Array, counter: number, length: number): Uint8Array {
+  const data = new Uint8Array(9);
+  data[0] = 0x48; // "H": a header tag can never be replayed as a payload tag
+  writeUint32(data, 1, counter);
+  writeUint32(data, 5, length);
+  return tag(key, data);
+}
+
+function payloadTag(key: Uint8Array, counter: number, payload: Uint8Array): Uint8Array {
+  const data = new Uint8Array(9);
+  data[0] = 0x50; // "P"
+  writeUint32(data, 1, counter);
+  writeUint32(data, 5, payload.length);
+  return tag(key, data, payload);
+}
+
+function tag(key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
+  const hmac = createHmac("sha256", key);
+  for (const part of parts) hmac.update(part);
+  return new Uint8Array(hmac.digest().buffer, 0, TAG);
+}
+
+/** Constant-time comparison of `expected` with the bytes of `buf` at `at`. */
+function sameTag(buf: Uint8Array, at: number, expected: Uint8Array): boolean {
+  let diff = 0;
+  for (let i = 0; i < TAG; i++) diff |= buf[at + i] ^ expected[i];
+  return diff === 0;
+}
+
+function writeUint32(buf: Uint8Array, at: number, value: number): void {
+  buf[at] = value & 0xff;
+  buf[at + 1] = (value >>> 8) & 0xff;
+  buf[at + 2] = (value >>> 16) & 0xff;
+  buf[at + 3] = (value >>> 24) & 0xff;
+}
+
+function readUint32(buf: Uint8Array, at: number): number {
+  return (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16) | (buf[at + 3] << 24)) >>> 0;
+}
+
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   if (a.length === 0) return b;
   const out = new Uint8Array(a.length + b.length);
@@ -74,9 +213,9 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-function indexOfMagic(buf: Uint8Array): number {
+function indexOfMagic(buf: Uint8Array, from: number): number {
   for (
-    let i = buf.indexOf(MAGIC[0]);
+    let i = buf.indexOf(MAGIC[0], from);
     i >= 0 && i <= buf.length - MAGIC.length;
     i = buf.indexOf(MAGIC[0], i + 1)
   ) {

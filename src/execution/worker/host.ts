@@ -1,9 +1,8 @@
 /**
  * The worker side of the process executor. A worker process runs a small
- * generated entry module that imports `mark_worker.ts`, this module and every
- * experiment module statically (static imports need no read permission, so
- * the worker's permissions stay what the experiment was granted), then calls
- * {@linkcode serveWorker}.
+ * generated entry module (`entry.ts`) that imports the channel to its
+ * parent, `mark_worker.ts` and this module, then calls
+ * {@linkcode serveWorker} with a loader of the experiment modules.
  *
  * The worker reads frames from stdin (`init`, `run`, `cancel`), runs the
  * replicates it is given and writes one `outcome` frame per replicate to
@@ -18,16 +17,13 @@ import { runReplicate } from "../../experiment/condition_runner.ts";
 import type { RunPlan } from "../../experiment/condition_runner.ts";
 import type { ReplicateOutcome } from "../../experiment/outcome.ts";
 import { isPromiseLike } from "../../promise.ts";
-import { encodeFrame, FrameReader } from "./frames.ts";
+import type { ImportedModules, ModuleLoader } from "./entry.ts";
 import { errorData, type FromWorker, type ToWorker, type WorkerSpec } from "./messages.ts";
+import { messagesFromParent, sendToParent } from "./parent_channel.ts";
 import { explainPermissionError } from "./permissions.ts";
 import { rebuildPlan } from "./rebuild.ts";
 
-function send(message: FromWorker): void {
-  const frame = encodeFrame(message);
-  let written = 0;
-  while (written < frame.length) written += Deno.stdout.writeSync(frame.subarray(written));
-}
+const send: (message: FromWorker) => void = sendToParent;
 
 function withPermissionHints(outcome: ReplicateOutcome): ReplicateOutcome {
   if (!outcome.conditions.some((c) => c.error !== undefined)) return outcome;
@@ -42,18 +38,16 @@ function withPermissionHints(outcome: ReplicateOutcome): ReplicateOutcome {
 }
 
 /**
- * Serves the parent until stdin closes. `modules` maps module URLs to the
- * namespaces the entry imported.
+ * Serves the parent until stdin closes. `load` imports the experiment
+ * modules (see `entry.ts`); a module that cannot be loaded (a permission
+ * the sandbox does not give, a syntax error) is reported as `init-failed`.
  *
  * @example
- * ```ts
- * import * as steps from "file:///exp/steps.ts";
- * await serveWorker({ "file:///exp/steps.ts": steps });
+ * ```ts ignore
+ * await serveWorker(async () => ({ "file:///exp/steps.ts": await import("file:///exp/steps.ts") }));
  * ```
  */
-export async function serveWorker(
-  modules: Readonly<Record<string, Readonly<Record<string, unknown>>>>,
-): Promise<void> {
+export async function serveWorker(load: ModuleLoader): Promise<void> {
   let cancel = new AbortController();
   let plan: RunPlan | undefined;
   let queue: Promise<void> = Promise.resolve();
@@ -69,6 +63,13 @@ export async function serveWorker(
     e.preventDefault();
     crash(e.error ?? e.message);
   });
+  let modules: ImportedModules;
+  try {
+    modules = await load();
+  } catch (error) {
+    send({ type: "init-failed", error: errorData(error) });
+    Deno.exit(71);
+  }
 
   const init = (spec: WorkerSpec) => {
     cancel = new AbortController();
@@ -105,10 +106,7 @@ export async function serveWorker(
     }
   };
 
-  const reader = new FrameReader();
-  for await (const chunk of Deno.stdin.readable) {
-    for (const frame of reader.push(chunk).frames) handle(frame as ToWorker);
-  }
+  for await (const message of messagesFromParent()) handle(message as ToWorker);
   // stdin closed: the parent is done with this worker.
   await queue;
   Deno.exit(0);

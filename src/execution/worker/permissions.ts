@@ -1,3 +1,4 @@
+import { CrystallizeError } from "../../errors.ts";
 import type { ErrorData } from "./messages.ts";
 
 /** Permissions experiment code may be granted, in Deno's permission-descriptor shape. */
@@ -56,6 +57,13 @@ export function permissionFlags(
       const list = [...base, ...(Array.isArray(extra) ? extra.map(String) : [])].map((p) =>
         p.startsWith("file:") ? decodeURIComponent(new URL(p).pathname) : p
       );
+      const comma = list.find((p) => p.includes(","));
+      if (comma !== undefined) {
+        throw new CrystallizeError(
+          `cannot grant ${kind} access to '${comma}': Deno's permission flags separate entries ` +
+            "with commas, so a name with a comma would grant something else; rename it",
+        );
+      }
       if (list.length > 0) flags.push(`${FLAG[kind]}=${outermost(list).join(",")}`);
     }
   }

@@ -1,0 +1,190 @@
+/**
+ * Deno checks file permissions on the path code asks for, not on where it
+ * leads: a symbolic link inside a readable folder reads whatever it points
+ * to, and a link inside (or as) an output root writes there. Experiment code
+ * cannot make links itself (`Deno.symlink` needs unscoped read and write),
+ * so every link it could use was there before the run: this module looks
+ * for them before the runner starts, and refuses a sandbox that they would
+ * open. It also denies reading `.git` folders (provenance is read by the CLI
+ * and passed in), and grants permissions on real paths as well.
+ * @module
+ */
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { CliError } from "./cli_error.ts";
+import type { Sandbox } from "./sandbox.ts";
+
+/** Most links named in one error. */
+const SHOWN = 5;
+
+/**
+ * The sandbox made safe to grant: each folder also under its real path,
+ * `.git` entries inside readable folders in `denyRead`. Throws a
+ * `CliError` (exit code 2) naming the links and the fix when a symbolic
+ * link inside a readable folder leads outside what the sandbox may read, an
+ * output root is or passes through a link inside the experiment's folders,
+ * an output root holds any link, or an output root contains the
+ * experiment's code (writing there could change the next run's code).
+ *
+ * @example
+ * ```ts ignore
+ * const sandbox = await confineSandbox({ read: ["/exp"], write: ["/exp/.crystallize"], home: "/exp/.crystallize", granted: {}, library: "/lib", denyRead: [] });
+ * sandbox.denyRead; // ["/exp/.git"] when /exp is a repository
+ * ```
+ */
+export async function confineSandbox(sandbox: Sandbox): Promise<Sandbox> {
+  const reads = await Promise.all(sandbox.read.map(realPathOf));
+  const writes = await Promise.all(sandbox.write.map(realPathOf));
+  const library = await realPathOf(sandbox.library);
+  const granted = sandbox.granted.read;
+  const grantedReads = granted === true ? undefined : await Promise.all(
+    (Array.isArray(granted) ? granted : []).map((p) => realPathOf(String(p))),
+  );
+  for (const [i, write] of sandbox.write.entries()) {
+    refuseLinkedOutputRoot(write, sandbox.read);
+    const code = [...reads, library].find((folder) => within(writes[i], folder));
+    if (code !== undefined) {
+      throw new CliError(
+        `the output root ${write} contains ${code}, the experiment's code: a run could rewrite it. ` +
+          "Store runs elsewhere (e.g. --out <folder>/.crystallize)",
+      );
+    }
+  }
+  const found = { links: [] as Link[], git: [] as string[] };
+  const roots = [...new Set([...sandbox.read, ...sandbox.write])];
+  for (const root of roots) await scan(root, sandbox.write, found);
+  const mayRead = [...reads, ...writes, library, ...(grantedReads ?? [])];
+  const escaping = found.links.filter((link) =>
+    link.inOutputRoot ||
+    (grantedReads !== undefined && !mayRead.some((f) => within(f, link.target)))
+  );
+  if (escaping.length > 0) throw linkError(escaping);
+  return {
+    ...sandbox,
+    read: unique([...sandbox.read, ...reads]),
+    write: unique([...sandbox.write, ...writes]),
+    denyRead: unique([...(sandbox.denyRead ?? []), ...found.git]),
+  };
+}
+
+/** A symbolic link found in a sandbox folder. */
+interface Link {
+  /** Where it is. */
+  readonly path: string;
+  /** Its real target (or where a dangling link points). */
+  readonly target: string;
+  /** Whether it is inside an output root (any link there is refused). */
+  readonly inOutputRoot: boolean;
+}
+
+async function scan(
+  root: string,
+  outputRoots: readonly string[],
+  found: { links: Link[]; git: string[] },
+): Promise<void> {
+  const info = await Deno.lstat(root).catch(() => undefined);
+  if (info === undefined || !info.isDirectory) return;
+  const pending = [root];
+  const seen = new Set<string>();
+  for (let folder = pending.pop(); folder !== undefined; folder = pending.pop()) {
+    if (seen.has(folder)) continue;
+    seen.add(folder);
+    let entries;
+    try {
+      entries = await Array.fromAsync(Deno.readDir(folder));
+    } catch {
+      continue; // unreadable for the CLI: unreadable for the sandbox too
+    }
+    for (const entry of entries) {
+      const path = join(folder, entry.name);
+      if (entry.name === ".git") {
+        found.git.push(path);
+        continue;
+      }
+      if (entry.isSymlink) {
+        found.links.push({
+          path,
+          target: await linkTarget(path),
+          inOutputRoot: outputRoots.some((w) => within(w, path)),
+        });
+      } else if (entry.isDirectory) pending.push(path);
+    }
+  }
+}
+
+/** An output root that is, or passes through, a link inside a readable folder is refused. */
+function refuseLinkedOutputRoot(write: string, readRoots: readonly string[]): void {
+  for (const root of readRoots) {
+    if (!within(root, write)) continue;
+    for (let path = write; path !== root && within(root, path); path = dirname(path)) {
+      let info;
+      try {
+        info = Deno.lstatSync(path);
+      } catch {
+        continue; // not created yet
+      }
+      if (info.isSymlink) {
+        let target: string;
+        try {
+          target = Deno.realPathSync(path);
+        } catch {
+          target = resolve(dirname(path), Deno.readLinkSync(path));
+        }
+        throw new CliError(
+          `the output root ${write} goes through the symbolic link ${path} (to ${target}): ` +
+            `experiment code could write where it points. Remove the link, or store runs there ` +
+            `explicitly with --out ${target}`,
+        );
+      }
+    }
+  }
+}
+
+function linkError(links: readonly Link[]): CliError {
+  const shown = links.slice(0, SHOWN).map((l) => `${l.path} -> ${l.target}`);
+  const more = links.length > SHOWN ? ` and ${links.length - SHOWN} more` : "";
+  const inStore = links.some((l) => l.inOutputRoot);
+  const outside = links.filter((l) => !l.inOutputRoot).map((l) => l.target);
+  const fixes = [
+    ...(inStore ? ["remove the links from the output root (runs never create links)"] : []),
+    ...(outside.length > 0
+      ? [`remove them, or grant their targets with --allow-read=${unique(outside).join(",")}`]
+      : []),
+  ];
+  return new CliError(
+    `symbolic links would let experiment code reach outside its sandbox: ${
+      shown.join(", ")
+    }${more}; ${fixes.join("; ")}`,
+  );
+}
+
+async function linkTarget(path: string): Promise<string> {
+  try {
+    return await Deno.realPath(path);
+  } catch {
+    // Dangling: where it would lead once something is there.
+    const target = await Deno.readLink(path);
+    return isAbsolute(target) ? target : resolve(dirname(path), target);
+  }
+}
+
+/** The real path of `path`, or of its nearest existing ancestor plus the rest. */
+async function realPathOf(path: string): Promise<string> {
+  const absolute = resolve(path);
+  try {
+    return await Deno.realPath(absolute);
+  } catch {
+    const parent = dirname(absolute);
+    if (parent === absolute) return absolute;
+    return join(await realPathOf(parent), relative(parent, absolute));
+  }
+}
+
+/** Whether `path` is `folder` or inside it. */
+function within(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return !isAbsolute(rel) && rel !== ".." && !rel.startsWith(`..${sep}`);
+}
+
+function unique(paths: readonly string[]): string[] {
+  return [...new Set(paths)];
+}
