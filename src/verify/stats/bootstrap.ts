@@ -7,7 +7,8 @@
 
 import { Rng } from "../../context/rng.ts";
 import { StatisticsInputError } from "./errors.ts";
-import { describeValue, mean, validateSample } from "./sample.ts";
+import { meanDifference, pairMoments, pivoted, pivotedDifference } from "./moments.ts";
+import { describeValue, validateSample } from "./sample.ts";
 
 /** Options of {@linkcode bootstrapMeanDiffCI}. */
 export interface BootstrapOptions {
@@ -103,17 +104,32 @@ export function bootstrapMeanDiffCI(
   validateSample(fn, "a", a, 2);
   validateSample(fn, "b", b, 2);
 
+  // Resample scaled deviations from each sample's first value (see
+  // moments.ts): a large common offset then cannot swamp the resampled means,
+  // and no sum can overflow. Differences and percentiles stay in the scaled
+  // unit; only the three results are scaled back, exactly (a power of two).
+  const moments = pairMoments(a, b);
+  const e = moments.exponent;
+  const pa = pivoted(a, e);
+  const pb = pivoted(b, e);
   const random = new Rng(seed >>> 0);
   const diffs = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
-    diffs[r] = resampleMean(a, random) - resampleMean(b, random);
+    // Argument order fixes the draw order: all of a's indices, then b's.
+    diffs[r] = pivotedDifference(
+      pa.pivot,
+      resampleMean(pa.deviations, random),
+      pb.pivot,
+      resampleMean(pb.deviations, random),
+    );
   }
   diffs.sort();
   const tail = (1 - confidence) / 2;
+  const unit = 2 ** e;
   return {
-    low: percentile(diffs, 100 * tail),
-    high: percentile(diffs, 100 * (1 - tail)),
-    estimate: mean(a) - mean(b),
+    low: percentile(diffs, 100 * tail) * unit,
+    high: percentile(diffs, 100 * (1 - tail)) * unit,
+    estimate: meanDifference(moments.a, moments.b) * unit,
   };
 }
 
@@ -142,8 +158,12 @@ export function percentile(sorted: ArrayLike<number>, q: number): number {
   return t >= 0.5 ? hi - diff * (1 - t) : lo + diff * t;
 }
 
-/** Mean of `values.length` draws with replacement from `values`. */
-function resampleMean(values: readonly number[], random: Rng): number {
+/**
+ * Mean of `values.length` draws with replacement from `values`. A plain sum:
+ * the terms are deviations from a pivot, of the order of the spread, so
+ * compensation would buy little in this, the only per-resample loop.
+ */
+function resampleMean(values: Float64Array, random: Rng): number {
   const n = values.length;
   let s = 0;
   for (let i = 0; i < n; i++) s += values[random.below(n)];

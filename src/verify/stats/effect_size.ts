@@ -5,7 +5,8 @@
  */
 
 import { gammaRatio } from "./distributions.ts";
-import { mean, validateSample, variance } from "./sample.ts";
+import { meanDifference, pairMoments, pooledVariance } from "./moments.ts";
+import { validateSample } from "./sample.ts";
 
 /**
  * Cohen's d: (mean(a) − mean(b)) / s_pooled with
@@ -83,8 +84,7 @@ function standardizedDifference(
 ): number {
   validateSample(fn, "a", a, 2);
   validateSample(fn, "b", b, 2);
-  const n1 = a.length;
-  const n2 = b.length;
-  const pooled = ((n1 - 1) * variance(a) + (n2 - 1) * variance(b)) / (n1 + n2 - 2);
-  return (mean(a) - mean(b)) / Math.sqrt(pooled);
+  // d does not depend on the unit, so it is computed in the scaled one.
+  const { a: ma, b: mb } = pairMoments(a, b);
+  return meanDifference(ma, mb) / Math.sqrt(pooledVariance(ma, mb));
 }

@@ -1,6 +1,6 @@
 /**
- * Shared helpers for the statistics module: input validation and numerically
- * careful mean and variance. Internal: not re-exported from `mod.ts`.
+ * Input validation shared by the statistics module (the moments themselves
+ * are in `moments.ts`). Internal: not re-exported from `mod.ts`.
  *
  * @module
  */
@@ -85,72 +85,4 @@ export function validateSample(
     }
   }
   return values as readonly number[];
-}
-
-/**
- * Sum with Neumaier compensation: accurate to about one rounding error even
- * when terms cancel or differ greatly in magnitude.
- *
- * @example
- * ```ts
- * import { sum } from "./sample.ts";
- * console.log(sum([1e16, 1, -1e16])); // 1
- * ```
- */
-export function sum(values: readonly number[]): number {
-  let s = 0;
-  let c = 0;
-  for (const v of values) {
-    const t = s + v;
-    c += Math.abs(s) >= Math.abs(v) ? (s - t) + v : (v - t) + s;
-    s = t;
-  }
-  return s + c;
-}
-
-/**
- * Arithmetic mean of a non-empty sample. A constant sample returns its value
- * exactly.
- *
- * @example
- * ```ts
- * import { mean } from "./sample.ts";
- * console.log(mean([1, 2, 3, 4])); // 2.5
- * ```
- */
-export function mean(values: readonly number[]): number {
-  if (isConstant(values)) return values[0];
-  return sum(values) / values.length;
-}
-
-/**
- * Sample variance with `ddof` delta degrees of freedom (default 1, i.e. the
- * unbiased n − 1 denominator, as `numpy.var(x, ddof=1)`). Uses the corrected
- * two-pass algorithm; a constant sample has variance exactly 0 (never a tiny
- * rounding residue that would make a t statistic finite but meaningless).
- *
- * @example
- * ```ts
- * import { variance } from "./sample.ts";
- * console.log(variance([1, 2, 3, 4])); // 1.6666666666666667
- * ```
- */
-export function variance(values: readonly number[], ddof = 1): number {
-  const n = values.length;
-  if (isConstant(values)) return 0;
-  const m = sum(values) / n;
-  let ss = 0;
-  let s = 0;
-  for (const v of values) {
-    const d = v - m;
-    ss += d * d;
-    s += d;
-  }
-  return Math.max(0, ss - (s * s) / n) / (n - ddof);
-}
-
-function isConstant(values: readonly number[]): boolean {
-  const first = values[0];
-  for (let i = 1; i < values.length; i++) if (values[i] !== first) return false;
-  return true;
 }

@@ -6,7 +6,8 @@
 
 import { type Alternative, resolveAlternative } from "./alternative.ts";
 import { studentTCdf } from "./distributions.ts";
-import { mean, validateSample, variance } from "./sample.ts";
+import { meanDifference, pairMoments, pooledVariance, variance } from "./moments.ts";
+import { validateSample } from "./sample.ts";
 
 /** Options of {@linkcode welchTTest} and {@linkcode studentTTest}. */
 export interface TTestOptions {
@@ -67,10 +68,13 @@ export function welchTTest(
   const alternative = resolveAlternative(fn, options.alternative);
   validateSample(fn, "a", a, MIN_SIZE);
   validateSample(fn, "b", b, MIN_SIZE);
+  // t and df do not depend on the unit, so they are computed in the scaled
+  // one of the moments (see moments.ts) and never scaled back.
+  const { a: ma, b: mb } = pairMoments(a, b);
   const n1 = a.length;
   const n2 = b.length;
-  const vn1 = variance(a) / n1;
-  const vn2 = variance(b) / n2;
+  const vn1 = variance(ma) / n1;
+  const vn2 = variance(mb) / n2;
   // Welch–Satterthwaite, scaled by the larger term so that tiny variances
   // cannot underflow when squared. 0/0 (both variances zero) gives NaN, which
   // scipy replaces by 1: any df works since the statistic is ±inf or NaN.
@@ -79,7 +83,7 @@ export function welchTTest(
   const r2 = vn2 / scale;
   let df = (r1 + r2) ** 2 / (r1 * r1 / (n1 - 1) + r2 * r2 / (n2 - 1));
   if (Number.isNaN(df)) df = 1;
-  const statistic = (mean(a) - mean(b)) / Math.sqrt(vn1 + vn2);
+  const statistic = meanDifference(ma, mb) / Math.sqrt(vn1 + vn2);
   return { statistic, pValue: tPValue(statistic, df, alternative), df };
 }
 
@@ -116,11 +120,12 @@ export function studentTTest(
   const alternative = resolveAlternative(fn, options.alternative);
   validateSample(fn, "a", a, MIN_SIZE);
   validateSample(fn, "b", b, MIN_SIZE);
+  const { a: ma, b: mb } = pairMoments(a, b); // scale-free t, as in welchTTest
   const n1 = a.length;
   const n2 = b.length;
   const df = n1 + n2 - 2;
-  const pooled = ((n1 - 1) * variance(a) + (n2 - 1) * variance(b)) / df;
-  const statistic = (mean(a) - mean(b)) / Math.sqrt(pooled * (1 / n1 + 1 / n2));
+  const se = Math.sqrt(pooledVariance(ma, mb) * (1 / n1 + 1 / n2));
+  const statistic = meanDifference(ma, mb) / se;
   return { statistic, pValue: tPValue(statistic, df, alternative), df };
 }
 
