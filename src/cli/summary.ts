@@ -157,7 +157,7 @@ export function formatSummary(result: ResultJson): string {
     `  steps: ${p.pipeline.steps.map((s) => s.name).join(" → ")}`,
     `  cache: ${p.cache.hits} hits, ${p.cache.misses} misses`,
     `  Deno ${p.environment.deno}, ${p.environment.os}/${p.environment.arch}` +
-      (p.git ? `, git ${p.git.commit.slice(0, 12)}` : ""),
+      (p.git ? `, git ${p.git.commit.slice(0, 12)}${p.git.dirty ? " (dirty)" : ""}` : ""),
   );
   if (result.outputDir) lines.push(`  stored in ${result.outputDir}`);
   return lines.join("\n");
