@@ -21,8 +21,8 @@ import { Hypothesis, type HypothesisResult } from "../verify/hypothesis.ts";
 import { HypothesisError } from "../verify/hypothesis_error.ts";
 import { MissingMetricError } from "../verify/missing_metric_error.ts";
 import { aggregate } from "./aggregate.ts";
+import { conditionPlans } from "./condition_plan.ts";
 import {
-  type ConditionPlan,
   type EventSink,
   executeCondition,
   type RunPlan,
@@ -35,7 +35,7 @@ import type { ReplicateOutcome } from "./outcome.ts";
 import { runtimeEnvironment } from "./provenance.ts";
 import { Result, type TreatmentMetrics } from "./result.ts";
 import { RunCancelledError } from "./run_cancelled_error.ts";
-import { mergeValues, toTreatment, Treatment, type TreatmentLike } from "./treatment.ts";
+import { toTreatment, Treatment, type TreatmentLike } from "./treatment.ts";
 import { ValidationError } from "./validation_error.ts";
 import { ExperimentBuilder } from "./builder.ts";
 import type { Artifact } from "../data/artifact.ts";
@@ -548,13 +548,7 @@ export class Experiment {
     const seedPlugin = plugins.find((p): p is SeedPlugin => p instanceof SeedPlugin);
     const logger: Logger =
       plugins.find((p): p is LoggingPlugin => p instanceof LoggingPlugin)!.logger;
-    const baselineTreatment = settings.treatments.find((t) => t.isBaseline);
-    const conditions: ConditionPlan[] = [
-      condition(BASELINE, this.initialContext, baselineTreatment),
-      ...settings.treatments.filter((t) => !t.isBaseline).map((t) =>
-        condition(t.name, this.initialContext, t)
-      ),
-    ];
+    const conditions = conditionPlans(this.initialContext, settings.treatments);
     const master = settings.seed;
     const steps = this.pipeline!.steps;
     return {
@@ -791,19 +785,6 @@ export class Experiment {
       ? dirname(fileURLToPath(this.moduleUrl))
       : Deno.cwd();
   }
-}
-
-function condition(
-  name: string,
-  initial: Readonly<Record<string, unknown>>,
-  t: Treatment | undefined,
-): ConditionPlan {
-  return {
-    name,
-    values: deepFreeze(t === undefined ? initial : mergeValues(initial, t.values)),
-    apply: t?.apply,
-    treatment: t,
-  };
 }
 
 function checkReplicates(n: number): string | undefined {
