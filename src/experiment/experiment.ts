@@ -44,6 +44,7 @@ import { ArtifactPlugin } from "../plugins/artifact.ts";
 import {
   artifactIndex,
   conditionFingerprints,
+  declaredOutputs,
   finalDir,
   lastRecordedRun,
   mergeReused,
@@ -765,8 +766,13 @@ export class Experiment {
       seed: settings.seed,
       replicates: settings.replicates,
       startedAt: startedAt.toISOString(),
-      fingerprints: conditionFingerprints(plan, this.pipeline!.signature(), settings.seed),
-      outputs: this.outputs.map((o) => ({ name: o.name, format: o.format })),
+      fingerprints: conditionFingerprints(
+        plan,
+        this.pipeline!.signature(),
+        settings.seed,
+        this.outputs,
+      ),
+      outputs: declaredOutputs(this.outputs),
     };
     try {
       return openRunStorage(plugin, this, manifest, previous, plan.logger);

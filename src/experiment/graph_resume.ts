@@ -26,7 +26,7 @@ export interface NodeRunSettings {
  * compute the same thing: the run finished with no failed replicate, with the
  * same replicate count and the same conditions, and each condition's
  * fingerprint (pipeline signature and code, datasource with the upstream runs
- * it reads, context values, seed) is unchanged; and every artifact in
+ * it reads, context values, seed, declared outputs) is unchanged; and every artifact in
  * `needed` (what downstream experiments read) was stored for every
  * replicate. Hypotheses are verified again on the stored metrics, so changed
  * hypotheses apply. `undefined` means the experiment must run.
@@ -60,6 +60,7 @@ export async function upToDateResult(
       },
       experiment.pipeline.signature(),
       seed,
+      experiment.outputs,
     );
   } catch {
     return undefined; // e.g. an upstream run is missing: running reports it properly
