@@ -143,6 +143,8 @@ Deno.test("run: usage and configuration errors exit 2 with the file, line and co
   assert.equal(broken.code, 2);
   assert.match(broken.stderr, /config\.yaml:4:1/);
   assert.match(broken.stderr, /replicatez/);
+  // The schema's problem and the loader's come in one report, not one per run.
+  assert.match(broken.stderr, /config\.yaml:3:9: steps\.ts not found/);
 });
 
 Deno.test("run, graph and list on a copy of the two-experiment DAG example", async () => {

@@ -118,6 +118,35 @@ Deno.test("bad config: wrong types and ranges name the value found; all problems
   ]);
 });
 
+Deno.test("bad config: schema, parameter and reference problems come in one ConfigError", async () => {
+  const steps = STEPS + `export const scaleBy = pipelineStep(
+  (data: number[], _ctx, { scale }) => data.map((x) => x * scale),
+  { name: "scale_by", params: { scale: 1 } },
+);
+`;
+  const error = await assertMessage(
+    "replicate: 3\ndatasource: {n: constant}\nsteps: [{scale_by: {scal: 2}}]\n",
+    [
+      "1:1: unknown key 'replicate' at the top level; did you mean 'replicates'?",
+      "3:21: step 'scale_by' has no parameter 'scal'; did you mean 'scale'? (it declares: scale)",
+    ],
+    { "steps.ts": steps },
+  );
+  assert.equal(error.issues.length, 2);
+  // An entry the schema refuses is left out of later checks; the others are still checked.
+  await assertMessage(
+    BASE.replace("boost: {delta: 10}", "boost: 10").replace("- total", "- {total: 1}")
+      .replace("- add_delta", "- add_delta: {delt: 2}") +
+      "  - verifier: welsh\n    metrics: total\n",
+    [
+      "6:17: step 'add_delta' has no parameter 'delt'; did you mean 'delta'? (it declares: delta)",
+      "7:13: steps[1].total must be a mapping or empty, got 1",
+      "9:10: treatments.boost must be a mapping or empty, got 10",
+      "13:15: verifier 'welsh' is not exported from verifiers.ts; did you mean 'welch'? (available: mean_diff (export meanDiff), welch, student_t, mann_whitney)",
+    ],
+  );
+});
+
 Deno.test("bad config: a missing required key says what it is for; an empty file is refused", async () => {
   await assertMessage("name: demo\nsteps: [total]\n", [
     "1:1: missing key 'datasource': declare where each replicate's data comes from, e.g. `datasource: { numbers: numbers }` (a factory exported from datasources.ts)",

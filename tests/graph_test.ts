@@ -441,6 +441,13 @@ Deno.test("graph from folders: every config's problems in one ConfigError; cycle
       }:2:6: datasource 'm' reads 'nobody#m', but no experiment named 'nobody' was found under ${
         dir.at("exps")
       } (experiments there: twin, twin, c)`,
+      // A schema problem does not hide the others of the same file.
+      `${
+        dir.at("exps/d/config.yaml")
+      }:1:17: datasources.ts not found next to config.yaml; create it and export the datasource factories (export const numbers = dataSource(...))`,
+      `${
+        dir.at("exps/d/config.yaml")
+      }:2:9: steps.ts not found next to config.yaml; create it and export the step factories (export const total = pipelineStep(...))`,
       `${
         dir.at("exps/d/config.yaml")
       }:3:1: unknown key 'replicate' at the top level; did you mean 'replicates'?`,
