@@ -15,7 +15,7 @@ import {
   ParallelExecution,
   SeedPlugin,
 } from "../mod.ts";
-import { DATASOURCES, STEPS, tempTree, VERIFIERS } from "./fixtures/config/folders.ts";
+import { DATASOURCES, STEPS, tempTree, VERIFIERS, writeFiles } from "./fixtures/config/folders.ts";
 
 const BASE = `name: demo
 replicates: 3
@@ -335,6 +335,34 @@ Deno.test("good config: loads, runs serially, gives the right metrics and hypoth
   assert.equal(result.outputDir, resolve(folder, ".crystallize", "demo", "v0"));
   const stored = await loadRun(resolve(folder, ".crystallize", "demo"));
   assert.deepEqual(stored.result.metrics.treatments.boost.total, [36, 36, 36]);
+});
+
+Deno.test("good config: validate() warns when a step parameter fixed in config.yaml cancels a treatment", async () => {
+  await using dir = await tempTree("cfg", {
+    "demo/config.yaml": BASE.replace("- add_delta", "- add_delta: {delta: 0}"),
+    "demo/datasources.ts": DATASOURCES,
+    "demo/steps.ts": STEPS,
+    "demo/verifiers.ts": VERIFIERS,
+  });
+  const experiment = await Experiment.fromYaml(dir.at("demo"));
+  assert.deepEqual(experiment.validate(), [{
+    treatment: "boost",
+    key: "delta",
+    message: "treatment 'boost' sets 'delta', but step 'add_delta' fixes it explicitly, so the " +
+      `treatment changes nothing; remove delta: 0 from step add_delta in ${
+        dir.at("demo", "config.yaml")
+      } so the treatment can set it`,
+  }]);
+  await writeFiles(dir.path, {
+    "demo/config.yaml": BASE.replace("boost: {delta: 10}", "boost: {delat: 10}"),
+  });
+  const typo = await Experiment.fromYaml(dir.at("demo/config.yaml"));
+  assert.match(
+    typo.validate()[0].message,
+    /^treatment 'boost' sets 'delat', .*rename it to 'delta' if that was meant, .* remove it from treatments\.boost in .*demo\/config\.yaml$/,
+  );
+  await writeFiles(dir.path, { "demo/config.yaml": BASE });
+  assert.deepEqual((await Experiment.fromYaml(dir.at("demo"))).validate(), []);
 });
 
 Deno.test("good config: the name defaults to the folder's; the config file path works too", async () => {
