@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import {
   BasePlugin,
+  type DataSource,
   dataSource,
   Experiment,
+  ExperimentInput,
   type FrozenContext,
   hypothesis,
   LoggingPlugin,
@@ -242,6 +244,17 @@ Deno.test("validate(): warns when a treatment sets a key no step reads (fixed ex
     ])
     .build();
   assert.deepEqual(fine.validate(), []);
+  // Results that depend on the condition itself change with every treatment.
+  const byCondition = pipelineStep((data: number[], ctx) => {
+    ctx.metrics.add("treated", ctx.condition === "baseline" ? 0 : 1);
+    return data;
+  }, { name: "by_condition" });
+  const either = (datasource: DataSource, step: PipelineStep) =>
+    Experiment.builder("either").datasource(datasource).addStep(step).plugins([quiet()])
+      .treatments([treatment("up", { unused: 1 })]).build().validate();
+  assert.deepEqual(either(fetchNumbers(), byCondition()), []);
+  assert.deepEqual(either(new ExperimentInput({ m: "producer#m.json" }), trackSum()), []);
+  assert.equal(either(fetchNumbers(), trackSum()).length, 1);
 });
 
 Deno.test("run(): bad run options and hypotheses without treatments are refused before anything runs", async () => {

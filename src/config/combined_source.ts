@@ -76,10 +76,10 @@ export class CombinedSource implements DataSource<Record<string, unknown>> {
     this.#inputs = inputs;
     this.#order = order;
     // What it reads from the context is what its parts read.
-    registerReaders(
-      this,
-      () => Object.values(sources).flatMap((s) => contextReaders(s.source, "datasource")),
-    );
+    registerReaders(this, () => [
+      ...Object.values(sources).flatMap((s) => contextReaders(s.source, "datasource")),
+      ...(inputs === undefined ? [] : contextReaders(inputs, "datasource")),
+    ]);
   }
 
   /** The parts by reference (plain data). */

@@ -46,7 +46,9 @@ export const CODE_WORDING: FixWording = {
  * (explicit parameters win over the context), or none declares it. A key
  * written as a string literal in a step's or datasource's code counts as
  * read (`ctx.get("model")`). Function treatments are not checked: what they
- * add is only known when they run.
+ * add is only known when they run. Nothing is reported when a reader depends
+ * on the condition itself (`ctx.condition`, an `ExperimentInput`): every
+ * treatment changes its results.
  *
  * @example
  * ```ts
@@ -59,6 +61,8 @@ export function unreadTreatmentKeys(
   treatments: readonly Treatment[],
   wording: FixWording,
 ): ValidationWarning[] {
+  // Results that depend on the condition's name change with every treatment, whatever it sets.
+  if (readers.some((r) => r.readsCondition)) return [];
   const open = new Set(readers.flatMap((r) => r.open));
   const declared = new Set(readers.flatMap((r) => [...r.open, ...Object.keys(r.fixed)]));
   const warnings: ValidationWarning[] = [];

@@ -19,7 +19,17 @@ export interface ContextReader {
   readonly fixed: Readonly<Record<string, unknown>>;
   /** Source text of its function. */
   readonly code: string;
+  /**
+   * Whether what it does depends on the condition itself, not only on
+   * context values: its code reads `ctx.condition`, or it reads the upstream
+   * run's copy of the same condition (an `ExperimentInput`). Then every
+   * treatment can change the results, whatever keys it sets.
+   */
+  readonly readsCondition: boolean;
 }
+
+/** `ctx.condition` (or any `.condition`) in code. */
+const READS_CONDITION = /\.condition\b/;
 
 const registered = new WeakMap<object, () => readonly ContextReader[]>();
 
@@ -56,14 +66,37 @@ export function contextReaders(
   const found = registered.get(owner);
   if (found !== undefined) return found();
   const method = kind === "step" ? owner.run : owner.fetch;
+  const code = typeof method === "function" ? method.toString() : "";
   return [{
     owner: `${kind} '${owner.name}'`,
     name: owner.name,
     kind,
     open: [],
     fixed: {},
-    code: typeof method === "function" ? method.toString() : "",
+    code,
+    readsCondition: READS_CONDITION.test(code),
   }];
+}
+
+/**
+ * The reader of a source whose data differs per condition by construction
+ * (an `ExperimentInput` reads the upstream run's copy of the same condition).
+ *
+ * @example
+ * ```ts
+ * registerReaders(input, () => [conditionReader("datasource", "experiment_input")]);
+ * ```
+ */
+export function conditionReader(kind: ContextReader["kind"], name: string): ContextReader {
+  return {
+    owner: `${kind} '${name}'`,
+    name,
+    kind,
+    open: [],
+    fixed: {},
+    code: "",
+    readsCondition: true,
+  };
 }
 
 /**
@@ -83,6 +116,7 @@ export function paramReader(
   fn: (...args: never[]) => unknown,
 ): ContextReader {
   const declared = Object.keys(defaults);
+  const code = fn.toString();
   return {
     owner: `${kind} '${name}'`,
     name,
@@ -94,6 +128,7 @@ export function paramReader(
         explicit[k],
       ]),
     ),
-    code: fn.toString(),
+    code,
+    readsCondition: READS_CONDITION.test(code),
   };
 }
