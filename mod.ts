@@ -149,6 +149,8 @@ export type {
   StepEventBase,
 } from "./src/experiment/events.ts";
 export { ValidationError } from "./src/experiment/validation_error.ts";
+export type { FixWording, ValidationWarning } from "./src/experiment/unread_treatment_keys.ts";
+export type { ContextReader } from "./src/pipeline/context_readers.ts";
 export { RunCancelledError } from "./src/experiment/run_cancelled_error.ts";
 export { BaseOptimizer, GridSearchOptimizer, type Objective } from "./src/experiment/optimizer.ts";
 export { quickExperiment, type QuickExperimentOptions } from "./src/experiment/quick_experiment.ts";

@@ -128,6 +128,20 @@ Deno.test("run: a module with several experiments needs #name; seeds reproduce; 
   assert.ok(await exists(join(dir.path, "large")), "module runs are stored under --out");
 });
 
+Deno.test("run prints validate() warnings: a step parameter fixed in config.yaml cancels a treatment", async () => {
+  await using dir = await tempDir("cli-warn");
+  assert.equal((await cli(["new", "demo", "--dir", dir.path])).code, 0);
+  const config = join(dir.path, "demo", "config.yaml");
+  const text = await Deno.readTextFile(config);
+  await Deno.writeTextFile(config, text.replace(/- add_delta #.*/, "- add_delta: {delta: 0}"));
+  const run = await cli(["run", join(dir.path, "demo"), "--replicates", "3", "--quiet"]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(
+    run.stderr,
+    /WARN Experiment 'demo': treatment 'add_one' sets 'delta', but step 'add_delta' fixes it explicitly, so the treatment changes nothing; remove delta: 0 from step add_delta in \S*demo\/config\.yaml so the treatment can set it/,
+  );
+});
+
 Deno.test("run: usage and configuration errors exit 2 with the file, line and column", async () => {
   await using dir = await tempDir("cli-usage");
   assert.equal((await cli(["run"])).code, 2);
@@ -143,6 +157,8 @@ Deno.test("run: usage and configuration errors exit 2 with the file, line and co
   assert.equal(broken.code, 2);
   assert.match(broken.stderr, /config\.yaml:4:1/);
   assert.match(broken.stderr, /replicatez/);
+  // The schema's problem and the loader's come in one report, not one per run.
+  assert.match(broken.stderr, /config\.yaml:3:9: steps\.ts not found/);
 });
 
 Deno.test("run, graph and list on a copy of the two-experiment DAG example", async () => {

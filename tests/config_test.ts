@@ -15,7 +15,7 @@ import {
   ParallelExecution,
   SeedPlugin,
 } from "../mod.ts";
-import { DATASOURCES, STEPS, tempTree, VERIFIERS } from "./fixtures/config/folders.ts";
+import { DATASOURCES, STEPS, tempTree, VERIFIERS, writeFiles } from "./fixtures/config/folders.ts";
 
 const BASE = `name: demo
 replicates: 3
@@ -116,6 +116,35 @@ Deno.test("bad config: wrong types and ranges name the value found; all problems
   await assertMessage(BASE.replace("name: demo", "name: a#b"), [
     `1:7: name must not contain '#', '/' or '\\', got "a#b"`,
   ]);
+});
+
+Deno.test("bad config: schema, parameter and reference problems come in one ConfigError", async () => {
+  const steps = STEPS + `export const scaleBy = pipelineStep(
+  (data: number[], _ctx, { scale }) => data.map((x) => x * scale),
+  { name: "scale_by", params: { scale: 1 } },
+);
+`;
+  const error = await assertMessage(
+    "replicate: 3\ndatasource: {n: constant}\nsteps: [{scale_by: {scal: 2}}]\n",
+    [
+      "1:1: unknown key 'replicate' at the top level; did you mean 'replicates'?",
+      "3:21: step 'scale_by' has no parameter 'scal'; did you mean 'scale'? (it declares: scale)",
+    ],
+    { "steps.ts": steps },
+  );
+  assert.equal(error.issues.length, 2);
+  // An entry the schema refuses is left out of later checks; the others are still checked.
+  await assertMessage(
+    BASE.replace("boost: {delta: 10}", "boost: 10").replace("- total", "- {total: 1}")
+      .replace("- add_delta", "- add_delta: {delt: 2}") +
+      "  - verifier: welsh\n    metrics: total\n",
+    [
+      "6:17: step 'add_delta' has no parameter 'delt'; did you mean 'delta'? (it declares: delta)",
+      "7:13: steps[1].total must be a mapping or empty, got 1",
+      "9:10: treatments.boost must be a mapping or empty, got 10",
+      "13:15: verifier 'welsh' is not exported from verifiers.ts; did you mean 'welch'? (available: mean_diff (export meanDiff), welch, student_t, mann_whitney)",
+    ],
+  );
 });
 
 Deno.test("bad config: a missing required key says what it is for; an empty file is refused", async () => {
@@ -306,6 +335,34 @@ Deno.test("good config: loads, runs serially, gives the right metrics and hypoth
   assert.equal(result.outputDir, resolve(folder, ".crystallize", "demo", "v0"));
   const stored = await loadRun(resolve(folder, ".crystallize", "demo"));
   assert.deepEqual(stored.result.metrics.treatments.boost.total, [36, 36, 36]);
+});
+
+Deno.test("good config: validate() warns when a step parameter fixed in config.yaml cancels a treatment", async () => {
+  await using dir = await tempTree("cfg", {
+    "demo/config.yaml": BASE.replace("- add_delta", "- add_delta: {delta: 0}"),
+    "demo/datasources.ts": DATASOURCES,
+    "demo/steps.ts": STEPS,
+    "demo/verifiers.ts": VERIFIERS,
+  });
+  const experiment = await Experiment.fromYaml(dir.at("demo"));
+  assert.deepEqual(experiment.validate(), [{
+    treatment: "boost",
+    key: "delta",
+    message: "treatment 'boost' sets 'delta', but step 'add_delta' fixes it explicitly, so the " +
+      `treatment changes nothing; remove delta: 0 from step add_delta in ${
+        dir.at("demo", "config.yaml")
+      } so the treatment can set it`,
+  }]);
+  await writeFiles(dir.path, {
+    "demo/config.yaml": BASE.replace("boost: {delta: 10}", "boost: {delat: 10}"),
+  });
+  const typo = await Experiment.fromYaml(dir.at("demo/config.yaml"));
+  assert.match(
+    typo.validate()[0].message,
+    /^treatment 'boost' sets 'delat', .*rename it to 'delta' if that was meant, .* remove it from treatments\.boost in .*demo\/config\.yaml$/,
+  );
+  await writeFiles(dir.path, { "demo/config.yaml": BASE });
+  assert.deepEqual((await Experiment.fromYaml(dir.at("demo"))).validate(), []);
 });
 
 Deno.test("good config: the name defaults to the folder's; the config file path works too", async () => {

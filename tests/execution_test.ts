@@ -311,3 +311,41 @@ Deno.test("timeoutMs in one isolate: ctx.signal aborts awaiting steps, step boun
     "TimeoutError",
   ]]);
 });
+
+Deno.test("context values are deep-frozen under every strategy: a step changing one fails the same way", async () => {
+  const { fast, one, tweakLayers, tweakModel } = await import("./fixtures/workers/mutating.ts");
+  const strategies: [string, () => BasePlugin][] = [
+    ["serial", () => new SerialExecution()],
+    ["async", () => new AsyncExecution()],
+    ["thread", () => new ParallelExecution({ executorType: "thread", maxWorkers: 2 })],
+    // One worker runs every replicate: a change that got through would carry into the next one.
+    ["process", () => new ParallelExecution({ executorType: "process", maxWorkers: 1 })],
+  ];
+  for (const step of [tweakModel, tweakLayers]) {
+    const seen: string[] = [];
+    for (const [strategy, execution] of strategies) {
+      const result = await new Experiment({
+        name: "mutating",
+        datasource: one(),
+        pipeline: [step()],
+        // An already-frozen object whose array is not: freezing must still reach the array.
+        initialContext: { model: Object.freeze({ lr: 0.1, layers: [1, 2] }) },
+        plugins: [execution(), quiet()],
+        treatments: [fast],
+        replicates: 3,
+      }).run();
+      assert.equal(
+        result.errors.length,
+        6,
+        `${strategy}: every replicate of both conditions fails`,
+      );
+      for (const e of result.errors) {
+        assert.equal(e.name, "TypeError", strategy);
+        assert.equal(e.step, step().name, strategy);
+      }
+      assert.deepEqual(result.metrics.baseline.metrics.lr_after ?? [], [], strategy);
+      seen.push(JSON.stringify(result.errors.map((e) => [e.condition, e.replicate, e.message])));
+    }
+    assert.equal(new Set(seen).size, 1, `same errors under every strategy:\n${seen.join("\n")}`);
+  }
+});

@@ -1,11 +1,14 @@
 import assert from "node:assert/strict";
 import {
   BasePlugin,
+  type DataSource,
   dataSource,
   Experiment,
+  ExperimentInput,
   type FrozenContext,
   hypothesis,
   LoggingPlugin,
+  type LogRecord,
   Pipeline,
   type PipelineStep,
   pipelineStep,
@@ -189,6 +192,69 @@ Deno.test("validate(): lists every problem with its fix", () => {
     () => hypothesis({ name: "h", verifier: welchTTest as never }),
     /needs a verifier instance.*call the factory/,
   );
+});
+
+Deno.test("validate(): warns when a treatment sets a key no step reads (fixed explicitly, or undeclared)", async () => {
+  const records: LogRecord[] = [];
+  const fixed = () =>
+    Experiment.builder("fixed").datasource(fetchNumbers())
+      .addStep(addDelta({ delta: 0 })).addStep(trackSum())
+      .plugins([new LoggingPlugin({ sink: (r) => records.push(r) })])
+      .treatments([treatment("boost", { delta: 1 }), treatment("typo", { delat: 1 })])
+      .build();
+  // run({ treatments }) warns about the treatments it runs, not the ones it leaves out.
+  await fixed().run({ treatments: [] });
+  assert.deepEqual(records.filter((r) => r.level === "warn"), []);
+  const experiment = fixed();
+  const warnings = experiment.validate();
+  assert.deepEqual(warnings.map((w) => [w.treatment, w.key]), [["boost", "delta"], [
+    "typo",
+    "delat",
+  ]]);
+  assert.equal(
+    warnings[0].message,
+    "treatment 'boost' sets 'delta', but step 'add_delta' fixes it explicitly, so the treatment changes nothing; " +
+      "call the factory of step 'add_delta' without delta (it is given { delta: 0 }) so the treatment can set it",
+  );
+  assert.equal(
+    warnings[1].message,
+    "treatment 'typo' sets 'delat', but no step or datasource declares it as a parameter or reads it in its code, " +
+      "so the treatment changes nothing; rename it to 'delta' if that was meant, declare it in a step's params, " +
+      "or remove it from treatment 'typo'",
+  );
+  // Logged at warn through the experiment's logger, once however often it is validated or run.
+  await experiment.run();
+  await experiment.run();
+  assert.deepEqual(
+    records.filter((r) => r.level === "warn").map((r) => r.message),
+    warnings.map((w) => `Experiment 'fixed': ${w.message}`),
+  );
+
+  // Read keys give no warning: an open parameter, a key read with ctx.get, a function treatment.
+  const readsModel = pipelineStep((data: number[], ctx) => {
+    ctx.metrics.add("lr", ctx.get<{ lr: number }>("model").lr);
+    return data;
+  }, { name: "reads_model" });
+  const fine = Experiment.builder("fine").datasource(fetchNumbers()).addStep(addDelta())
+    .addStep(readsModel()).addStep(addDelta({ delta: 0 })).plugins([quiet()])
+    .initialContext({ model: { lr: 0 } })
+    .treatments([
+      treatment("boost", { delta: 1, model: { lr: 1 } }),
+      treatment("dynamic", (ctx) => ctx.add("anything", 1)),
+    ])
+    .build();
+  assert.deepEqual(fine.validate(), []);
+  // Results that depend on the condition itself change with every treatment.
+  const byCondition = pipelineStep((data: number[], ctx) => {
+    ctx.metrics.add("treated", ctx.condition === "baseline" ? 0 : 1);
+    return data;
+  }, { name: "by_condition" });
+  const either = (datasource: DataSource, step: PipelineStep) =>
+    Experiment.builder("either").datasource(datasource).addStep(step).plugins([quiet()])
+      .treatments([treatment("up", { unused: 1 })]).build().validate();
+  assert.deepEqual(either(fetchNumbers(), byCondition()), []);
+  assert.deepEqual(either(new ExperimentInput({ m: "producer#m.json" }), trackSum()), []);
+  assert.equal(either(fetchNumbers(), trackSum()).length, 1);
 });
 
 Deno.test("run(): bad run options and hypotheses without treatments are refused before anything runs", async () => {

@@ -215,6 +215,50 @@ Deno.test("graph resume: complete, unchanged experiments are skipped; a change r
   assert.deepEqual(onlyDown.consumer.metrics.baseline.metrics.sum, [106, 106, 106]);
 });
 
+// What `save` writes comes from this list, not from its own code (as when a step calls a helper
+// of another module): adding an output changes no code hash the pipeline signature sees.
+const one = new Artifact<number[]>("one.json", { format: "json" });
+const two = new Artifact<number[]>("two.json", { format: "json" });
+const written: Artifact<number[]>[] = [];
+export const save = pipelineStep((data: number[], ctx) => {
+  for (const artifact of written) artifact.write(ctx, data);
+  return data;
+}, { name: "save" });
+/** Sums every upstream artifact it reads. */
+export const sumInputs = pipelineStep((data: Record<string, number[]>, ctx) => {
+  ctx.metrics.add("sum", Object.values(data).flat().reduce((a, b) => a + b, 0));
+  return data;
+}, { name: "sum_inputs" });
+
+Deno.test("graph resume: a producer that declares a new output is recomputed, not resumed from stale replicates", async () => {
+  await using dir = await tempTree("graph", {});
+  const root = dir.at("out");
+  const graph = (outputs: Artifact<number[]>[]) => {
+    written.splice(0, written.length, ...outputs);
+    const a = Experiment.builder("a").datasource(constant()).addStep(save()).outputs(outputs)
+      .plugins([new ArtifactPlugin({ root }), new SeedPlugin({ seed: 1 }), quiet()])
+      .replicates(2).build();
+    const reads = Object.fromEntries(outputs.map((o) => [o.name.split(".")[0], a.output(o.name)]));
+    const b = Experiment.builder("b").datasource(new ExperimentInput(reads)).addStep(sumInputs())
+      .plugins([new ArtifactPlugin({ root }), new SeedPlugin({ seed: 2 }), quiet()])
+      .replicates(2).build();
+    return new ExperimentGraph([a, b]);
+  };
+  const first = await graph([one]).run();
+  assert.deepEqual(first.b.metrics.baseline.metrics.sum, [6, 6]);
+
+  const events: GraphEvent[] = [];
+  const again = await graph([one, two]).run({
+    strategy: "resume",
+    onEvent: (e) => events.push(e),
+  });
+  assert.deepEqual(nodeEvents(events), ["started a", "finished a", "started b", "finished b"]);
+  assert.deepEqual(again.b.errors, []);
+  assert.deepEqual(again.a.provenance.stored?.reused, {}, "no stored replicate lacks two.json");
+  assert.equal(again.a.artifacts["two.json"].baseline.filter((f) => f !== null).length, 2);
+  assert.deepEqual(again.b.metrics.baseline.metrics.sum, [12, 12]);
+});
+
 Deno.test("graph run twice in one process: the downstream reads the producer's new run", async () => {
   await using dir = await tempTree("graph", {});
   const root = dir.at("out");
@@ -397,6 +441,13 @@ Deno.test("graph from folders: every config's problems in one ConfigError; cycle
       }:2:6: datasource 'm' reads 'nobody#m', but no experiment named 'nobody' was found under ${
         dir.at("exps")
       } (experiments there: twin, twin, c)`,
+      // A schema problem does not hide the others of the same file.
+      `${
+        dir.at("exps/d/config.yaml")
+      }:1:17: datasources.ts not found next to config.yaml; create it and export the datasource factories (export const numbers = dataSource(...))`,
+      `${
+        dir.at("exps/d/config.yaml")
+      }:2:9: steps.ts not found next to config.yaml; create it and export the step factories (export const total = pipelineStep(...))`,
       `${
         dir.at("exps/d/config.yaml")
       }:3:1: unknown key 'replicate' at the top level; did you mean 'replicates'?`,

@@ -1,6 +1,6 @@
 import { dirname, join, resolve } from "node:path";
 import { ConfigError } from "../config/config_error.ts";
-import { type ConfigFile, readConfigFile } from "../config/folder_config.ts";
+import { type ConfigFile, inspectConfigFile } from "../config/folder_config.ts";
 import { resolvePermissions } from "../config/folder_plugins.ts";
 import type { WorkerPermissions } from "../execution/worker/permissions.ts";
 import { outputRoot } from "../experiment/output_root.ts";
@@ -112,9 +112,14 @@ export async function resolveTarget(raw: string, out: string | undefined): Promi
   };
 }
 
+/**
+ * What the sandbox needs of a config (its permissions, its references).
+ * Schema problems do not stop it here: the runner loads the experiment and
+ * reports them together with every other problem of the folder.
+ */
 async function readConfig(folder: string): Promise<ConfigFile> {
   try {
-    return await readConfigFile(folder);
+    return await inspectConfigFile(folder);
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(error.message);
     throw error;

@@ -7,6 +7,7 @@ import {
 } from "../data/experiment_input.ts";
 import { CrystallizeError } from "../errors.ts";
 import { sha256Hex } from "../pipeline/code_hash.ts";
+import { contextReaders, registerReaders } from "../pipeline/context_readers.ts";
 import { isPromiseLike } from "../promise.ts";
 
 /** Where a named datasource's factory is: plain data, so workers can rebuild it. */
@@ -74,6 +75,11 @@ export class CombinedSource implements DataSource<Record<string, unknown>> {
     this.#sources = sources;
     this.#inputs = inputs;
     this.#order = order;
+    // What it reads from the context is what its parts read.
+    registerReaders(this, () => [
+      ...Object.values(sources).flatMap((s) => contextReaders(s.source, "datasource")),
+      ...(inputs === undefined ? [] : contextReaders(inputs, "datasource")),
+    ]);
   }
 
   /** The parts by reference (plain data). */

@@ -1,7 +1,7 @@
 import { basename, dirname, join, resolve } from "node:path";
-import { ConfigError } from "./config_error.ts";
-import { validateConfig } from "./schema_validation.ts";
-import { parseYaml, type YamlSource } from "./yaml_source.ts";
+import { ConfigError, type ConfigIssue } from "./config_error.ts";
+import { checkSchema } from "./schema_validation.ts";
+import { parseYaml, type YamlPath, type YamlSource } from "./yaml_source.ts";
 
 /** The file name that makes a folder an experiment. */
 export const CONFIG_FILE = "config.yaml";
@@ -82,7 +82,12 @@ export interface FolderConfig {
   readonly permissions?: PermissionsConfig;
 }
 
-/** A `config.yaml` read and validated, before any module is imported. */
+/**
+ * A `config.yaml` read and checked against the schema, before any module is
+ * imported. From {@linkcode readConfigFile} it is valid; from
+ * {@linkcode inspectConfigFile} it may carry the schema's problems, and then
+ * `config` holds only what the schema accepted.
+ */
 export interface ConfigFile {
   /** Absolute path of `config.yaml`. */
   readonly file: string;
@@ -92,12 +97,24 @@ export interface ConfigFile {
   readonly name: string;
   /** The parsed YAML with positions. */
   readonly source: YamlSource;
-  /** The validated contents. */
+  /**
+   * The validated contents: every entry the schema accepted. A list entry it
+   * refused leaves a hole, so the others keep their index (their place in
+   * config.yaml); iterate lists with {@linkcode configEntries}.
+   */
   readonly config: FolderConfig;
   /** The `cli` section with defaults. */
   readonly cli: CliConfig;
   /** Every `experiment#artifact` reference in `datasource`: alias → reference. */
   readonly references: Readonly<Record<string, string>>;
+  /** The schema's problems (always empty from {@linkcode readConfigFile}). */
+  readonly schemaIssues: readonly ConfigIssue[];
+  /**
+   * Top-level sections holding something the schema refused, so checks that
+   * depend on a section can keep quiet instead of reporting a second,
+   * misleading problem (e.g. "no treatment is declared" when one is wrong).
+   */
+  readonly refusedSections: ReadonlySet<string>;
 }
 
 /**
@@ -131,6 +148,26 @@ export function configPathOf(path: string): string {
  * ```
  */
 export async function readConfigFile(path: string): Promise<ConfigFile> {
+  const file = await inspectConfigFile(path);
+  if (file.schemaIssues.length > 0) throw new ConfigError(file.schemaIssues);
+  return file;
+}
+
+/**
+ * Reads and parses `config.yaml` and checks it against the schema, keeping
+ * the schema's problems in `schemaIssues` instead of throwing them, with
+ * `config` reduced to what the schema accepted: so the loader can go on to
+ * check factories, parameters and references and report every problem at
+ * once. Only a file that cannot be read or parsed, or is not a mapping,
+ * throws a {@linkcode ConfigError}.
+ *
+ * @example
+ * ```ts
+ * const file = await inspectConfigFile("experiments/demo");
+ * file.schemaIssues.map((i) => i.message); // ["unknown key 'replicate' at the top level; ..."]
+ * ```
+ */
+export async function inspectConfigFile(path: string): Promise<ConfigFile> {
   const file = configPathOf(path);
   let text: string;
   try {
@@ -144,9 +181,10 @@ export async function readConfigFile(path: string): Promise<ConfigFile> {
     });
   }
   const source = parseYaml(text, file);
-  const issues = validateConfig(source);
-  if (issues.length > 0) throw new ConfigError(issues);
-  const config = source.value as FolderConfig;
+  const { issues, refused } = checkSchema(source);
+  // Not a mapping: there is nothing to check further.
+  if (refused.some((p) => p.length === 0)) throw new ConfigError(issues);
+  const config = acceptedPart(source.value as Record<string, unknown>, refused);
   const folder = dirname(file);
   const references = Object.fromEntries(
     Object.entries(config.datasource).flatMap(([alias, value]) =>
@@ -161,6 +199,8 @@ export async function readConfigFile(path: string): Promise<ConfigFile> {
     source,
     config,
     references,
+    schemaIssues: issues,
+    refusedSections: new Set(refused.map((p) => String(p[0]))),
     cli: {
       group: config.cli?.group ?? (isGraph ? "Graphs" : "Experiments"),
       priority: config.cli?.priority ?? 999,
@@ -169,4 +209,49 @@ export async function readConfigFile(path: string): Promise<ConfigFile> {
       hidden: config.cli?.hidden ?? false,
     },
   };
+}
+
+/**
+ * `value` without what the schema refused: a refused top-level value goes,
+ * a refused entry of a section (a step, a treatment, `cli.priority`) goes
+ * from its section, and the required sections default to empty. Deeper
+ * problems drop the whole entry: half an entry (a hypothesis without its
+ * verifier) cannot be checked.
+ */
+function acceptedPart(value: Record<string, unknown>, refused: readonly YamlPath[]): FolderConfig {
+  const out: Record<string, unknown> = { ...value };
+  const copied = new Set<string>();
+  for (const [section, entry] of refused.map((p) => p.map(String))) {
+    const container = out[section];
+    if (entry === undefined || typeof container !== "object" || container === null) {
+      delete out[section];
+      continue;
+    }
+    if (!copied.has(section)) {
+      // Copied once: spreading a list that already has holes would turn them into undefined.
+      out[section] = Array.isArray(container) ? [...container] : { ...container };
+      copied.add(section);
+    }
+    // In a list this leaves a hole, so later entries keep their index.
+    delete (out[section] as Record<string, unknown>)[entry];
+  }
+  out.datasource ??= {};
+  out.steps ??= [];
+  return out as unknown as FolderConfig;
+}
+
+/**
+ * `[index, entry]` for each entry of a config list, skipping the holes the
+ * schema's refused entries leave (see {@linkcode ConfigFile.config}).
+ *
+ * @example
+ * ```ts
+ * for (const [index, entry] of configEntries(file.config.steps)) console.log(index, entry);
+ * ```
+ */
+export function configEntries<T>(list: readonly T[] | undefined): [number, T][] {
+  const out: [number, T][] = [];
+  // forEach skips holes (entries() would yield them as undefined).
+  list?.forEach((entry, index) => out.push([index, entry]));
+  return out;
 }

@@ -2,6 +2,8 @@ import { pathToFileURL } from "node:url";
 import type { Artifact } from "../data/artifact.ts";
 import type { WorkerPermissions } from "../execution/worker/permissions.ts";
 import { Experiment, type ExperimentOptions } from "../experiment/experiment.ts";
+import { type FixWording, valueText } from "../experiment/unread_treatment_keys.ts";
+import { displayPath } from "./config_error.ts";
 import type { CliConfig } from "./folder_config.ts";
 
 /** What a folder experiment knows beyond an {@linkcode Experiment}'s options. */
@@ -60,5 +62,17 @@ export class FolderExperiment extends Experiment {
     this.outputsByAlias = options.outputsByAlias;
     this.references = options.references;
     this.moduleUrl = pathToFileURL(options.configFile).href;
+  }
+
+  /** Fixes name the entries of config.yaml, where its steps' parameters and treatments are set. */
+  protected override fixWording(): FixWording {
+    const file = displayPath(this.configFile);
+    return {
+      unfix: (reader, key) =>
+        `remove ${key}: ${
+          valueText(reader.fixed[key])
+        } from ${reader.kind} ${reader.name} in ${file}`,
+      treatmentAt: (treatment) => `treatments.${treatment} in ${file}`,
+    };
   }
 }

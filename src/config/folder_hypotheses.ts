@@ -3,7 +3,7 @@ import { Hypothesis, type TreatmentVerdict } from "../verify/hypothesis.ts";
 import type { Verifier, VerifierFactory } from "../verify/verifier.ts";
 import type { ConfigIssue } from "./config_error.ts";
 import { BUILT_IN_VERIFIERS, VERIFIER_KIND } from "./factory_kinds.ts";
-import type { ConfigFile, HypothesisConfig } from "./folder_config.ts";
+import { configEntries, type ConfigFile, type HypothesisConfig } from "./folder_config.ts";
 import {
   checkParams,
   type FactoryCall,
@@ -37,7 +37,7 @@ export async function buildHypotheses(
   const out: Hypothesis[] = [];
   const names = new Map<string, number>();
   const list = file.config.hypotheses ?? [];
-  for (const [index, spec] of list.entries()) {
+  for (const [index, spec] of configEntries(list)) {
     const path = ["hypotheses", index];
     const call = factoryCall(spec.verifier, [...path, "verifier"]);
     const verifier = await buildVerifier(file, modules, call, issues);
@@ -68,7 +68,9 @@ export async function buildHypotheses(
   const treated = Object.keys(file.config.treatments ?? {}).filter((t) => t !== "baseline");
   // An experiment reading others may inherit their treatments in a graph.
   const inherits = Object.keys(file.references).length > 0;
-  if (list.length > 0 && treated.length === 0 && !inherits) {
+  // A treatment the schema refused is declared, only wrongly: that is reported already.
+  const refused = file.refusedSections.has("treatments");
+  if (configEntries(list).length > 0 && treated.length === 0 && !inherits && !refused) {
     issues.push(file.source.issue(
       ["hypotheses"],
       "hypotheses compare treatments with the baseline, but no treatment is declared; add one under treatments",

@@ -8,7 +8,7 @@ import { LoggingPlugin } from "../plugins/logging.ts";
 import type { BasePlugin } from "../plugins/plugin.ts";
 import { SeedPlugin } from "../plugins/seed.ts";
 import type { ConfigIssue } from "./config_error.ts";
-import type { ConfigFile } from "./folder_config.ts";
+import { configEntries, type ConfigFile } from "./folder_config.ts";
 import { factoryCall } from "./folder_modules.ts";
 
 type Options = Record<string, unknown>;
@@ -50,7 +50,7 @@ export function buildPlugins(
   const plugins: BasePlugin[] = [];
   const seen = new Map<string, number>();
   let execution: number | undefined;
-  for (const [index, entry] of (file.config.plugins ?? []).entries()) {
+  for (const [index, entry] of configEntries(file.config.plugins)) {
     const call = factoryCall(entry, ["plugins", index]);
     const at = (message: string) =>
       issues.push(file.source.issue(call.namePath, message, { key: call.isKey }));

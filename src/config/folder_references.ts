@@ -1,7 +1,7 @@
 import { basename, dirname, join, resolve } from "node:path";
 import type { Artifact } from "../data/artifact.ts";
 import { ConfigError, displayPath, formatIssue } from "./config_error.ts";
-import { CONFIG_FILE, type ConfigFile, readConfigFile } from "./folder_config.ts";
+import { CONFIG_FILE, configEntries, type ConfigFile, inspectConfigFile } from "./folder_config.ts";
 import { FolderModules } from "./folder_modules.ts";
 import { resolveOutputs } from "./folder_outputs.ts";
 import type { ConfigIssue } from "./config_error.ts";
@@ -60,17 +60,28 @@ export class ReferenceResolver {
     }, `in ${displayPath(parent)}`);
   }
 
-  /** A config file, read once. */
-  read(file: string): Promise<ConfigFile | ConfigError> {
+  /**
+   * A config file, read once, with the schema's problems it may carry (see
+   * `inspectConfigFile`); a `ConfigError` when it cannot be read or parsed.
+   */
+  inspect(file: string): Promise<ConfigFile | ConfigError> {
     let reading = this.#files.get(file);
     if (reading === undefined) {
-      reading = readConfigFile(file).catch((e) => {
+      reading = inspectConfigFile(file).catch((e) => {
         if (e instanceof ConfigError) return e;
         throw e;
       });
       this.#files.set(file, reading);
     }
     return reading;
+  }
+
+  /** A config file, read once; a `ConfigError` when it has any problem the schema finds. */
+  async read(file: string): Promise<ConfigFile | ConfigError> {
+    const read = await this.inspect(file);
+    return read instanceof ConfigError || read.schemaIssues.length === 0
+      ? read
+      : new ConfigError(read.schemaIssues);
   }
 
   /**
@@ -129,7 +140,7 @@ export class ReferenceResolver {
  * ```
  */
 export function storageRootOf(file: ConfigFile): string {
-  for (const entry of file.config.plugins ?? []) {
+  for (const [, entry] of configEntries(file.config.plugins)) {
     if (typeof entry === "string" || !("ArtifactPlugin" in entry)) continue;
     const root = entry.ArtifactPlugin?.root;
     if (typeof root === "string") return resolve(file.folder, root);

@@ -3,7 +3,7 @@ import { Treatment } from "../experiment/treatment.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
 import { byPlace, ConfigError, type ConfigIssue } from "./config_error.ts";
 import { STEP_KIND } from "./factory_kinds.ts";
-import { type ConfigFile, readConfigFile } from "./folder_config.ts";
+import { configEntries, type ConfigFile, inspectConfigFile } from "./folder_config.ts";
 import { buildDatasource } from "./folder_datasource.ts";
 import { FolderExperiment } from "./folder_experiment.ts";
 import { buildHypotheses } from "./folder_hypotheses.ts";
@@ -43,16 +43,20 @@ export async function loadFolderExperiment(
   path: string,
   options: LoadOptions = {},
 ): Promise<FolderExperiment> {
-  return await buildFolderExperiment(await readConfigFile(path), options);
+  return await buildFolderExperiment(await inspectConfigFile(path), options);
 }
 
-/** Builds the experiment of an already read config (see {@linkcode loadFolderExperiment}). */
+/**
+ * Builds the experiment of an already read config (see
+ * {@linkcode loadFolderExperiment}). The schema's problems the file carries
+ * are reported together with those found here.
+ */
 export async function buildFolderExperiment(
   file: ConfigFile,
   options: LoadOptions = {},
 ): Promise<FolderExperiment> {
   const { config, source, folder } = file;
-  const issues: ConfigIssue[] = [];
+  const issues: ConfigIssue[] = [...file.schemaIssues];
   const modules = new FolderModules(folder, source);
   const outputsByAlias = await resolveOutputs(file, modules, issues);
   const datasource = await buildDatasource(
@@ -96,7 +100,7 @@ async function buildSteps(
   issues: ConfigIssue[],
 ): Promise<PipelineStep[]> {
   const steps: PipelineStep[] = [];
-  for (const [index, entry] of file.config.steps.entries()) {
+  for (const [index, entry] of configEntries(file.config.steps)) {
     const call = factoryCall(entry, ["steps", index]);
     const exports = await modules.load("steps", call.namePath, issues);
     const found = exports && findFactory(exports, STEP_KIND, call, file.source, issues);

@@ -43,7 +43,8 @@ export async function loadGraphExperiments(path: string): Promise<FolderExperime
   const issues: ConfigIssue[] = [];
   const configs: ConfigFile[] = [];
   for (const file of files) {
-    const read = await resolver.read(file);
+    // Inspected, not read: a config with schema problems is still built, so all its problems show.
+    const read = await resolver.inspect(file);
     if (read instanceof ConfigError) issues.push(...read.issues);
     else configs.push(read);
   }
@@ -61,7 +62,7 @@ async function loadClosure(file: string): Promise<FolderExperiment[]> {
   while (queue.length > 0) {
     const next = queue.shift()!;
     if (configs.has(next)) continue;
-    const read = await resolver.read(next);
+    const read = await resolver.inspect(next);
     if (read instanceof ConfigError) {
       issues.push(...read.issues);
       continue;

@@ -38,6 +38,17 @@ function compileSchema(): ValidateFunction {
   return ajv.compile(schema);
 }
 
+/** What the schema says about a parsed `config.yaml`. */
+export interface SchemaCheck {
+  /** One issue per problem, in file order (empty: the file is valid). */
+  readonly issues: ConfigIssue[];
+  /**
+   * Where each problem is: the value the schema refused (an unknown key, a
+   * missing one, a value of the wrong type). `[]` means the whole file.
+   */
+  readonly refused: YamlPath[];
+}
+
 /**
  * Checks a parsed `config.yaml` against the JSON Schema and returns one issue
  * per problem, positioned in the YAML and worded for people: unknown keys with
@@ -51,19 +62,42 @@ function compileSchema(): ValidateFunction {
  * ```
  */
 export function validateConfig(source: YamlSource): ConfigIssue[] {
+  return checkSchema(source).issues;
+}
+
+/**
+ * {@linkcode validateConfig}, plus where each problem is, so the loader can
+ * go on checking what the schema accepted and report every problem at once.
+ *
+ * @example
+ * ```ts
+ * checkSchema(parseYaml("replicate: 3\n", "/exp/config.yaml")).refused; // [["replicate"], ["datasource"], ["steps"]]
+ * ```
+ */
+export function checkSchema(source: YamlSource): SchemaCheck {
   const validate = validator();
-  if (validate(source.value)) return [];
+  if (validate(source.value)) return { issues: [], refused: [] };
   const seen = new Set<string>();
-  const issues: ConfigIssue[] = [];
+  const found: { issue: ConfigIssue; path: YamlPath }[] = [];
   for (const error of validate.errors ?? []) {
     const issue = toIssue(error, source);
     if (issue === undefined) continue;
     const id = `${issue.line}:${issue.column}:${issue.message}`;
     if (seen.has(id)) continue;
     seen.add(id);
-    issues.push(issue);
+    found.push({ issue, path: refusedPath(error, source.value) });
   }
-  return issues.sort((a, b) => a.line - b.line || a.column - b.column);
+  found.sort((a, b) => a.issue.line - b.issue.line || a.issue.column - b.issue.column);
+  return { issues: found.map((f) => f.issue), refused: found.map((f) => f.path) };
+}
+
+/** The value an error is about: the unknown or missing key itself, else the value checked. */
+function refusedPath(error: ErrorObject, root: unknown): YamlPath {
+  const path = pointerToPath(error.instancePath, root);
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === "additionalProperties") return [...path, String(params.additionalProperty)];
+  if (error.keyword === "required") return [...path, String(params.missingProperty)];
+  return path;
 }
 
 function toIssue(error: ErrorObject, source: YamlSource): ConfigIssue | undefined {

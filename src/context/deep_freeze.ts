@@ -1,20 +1,28 @@
+/** Objects this module froze all the way down (an object frozen elsewhere may hold unfrozen ones). */
+const deeplyFrozen = new WeakSet<object>();
+
 /**
  * Freezes plain objects and arrays recursively so a value stored in a context
  * cannot be changed through a reference read back from it. Class instances,
  * typed arrays, Maps and Sets are left as they are (freezing them either fails
  * or breaks their methods); they are shared by reference.
  *
- * Already-frozen values return at once, so freezing a treatment's values once
- * makes every later freeze of the same object free.
+ * A value this function froze before returns at once, so freezing a
+ * treatment's values once makes every later freeze of the same object free.
+ * An object frozen with `Object.freeze` alone is still walked: its nested
+ * objects may not be frozen.
  *
  * @example
  * ```ts
  * const v = deepFreeze({ a: [1, 2] });
  * Object.isFrozen(v.a); // true
+ * Object.isFrozen(deepFreeze(Object.freeze({ b: [3] })).b); // true
  * ```
  */
 export function deepFreeze<T>(value: T): T {
-  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return value;
+  if (typeof value !== "object" || value === null || deeplyFrozen.has(value)) return value;
+  // Marked before walking, so a cycle ends here.
+  deeplyFrozen.add(value);
   const proto = Object.getPrototypeOf(value);
   if (Array.isArray(value)) {
     Object.freeze(value);

@@ -2,6 +2,7 @@ import type { FrozenContext } from "../context/frozen_context.ts";
 import { BoundParams, type ParamDefaults, type Resolved } from "../pipeline/declared_params.ts";
 import { callerModuleUrl } from "../pipeline/module_ref.ts";
 import { lazyCodeHash } from "../pipeline/code_hash.ts";
+import { paramReader, registerReaders } from "../pipeline/context_readers.ts";
 import type { MaybePromise } from "../promise.ts";
 
 /** The function behind a datasource: produces a replicate's input data. */
@@ -81,7 +82,7 @@ export function dataSource<Out, P extends ParamDefaults = Record<never, never>>(
   const defaults = (options.params ?? {}) as P;
   const factory = (explicit?: Partial<P>): DataSource<Out> => {
     const bound = BoundParams.bind(`datasource '${name}'`, defaults, explicit);
-    return {
+    const source: DataSource<Out> = {
       name,
       params: bound.explicit,
       replicates: options.replicates,
@@ -91,6 +92,8 @@ export function dataSource<Out, P extends ParamDefaults = Record<never, never>>(
       factory: factory as unknown as DataSourceFactory<Out, ParamDefaults>,
       fetch: (ctx) => fn(ctx, bound.resolve(ctx)),
     };
+    registerReaders(source, () => [paramReader("datasource", name, defaults, bound.explicit, fn)]);
+    return source;
   };
   return Object.assign(factory, { sourceName: name, defaults, moduleUrl: callerModuleUrl() });
 }

@@ -17,6 +17,7 @@ import {
 import { Artifact, type ArtifactFormat } from "./artifact.ts";
 import { readManifest } from "../experiment/stored_run.ts";
 import { type DataSource, dataSource } from "./datasource.ts";
+import { conditionReader, registerReaders } from "../pipeline/context_readers.ts";
 
 /** Where another experiment's artifact is: plain data (it crosses to workers). */
 export interface ArtifactRef {
@@ -101,6 +102,8 @@ export class ExperimentInput implements DataSource<Record<string, unknown>> {
       experiment: r.experiment,
       artifact: r.artifact,
     }));
+    // Each condition reads the upstream run's copy of the same condition.
+    registerReaders(this, () => [conditionReader("datasource", this.name)]);
   }
 
   /** The inputs, each pinned to the version this process resolved (so workers read the same runs). */

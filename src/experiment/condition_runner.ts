@@ -13,19 +13,7 @@ import { isPromiseLike, type MaybePromise } from "../promise.ts";
 import type { CacheStatus, ProgressEvent } from "./events.ts";
 import type { RunRecorder } from "../storage/run_recorder.ts";
 import type { ConditionOutcome, ReplicateError, ReplicateOutcome } from "./outcome.ts";
-import type { Treatment, TreatmentFunction } from "./treatment.ts";
-
-/** One condition of a run: its name and the context values every replicate of it starts from. */
-export interface ConditionPlan {
-  /** `"baseline"` or the treatment name. */
-  readonly name: string;
-  /** Initial context merged with the treatment's values (frozen, shared by all replicates). */
-  readonly values: Readonly<Record<string, unknown>>;
-  /** The treatment function, for function treatments. */
-  readonly apply: TreatmentFunction | undefined;
-  /** The treatment this condition comes from (`undefined` for a plain baseline). */
-  readonly treatment: Treatment | undefined;
-}
+import type { ConditionPlan } from "./condition_plan.ts";
 
 /** Progress event sink of a run, with what its listeners want. */
 export interface EventSink {

@@ -11,6 +11,7 @@ import { CrystallizeError, errorMessage } from "../errors.ts";
 import { SerialExecution } from "../execution/serial.ts";
 import { isInsideWorker } from "../execution/worker/in_worker.ts";
 import { callerModuleUrl } from "../pipeline/module_ref.ts";
+import { contextReaders } from "../pipeline/context_readers.ts";
 import { Pipeline } from "../pipeline/pipeline.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
 import { LoggingPlugin } from "../plugins/logging.ts";
@@ -21,8 +22,8 @@ import { Hypothesis, type HypothesisResult } from "../verify/hypothesis.ts";
 import { HypothesisError } from "../verify/hypothesis_error.ts";
 import { MissingMetricError } from "../verify/missing_metric_error.ts";
 import { aggregate } from "./aggregate.ts";
+import { conditionPlans } from "./condition_plan.ts";
 import {
-  type ConditionPlan,
   type EventSink,
   executeCondition,
   type RunPlan,
@@ -35,8 +36,14 @@ import type { ReplicateOutcome } from "./outcome.ts";
 import { runtimeEnvironment } from "./provenance.ts";
 import { Result, type TreatmentMetrics } from "./result.ts";
 import { RunCancelledError } from "./run_cancelled_error.ts";
-import { mergeValues, toTreatment, Treatment, type TreatmentLike } from "./treatment.ts";
+import { toTreatment, Treatment, type TreatmentLike } from "./treatment.ts";
 import { ValidationError } from "./validation_error.ts";
+import {
+  CODE_WORDING,
+  type FixWording,
+  unreadTreatmentKeys,
+  type ValidationWarning,
+} from "./unread_treatment_keys.ts";
 import { ExperimentBuilder } from "./builder.ts";
 import type { Artifact } from "../data/artifact.ts";
 import { type ArtifactRef, ExperimentInput } from "../data/experiment_input.ts";
@@ -44,6 +51,7 @@ import { ArtifactPlugin } from "../plugins/artifact.ts";
 import {
   artifactIndex,
   conditionFingerprints,
+  declaredOutputs,
   finalDir,
   lastRecordedRun,
   mergeReused,
@@ -187,6 +195,8 @@ export class Experiment {
   readonly outputs: readonly Artifact[];
   /** The module that built the experiment (its folder is the experiment's folder). */
   readonly moduleUrl: string | undefined;
+  /** Warnings already logged, so a warning shows once however often the experiment runs. */
+  readonly #warned = new Set<string>();
 
   /** Creates an experiment. Problems are reported by {@linkcode Experiment.validate} (called by `run`). */
   constructor(options: ExperimentOptions) {
@@ -283,8 +293,57 @@ export class Experiment {
    * Checks the configuration and throws {@linkcode ValidationError} listing
    * every problem with its fix: no datasource, no steps, a bad replicate
    * count, duplicate treatment or hypothesis names, non-plugins.
+   *
+   * Returns the warnings, which do not stop a run: a treatment setting a key
+   * that no step or datasource reads (every step declaring it has it fixed
+   * explicitly, or none declares it), so it would measure the baseline again.
+   * `run()`, `debug()` and `apply()` log the warnings about the treatments
+   * they run, once each, at warn level through the `LoggingPlugin`'s logger
+   * (which is how `crystallize run` shows them); `validate()` itself only
+   * returns them, as `build()` calls it.
+   *
+   * @example
+   * ```ts
+   * const experiment = Experiment.builder("demo").datasource(numbers())
+   *   .addStep(addDelta({ delta: 0 })).treatments([treatment("boost", { delta: 1 })]).build();
+   * experiment.validate()[0].message;
+   * // "treatment 'boost' sets 'delta', but step 'add_delta' fixes it explicitly, ..."
+   * ```
    */
-  validate(): void {
+  validate(): ValidationWarning[] {
+    this.#check();
+    return this.#warnings(this.treatments);
+  }
+
+  /**
+   * How the fixes of {@linkcode validate}'s warnings are worded; a folder
+   * experiment points at its config.yaml instead of factory calls.
+   */
+  protected fixWording(): FixWording {
+    return CODE_WORDING;
+  }
+
+  /** The warnings about `treatments` (see {@linkcode validate}). */
+  #warnings(treatments: readonly Treatment[]): ValidationWarning[] {
+    const readers = [
+      ...contextReaders(this.datasource!, "datasource"),
+      ...this.pipeline!.steps.flatMap((s) => contextReaders(s, "step")),
+    ];
+    return unreadTreatmentKeys(readers, treatments, this.fixWording());
+  }
+
+  /** Logs the warnings about the treatments a run runs, each once in the experiment's life. */
+  #warn(treatments: readonly Treatment[]): void {
+    const logger = this.getPlugin(LoggingPlugin)?.logger;
+    for (const w of this.#warnings(treatments)) {
+      if (this.#warned.has(w.message)) continue;
+      this.#warned.add(w.message);
+      logger?.warn(`Experiment '${this.name}': ${w.message}`);
+    }
+  }
+
+  /** Throws {@linkcode ValidationError} for the problems {@linkcode validate} lists. */
+  #check(): void {
     const problems: string[] = [];
     if (typeof this.datasource?.fetch !== "function") {
       problems.push(
@@ -340,9 +399,12 @@ export class Experiment {
       );
     }
     try {
-      this.validate();
+      this.#check();
       this.datasource?.refresh?.();
-      return this.#execute(this.#settings(options));
+      const settings = this.#settings(options);
+      // The run's own treatments: run({ treatments }) may pick others than the experiment's.
+      this.#warn(settings.treatments);
+      return this.#execute(settings);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -356,12 +418,13 @@ export class Experiment {
    */
   debug(treatment?: TreatmentLike | string): Promise<Result> {
     try {
-      this.validate();
+      this.#check();
       const base = this.#settings({
         replicates: 1,
         treatments: treatment === undefined ? [] : [treatment],
         hypotheses: [],
       });
+      this.#warn(base.treatments);
       const plugins = [
         // A debug pass is not a stored run: resume must never continue from it.
         ...this.plugins.filter((p) =>
@@ -387,13 +450,14 @@ export class Experiment {
     data?: unknown,
     options: { treatment?: TreatmentLike | string; seed?: number } = {},
   ): Promise<unknown> {
-    this.validate();
+    this.#check();
     const settings = this.#settings({
       replicates: 1,
       treatments: options.treatment === undefined ? [] : [options.treatment],
       hypotheses: [],
       seed: options.seed,
     });
+    this.#warn(settings.treatments);
     const plan = this.#plan(settings, crypto.randomUUID(), undefined);
     const index = plan.conditions.length - 1;
     const out = executeCondition(plan, 0, index, data === undefined ? undefined : { value: data });
@@ -419,7 +483,8 @@ export class Experiment {
     optimizer: BaseOptimizer,
     options: { numTrials: number; replicatesPerTrial?: number },
   ): Promise<Treatment> {
-    this.validate();
+    // Each trial's run warns about the treatments the optimizer asked for.
+    this.#check();
     const metric = optimizer.objective.metric;
     for (let trial = 0; trial < options.numTrials; trial++) {
       const asked = optimizer.ask();
@@ -556,13 +621,7 @@ export class Experiment {
     const seedPlugin = plugins.find((p): p is SeedPlugin => p instanceof SeedPlugin);
     const logger: Logger =
       plugins.find((p): p is LoggingPlugin => p instanceof LoggingPlugin)!.logger;
-    const baselineTreatment = settings.treatments.find((t) => t.isBaseline);
-    const conditions: ConditionPlan[] = [
-      condition(BASELINE, this.initialContext, baselineTreatment),
-      ...settings.treatments.filter((t) => !t.isBaseline).map((t) =>
-        condition(t.name, this.initialContext, t)
-      ),
-    ];
+    const conditions = conditionPlans(this.initialContext, settings.treatments);
     const master = settings.seed;
     const steps = this.pipeline!.steps;
     return {
@@ -781,8 +840,13 @@ export class Experiment {
       seed: settings.seed,
       replicates: settings.replicates,
       startedAt: startedAt.toISOString(),
-      fingerprints: conditionFingerprints(plan, this.pipeline!.signature(), settings.seed),
-      outputs: this.outputs.map((o) => ({ name: o.name, format: o.format })),
+      fingerprints: conditionFingerprints(
+        plan,
+        this.pipeline!.signature(),
+        settings.seed,
+        this.outputs,
+      ),
+      outputs: declaredOutputs(this.outputs),
     };
     try {
       return openRunStorage(plugin, this, manifest, previous, plan.logger);
@@ -801,19 +865,6 @@ export class Experiment {
       ? dirname(fileURLToPath(this.moduleUrl))
       : Deno.cwd();
   }
-}
-
-function condition(
-  name: string,
-  initial: Readonly<Record<string, unknown>>,
-  t: Treatment | undefined,
-): ConditionPlan {
-  return {
-    name,
-    values: deepFreeze(t === undefined ? initial : mergeValues(initial, t.values)),
-    apply: t?.apply,
-    treatment: t,
-  };
 }
 
 function checkReplicates(n: number): string | undefined {

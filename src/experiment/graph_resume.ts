@@ -2,12 +2,12 @@ import { BASELINE } from "../context/frozen_context.ts";
 import { ArtifactPlugin } from "../plugins/artifact.ts";
 import { SeedPlugin } from "../plugins/seed.ts";
 import type { Hypothesis, HypothesisResult } from "../verify/hypothesis.ts";
-import type { ConditionPlan } from "./condition_runner.ts";
+import { conditionPlans } from "./condition_plan.ts";
 import type { Experiment } from "./experiment.ts";
 import { Result, type TreatmentMetrics } from "./result.ts";
 import { conditionFingerprints, lastRecordedRun } from "./run_storage.ts";
 import { loadRun, type StoredRun } from "./stored_run.ts";
-import { mergeValues, type Treatment } from "./treatment.ts";
+import type { Treatment } from "./treatment.ts";
 
 /** What a graph would run an experiment with. */
 export interface NodeRunSettings {
@@ -26,7 +26,7 @@ export interface NodeRunSettings {
  * compute the same thing: the run finished with no failed replicate, with the
  * same replicate count and the same conditions, and each condition's
  * fingerprint (pipeline signature and code, datasource with the upstream runs
- * it reads, context values, seed) is unchanged; and every artifact in
+ * it reads, context values, seed, declared outputs) is unchanged; and every artifact in
  * `needed` (what downstream experiments read) was stored for every
  * replicate. Hypotheses are verified again on the stored metrics, so changed
  * hypotheses apply. `undefined` means the experiment must run.
@@ -54,9 +54,13 @@ export async function upToDateResult(
     const seed = settings.seed ??
       (seedPlugin === undefined || seedPlugin.drawn ? last.manifest.seed : seedPlugin.seed);
     current = conditionFingerprints(
-      { datasource: experiment.datasource!, conditions: conditionsOf(experiment, settings) },
+      {
+        datasource: experiment.datasource!,
+        conditions: conditionPlans(experiment.initialContext, settings.treatments),
+      },
       experiment.pipeline.signature(),
       seed,
+      experiment.outputs,
     );
   } catch {
     return undefined; // e.g. an upstream run is missing: running reports it properly
@@ -69,22 +73,6 @@ export async function upToDateResult(
   const run = await loadRun(last.dir);
   if (run.result.errors.length > 0 || !hasArtifacts(run, needed, replicates)) return undefined;
   return await resultOf(run, settings.hypotheses);
-}
-
-/** The conditions a run would have: baseline (with a `baseline` treatment's values), then each treatment. */
-function conditionsOf(experiment: Experiment, settings: NodeRunSettings): ConditionPlan[] {
-  const condition = (name: string, t: Treatment | undefined): ConditionPlan => ({
-    name,
-    values: t === undefined
-      ? experiment.initialContext
-      : mergeValues(experiment.initialContext, t.values),
-    apply: t?.apply,
-    treatment: t,
-  });
-  return [
-    condition(BASELINE, settings.treatments.find((t) => t.isBaseline)),
-    ...settings.treatments.filter((t) => !t.isBaseline).map((t) => condition(t.name, t)),
-  ];
 }
 
 /** Every replicate's baseline copy is indexed, and every indexed file is still on disk. */

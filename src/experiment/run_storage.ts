@@ -10,7 +10,13 @@ import type { PipelineSignature } from "../pipeline/pipeline.ts";
 import type { RunPlan } from "./condition_runner.ts";
 import type { ConditionOutcome, ReplicateOutcome } from "./outcome.ts";
 import type { ArtifactIndex } from "./result.ts";
-import { listRuns, readOutcomes, type RunListing, type RunManifest } from "./stored_run.ts";
+import {
+  type DeclaredOutput,
+  listRuns,
+  readOutcomes,
+  type RunListing,
+  type RunManifest,
+} from "./stored_run.ts";
 
 /** A stored run in progress: where it writes, and what it reuses from the last one. */
 export interface RunStorage {
@@ -29,18 +35,25 @@ export interface RunStorage {
 /**
  * Per condition, the hash of what its replicates depend on: pipeline
  * signature, datasource and its parameters, the condition's values and
- * treatment code, and the master seed. `null` when something cannot be
- * hashed (then nothing of that condition is reused).
+ * treatment code, the master seed, and the declared outputs (names and
+ * formats). `null` when something cannot be hashed (then nothing of that
+ * condition is reused).
+ *
+ * Outputs count because what a step writes need not show in its code hash
+ * (it may call a helper of another module): a replicate stored before an
+ * output was added or changed lacks it, and reusing it would leave the new
+ * run without the file a downstream experiment reads.
  *
  * @example
  * ```ts
- * conditionFingerprints(plan, pipeline.signature(), 42).baseline; // "3f0c..."
+ * conditionFingerprints(plan, pipeline.signature(), 42, experiment.outputs).baseline; // "3f0c..."
  * ```
  */
 export function conditionFingerprints(
   plan: Pick<RunPlan, "datasource" | "conditions">,
   signature: PipelineSignature,
   seed: number | undefined,
+  outputs: readonly DeclaredOutput[],
 ): Record<string, string | null> {
   const shared = [
     signature,
@@ -48,6 +61,8 @@ export function conditionFingerprints(
     plan.datasource.params,
     plan.datasource.codeHash ?? null,
     seed,
+    // Sorted: declaring the same outputs in another order writes the same files.
+    declaredOutputs(outputs).map((o) => [o.name, o.format]).sort(([a], [b]) => a < b ? -1 : 1),
   ];
   return Object.fromEntries(plan.conditions.map((c) => {
     try {
@@ -56,6 +71,19 @@ export function conditionFingerprints(
       return [c.name, null];
     }
   }));
+}
+
+/**
+ * The name and format of each declared output, as a manifest stores them
+ * (an `Artifact`'s description and methods left out).
+ *
+ * @example
+ * ```ts
+ * declaredOutputs([new Artifact("model.json", { format: "json" })]); // [{ name: "model.json", format: "json" }]
+ * ```
+ */
+export function declaredOutputs(outputs: readonly DeclaredOutput[]): DeclaredOutput[] {
+  return outputs.map((o) => ({ name: o.name, format: o.format }));
 }
 
 /**

@@ -39,12 +39,20 @@ export interface RunManifest {
   readonly startedAt: string;
   /**
    * Per condition, a hash of everything its replicates depend on (pipeline,
-   * datasource, values, seed); `null` when it cannot be hashed. Resume reuses a
+   * datasource, values, seed, declared outputs); `null` when it cannot be hashed. Resume reuses a
    * stored replicate only when its condition's fingerprint is unchanged.
    */
   readonly fingerprints: Readonly<Record<string, string | null>>;
   /** The experiment's declared outputs and their formats (readers decode with them). */
-  readonly outputs: readonly { readonly name: string; readonly format: ArtifactFormat }[];
+  readonly outputs: readonly DeclaredOutput[];
+}
+
+/** A declared output as a stored run records it: its file name and format. */
+export interface DeclaredOutput {
+  /** File name of the artifact. */
+  readonly name: string;
+  /** How its value is stored. */
+  readonly format: ArtifactFormat;
 }
 
 /** A finished run read back from disk. */

@@ -1,6 +1,7 @@
 import type { FrozenContext } from "../context/frozen_context.ts";
 import type { MaybePromise } from "../promise.ts";
 import { lazyCodeHash } from "./code_hash.ts";
+import { paramReader, registerReaders } from "./context_readers.ts";
 import { BoundParams, type ParamDefaults, type Resolved } from "./declared_params.ts";
 import { callerModuleUrl } from "./module_ref.ts";
 
@@ -92,7 +93,7 @@ export function pipelineStep<In, Out, P extends ParamDefaults = Record<never, ne
   const cacheable = options.cacheable ?? false;
   const factory = (explicit?: Partial<P>): PipelineStep<In, Out> => {
     const bound = BoundParams.bind(`step '${name}'`, defaults, explicit);
-    return {
+    const step: PipelineStep<In, Out> = {
       name,
       params: bound.explicit,
       cacheable,
@@ -103,6 +104,8 @@ export function pipelineStep<In, Out, P extends ParamDefaults = Record<never, ne
       run: (data, ctx) => fn(data, ctx, bound.resolve(ctx)),
       paramValues: (ctx) => bound.values(ctx),
     };
+    registerReaders(step, () => [paramReader("step", name, defaults, bound.explicit, fn)]);
+    return step;
   };
   return Object.assign(factory, { stepName: name, defaults, moduleUrl: callerModuleUrl() });
 }

@@ -2,7 +2,8 @@ import { RunRecorder } from "../../storage/run_recorder.ts";
 import { stepCachePlan } from "../../cache/cached_step.ts";
 import { createLogger, type LogRecord } from "../../context/logger.ts";
 import type { DataSource } from "../../data/datasource.ts";
-import type { ConditionPlan, EventSink, RunPlan } from "../../experiment/condition_runner.ts";
+import { conditionPlan } from "../../experiment/condition_plan.ts";
+import type { EventSink, RunPlan } from "../../experiment/condition_runner.ts";
 import type { ProgressEvent } from "../../experiment/events.ts";
 import { isPlainObject, Treatment } from "../../experiment/treatment.ts";
 import { CrystallizeError } from "../../errors.ts";
@@ -61,17 +62,12 @@ export function rebuildPlan(
     }
     return factory(decode(call.params)) as T;
   };
-  const conditions: ConditionPlan[] = spec.conditions.map((c) => {
+  const conditions = spec.conditions.map((c) => {
     const treatment = c.treatment === undefined ? undefined : resolve(c.treatment);
     if (treatment !== undefined && !(treatment instanceof Treatment)) {
       throw new CrystallizeError(`Worker: ${c.treatment!.name} is not a treatment`);
     }
-    return {
-      name: c.name,
-      values: Object.freeze(decode(c.values) as Record<string, unknown>),
-      apply: treatment?.apply,
-      treatment,
-    };
+    return conditionPlan(c.name, decode(c.values) as Record<string, unknown>, treatment);
   });
   const events: EventSink | undefined =
     spec.events.errors || spec.events.replicates || spec.events.steps
