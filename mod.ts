@@ -126,6 +126,13 @@ export {
   StoredRunError,
 } from "./src/experiment/stored_run.ts";
 export { type ArtifactMeta, ArtifactWriteError } from "./src/storage/run_recorder.ts";
+export {
+  MAX_PATH_NAME_BYTES,
+  PATH_NAME_RULE,
+  PathNameError,
+  pathNameProblem,
+} from "./src/storage/path_name.ts";
+export { PathEscapeError } from "./src/storage/join_inside.ts";
 export type { FileWriter } from "./src/storage/atomic_write.ts";
 export {
   type ArtifactIndex,

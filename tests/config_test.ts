@@ -13,6 +13,7 @@ import {
   FolderExperiment,
   loadRun,
   ParallelExecution,
+  PATH_NAME_RULE,
   SeedPlugin,
 } from "../mod.ts";
 import { DATASOURCES, STEPS, tempTree, VERIFIERS } from "./fixtures/config/folders.ts";
@@ -239,7 +240,7 @@ Deno.test("bad config: outputs are checked against outputs.ts and artifact namin
     `14:19: outputs.model.format is "text", but the Artifact exported as 'model' from outputs.ts has format "json"; remove one of them`,
   ], { "outputs.ts": OUTPUTS });
   await assertMessage(BASE + "outputs:\n  ../x:\n", [
-    '14:3: Artifact name "../x" is not a plain file name; use something like "model.json" (no "/", "\\", "." or "..", and not ending in ".meta.json", which holds metadata)',
+    `14:3: artifact name "../x" cannot be used as a folder or file name: it contains "/"; ${PATH_NAME_RULE}`,
   ]);
 });
 

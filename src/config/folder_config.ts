@@ -1,6 +1,6 @@
 import { basename, dirname, join, resolve } from "node:path";
 import { ConfigError } from "./config_error.ts";
-import { validateConfig } from "./schema_validation.ts";
+import { configIssues } from "./config_checks.ts";
 import { parseYaml, type YamlSource } from "./yaml_source.ts";
 
 /** The file name that makes a folder an experiment. */
@@ -144,7 +144,7 @@ export async function readConfigFile(path: string): Promise<ConfigFile> {
     });
   }
   const source = parseYaml(text, file);
-  const issues = validateConfig(source);
+  const issues = configIssues(source);
   if (issues.length > 0) throw new ConfigError(issues);
   const config = source.value as FolderConfig;
   const folder = dirname(file);

@@ -17,6 +17,7 @@ import { LoggingPlugin } from "../plugins/logging.ts";
 import type { BasePlugin, RunInfo } from "../plugins/plugin.ts";
 import { assertSeed, SeedPlugin } from "../plugins/seed.ts";
 import { isPromiseLike } from "../promise.ts";
+import { pathNameMessage, pathNameProblem } from "../storage/path_name.ts";
 import { Hypothesis, type HypothesisResult } from "../verify/hypothesis.ts";
 import { HypothesisError } from "../verify/hypothesis_error.ts";
 import { MissingMetricError } from "../verify/missing_metric_error.ts";
@@ -55,7 +56,11 @@ import { eventSink } from "./event_sink.ts";
 
 /** Everything an experiment is made of (the builder's fields). */
 export interface ExperimentOptions {
-  /** Name (used in results, logs and output folders); default `"experiment"`. */
+  /**
+   * Name (used in results, logs and output folders: `<root>/<name>/v<N>`);
+   * default `"experiment"`. It must be usable as a folder name (see
+   * `PATH_NAME_RULE`: no `/`, `\`, control characters, `.` or `..`).
+   */
   name?: string;
   /** Free-text description. */
   description?: string;
@@ -274,11 +279,20 @@ export class Experiment {
 
   /**
    * Checks the configuration and throws {@linkcode ValidationError} listing
-   * every problem with its fix: no datasource, no steps, a bad replicate
-   * count, duplicate treatment or hypothesis names, non-plugins.
+   * every problem with its fix: a name that cannot name a folder (see
+   * `PATH_NAME_RULE`), no datasource, no steps, a bad replicate count (see
+   * `MAX_REPLICATES`), duplicate treatment or hypothesis names, non-plugins.
    */
   validate(): void {
     const problems: string[] = [];
+    const nameProblem = pathNameProblem(this.name);
+    if (nameProblem !== undefined) {
+      // It names the folder of the experiment's stored runs: <root>/<experiment>/v<N>.
+      problems.push(
+        `${pathNameMessage(this.name, "experiment", nameProblem)}; set it with ` +
+          'Experiment.builder("my_experiment") or { name: "my_experiment" }',
+      );
+    }
     if (typeof this.datasource?.fetch !== "function") {
       problems.push(
         "no datasource: set one with .datasource(myData()) or { datasource: myData() }",
