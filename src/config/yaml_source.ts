@@ -11,6 +11,7 @@ import {
 } from "yaml";
 import { CrystallizeError } from "../errors.ts";
 import { ConfigError, type ConfigIssue } from "./config_error.ts";
+import { aliasIssues, MAX_ALIAS_EXPANSION } from "./yaml_aliases.ts";
 
 /** A path into a YAML document: mapping keys and sequence indices. */
 export type YamlPath = readonly (string | number)[];
@@ -93,8 +94,9 @@ function findPair(map: YAMLMap, key: string | number): Pair | undefined {
 
 /**
  * Parses YAML text, keeping node positions. Syntax errors (bad indentation,
- * unclosed brackets, duplicate keys, tabs) throw a {@linkcode ConfigError}
- * listing each with its line and column.
+ * unclosed brackets, duplicate keys, tabs) and alias problems (an alias to
+ * no anchor, a recursive alias, an alias bomb: see `aliasIssues`) throw a
+ * {@linkcode ConfigError} listing each with its line and column.
  *
  * @example
  * ```ts
@@ -123,5 +125,17 @@ export function parseYaml(text: string, file: string): YamlSource {
     });
     throw new ConfigError(issues);
   }
-  return new YamlSource(file, doc.toJS(), doc.contents as Node | null, lines);
+  const aliasProblems = aliasIssues(doc, lines, file);
+  if (aliasProblems.length > 0) throw new ConfigError(aliasProblems);
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
+  } catch (error) {
+    // aliasIssues finds every alias problem the parser knows of; this is the backstop.
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new ConfigError([{ file, line: 1, column: 1, message: `YAML error: ${error.message}` }], {
+      cause: error,
+    });
+  }
+  return new YamlSource(file, value, doc.contents as Node | null, lines);
 }
