@@ -156,6 +156,7 @@ export type {
   StepEventBase,
 } from "./src/experiment/events.ts";
 export { ValidationError } from "./src/experiment/validation_error.ts";
+export { MAX_REPLICATES } from "./src/experiment/replicates.ts";
 export { RunCancelledError } from "./src/experiment/run_cancelled_error.ts";
 export { BaseOptimizer, GridSearchOptimizer, type Objective } from "./src/experiment/optimizer.ts";
 export { quickExperiment, type QuickExperimentOptions } from "./src/experiment/quick_experiment.ts";

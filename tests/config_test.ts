@@ -112,7 +112,7 @@ Deno.test("bad config: wrong types and ranges name the value found; all problems
     ],
   );
   await assertMessage(BASE.replace("replicates: 3", "replicates: 0"), [
-    "2:13: replicates must be >= 1, got 0",
+    "2:13: replicates must be a whole number from 1 to 1000000 written in digits, e.g. `replicates: 20`, got 0",
   ]);
   await assertMessage(BASE.replace("name: demo", "name: a#b"), [
     `1:7: name must not contain '#', '/' or '\\', got "a#b"`,

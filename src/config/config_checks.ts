@@ -1,4 +1,5 @@
 import { basename, dirname } from "node:path";
+import { MAX_REPLICATES } from "../experiment/replicates.ts";
 import { pathNameMessage, pathNameProblem } from "../storage/path_name.ts";
 import type { ConfigIssue } from "./config_error.ts";
 import { validateConfig } from "./schema_validation.ts";
@@ -11,20 +12,25 @@ import type { YamlSource } from "./yaml_source.ts";
  *
  * - the experiment's name (`name:`, else the folder's name) must be usable as
  *   a folder name, since runs are stored under `<root>/<name>/v<N>` (see
- *   `PATH_NAME_RULE`).
+ *   `PATH_NAME_RULE`);
+ * - `replicates` must be written as decimal digits (`1e3`, `0x10` and `3.0`
+ *   are numbers to YAML but not counts), from 1 to `MAX_REPLICATES`, and an
+ *   out-of-range count is echoed as written (`9007199254740993`, not the
+ *   float it rounds to).
  *
  * Where such a check and the schema report the same place, the check's more
  * precise message replaces the schema's.
  *
  * @example
  * ```ts
- * configIssues(parseYaml("name: ..\ndatasource: {n: x}\nsteps: [x]\n", "/exp/config.yaml"))
+ * configIssues(parseYaml("replicates: 1e9\n", "/exp/config.yaml"))
  *   .map((i) => i.message);
- * // ['experiment name ".." cannot be used as a folder or file name: it is ".."; a name may use ...']
+ * // ["missing key 'datasource': ...", "missing key 'steps': ...",
+ * //  "replicates must be a whole number from 1 to 1000000 written in digits, e.g. `replicates: 20`, got 1e9"]
  * ```
  */
 export function configIssues(source: YamlSource): ConfigIssue[] {
-  const checks = nameIssues(source);
+  const checks = [...nameIssues(source), ...replicatesIssues(source)];
   const taken = new Set(checks.map(place));
   return [...validateConfig(source).filter((i) => !taken.has(place(i))), ...checks]
     .sort((a, b) => a.line - b.line || a.column - b.column);
@@ -61,4 +67,17 @@ function nameIssues(source: YamlSource): ConfigIssue[] {
       pathNameMessage(folder, "experiment", problem)
     }; add a name: or rename the folder`,
   }];
+}
+
+function replicatesIssues(source: YamlSource): ConfigIssue[] {
+  const { replicates } = topLevel(source);
+  if (typeof replicates !== "number") return []; // missing, or a type the schema reports
+  const text = source.scalarText(["replicates"]) ?? String(replicates);
+  const digits = /^\+?[0-9]+$/.test(text);
+  if (digits && BigInt(text) >= 1n && BigInt(text) <= BigInt(MAX_REPLICATES)) return [];
+  return [source.issue(
+    ["replicates"],
+    `replicates must be a whole number from 1 to ${MAX_REPLICATES} written in digits, ` +
+      `e.g. \`replicates: 20\`, got ${text}`,
+  )];
 }

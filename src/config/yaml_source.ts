@@ -79,6 +79,26 @@ export class YamlSource {
     return { line, column: col };
   }
 
+  /**
+   * The text a scalar at `path` was written as (`1e3` for the number 1000,
+   * the unquoted text of a quoted string), or `undefined` when there is no
+   * scalar there. Lets checks tell how a number was written.
+   *
+   * @example
+   * ```ts
+   * parseYaml("replicates: 1e3\n", "/exp/config.yaml").scalarText(["replicates"]); // "1e3"
+   * ```
+   */
+  scalarText(path: YamlPath): string | undefined {
+    let node: unknown = this.#contents;
+    for (const segment of path) {
+      if (isMap(node)) node = findPair(node, segment)?.value;
+      else if (isSeq(node) && typeof segment === "number") node = node.items[segment];
+      else return undefined;
+    }
+    return isScalar(node) && typeof node.source === "string" ? node.source : undefined;
+  }
+
   /** An issue at `path` (its key with `key: true`). */
   issue(path: YamlPath, message: string, options: { key?: boolean } = {}): ConfigIssue {
     return { file: this.file, ...this.position(path, options), message };

@@ -35,6 +35,7 @@ import type { BaseOptimizer } from "./optimizer.ts";
 import type { ReplicateOutcome } from "./outcome.ts";
 import { runtimeEnvironment } from "./provenance.ts";
 import { Result, type TreatmentMetrics } from "./result.ts";
+import { replicatesProblem } from "./replicates.ts";
 import { RunCancelledError } from "./run_cancelled_error.ts";
 import { mergeValues, toTreatment, Treatment, type TreatmentLike } from "./treatment.ts";
 import { ValidationError } from "./validation_error.ts";
@@ -74,7 +75,7 @@ export interface ExperimentOptions {
   treatments?: readonly TreatmentLike[];
   /** Hypotheses verified by default. */
   hypotheses?: readonly Hypothesis[];
-  /** Replicates per condition by default; default 1. */
+  /** Replicates per condition by default: a whole number from 1 to `MAX_REPLICATES`; default 1. */
   replicates?: number;
   /** Context values every replicate starts with (treatment values merge over them). */
   initialContext?: Readonly<Record<string, unknown>>;
@@ -86,7 +87,7 @@ export interface ExperimentOptions {
 
 /** Options of one run; each overrides the experiment's setting for this run only. */
 export interface RunOptions {
-  /** Replicates per condition. */
+  /** Replicates per condition: a whole number from 1 to `MAX_REPLICATES`. */
   replicates?: number;
   /** Treatments to run: instances or names of the experiment's treatments; `[]` runs the baseline only. */
   treatments?: readonly (TreatmentLike | string)[];
@@ -821,8 +822,8 @@ function condition(
 }
 
 function checkReplicates(n: number): string | undefined {
-  if (Number.isInteger(n) && n >= 1) return undefined;
-  return `replicates must be a whole number >= 1, got ${n}; set it with .replicates(n) or run({ replicates: n })`;
+  const problem = replicatesProblem(n);
+  return problem && `${problem}; set it with .replicates(n) or run({ replicates: n })`;
 }
 
 function duplicates(names: readonly string[]): string[] {
