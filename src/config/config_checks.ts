@@ -1,4 +1,5 @@
 import { basename, dirname } from "node:path";
+import { permissionValueProblem } from "../execution/permission_values.ts";
 import { MAX_REPLICATES } from "../experiment/replicates.ts";
 import { pathNameMessage, pathNameProblem } from "../storage/path_name.ts";
 import type { ConfigIssue } from "./config_error.ts";
@@ -16,7 +17,10 @@ import type { YamlSource } from "./yaml_source.ts";
  * - `replicates` must be written as decimal digits (`1e3`, `0x10` and `3.0`
  *   are numbers to YAML but not counts), from 1 to `MAX_REPLICATES`, and an
  *   out-of-range count is echoed as written (`9007199254740993`, not the
- *   float it rounds to).
+ *   float it rounds to);
+ * - every `permissions:` entry must be one Deno accepts (see
+ *   `permissionValueProblem`: `net` hosts, `env` names, `sys` names), or the
+ *   sandbox's Deno would refuse to start.
  *
  * Where such a check and the schema report the same place, the check's more
  * precise message replaces the schema's.
@@ -30,7 +34,7 @@ import type { YamlSource } from "./yaml_source.ts";
  * ```
  */
 export function configIssues(source: YamlSource): ConfigIssue[] {
-  const checks = [...nameIssues(source), ...replicatesIssues(source)];
+  const checks = [...nameIssues(source), ...replicatesIssues(source), ...permissionIssues(source)];
   const taken = new Set(checks.map(place));
   return [...validateConfig(source).filter((i) => !taken.has(place(i))), ...checks]
     .sort((a, b) => a.line - b.line || a.column - b.column);
@@ -80,4 +84,19 @@ function replicatesIssues(source: YamlSource): ConfigIssue[] {
     `replicates must be a whole number from 1 to ${MAX_REPLICATES} written in digits, ` +
       `e.g. \`replicates: 20\`, got ${text}`,
   )];
+}
+
+function permissionIssues(source: YamlSource): ConfigIssue[] {
+  const { permissions } = topLevel(source);
+  if (typeof permissions !== "object" || permissions === null) return [];
+  return Object.entries(permissions as Record<string, unknown>).flatMap(([kind, list]) =>
+    Array.isArray(list)
+      ? list.flatMap((entry, i) => {
+        const problem = typeof entry === "string" ? permissionValueProblem(kind, entry) : undefined;
+        return problem === undefined
+          ? []
+          : [source.issue(["permissions", kind, i], `permissions.${kind}[${i}]: ${problem}`)];
+      })
+      : []
+  );
 }
