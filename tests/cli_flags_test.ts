@@ -1,10 +1,13 @@
 /**
  * Hostile or mistaken flag values through the real CLI: `--allow-*` lists
- * Deno would refuse (with a Rust backtrace). Each exits 2 with a message
- * naming the flag and the fix, and no stack trace.
+ * Deno would refuse (with a Rust backtrace), `--out` at a file or where no
+ * sandbox may write, `new --dir` outside the working directory. Each exits 2
+ * with a message naming the flag and the fix, and no stack trace.
  */
 import assert from "node:assert/strict";
+import { join, resolve } from "node:path";
 import { permissionValueProblem } from "../src/execution/permission_values.ts";
+import { folderProblem } from "../src/cli/flags/folder_flag.ts";
 import { permissionFlagsProblem } from "../src/cli/flags/permission_flags.ts";
 import { cli } from "./fixtures/cli/run_cli.ts";
 import { DATASOURCES, STEPS, tempTree } from "./fixtures/config/folders.ts";
@@ -126,6 +129,54 @@ Deno.test("permissions: in config.yaml that Deno would refuse are reported at th
     run.stderr,
     /demo\/config\.yaml:6:9: permissions\.sys\[0\]: 'bogus' is not system information/,
   );
+});
+
+Deno.test("--out at a file, inside a file, or where Deno lets no sandbox write exits 2 naming --out", async () => {
+  await using dir = await tempTree("cli-flags-out", { ...EXPERIMENT, "taken.txt": "keep me" });
+  const file = resolve(dir.at("taken.txt"));
+  const cases: [string, RegExp][] = [
+    [
+      file,
+      /^error: --out .*taken\.txt: .*taken\.txt is a file, not a folder; give a folder the experiment may create and write its runs in, e\.g\. --out \.\/runs/m,
+    ],
+    [
+      join(file, "x"),
+      /^error: --out .*taken\.txt\/x: .*taken\.txt is not a folder, so nothing can be created in it/m,
+    ],
+    [
+      "/proc/x",
+      /^error: --out \/proc\/x: \/proc\/x is under \/proc, where Deno lets no sandboxed process write/m,
+    ],
+    ["/dev/null/x", /^error: --out \/dev\/null\/x: \/dev\/null\/x is under \/dev/m],
+    ["/sys/x", /^error: --out \/sys\/x: .* is under \/sys/m],
+  ];
+  for (const [out, message] of cases) {
+    assertUsageError(await cli(["run", dir.at("demo"), "--out", out, "--quiet"]), message);
+  }
+  assert.equal(await Deno.readTextFile(file), "keep me");
+  assert.equal(folderProblem(dir.at("not-yet", "runs")), undefined, "a missing folder is fine");
+  const ok = await cli(["run", dir.at("demo"), "--out", dir.at("not-yet", "runs"), "--quiet"]);
+  assert.equal(ok.code, 0, ok.stderr);
+});
+
+Deno.test("new --dir outside the working directory, or at a file, exits 2 naming --dir and creates nothing", async () => {
+  await using dir = await tempTree("cli-flags-new", { "taken.txt": "keep me" });
+  const outside = join(
+    Deno.build.os === "windows" ? "C:\\" : "/tmp",
+    `crystallize-outside-${crypto.randomUUID()}`,
+  );
+  assertUsageError(
+    await cli(["new", "demo", "--dir", outside]),
+    /^error: --dir .*crystallize-outside-.*: .*demo is outside the folders this crystallize may write \(the folder it was started in\); give a folder inside the working directory, e\.g\. --dir experiments/m,
+  );
+  assert.ok(!(await Deno.stat(outside).then(() => true, () => false)), "nothing created outside");
+  assertUsageError(
+    await cli(["new", "demo", "--dir", dir.at("taken.txt")]),
+    /^error: --dir .*taken\.txt: .*taken\.txt is not a folder, so nothing can be created in it/m,
+  );
+  assert.equal(await Deno.readTextFile(dir.at("taken.txt")), "keep me");
+  const made = await cli(["new", "demo", "--dir", dir.at("ok")]);
+  assert.equal(made.code, 0, made.stderr);
 });
 
 Deno.test("show and clean refuse a stored experiment name that is not a path name", async () => {

@@ -2,6 +2,7 @@ import type { ResultJson } from "../../experiment/result.ts";
 import { CrystallizeError } from "../../errors.ts";
 import { CliError } from "../cli_error.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
+import { checkOutFlag } from "../flags/folder_flag.ts";
 import { checkPermissionFlags } from "../flags/permission_flags.ts";
 import { ProgressDisplay } from "../progress/display.ts";
 import type { RunSettings } from "../runner/protocol.ts";
@@ -61,6 +62,7 @@ async function runTarget(raw: string, options: RunCommandOptions): Promise<ExitC
     throw new CliError("--workers needs --executor async, thread or process");
   }
   checkPermissionFlags(options);
+  checkOutFlag(options.out);
   const target = await resolveTarget(raw, options.out);
   const sandbox = sandboxOf(target, permissionsFromFlags(options, Deno.cwd()), libraryRoot());
   const settings: RunSettings = {
