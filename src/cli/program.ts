@@ -156,7 +156,7 @@ ${EXIT_CODES}`,
         "steps.ts with an example step, treatment and hypothesis (the built-in Welch test).",
     )
     .argument("<name>", "lowercase name (letters, digits, _ and -)")
-    .option("--dir <dir>", "parent folder", "experiments")
+    .option("--dir <dir>", "parent folder, inside the working directory", "experiments")
     .addHelpText(
       "after",
       "\nExamples:\n  crystallize new my_experiment\n  crystallize new sweep --dir studies",
