@@ -126,6 +126,13 @@ export {
   StoredRunError,
 } from "./src/experiment/stored_run.ts";
 export { type ArtifactMeta, ArtifactWriteError } from "./src/storage/run_recorder.ts";
+export {
+  MAX_PATH_NAME_BYTES,
+  PATH_NAME_RULE,
+  PathNameError,
+  pathNameProblem,
+} from "./src/storage/path_name.ts";
+export { PathEscapeError } from "./src/storage/join_inside.ts";
 export type { FileWriter } from "./src/storage/atomic_write.ts";
 export {
   type ArtifactIndex,
@@ -151,6 +158,7 @@ export type {
 export { ValidationError } from "./src/experiment/validation_error.ts";
 export type { FixWording, ValidationWarning } from "./src/experiment/unread_treatment_keys.ts";
 export type { ContextReader } from "./src/pipeline/context_readers.ts";
+export { MAX_REPLICATES } from "./src/experiment/replicates.ts";
 export { RunCancelledError } from "./src/experiment/run_cancelled_error.ts";
 export { BaseOptimizer, GridSearchOptimizer, type Objective } from "./src/experiment/optimizer.ts";
 export { quickExperiment, type QuickExperimentOptions } from "./src/experiment/quick_experiment.ts";

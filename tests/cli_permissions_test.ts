@@ -118,7 +118,9 @@ export default new Experiment({ name: "net", datasource: none(), pipeline: [fetc
 `,
   });
   const module = join(dir.path, "net.ts");
-  const denied = await cli(["run", module, "--json", "--out", dir.path]);
+  // The output root may not hold the experiment's code (a run could rewrite it).
+  const out = join(dir.path, "runs");
+  const denied = await cli(["run", module, "--json", "--out", out]);
   assert.equal(denied.code, 1);
   assert.equal(
     JSON.parse(denied.stdout).results[0].errors[0].message,
@@ -131,7 +133,7 @@ export default new Experiment({ name: "net", datasource: none(), pipeline: [fetc
     `--allow-net=127.0.0.1:${port}`,
     "--json",
     "--out",
-    dir.path,
+    out,
   ]);
   assert.equal(granted.code, 0, granted.stdout);
   assert.deepEqual(JSON.parse(granted.stdout).results[0].metrics.baseline.bytes, [5]);

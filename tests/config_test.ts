@@ -13,6 +13,7 @@ import {
   FolderExperiment,
   loadRun,
   ParallelExecution,
+  PATH_NAME_RULE,
   SeedPlugin,
 } from "../mod.ts";
 import { DATASOURCES, STEPS, tempTree, VERIFIERS, writeFiles } from "./fixtures/config/folders.ts";
@@ -111,7 +112,7 @@ Deno.test("bad config: wrong types and ranges name the value found; all problems
     ],
   );
   await assertMessage(BASE.replace("replicates: 3", "replicates: 0"), [
-    "2:13: replicates must be >= 1, got 0",
+    "2:13: replicates must be a whole number from 1 to 1000000 written in digits, e.g. `replicates: 20`, got 0",
   ]);
   await assertMessage(BASE.replace("name: demo", "name: a#b"), [
     `1:7: name must not contain '#', '/' or '\\', got "a#b"`,
@@ -268,7 +269,7 @@ Deno.test("bad config: outputs are checked against outputs.ts and artifact namin
     `14:19: outputs.model.format is "text", but the Artifact exported as 'model' from outputs.ts has format "json"; remove one of them`,
   ], { "outputs.ts": OUTPUTS });
   await assertMessage(BASE + "outputs:\n  ../x:\n", [
-    '14:3: Artifact name "../x" is not a plain file name; use something like "model.json" (no "/", "\\", "." or "..", and not ending in ".meta.json", which holds metadata)',
+    `14:3: artifact name "../x" cannot be used as a folder or file name: it contains "/"; ${PATH_NAME_RULE}`,
   ]);
 });
 

@@ -174,7 +174,7 @@ Deno.test("validate(): lists every problem with its fix", () => {
     assert.match(e.message, /Experiment 'empty' is not valid/);
     assert.match(e.message, /no datasource: set one with \.datasource/);
     assert.match(e.message, /no pipeline steps: add at least one with \.addStep/);
-    assert.match(e.message, /replicates must be a whole number >= 1, got 0/);
+    assert.match(e.message, /replicates must be a whole number from 1 to 1000000, got 0/);
     return true;
   });
   assert.throws(
@@ -271,7 +271,7 @@ Deno.test("run(): bad run options and hypotheses without treatments are refused 
   );
   await assert.rejects(
     experiment.run({ hypotheses: [], replicates: 1.5 }),
-    /replicates must be a whole number >= 1, got 1.5/,
+    /replicates must be a whole number from 1 to 1000000, got 1.5/,
   );
   await assert.rejects(
     experiment.run({ hypotheses: [], seed: -1 }),

@@ -1,8 +1,8 @@
 import { errorMessage } from "../errors.ts";
 import { createSha256 } from "../sha256.ts";
 import { deserialize, serialize } from "node:v8";
-import { join } from "node:path";
 import type { MetricTags, MetricValue } from "../context/metrics.ts";
+import { joinInside } from "../storage/join_inside.ts";
 import { safeName } from "../storage/safe_name.ts";
 import { atomicWriteSync, type FileWriter } from "../storage/atomic_write.ts";
 
@@ -69,9 +69,12 @@ export class StepCache {
     this.#writeFile = writeFile ?? Deno.writeFileSync;
   }
 
-  /** The file of `key` for `step`. */
+  /**
+   * The file of `key` for `step`: the step's name encoded (see `safeName`),
+   * so any name stays inside {@linkcode StepCache.dir}.
+   */
   path(step: string, key: string): string {
-    return join(this.dir, safeName(step), `${key}.bin`);
+    return joinInside(this.dir, safeName(step), `${safeName(key)}.bin`);
   }
 
   /** The entry of `key`, or `undefined` when missing, unreadable or corrupt. */

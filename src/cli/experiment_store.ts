@@ -3,6 +3,7 @@ import { ConfigError } from "../config/config_error.ts";
 import { readConfigFile } from "../config/folder_config.ts";
 import { CliError } from "./cli_error.ts";
 import { outputRoot } from "../experiment/output_root.ts";
+import { experimentDir } from "../storage/run_layout.ts";
 
 /** Where an experiment's runs are stored, and what to delete to clean it. */
 export interface ExperimentStore {
@@ -36,7 +37,7 @@ export async function experimentStore(
         throw e instanceof ConfigError ? new CliError(e.message) : e;
       });
       const root = join(path, ".crystallize");
-      return { runs: join(root, file.name), clean: root };
+      return { runs: experimentDir(root, file.name), clean: root };
     }
     return { runs: path, clean: path };
   }
@@ -46,6 +47,6 @@ export async function experimentStore(
     );
   }
   if (/[\\/]/.test(raw)) throw new CliError(`no experiment or stored run at ${raw}`);
-  const store = join(out === undefined ? outputRoot({}) : resolve(out), raw);
+  const store = experimentDir(out === undefined ? outputRoot({}) : resolve(out), raw);
   return { runs: store, clean: store };
 }

@@ -6,6 +6,7 @@ import { allRefs } from "../execution/worker/messages.ts";
 import type { PoolRequest } from "../execution/worker/pool_launcher.ts";
 import { runOnWorkers } from "../execution/worker/run_on_workers.ts";
 import { WorkerPool } from "../execution/worker/worker_pool.ts";
+import { MAX_REPLICATES } from "../experiment/replicates.ts";
 import { CliError } from "./cli_error.ts";
 import { libraryUrl } from "./runner_entry.ts";
 import { libraryConfig, mayImport, type Sandbox, sandboxFlags } from "./sandbox.ts";
@@ -94,7 +95,7 @@ function record(
 function checkRequest(sandbox: Sandbox, request: PoolRequest, replicates: number): void {
   const count = (n: unknown, max: number) =>
     typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= max;
-  if (!count(request.workers, MAX_WORKERS) || !count(replicates, 1e9)) {
+  if (!count(request.workers, MAX_WORKERS) || !count(replicates, MAX_REPLICATES)) {
     throw new CliError(
       `the experiment asked for ${request.workers} worker processes for ${replicates} replicates; ` +
         `use 1 to ${MAX_WORKERS} workers (--workers N)`,

@@ -1,7 +1,9 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { CrystallizeError } from "../errors.ts";
+import { MAX_REPLICATES } from "../experiment/replicates.ts";
 import { CliError } from "./cli_error.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
+import { wholeNumberFlag } from "./flags/whole_number_flag.ts";
 import { PERMISSION_KINDS } from "./sandbox.ts";
 
 /** Version of the binary. */
@@ -15,16 +17,6 @@ Exit codes:
   2    usage or configuration error (bad flag, no such experiment, invalid config.yaml,
        a module that does not load)
   130  cancelled with Ctrl-C`;
-
-function wholeNumber(min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) {
-      throw new InvalidArgumentError(`expected a whole number >= ${min}, got '${value}'`);
-    }
-    return n;
-  };
-}
 
 function commaList(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(",").map((v) => v.trim()).filter((v) => v !== "")];
@@ -71,7 +63,11 @@ ${EXIT_CODES}`,
         "write its output root, nothing else unless config.yaml permissions: or --allow-* grant it.",
     )
     .argument("<target>", "experiment folder, graph folder, or module[#export]")
-    .option("--replicates <n>", "replicates per condition", wholeNumber(1))
+    .option(
+      "--replicates <n>",
+      `replicates per condition (1 to ${MAX_REPLICATES})`,
+      wholeNumberFlag({ flag: "--replicates", min: 1, max: MAX_REPLICATES, example: 20 }),
+    )
     .addOption(
       new Option("--strategy <strategy>", "resume: reuse the last stored run; rerun: ignore caches")
         .choices(["resume", "rerun"]),
@@ -87,8 +83,16 @@ ${EXIT_CODES}`,
         "process",
       ]),
     )
-    .option("--workers <n>", "workers (process) or concurrency (async, thread)", wholeNumber(1))
-    .option("--seed <n>", "master seed", wholeNumber(0))
+    .option(
+      "--workers <n>",
+      "workers (process) or concurrency (async, thread)",
+      wholeNumberFlag({ flag: "--workers", min: 1, max: Number.MAX_SAFE_INTEGER, example: 2 }),
+    )
+    .option(
+      "--seed <n>",
+      "master seed (0 to 4294967295)",
+      wholeNumberFlag({ flag: "--seed", min: 0, max: 2 ** 32 - 1, example: 42 }),
+    )
     .option("--json", "print one JSON document with the results on stdout")
     .option("--quiet", "no progress and no summary; the exit code tells")
     .option(
@@ -152,7 +156,7 @@ ${EXIT_CODES}`,
         "steps.ts with an example step, treatment and hypothesis (the built-in Welch test).",
     )
     .argument("<name>", "lowercase name (letters, digits, _ and -)")
-    .option("--dir <dir>", "parent folder", "experiments")
+    .option("--dir <dir>", "parent folder, inside the working directory", "experiments")
     .addHelpText(
       "after",
       "\nExamples:\n  crystallize new my_experiment\n  crystallize new sweep --dir studies",
@@ -169,7 +173,11 @@ ${EXIT_CODES}`,
         "(.crystallize/<name>), or a folder experiment (its latest run).",
     )
     .argument("<run>", "run folder or experiment")
-    .option("--version <n>", "pick a version instead of the latest", wholeNumber(0))
+    .option(
+      "--version <n>",
+      "pick a version instead of the latest",
+      wholeNumberFlag({ flag: "--version", min: 0, max: Number.MAX_SAFE_INTEGER, example: 2 }),
+    )
     .option("--json", "print the stored result as JSON")
     .addHelpText(
       "after",

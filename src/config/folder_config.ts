@@ -1,6 +1,6 @@
 import { basename, dirname, join, resolve } from "node:path";
 import { ConfigError, type ConfigIssue } from "./config_error.ts";
-import { checkSchema } from "./schema_validation.ts";
+import { configIssues } from "./config_checks.ts";
 import { parseYaml, type YamlPath, type YamlSource } from "./yaml_source.ts";
 
 /** The file name that makes a folder an experiment. */
@@ -181,7 +181,7 @@ export async function inspectConfigFile(path: string): Promise<ConfigFile> {
     });
   }
   const source = parseYaml(text, file);
-  const { issues, refused } = checkSchema(source);
+  const { issues, refused } = configIssues(source);
   // Not a mapping: there is nothing to check further.
   if (refused.some((p) => p.length === 0)) throw new ConfigError(issues);
   const config = acceptedPart(source.value as Record<string, unknown>, refused);

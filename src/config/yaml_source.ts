@@ -11,6 +11,7 @@ import {
 } from "yaml";
 import { CrystallizeError } from "../errors.ts";
 import { ConfigError, type ConfigIssue } from "./config_error.ts";
+import { aliasIssues, MAX_ALIAS_EXPANSION } from "./yaml_aliases.ts";
 
 /** A path into a YAML document: mapping keys and sequence indices. */
 export type YamlPath = readonly (string | number)[];
@@ -78,6 +79,26 @@ export class YamlSource {
     return { line, column: col };
   }
 
+  /**
+   * The text a scalar at `path` was written as (`1e3` for the number 1000,
+   * the unquoted text of a quoted string), or `undefined` when there is no
+   * scalar there. Lets checks tell how a number was written.
+   *
+   * @example
+   * ```ts
+   * parseYaml("replicates: 1e3\n", "/exp/config.yaml").scalarText(["replicates"]); // "1e3"
+   * ```
+   */
+  scalarText(path: YamlPath): string | undefined {
+    let node: unknown = this.#contents;
+    for (const segment of path) {
+      if (isMap(node)) node = findPair(node, segment)?.value;
+      else if (isSeq(node) && typeof segment === "number") node = node.items[segment];
+      else return undefined;
+    }
+    return isScalar(node) && typeof node.source === "string" ? node.source : undefined;
+  }
+
   /** An issue at `path` (its key with `key: true`). */
   issue(path: YamlPath, message: string, options: { key?: boolean } = {}): ConfigIssue {
     return { file: this.file, ...this.position(path, options), message };
@@ -93,8 +114,9 @@ function findPair(map: YAMLMap, key: string | number): Pair | undefined {
 
 /**
  * Parses YAML text, keeping node positions. Syntax errors (bad indentation,
- * unclosed brackets, duplicate keys, tabs) throw a {@linkcode ConfigError}
- * listing each with its line and column.
+ * unclosed brackets, duplicate keys, tabs) and alias problems (an alias to
+ * no anchor, a recursive alias, an alias bomb: see `aliasIssues`) throw a
+ * {@linkcode ConfigError} listing each with its line and column.
  *
  * @example
  * ```ts
@@ -123,5 +145,17 @@ export function parseYaml(text: string, file: string): YamlSource {
     });
     throw new ConfigError(issues);
   }
-  return new YamlSource(file, doc.toJS(), doc.contents as Node | null, lines);
+  const aliasProblems = aliasIssues(doc, lines, file);
+  if (aliasProblems.length > 0) throw new ConfigError(aliasProblems);
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
+  } catch (error) {
+    // aliasIssues finds every alias problem the parser knows of; this is the backstop.
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new ConfigError([{ file, line: 1, column: 1, message: `YAML error: ${error.message}` }], {
+      cause: error,
+    });
+  }
+  return new YamlSource(file, value, doc.contents as Node | null, lines);
 }

@@ -1,5 +1,9 @@
 import type { FrozenContext } from "../context/frozen_context.ts";
 import { CrystallizeError } from "../errors.ts";
+import { PathNameError, pathNameMessage, pathNameProblem } from "../storage/path_name.ts";
+
+/** Suffix of the metadata file stored beside each artifact. */
+const META_SUFFIX = ".meta.json";
 
 /** How an artifact's value is stored: raw bytes, UTF-8 text, or JSON. */
 export type ArtifactFormat = "bytes" | "text" | "json";
@@ -72,24 +76,19 @@ export class Artifact<T = unknown> {
 }
 
 /**
- * Throws when `name` cannot be a file name inside a replicate's folder.
+ * Throws {@linkcode PathNameError} when `name` cannot be a file name inside a
+ * replicate's folder: it must follow `PATH_NAME_RULE` (no `/`, so
+ * no subfolders) and must not end in `.meta.json` (the metadata beside each
+ * artifact).
  *
  * @example
  * ```ts
  * checkArtifactName("model.json"); // fine
- * checkArtifactName("../x"); // throws
+ * checkArtifactName("../x"); // throws PathNameError
  * ```
  */
 export function checkArtifactName(name: string): void {
-  if (
-    typeof name !== "string" || name === "" || name === "." || name === ".." ||
-    /[/\\\0]/.test(name) || name.endsWith(".meta.json")
-  ) {
-    throw new CrystallizeError(
-      `Artifact name ${
-        JSON.stringify(name)
-      } is not a plain file name; use something like "model.json" ` +
-        '(no "/", "\\", "." or "..", and not ending in ".meta.json", which holds metadata)',
-    );
-  }
+  const problem = pathNameProblem(name) ??
+    (name.endsWith(META_SUFFIX) ? `it ends in "${META_SUFFIX}", which holds metadata` : undefined);
+  if (problem !== undefined) throw new PathNameError(pathNameMessage(name, "artifact", problem));
 }

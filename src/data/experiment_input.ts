@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import type { FrozenContext } from "../context/frozen_context.ts";
 import { BASELINE } from "../context/frozen_context.ts";
-import { CrystallizeError } from "../errors.ts";
+import { CrystallizeError, errorMessage } from "../errors.ts";
 import { outputRoot } from "../experiment/output_root.ts";
 import type { ResultJson } from "../experiment/result.ts";
 import { sha256Hex } from "../pipeline/code_hash.ts";
@@ -14,7 +14,8 @@ import {
   RUN_FILES,
   versionDir,
 } from "../storage/run_layout.ts";
-import { Artifact, type ArtifactFormat } from "./artifact.ts";
+import { checkPathName, PathNameError } from "../storage/path_name.ts";
+import { Artifact, type ArtifactFormat, checkArtifactName } from "./artifact.ts";
 import { readManifest } from "../experiment/stored_run.ts";
 import { type DataSource, dataSource } from "./datasource.ts";
 import { conditionReader, registerReaders } from "../pipeline/context_readers.ts";
@@ -280,7 +281,27 @@ function normalizeRef(alias: string, ref: ArtifactRefLike, root: string | undefi
         `ExperimentInput: input '${alias}' is "${ref}"; write it as "experiment#artifact", e.g. "train#model.json"`,
       );
     }
-    return { experiment: match[1], artifact: match[2], ...(root === undefined ? {} : { root }) };
+    return checkRefNames(alias, {
+      experiment: match[1],
+      artifact: match[2],
+      ...(root === undefined ? {} : { root }),
+    });
   }
-  return root === undefined || ref.root !== undefined ? ref : { ...ref, root };
+  return checkRefNames(
+    alias,
+    root === undefined || ref.root !== undefined ? ref : { ...ref, root },
+  );
+}
+
+/** The names of a reference become paths (`<root>/<experiment>/v<N>/.../<artifact>`): they must be path names. */
+function checkRefNames(alias: string, ref: ArtifactRef): ArtifactRef {
+  try {
+    checkPathName(ref.experiment, "experiment");
+    checkArtifactName(ref.artifact);
+  } catch (error) {
+    throw new PathNameError(`ExperimentInput: input '${alias}' reads an ${errorMessage(error)}`, {
+      cause: error,
+    });
+  }
+  return ref;
 }

@@ -18,6 +18,7 @@ import { LoggingPlugin } from "../plugins/logging.ts";
 import type { BasePlugin, RunInfo } from "../plugins/plugin.ts";
 import { assertSeed, SeedPlugin } from "../plugins/seed.ts";
 import { isPromiseLike } from "../promise.ts";
+import { pathNameMessage, pathNameProblem } from "../storage/path_name.ts";
 import { Hypothesis, type HypothesisResult } from "../verify/hypothesis.ts";
 import { HypothesisError } from "../verify/hypothesis_error.ts";
 import { MissingMetricError } from "../verify/missing_metric_error.ts";
@@ -35,6 +36,7 @@ import type { BaseOptimizer } from "./optimizer.ts";
 import type { ReplicateOutcome } from "./outcome.ts";
 import { runtimeEnvironment } from "./provenance.ts";
 import { Result, type TreatmentMetrics } from "./result.ts";
+import { replicatesProblem } from "./replicates.ts";
 import { RunCancelledError } from "./run_cancelled_error.ts";
 import { toTreatment, Treatment, type TreatmentLike } from "./treatment.ts";
 import { ValidationError } from "./validation_error.ts";
@@ -63,7 +65,11 @@ import { eventSink } from "./event_sink.ts";
 
 /** Everything an experiment is made of (the builder's fields). */
 export interface ExperimentOptions {
-  /** Name (used in results, logs and output folders); default `"experiment"`. */
+  /**
+   * Name (used in results, logs and output folders: `<root>/<name>/v<N>`);
+   * default `"experiment"`. It must be usable as a folder name (see
+   * `PATH_NAME_RULE`: no `/`, `\`, control characters, `.` or `..`).
+   */
   name?: string;
   /** Free-text description. */
   description?: string;
@@ -77,7 +83,7 @@ export interface ExperimentOptions {
   treatments?: readonly TreatmentLike[];
   /** Hypotheses verified by default. */
   hypotheses?: readonly Hypothesis[];
-  /** Replicates per condition by default; default 1. */
+  /** Replicates per condition by default: a whole number from 1 to `MAX_REPLICATES`; default 1. */
   replicates?: number;
   /** Context values every replicate starts with (treatment values merge over them). */
   initialContext?: Readonly<Record<string, unknown>>;
@@ -89,7 +95,7 @@ export interface ExperimentOptions {
 
 /** Options of one run; each overrides the experiment's setting for this run only. */
 export interface RunOptions {
-  /** Replicates per condition. */
+  /** Replicates per condition: a whole number from 1 to `MAX_REPLICATES`. */
   replicates?: number;
   /** Treatments to run: instances or names of the experiment's treatments; `[]` runs the baseline only. */
   treatments?: readonly (TreatmentLike | string)[];
@@ -291,8 +297,9 @@ export class Experiment {
 
   /**
    * Checks the configuration and throws {@linkcode ValidationError} listing
-   * every problem with its fix: no datasource, no steps, a bad replicate
-   * count, duplicate treatment or hypothesis names, non-plugins.
+   * every problem with its fix: a name that cannot name a folder (see
+   * `PATH_NAME_RULE`), no datasource, no steps, a bad replicate count (see
+   * `MAX_REPLICATES`), duplicate treatment or hypothesis names, non-plugins.
    *
    * Returns the warnings, which do not stop a run: a treatment setting a key
    * that no step or datasource reads (every step declaring it has it fixed
@@ -345,6 +352,14 @@ export class Experiment {
   /** Throws {@linkcode ValidationError} for the problems {@linkcode validate} lists. */
   #check(): void {
     const problems: string[] = [];
+    const nameProblem = pathNameProblem(this.name);
+    if (nameProblem !== undefined) {
+      // It names the folder of the experiment's stored runs: <root>/<experiment>/v<N>.
+      problems.push(
+        `${pathNameMessage(this.name, "experiment", nameProblem)}; set it with ` +
+          'Experiment.builder("my_experiment") or { name: "my_experiment" }',
+      );
+    }
     if (typeof this.datasource?.fetch !== "function") {
       problems.push(
         "no datasource: set one with .datasource(myData()) or { datasource: myData() }",
@@ -868,8 +883,8 @@ export class Experiment {
 }
 
 function checkReplicates(n: number): string | undefined {
-  if (Number.isInteger(n) && n >= 1) return undefined;
-  return `replicates must be a whole number >= 1, got ${n}; set it with .replicates(n) or run({ replicates: n })`;
+  const problem = replicatesProblem(n);
+  return problem && `${problem}; set it with .replicates(n) or run({ replicates: n })`;
 }
 
 function duplicates(names: readonly string[]): string[] {

@@ -1,10 +1,11 @@
 import { FrozenContext } from "../context/frozen_context.ts";
 import { isPromiseLike, type MaybePromise } from "../promise.ts";
 import { SeedPlugin } from "../plugins/seed.ts";
+import { replicatesProblem } from "./replicates.ts";
 
 /** Options of {@linkcode quickExperiment}. */
 export interface QuickExperimentOptions {
-  /** Replicates per configuration; default 1. */
+  /** Replicates per configuration: a whole number from 1 to `MAX_REPLICATES`; default 1. */
   replicates?: number;
   /** Master seed; default: drawn at random. Replicate `i` of every config gets the same seed. */
   seed?: number;
@@ -32,11 +33,8 @@ export async function quickExperiment<C, R>(
   options: QuickExperimentOptions = {},
 ): Promise<Record<string, R[]>> {
   const replicates = options.replicates ?? 1;
-  if (!Number.isInteger(replicates) || replicates < 1) {
-    throw new RangeError(
-      `quickExperiment(): replicates must be a whole number >= 1, got ${replicates}`,
-    );
-  }
+  const problem = replicatesProblem(replicates);
+  if (problem !== undefined) throw new RangeError(`quickExperiment(): ${problem}`);
   const seeds = new SeedPlugin({ seed: options.seed });
   const out: Record<string, R[]> = {};
   for (const [name, config] of Object.entries(configs)) {

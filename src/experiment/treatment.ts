@@ -3,6 +3,7 @@ import { BASELINE, type FrozenContext, RESERVED_CONTEXT_KEYS } from "../context/
 import { CrystallizeError } from "../errors.ts";
 import { callerModuleUrl } from "../pipeline/module_ref.ts";
 import type { MaybePromise } from "../promise.ts";
+import { checkPathName } from "../storage/path_name.ts";
 
 /** Context values a treatment sets; nested plain objects merge into the baseline's. */
 export type TreatmentValues = Readonly<Record<string, unknown>>;
@@ -35,11 +36,18 @@ export class Treatment {
   /** The module that defined it (for workers), when known. */
   readonly moduleUrl: string | undefined;
 
-  /** Creates a treatment from values or a function. */
+  /**
+   * Creates a treatment from values or a function. The name must be usable
+   * as a folder name (its artifacts are stored under it): a name with `/`,
+   * `\`, control characters, `.` or `..` (see `PATH_NAME_RULE`) throws
+   * `PathNameError`.
+   */
   constructor(name: string, apply: TreatmentValues | TreatmentFunction, moduleUrl?: string) {
     if (typeof name !== "string" || name.trim() === "") {
       throw new CrystallizeError(`A treatment needs a non-empty name, got ${JSON.stringify(name)}`);
     }
+    // The name becomes the folder of the treatment's artifacts (<replicate>/<treatment>/<artifact>).
+    checkPathName(name, "treatment");
     this.name = name;
     this.moduleUrl = moduleUrl;
     if (typeof apply === "function") {

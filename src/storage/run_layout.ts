@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { safeName } from "./safe_name.ts";
+import { joinInside } from "./join_inside.ts";
+import { checkPathName, PathNameError } from "./path_name.ts";
 
 /**
  * Where a stored run keeps things. Under the output root:
@@ -25,15 +26,19 @@ export const RUN_FILES = {
 } as const;
 
 /**
- * The folder of an experiment's runs under `root`.
+ * The folder of an experiment's runs under `root`: the name as it is, so it
+ * must be a valid path name (see `checkPathName`); anything else throws
+ * `PathNameError`, and a result outside `root` `PathEscapeError`.
  *
  * @example
  * ```ts
- * experimentDir("/out", "my exp"); // "/out/my_exp"
+ * experimentDir("/out", "my exp"); // "/out/my exp"
+ * experimentDir("/out", "../x"); // throws PathNameError
  * ```
  */
 export function experimentDir(root: string, experiment: string): string {
-  return join(root, safeName(experiment));
+  checkPathName(experiment, "experiment");
+  return joinInside(root, experiment);
 }
 
 /**
@@ -45,15 +50,20 @@ export function experimentDir(root: string, experiment: string): string {
  * ```
  */
 export function versionDir(experimentDir: string, version: number): string {
+  checkIndex(version, "version");
   return join(experimentDir, `v${version}`);
 }
 
 /**
- * The file of one artifact of one replicate of one condition.
+ * The file of one artifact of one replicate of one condition. Every part
+ * is checked, since they may come from stored files: the replicate must be
+ * a whole number, the condition (a treatment's name) and the file valid
+ * path names (else `PathNameError`), and the result inside `versionDir`.
  *
  * @example
  * ```ts
  * artifactPath("/out/train/v2", 0, "baseline", "model.json"); // "/out/train/v2/0/baseline/model.json"
+ * artifactPath("/out/train/v2", 0, "..", "x"); // throws PathNameError
  * ```
  */
 export function artifactPath(
@@ -62,7 +72,21 @@ export function artifactPath(
   condition: string,
   name: string,
 ): string {
-  return join(versionDir, String(replicate), safeName(condition), name);
+  checkIndex(replicate, "replicate");
+  checkPathName(condition, "condition");
+  checkPathName(name, "artifact");
+  return joinInside(versionDir, String(replicate), condition, name);
+}
+
+/** Throws `PathNameError` unless `value` (a version or replicate, part of a folder name) is a whole number >= 0. */
+function checkIndex(value: number, what: string): void {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new PathNameError(
+      `${what} ${
+        JSON.stringify(value)
+      } cannot be part of a folder name: it must be a whole number >= 0`,
+    );
+  }
 }
 
 /**

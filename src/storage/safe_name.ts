@@ -1,14 +1,35 @@
+import { createSha256 } from "../sha256.ts";
+import { MAX_PATH_NAME_BYTES } from "./path_name.ts";
+
+const encoder = new TextEncoder();
+
 /**
- * A name (step, condition, experiment) usable as one path segment: characters
- * other than letters, digits, `.`, `_` and `-` become `_`, and `.`/`..` are
- * never returned.
+ * Any name (a step's, whatever it contains) as one path segment, for folders
+ * whose names are internal (the step cache): letters, digits, `.`, `_` and
+ * `-` are kept, every other byte of its UTF-8 becomes `%XX` (and the dots
+ * of `.` and `..`), so distinct names give distinct segments and none can
+ * leave its folder. An encoding longer than
+ * {@linkcode MAX_PATH_NAME_BYTES} is cut and ends with a hash of the name.
  *
  * @example
  * ```ts
- * safeName("lr=0.1/fast"); // "lr_0.1_fast"
+ * safeName("add_delta"); // "add_delta"
+ * safeName("../../tmp/x"); // "..%2F..%2Ftmp%2Fx"
+ * safeName(".."); // "%2E%2E"
+ * safeName("lr=0.1"); // "lr%3D0.1"
  * ```
  */
 export function safeName(name: string): string {
-  const safe = name.replace(/[^A-Za-z0-9._-]/g, "_");
-  return safe === "" || safe === "." || safe === ".." ? `_${safe}` : safe;
+  if (name === "") return "%";
+  if (name === "." || name === "..") return name.replaceAll(".", "%2E");
+  let out = "";
+  for (const byte of encoder.encode(name)) {
+    const char = String.fromCharCode(byte);
+    out += /[A-Za-z0-9._-]/.test(char)
+      ? char
+      : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  if (out.length <= MAX_PATH_NAME_BYTES) return out;
+  const hash = createSha256().update(name).digest("hex").slice(0, 32);
+  return `${out.slice(0, MAX_PATH_NAME_BYTES - hash.length - 1)}~${hash}`;
 }

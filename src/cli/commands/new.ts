@@ -1,6 +1,8 @@
 import { join, relative, resolve } from "node:path";
+import { errorMessage } from "../../errors.ts";
 import { CliError } from "../cli_error.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
+import { checkDirFlag } from "../flags/folder_flag.ts";
 import { libraryRoot } from "../sandbox.ts";
 
 const NAME = /^[a-z][a-z0-9_-]*$/;
@@ -94,12 +96,18 @@ export async function newCommand(
     );
   }
   const folder = resolve(options.dir, name);
+  checkDirFlag(options.dir, folder);
   if (await Deno.stat(folder).then(() => true, () => false)) {
     throw new CliError(
       `${relative(Deno.cwd(), folder)} already exists: pick another name or --dir`,
     );
   }
-  await Deno.mkdir(folder, { recursive: true });
+  await Deno.mkdir(folder, { recursive: true }).catch((error) => {
+    throw new CliError(
+      `--dir ${options.dir}: cannot create ${folder} (${errorMessage(error)}); ` +
+        "give a folder you may write in, e.g. --dir experiments",
+    );
+  });
   let library = relative(folder, join(libraryRoot(), "mod.ts"));
   if (!library.startsWith(".")) library = `./${library}`;
   for (const [file, text] of Object.entries(scaffoldFiles(name, library))) {

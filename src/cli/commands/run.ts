@@ -2,6 +2,8 @@ import type { ResultJson } from "../../experiment/result.ts";
 import { CrystallizeError } from "../../errors.ts";
 import { CliError } from "../cli_error.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
+import { checkOutFlag } from "../flags/folder_flag.ts";
+import { checkPermissionFlags } from "../flags/permission_flags.ts";
 import { ProgressDisplay } from "../progress/display.ts";
 import type { RunSettings } from "../runner/protocol.ts";
 import { libraryRoot, type PermissionKind, permissionsFromFlags } from "../sandbox.ts";
@@ -59,6 +61,8 @@ async function runTarget(raw: string, options: RunCommandOptions): Promise<ExitC
   if (options.workers !== undefined && options.executor === undefined) {
     throw new CliError("--workers needs --executor async, thread or process");
   }
+  checkPermissionFlags(options);
+  checkOutFlag(options.out);
   const target = await resolveTarget(raw, options.out);
   const sandbox = await sandboxOf(target, permissionsFromFlags(options, Deno.cwd()), libraryRoot());
   const settings: RunSettings = {

@@ -1,0 +1,56 @@
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { CrystallizeError } from "../errors.ts";
+
+/**
+ * A path built from names would lie outside the folder it belongs in. Names
+ * are validated where they are defined; this is the second line of
+ * defence, in the code that builds paths, against names that come from
+ * elsewhere (stored files, other processes).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   joinInside("/out", "../etc");
+ * } catch (e) {
+ *   if (e instanceof PathEscapeError) console.log(e.message);
+ * }
+ * ```
+ */
+export class PathEscapeError extends CrystallizeError {}
+
+/**
+ * `join(folder, ...segments)`, refused with {@linkcode PathEscapeError} unless
+ * the result lies strictly inside `folder` (after resolving `.` and `..`).
+ *
+ * @example
+ * ```ts
+ * joinInside("/out", "train", "v0"); // "/out/train/v0"
+ * joinInside("/out", "a/../../b"); // throws PathEscapeError
+ * ```
+ */
+export function joinInside(folder: string, ...segments: string[]): string {
+  const path = join(folder, ...segments);
+  if (!isInside(folder, path)) {
+    throw new PathEscapeError(
+      `refusing to use ${JSON.stringify(segments.join(sep))} as a path inside ${folder}: ` +
+        `it resolves to ${resolve(path)}, which is not inside that folder`,
+    );
+  }
+  return path;
+}
+
+/**
+ * Whether `path` lies strictly inside `folder` (both resolved against the
+ * working directory; symbolic links are not followed).
+ *
+ * @example
+ * ```ts
+ * isInside("/out", "/out/train/v0"); // true
+ * isInside("/out", "/out/../etc"); // false
+ * isInside("/out", "/out"); // false
+ * ```
+ */
+export function isInside(folder: string, path: string): boolean {
+  const rel = relative(resolve(folder), resolve(path));
+  return rel !== "" && !isAbsolute(rel) && rel !== ".." && !rel.startsWith(`..${sep}`);
+}
