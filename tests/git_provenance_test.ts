@@ -356,3 +356,31 @@ Deno.test("blobId matches git hash-object", async () => {
   const { repo } = await repository(dir.path);
   assert.equal(blobId(new TextEncoder().encode("hi\n")), await blob(repo, "hi\n"));
 });
+
+Deno.test("a hostile .git cannot make provenance read or report anything but a commit id", async () => {
+  await using dir = await tempDir("git-hostile");
+  const secret = join(dir.path, "secret.txt");
+  await Deno.writeTextFile(secret, "0123456789abcdef0123456789abcdef01234567\n");
+  const repo = join(dir.path, "repo");
+  await Deno.mkdir(join(repo, ".git", "refs", "heads"), { recursive: true });
+  const head = join(repo, ".git", "HEAD");
+  // A ref that climbs out of .git to a file shaped like a commit id.
+  await Deno.writeTextFile(head, "ref: refs/../../../secret.txt\n");
+  assert.equal(await gitCommitOf(repo), undefined);
+  await Deno.writeTextFile(head, "ref: ../secret.txt\n");
+  assert.equal(await gitCommitOf(repo), undefined);
+  // A branch whose file holds something else than a commit id is not reported.
+  await Deno.writeTextFile(head, "ref: refs/heads/main\n");
+  await Deno.writeTextFile(join(repo, ".git", "refs", "heads", "main"), "root:x:0:0:root:/root\n");
+  assert.equal(await gitCommitOf(repo), undefined);
+  // A FIFO where HEAD should be must not block (reading it would wait forever).
+  await Deno.remove(head);
+  assert.ok((await new Deno.Command("mkfifo", { args: [head] }).output()).success);
+  assert.equal(await gitCommitOf(repo), undefined);
+  // The well-formed case still works.
+  await Deno.remove(head);
+  await Deno.writeTextFile(head, "ref: refs/heads/main\n");
+  const id = "a".repeat(40);
+  await Deno.writeTextFile(join(repo, ".git", "refs", "heads", "main"), `${id}\n`);
+  assert.equal((await gitCommitOf(repo))?.commit, id);
+});

@@ -298,6 +298,10 @@ async function entryChanged(
   context: CheckContext,
 ): Promise<boolean | undefined> {
   if (entry.skipWorktree || entry.assumeValid) return false;
+  // An index is input like any other: a path with `..` must not lead out of the checkout.
+  if (entry.path.split("/").some((part) => part === "" || part === "." || part === "..")) {
+    return undefined;
+  }
   const type = entry.mode & TYPE_MASK;
   if (type === GITLINK) return false;
   if (entry.stage !== 0 || entry.intentToAdd) return true;
