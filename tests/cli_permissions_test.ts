@@ -174,7 +174,67 @@ export const index = dataSource((ctx) => ctx.replicate, { name: "index" });
   });
   const denied = await cli(["run", join(dir.path, "denied"), "--quiet"]);
   assert.equal(denied.code, 1);
-  const granted = await cli(["run", join(dir.path, "granted"), "--json"]);
+  // Reading outside its folder is asked for by the experiment: the user confirms it.
+  const unconfirmed = await cli(["run", join(dir.path, "granted"), "--quiet"]);
+  assert.equal(unconfirmed.code, 2);
+  assert.match(
+    unconfirmed.stderr,
+    /config\.yaml of .*granted asks for permissions beyond its own folders: read: \/etc\/hostname\. .*--allow-config-permissions/,
+  );
+  const granted = await cli([
+    "run",
+    join(dir.path, "granted"),
+    "--json",
+    "--allow-config-permissions",
+  ]);
   assert.equal(granted.code, 0, granted.stdout);
   assert.equal(JSON.parse(granted.stdout).results[0].metrics.baseline.bytes.length, 2);
+});
+
+Deno.test("config.yaml asking for run, env, write or every host is refused until confirmed; read inside and listed hosts are not asked", async () => {
+  await using dir = await tempDir("cli-perm-confirm");
+  const steps = `import { pipelineStep } from ${JSON.stringify(MOD)};
+export const noop = pipelineStep((d: number, ctx) => { ctx.metrics.add("x", d); return d; }, { name: "noop" });
+`;
+  const datasources = `import { dataSource } from ${JSON.stringify(MOD)};
+export const index = dataSource((ctx) => ctx.replicate, { name: "index" });
+`;
+  const cases: Record<string, [string, string | undefined]> = {
+    run: ['{ run: ["bash"] }', "run: bash"],
+    env: ["{ env: true }", "env: all"],
+    write: ['{ write: ["/tmp/crystallize-canary"] }', "write: /tmp/crystallize-canary"],
+    net: ["{ net: true }", "net: all"],
+    several: ['{ sys: ["hostname"], ffi: true }', "sys: hostname; ffi: all"],
+    inside: ['{ read: ["./data"], net: ["127.0.0.1:9"] }', undefined],
+  };
+  for (const [name, [permissions]] of Object.entries(cases)) {
+    await writeFiles(join(dir.path, name), {
+      "config.yaml":
+        `name: ${name}\nreplicates: 1\ndatasource: { n: index }\nsteps: [noop]\npermissions: ${permissions}\n`,
+      "steps.ts": steps,
+      "datasources.ts": datasources,
+    });
+  }
+  for (const [name, [, asked]] of Object.entries(cases)) {
+    const out = await cli(["run", join(dir.path, name), "--quiet"]);
+    if (asked === undefined) {
+      assert.equal(out.code, 0, `${name}: ${out.stderr}`);
+      continue;
+    }
+    assert.equal(out.code, 2, name);
+    assert.ok(
+      out.stderr.includes(`asks for permissions beyond its own folders: ${asked}.`),
+      out.stderr,
+    );
+    assert.match(out.stderr, /--allow-config-permissions/);
+    // Refused before anything ran: nothing was stored.
+    await assert.rejects(Deno.stat(join(dir.path, name, ".crystallize")));
+  }
+  const confirmed = await cli([
+    "run",
+    join(dir.path, "env"),
+    "--quiet",
+    "--allow-config-permissions",
+  ]);
+  assert.equal(confirmed.code, 0, confirmed.stderr);
 });

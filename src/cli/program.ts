@@ -99,7 +99,12 @@ ${EXIT_CODES}`,
       "--out <dir>",
       "output root of a module or folder experiment (default: $CRYSTALLIZE_HOME, .crystallize, or the folder's .crystallize)",
     )
-    .option("--fail-on-hypothesis", "exit 1 when a hypothesis is not significant for a treatment");
+    .option("--fail-on-hypothesis", "exit 1 when a hypothesis is not significant for a treatment")
+    .option(
+      "--allow-config-permissions",
+      "grant what config.yaml permissions: asks for beyond its folders (run, env, sys, ffi, write, " +
+        "read elsewhere, net to all) without asking",
+    );
   for (const kind of PERMISSION_KINDS) {
     run.option(
       `--allow-${kind} [list]`,

@@ -1,5 +1,6 @@
 import { FramedChild } from "../execution/worker/framed_child.ts";
 import type { FromRunner, ToRunner } from "./runner/protocol.ts";
+import { checkFromRunner } from "./runner/protocol_shapes.ts";
 
 const STDERR_TAIL = 8192;
 
@@ -19,6 +20,8 @@ export interface RunnerHandlers {
   readonly message: (message: FromRunner) => void;
   /** What experiment code printed (its stdout outside frames, and its stderr). */
   readonly output: (bytes: Uint8Array, stream: "stdout" | "stderr") => void;
+  /** The runner broke the protocol and was killed (see `FramedChildHandlers.broken`). */
+  readonly broken: (reason: string) => void;
 }
 
 /**
@@ -41,8 +44,9 @@ export class RunnerProcess {
   /** Spawns `deno run --quiet <flags> <entry>`. */
   constructor(launch: RunnerLaunch, handlers: RunnerHandlers) {
     this.#child = new FramedChild({ ...launch, stderrTail: STDERR_TAIL }, {
-      frame: (frame) => handlers.message(frame as FromRunner),
+      frame: (frame) => handlers.message(checkFromRunner(frame)),
       output: handlers.output,
+      broken: handlers.broken,
     });
     this.exited = this.#child.exited;
   }

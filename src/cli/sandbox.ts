@@ -179,25 +179,38 @@ export function libraryConfig(library: string): string | undefined {
 
 /**
  * Whether a module a worker is asked to import lies where the sandbox may
- * read (or in the library). Worker entries import modules statically, which
- * needs no permission, so the CLI checks the runner's request itself.
+ * read (or in the library), by its real path, and not in an output root
+ * (code written by a run must not become code of its workers). Workers load
+ * modules with permission checks too; this check refuses a bad request
+ * before any worker starts.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * mayImport(sandbox, "file:///exp/steps.ts"); // true when /exp is readable
  * ```
  */
 export function mayImport(sandbox: Sandbox, moduleUrl: string): boolean {
   if (!moduleUrl.startsWith("file:")) return false;
-  const path = fileURLToPath(moduleUrl);
+  let path: string;
+  try {
+    path = Deno.realPathSync(fileURLToPath(moduleUrl));
+  } catch {
+    return false;
+  }
+  const inside = (roots: readonly (string | URL)[]) =>
+    roots.some((root) => {
+      const folder = (root instanceof URL ? fileURLToPath(root) : root).replace(/[\\/]$/, "");
+      return path === folder || path.startsWith(folder + "/");
+    });
+  if (inside(sandbox.write)) return false;
   const extra = sandbox.granted.read;
-  if (extra === true) return true;
-  const roots = [
-    ...sandbox.read,
-    sandbox.library,
-    ...(Array.isArray(extra) ? extra.map((p) => p instanceof URL ? fileURLToPath(p) : p) : []),
-  ];
-  return roots.some((root) => path === root || path.startsWith(root.replace(/[\\/]$/, "") + "/"));
+  return extra === true ||
+    inside([
+      ...sandbox.read,
+      sandbox.library,
+      Deno.realPathSync(sandbox.library),
+      ...(Array.isArray(extra) ? extra : []),
+    ]);
 }
 
 /**

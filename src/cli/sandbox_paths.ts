@@ -179,8 +179,16 @@ async function realPathOf(path: string): Promise<string> {
   }
 }
 
-/** Whether `path` is `folder` or inside it. */
-function within(folder: string, path: string): boolean {
+/**
+ * Whether `path` is `folder` or inside it (as paths, no links followed).
+ *
+ * @example
+ * ```ts
+ * import { within } from "./sandbox_paths.ts";
+ * if (!within("/exp", "/exp/data") || within("/exp", "/exp2")) throw new Error();
+ * ```
+ */
+export function within(folder: string, path: string): boolean {
   const rel = relative(folder, path);
   return !isAbsolute(rel) && rel !== ".." && !rel.startsWith(`..${sep}`);
 }

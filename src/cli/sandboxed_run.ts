@@ -107,6 +107,9 @@ export async function runSandboxed(
     },
     {
       output: (bytes) => display.output(bytes),
+      broken: (reason) => {
+        failure = { name: "ProtocolError", message: reason, kind: "run" };
+      },
       message: (message: FromRunner) => {
         switch (message.type) {
           case "loaded":

@@ -124,12 +124,14 @@ async function inspectModules(
   const config = libraryConfig(library);
   if (config !== undefined) flags.push(`--config=${config}`);
   let answer: (FromRunner & { type: "inspected" }) | undefined;
+  let broken: string | undefined;
   const quiet = new ProgressDisplay("quiet");
   const runner = new RunnerProcess({ flags, entry: runnerEntry(library, []) }, {
     output: (bytes) => quiet.output(bytes),
     message: (m) => {
       if (m.type === "inspected") answer = m;
     },
+    broken: (reason) => broken = reason,
   });
   runner.send({ type: "inspect", modules: urls });
   await runner.exited;
@@ -138,7 +140,7 @@ async function inspectModules(
       found: [],
       failed: [{
         path: relative(Deno.cwd(), root) || ".",
-        message: `could not inspect modules: ${loadFailure(runner.stderrTail)}`,
+        message: `could not inspect modules: ${broken ?? loadFailure(runner.stderrTail)}`,
       }],
     };
   }

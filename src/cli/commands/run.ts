@@ -1,6 +1,7 @@
 import type { ResultJson } from "../../experiment/result.ts";
 import { CrystallizeError } from "../../errors.ts";
 import { CliError } from "../cli_error.ts";
+import { confirmConfigPermissions, terminalQuestion } from "../config_permissions.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { checkOutFlag } from "../flags/folder_flag.ts";
 import { checkPermissionFlags } from "../flags/permission_flags.ts";
@@ -27,6 +28,8 @@ export interface RunCommandOptions
   readonly quiet?: boolean;
   readonly out?: string;
   readonly failOnHypothesis?: boolean;
+  /** `--allow-config-permissions`. */
+  readonly allowConfigPermissions?: boolean;
 }
 
 /**
@@ -64,6 +67,10 @@ async function runTarget(raw: string, options: RunCommandOptions): Promise<ExitC
   checkPermissionFlags(options);
   checkOutFlag(options.out);
   const target = await resolveTarget(raw, options.out);
+  await confirmConfigPermissions(target, {
+    allow: options.allowConfigPermissions,
+    ask: options.json ? undefined : terminalQuestion(),
+  });
   const sandbox = await sandboxOf(target, permissionsFromFlags(options, Deno.cwd()), libraryRoot());
   const settings: RunSettings = {
     cache: options.cache,

@@ -9,6 +9,7 @@
 import { loadRun, StoredRunError } from "../../experiment/stored_run.ts";
 import { type ListEntry, listExperiments } from "../commands/list.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
+import { confirmConfigPermissions } from "../config_permissions.ts";
 import { runSandboxed, sandboxOf } from "../sandboxed_run.ts";
 import { libraryRoot } from "../sandbox.ts";
 import { formatSummary } from "../summary.ts";
@@ -166,6 +167,8 @@ class Shell {
     const decoder = new TextDecoder();
     try {
       const target = await entryTarget(effect.entry);
+      // The UI owns the terminal: what config.yaml asks for is confirmed with `crystallize run`.
+      await confirmConfigPermissions(target, {});
       const sandbox = await sandboxOf(target, {}, libraryRoot());
       const outcome = await runSandboxed(target, sandbox, effect.settings, {
         events: (events) => this.dispatch({ type: "events", events, now: performance.now() }),

@@ -1,5 +1,6 @@
 import { CrystallizeError } from "../../errors.ts";
 import { FRAME_KEY_BYTES, FrameCorruptError, FrameReader, FrameWriter } from "./frames.ts";
+import { ProtocolError } from "./message_shapes.ts";
 
 /**
  * The Deno executable to start workers with: this process's own, or `deno`
@@ -41,6 +42,12 @@ export interface FramedChildHandlers {
   readonly frame: (frame: unknown) => void;
   /** What it wrote outside frames (stdout) or to stderr; awaited, to keep the order. */
   readonly output: (bytes: Uint8Array, stream: "stdout" | "stderr") => void | Promise<void>;
+  /**
+   * The child broke the protocol (a corrupted sealed frame, or `frame`
+   * threw a `ProtocolError`): it has been killed, and nothing it sends
+   * after is read.
+   */
+  readonly broken: (reason: string) => void;
 }
 
 /**
@@ -49,8 +56,8 @@ export interface FramedChildHandlers {
  * sandboxed runner. Each child gets a fresh random frame key as the first
  * bytes on its stdin (read by `parent_channel.ts` before experiment code
  * loads), and only frames sealed with it are taken as messages: whatever
- * else appears on its stdout is output. A corrupted sealed frame kills the
- * child (`protocolError` says why). Deno's own reports are plain text
+ * else appears on its stdout is output. A child that breaks the protocol is
+ * killed (see `FramedChildHandlers.broken`). Deno's own reports are plain text
  * (`NO_COLOR`), and the end of its stderr is kept for error messages.
  * Killing it (SIGKILL) always stops it, even in `while (true) {}`.
  *
@@ -69,8 +76,6 @@ export class FramedChild {
   readonly exited: Promise<Deno.CommandStatus>;
   /** The end of what the process wrote to stderr. */
   stderrTail = "";
-  /** Why the child was killed for breaking the protocol, if it was. */
-  protocolError: string | undefined;
   readonly #child: Deno.ChildProcess;
   readonly #key = crypto.getRandomValues(new Uint8Array(FRAME_KEY_BYTES));
   readonly #writer = new FrameWriter();
@@ -145,19 +150,19 @@ export class FramedChild {
 
   async #pumpStdout(): Promise<void> {
     const reader = new FrameReader(this.#key);
+    let broken = false;
     for await (const chunk of this.#child.stdout) {
-      if (this.protocolError !== undefined) continue; // drain what a killed child left
-      let pushed;
+      if (broken) continue; // drain what the killed child left
       try {
-        pushed = reader.push(chunk);
+        const { frames, output } = reader.push(chunk);
+        for (const bytes of output) await this.#handlers.output(bytes, "stdout");
+        for (const frame of frames) this.#handlers.frame(frame);
       } catch (error) {
-        if (!(error instanceof FrameCorruptError)) throw error;
-        this.protocolError = error.message;
+        if (!(error instanceof FrameCorruptError || error instanceof ProtocolError)) throw error;
+        broken = true;
         this.kill();
-        continue;
+        this.#handlers.broken(error.message);
       }
-      for (const bytes of pushed.output) await this.#handlers.output(bytes, "stdout");
-      for (const frame of pushed.frames) this.#handlers.frame(frame);
     }
     const rest = reader.flush();
     if (rest.length > 0) await this.#handlers.output(rest, "stdout");

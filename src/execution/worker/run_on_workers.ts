@@ -143,7 +143,19 @@ class WorkerRun {
       case "outcome": {
         const r = message.outcome.replicate;
         const at = worker.assigned.indexOf(r);
-        if (at >= 0) worker.assigned.splice(at, 1);
+        if (at < 0) {
+          // A worker reports only what it was given: anything else is forged.
+          worker.crash = {
+            type: "crash",
+            error: {
+              name: "ProtocolError",
+              message: `the worker process reported replicate ${r}, which it was not given`,
+            },
+          };
+          worker.kill("protocol");
+          break;
+        }
+        worker.assigned.splice(at, 1);
         worker.currentSince = performance.now();
         this.#record(r, message.outcome);
         if (worker.assigned.length === 0) this.#assign(worker);

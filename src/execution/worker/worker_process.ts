@@ -1,4 +1,5 @@
 import { FramedChild } from "./framed_child.ts";
+import { checkFromWorker } from "./message_shapes.ts";
 import type { FromWorker, ToWorker, WorkerSpec } from "./messages.ts";
 
 const STDERR_TAIL = 4096;
@@ -63,7 +64,11 @@ export class WorkerProcess {
     this.launch = launch;
     this.events = events;
     this.#child = new FramedChild({ ...launch, stderrTail: STDERR_TAIL }, {
-      frame: (frame) => this.#onFrame(frame as FromWorker),
+      frame: (frame) => this.#onFrame(checkFromWorker(frame)),
+      broken: (reason) => {
+        this.killedBecause ??= "protocol";
+        this.crash = { type: "crash", error: { name: "ProtocolError", message: reason } };
+      },
       // Whatever experiment code prints passes through to this process's output.
       output: async (bytes, stream) => {
         await (stream === "stdout" ? Deno.stdout : Deno.stderr).write(bytes);

@@ -1,0 +1,118 @@
+/**
+ * A config.yaml comes with the experiment, so it is as untrusted as the
+ * experiment's code: it may ask for permissions, but beyond reading inside
+ * its own folders and reaching the network hosts it lists, only the person
+ * running it can grant them (a flag, or an answer at a prompt).
+ * @module
+ */
+import type { WorkerPermissions } from "../execution/worker/permissions.ts";
+import { CliError } from "./cli_error.ts";
+import { PERMISSION_KINDS } from "./sandbox.ts";
+import { within } from "./sandbox_paths.ts";
+import type { ResolvedTarget } from "./target.ts";
+
+/** The flag that grants what config.yaml asks for without a prompt. */
+export const CONFIRM_FLAG = "--allow-config-permissions";
+
+/**
+ * What the target's config.yaml files ask for that needs confirmation:
+ * `run`, `ffi`, `sys` and `env` of any kind, `write` anywhere outside the
+ * output roots, `read` outside the experiment's folders, and `net` to every
+ * host. Empty when nothing does.
+ *
+ * @example
+ * ```ts
+ * import { permissionsToConfirm } from "./config_permissions.ts";
+ * const asked = permissionsToConfirm({
+ *   read: ["/exp"], write: ["/exp/.crystallize"],
+ *   granted: { read: ["/exp/data"], net: ["api.example.com:443"], run: ["bash"] },
+ * });
+ * if (JSON.stringify(asked) !== '{"run":["bash"]}') throw new Error(JSON.stringify(asked));
+ * ```
+ */
+export function permissionsToConfirm(
+  target: Pick<ResolvedTarget, "read" | "write" | "granted">,
+): WorkerPermissions {
+  const out: Record<string, true | string[]> = {};
+  for (const kind of PERMISSION_KINDS) {
+    const value = target.granted[kind];
+    if (value === undefined || value === false) continue;
+    if (value === true) {
+      out[kind] = true;
+      continue;
+    }
+    const given = kind === "read" ? target.read : kind === "write" ? target.write : undefined;
+    const beyond = value.map(String).filter((entry) =>
+      kind === "net" ? false : given === undefined || !given.some((f) => within(f, entry))
+    );
+    if (beyond.length > 0) out[kind] = beyond;
+  }
+  return out;
+}
+
+/**
+ * The permissions as the user reads them: `run: bash; env: all`.
+ *
+ * @example
+ * ```ts
+ * import { describePermissions } from "./config_permissions.ts";
+ * if (describePermissions({ run: ["bash"], env: true }) !== "run: bash; env: all") throw new Error();
+ * ```
+ */
+export function describePermissions(permissions: WorkerPermissions): string {
+  return Object.entries(permissions)
+    .map(([kind, value]) => `${kind}: ${value === true ? "all" : (value as string[]).join(", ")}`)
+    .join("; ");
+}
+
+/**
+ * Refuses to go on while config.yaml asks for permissions the user has not
+ * confirmed: with `allow` (the flag) they are granted; otherwise `ask` (a
+ * prompt on a terminal, when there is one) decides; without it, a
+ * `CliError` (exit code 2) lists exactly what was asked and how to grant it.
+ *
+ * @example
+ * ```ts ignore
+ * await confirmConfigPermissions(target, { allow: options.allowConfigPermissions, ask: askOnTerminal });
+ * ```
+ */
+export async function confirmConfigPermissions(
+  target: Pick<ResolvedTarget, "read" | "write" | "granted" | "spec">,
+  options: { readonly allow?: boolean; readonly ask?: (question: string) => Promise<boolean> },
+): Promise<void> {
+  const asked = permissionsToConfirm(target);
+  if (Object.keys(asked).length === 0 || options.allow) return;
+  const where = target.spec.kind === "module" ? target.spec.url : target.spec.folder;
+  const what = `config.yaml of ${where} asks for permissions beyond its own folders: ${
+    describePermissions(asked)
+  }`;
+  if (options.ask !== undefined && await options.ask(`${what}. Grant them for this run? [y/N] `)) {
+    return;
+  }
+  throw new CliError(
+    `${what}. Experiment code gets them only when you confirm: run again with ${CONFIRM_FLAG}` +
+      " (or answer y at the prompt on a terminal), or remove them from config.yaml",
+  );
+}
+
+/**
+ * Asks a yes/no question on the terminal (stderr, so `--json` output stays
+ * clean); `undefined` when stdin or stderr is not a terminal.
+ *
+ * @example
+ * ```ts ignore
+ * const ask = terminalQuestion();
+ * if (ask && await ask("Grant? [y/N] ")) grant();
+ * ```
+ */
+export function terminalQuestion(): ((question: string) => Promise<boolean>) | undefined {
+  if (!Deno.stdin.isTerminal() || !Deno.stderr.isTerminal()) return undefined;
+  return async (question) => {
+    await Deno.stderr.write(new TextEncoder().encode(question));
+    const buf = new Uint8Array(256);
+    const n = await Deno.stdin.read(buf);
+    const answer = new TextDecoder().decode(buf.subarray(0, n ?? 0)).trim().toLowerCase();
+    return answer === "y" || answer === "yes";
+  };
+}
+

@@ -1,0 +1,134 @@
+/**
+ * The shapes of what the sandboxed runner sends the CLI (see
+ * `src/execution/worker/shape.ts`). The runner runs experiment code, so
+ * every message is checked before the CLI shows, stores or acts on it: a
+ * malformed one stops the run with a `ProtocolError`, never a crash of the
+ * CLI or a request it would act on unchecked.
+ * @module
+ */
+import { checked, ERROR_DATA, EVENT } from "../../execution/worker/message_shapes.ts";
+import {
+  anything,
+  array,
+  boolean,
+  literal,
+  number,
+  object,
+  oneOf,
+  optional,
+  record,
+  type Shape,
+  string,
+  tagged,
+} from "../../execution/worker/shape.ts";
+import type { FromRunner } from "./protocol.ts";
+
+const NAME = 64 * 1024;
+const COUNT = number({ integer: true, min: 0 });
+
+const EXPORTED: Shape = object({
+  module: string(NAME),
+  exportName: string(NAME),
+  kind: literal("experiment", "graph"),
+  name: string(NAME),
+  description: optional(string()),
+  replicates: COUNT,
+  treatments: array(string(NAME)),
+});
+
+/** The parts of a result the CLI reads (summaries, exit codes, the terminal UI). */
+const RESULT: Shape = object({
+  experiment: string(NAME),
+  metrics: object({
+    baseline: record(array(anything)),
+    treatments: record(record(array(anything))),
+  }),
+  hypotheses: array(object({
+    name: string(NAME),
+    metrics: array(string(NAME)),
+    results: array(object({ treatment: string(NAME) })),
+    ranking: object({
+      best: oneOf(literal(null), string(NAME)),
+      ranked: array(object({ treatment: string(NAME), score: anything })),
+    }),
+  })),
+  errors: array(object({
+    condition: string(NAME),
+    replicate: COUNT,
+    step: string(NAME),
+    name: string(NAME),
+    message: string(),
+  })),
+  provenance: object({
+    runId: string(NAME),
+    startedAt: string(NAME),
+    durationMs: number(),
+    replicates: COUNT,
+    seed: optional(number()),
+    seedDrawn: boolean,
+    executionStrategy: string(NAME),
+    pipeline: object({ steps: array(object({ name: string(NAME) })) }),
+    cache: object({ hits: COUNT, misses: COUNT }),
+    environment: object({ deno: string(NAME), os: string(NAME), arch: string(NAME) }),
+    git: optional(object({ commit: string(NAME), dirty: optional(boolean) })),
+    stored: optional(object({ version: COUNT })),
+  }),
+  artifacts: record(record(array(oneOf(literal(null), string(NAME))))),
+  outputDir: optional(string(NAME)),
+});
+
+const FAILURE: Shape = (v, path) =>
+  ERROR_DATA(v, path) ??
+    object({ kind: literal("usage", "run"), result: optional(RESULT) })(v, path);
+
+const EXPORT_REF: Shape = object({ module: string(NAME), name: string(NAME) });
+const FACTORY_CALL: Shape = object({ ref: EXPORT_REF, params: record(anything) });
+
+const POOL_REQUEST: Shape = object({
+  spec: object({
+    experimentName: string(NAME),
+    datasource: FACTORY_CALL,
+    steps: array(FACTORY_CALL),
+    conditions: array(object({
+      name: string(NAME),
+      values: record(anything),
+      treatment: optional(EXPORT_REF),
+    })),
+    events: object({ replicates: boolean, steps: boolean, errors: boolean }),
+  }),
+  workers: COUNT,
+  timeoutMs: optional(number({ min: 0 })),
+  cancelGraceMs: number({ min: 0 }),
+  maxHeapMb: optional(COUNT),
+});
+
+const FROM_RUNNER: Shape = tagged({
+  inspected: object({
+    found: array(EXPORTED),
+    failed: array(object({ module: string(NAME), error: ERROR_DATA })),
+  }),
+  loaded: object({ experiments: array(EXPORTED) }),
+  events: object({ events: array(EVENT) }),
+  pool: object({ id: COUNT, request: POOL_REQUEST, replicates: COUNT }),
+  "pool-cancel": object({ id: COUNT }),
+  done: object({
+    runs: array(object({ result: RESULT })),
+    failures: optional(record(ERROR_DATA)),
+  }),
+  failed: object({ error: FAILURE }),
+});
+
+/**
+ * A frame from the runner, checked: throws a `ProtocolError` naming what is
+ * wrong when it is not a runner message.
+ *
+ * @example
+ * ```ts
+ * import { checkFromRunner } from "./protocol_shapes.ts";
+ * const m = checkFromRunner({ type: "pool-cancel", id: 1 });
+ * if (m.type !== "pool-cancel") throw new Error();
+ * ```
+ */
+export function checkFromRunner(frame: unknown): FromRunner {
+  return checked<FromRunner>(FROM_RUNNER, frame, "runner");
+}

@@ -1,0 +1,118 @@
+/**
+ * The shapes of what worker processes send (see `shape.ts`): a worker runs
+ * experiment code, so the parent checks every message before acting on it.
+ * @module
+ */
+import { CrystallizeError } from "../../errors.ts";
+import type { FromWorker } from "./messages.ts";
+import {
+  anything,
+  array,
+  boolean,
+  literal,
+  number,
+  object,
+  oneOf,
+  optional,
+  record,
+  type Shape,
+  string,
+  tagged,
+} from "./shape.ts";
+
+/** A message from a child process that does not have the protocol's shape. */
+export class ProtocolError extends CrystallizeError {}
+
+const NAME = 64 * 1024;
+
+/** An error as plain data. */
+export const ERROR_DATA: Shape = object({
+  name: string(NAME),
+  message: string(),
+  stack: optional(string()),
+});
+
+/**
+ * A progress event: a `type`, the experiment, and plain values only
+ * (strings, finite numbers, booleans, lists of strings), which is all the
+ * displays read.
+ */
+export const EVENT: Shape = (v, path) =>
+  object({ type: string(64), experiment: string(NAME) })(v, path) ??
+    record(oneOf(string(), number(), boolean, literal(null), array(string(NAME))))(v, path);
+
+/** A `ctx.logger` record. */
+export const LOG_RECORD: Shape = object({
+  level: literal("debug", "info", "warn", "error"),
+  message: string(),
+  time: number(),
+  fields: record(anything),
+});
+
+/** What one replicate produced. */
+export const REPLICATE_OUTCOME: Shape = object({
+  replicate: number({ integer: true, min: 0 }),
+  conditions: array(object({
+    condition: string(NAME),
+    seed: optional(number({ integer: true })),
+    metrics: record(array(anything)),
+    error: optional(object({
+      condition: string(NAME),
+      replicate: number({ integer: true, min: 0 }),
+      step: string(NAME),
+      name: string(NAME),
+      message: string(),
+      stack: optional(string()),
+    })),
+    durationMs: number(),
+    stepMs: array(number()),
+    cache: optional(array(literal("hit", "miss", "off"))),
+    artifacts: optional(array(string(NAME))),
+  })),
+});
+
+const FROM_WORKER: Shape = tagged({
+  ready: anything,
+  "init-failed": object({ error: ERROR_DATA }),
+  outcome: object({ outcome: REPLICATE_OUTCOME }),
+  event: object({ event: EVENT }),
+  log: object({ record: LOG_RECORD }),
+  crash: object({ error: ERROR_DATA }),
+});
+
+/**
+ * A frame from a worker, checked: throws {@linkcode ProtocolError} naming
+ * what is wrong when it is not a worker message.
+ *
+ * @example
+ * ```ts
+ * import { checkFromWorker } from "./message_shapes.ts";
+ * if (checkFromWorker({ type: "ready" }).type !== "ready") throw new Error();
+ * ```
+ */
+export function checkFromWorker(frame: unknown): FromWorker {
+  return checked<FromWorker>(FROM_WORKER, frame, "worker");
+}
+
+/**
+ * `value` as `T` once it has `shape`; a {@linkcode ProtocolError} naming
+ * the sender and the problem otherwise.
+ *
+ * @example
+ * ```ts
+ * import { checked } from "./message_shapes.ts";
+ * import { object, string } from "./shape.ts";
+ * const m = checked<{ name: string }>(object({ name: string() }), { name: "a" }, "runner");
+ * if (m.name !== "a") throw new Error();
+ * ```
+ */
+export function checked<T>(shape: Shape, value: unknown, sender: string): T {
+  const problem = shape(value, "message");
+  if (problem !== undefined) {
+    throw new ProtocolError(
+      `the ${sender} process sent a malformed message (${problem}); it runs experiment code, ` +
+        "which may have tampered with it, so the run was stopped",
+    );
+  }
+  return value as T;
+}
