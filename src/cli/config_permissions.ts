@@ -115,4 +115,3 @@ export function terminalQuestion(): ((question: string) => Promise<boolean>) | u
     return answer === "y" || answer === "yes";
   };
 }
-

@@ -1,3 +1,6 @@
+/** Deno refusing a download: an npm package not in its cache (named), or a remote import. */
+const OFFLINE = /npm package not found in cache: "([^"]+)"|A remote specifier was requested/;
+
 const DENIED = /Requires (read|write|net|env|run|sys|ffi|import) access to ("[^"]*"|[^\s,()]+)/;
 
 /**
@@ -13,6 +16,16 @@ const DENIED = /Requires (read|write|net|env|run|sys|ffi|import) access to ("[^"
  * ```
  */
 export function cliPermissionHint(message: string): string {
+  const offline = OFFLINE.exec(message);
+  if (offline !== null) {
+    return `${message} (sandboxed runs download nothing: ${
+      offline[1] === undefined
+        ? "remote imports are refused; vendor the module into the experiment's folder"
+        : `put ${
+          offline[1]
+        } in Deno's cache once, outside the sandbox, with \`deno cache <module>\``
+    })`;
+  }
   const match = DENIED.exec(message);
   if (match === null) return message;
   const [found, kind, target] = match;

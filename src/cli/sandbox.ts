@@ -38,10 +38,20 @@ export interface Sandbox {
 const RUNTIME_ENV = [OUTPUT_ROOT_ENV, "LOG_TOKENS", "LOG_STREAM"];
 
 /**
+ * Deno fetches and installs modules itself, outside permission checks:
+ * remote imports from a list of default hosts, npm packages into the
+ * library's `node_modules`, entries into its `deno.lock`. A sandboxed
+ * process does none of that: it loads what is already in Deno's cache
+ * (the library's own packages are there once the CLI has started).
+ */
+const OFFLINE = ["--no-remote", "--cached-only", "--no-lock", "--node-modules-dir=none"];
+
+/**
  * The `deno run` permission flags of a sandbox: `--no-prompt`, read on its
  * folders, the library and the output root, write on the output root, the
  * `CRYSTALLIZE_HOME` variable (which carries the output root), plus what is
- * granted, minus `denyRead`. No `run`, `net`, `sys` or `ffi` unless granted.
+ * granted, minus `denyRead`. No `run`, `net`, `sys` or `ffi` unless granted,
+ * and no downloads (see `OFFLINE`).
  *
  * @example
  * ```ts
@@ -62,7 +72,7 @@ export function sandboxFlags(sandbox: Sandbox): string[] {
     granted,
   );
   if (sandbox.denyRead?.length) flags.push(`--deny-read=${sandbox.denyRead.join(",")}`);
-  return flags;
+  return [...flags, ...OFFLINE];
 }
 
 /**
