@@ -95,6 +95,10 @@ export class FrameReader {
   readonly #key: Uint8Array | undefined;
   #counter = 0;
   #buffer: Uint8Array = new Uint8Array(0);
+  /** Chunks that arrived while a frame was incomplete, and how many bytes it still needs. */
+  #waiting: Uint8Array[] = [];
+  #waitingBytes = 0;
+  #need = 0;
 
   /** A reader of frames sealed with `key`, or of plain frames without one. */
   constructor(key?: Uint8Array) {
@@ -105,6 +109,16 @@ export class FrameReader {
   push(chunk: Uint8Array): { frames: unknown[]; output: Uint8Array[] } {
     const frames: unknown[] = [];
     const output: Uint8Array[] = [];
+    // A large frame comes in many chunks: join them once it is complete, not on every chunk.
+    if (this.#need > 0) {
+      this.#waiting.push(chunk);
+      this.#waitingBytes += chunk.length;
+      if (this.#waitingBytes < this.#need) return { frames, output };
+      chunk = concat(this.#buffer, ...this.#waiting.splice(0));
+      this.#buffer = new Uint8Array(0);
+      this.#waitingBytes = 0;
+      this.#need = 0;
+    }
     const key = this.#key;
     const sealed = key === undefined ? 0 : TAG;
     let buf = concat(this.#buffer, chunk);
@@ -134,6 +148,7 @@ export class FrameReader {
       if (buf.length < start + LENGTH + sealed + length + sealed) {
         if (start > 0) output.push(buf.slice(0, start));
         buf = buf.slice(start);
+        this.#need = LENGTH + sealed + length + sealed - buf.length;
         break;
       }
       if (start > 0) output.push(buf.slice(0, start));
@@ -159,8 +174,10 @@ export class FrameReader {
 
   /** The bytes held back at the end of the stream (a partial frame or magic). */
   flush(): Uint8Array {
-    const rest = this.#buffer;
+    const rest = concat(this.#buffer, ...this.#waiting.splice(0));
     this.#buffer = new Uint8Array(0);
+    this.#waitingBytes = 0;
+    this.#need = 0;
     return rest;
   }
 }
@@ -205,11 +222,15 @@ function readUint32(buf: Uint8Array, at: number): number {
   return (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16) | (buf[at + 3] << 24)) >>> 0;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const nonEmpty = parts.filter((p) => p.length > 0);
+  if (nonEmpty.length <= 1) return nonEmpty[0] ?? new Uint8Array(0);
+  const out = new Uint8Array(nonEmpty.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of nonEmpty) {
+    out.set(part, at);
+    at += part.length;
+  }
   return out;
 }
 
