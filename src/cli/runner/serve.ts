@@ -18,6 +18,7 @@ import { LoggingPlugin } from "../../plugins/logging.ts";
 import type { BasePlugin } from "../../plugins/plugin.ts";
 import { AsyncExecution } from "../../execution/async.ts";
 import type { ImportedModules, ModuleLoader } from "../../execution/worker/entry.ts";
+import { loadErrorMessage } from "./load_error.ts";
 import { IN_WORKER } from "../../execution/worker/in_worker.ts";
 import { messagesFromParent, sendToParent } from "../../execution/worker/parent_channel.ts";
 import { errorData } from "../../execution/worker/messages.ts";
@@ -95,8 +96,7 @@ export async function serveRunner(loadModules: ModuleLoader): Promise<never> {
 
 /** A module that cannot be loaded (a read the sandbox refuses, a syntax error), said as such. */
 function loadError(error: unknown): never {
-  const data = errorData(error);
-  throw new UsageFailure(`could not load the experiment: ${data.name}: ${data.message}`);
+  throw new UsageFailure(`could not load the experiment: ${loadErrorMessage(error)}`);
 }
 
 function fail(error: RunnerFailure): never {
@@ -174,7 +174,10 @@ async function inspect(urls: readonly string[]): Promise<FromRunner> {
         found.push(describe(value, { kind: "module", url, exportName }));
       }
     } catch (error) {
-      failed.push({ module: url, error: errorData(error) });
+      failed.push({
+        module: url,
+        error: { ...errorData(error), message: loadErrorMessage(error) },
+      });
     }
   }
   return { type: "inspected", found, failed };

@@ -1,0 +1,38 @@
+import { fileURLToPath } from "node:url";
+import { errorData } from "../../execution/worker/messages.ts";
+
+const AT = /^\s*at (?:.*\()?(file:\/\/[^\s()]+?):(\d+):(\d+)\)?\s*$/;
+// deno-lint-ignore no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+/**
+ * Why a module could not be loaded, as a CLI user reads it: the place first
+ * (`file:line:column`, of the import that failed, the syntax error, or the
+ * top-level line that threw), then the error, then Deno's code excerpt.
+ *
+ * @example
+ * ```ts
+ * import { loadErrorMessage } from "./load_error.ts";
+ * const error = new TypeError(
+ *   "SyntaxError: Expression expected\n  |\n1 | const x = ;\n  |           ~\n    at file:///exp/bad.ts:1:11",
+ * );
+ * const message = loadErrorMessage(error);
+ * if (!message.startsWith("/exp/bad.ts:1:11: SyntaxError: Expression expected")) throw new Error(message);
+ * ```
+ */
+export function loadErrorMessage(error: unknown): string {
+  const data = errorData(error);
+  const lines = data.message.replace(ANSI, "").split("\n");
+  const atLine = lines.findIndex((l) => AT.test(l));
+  const head = /^[A-Z]\w*(Error|Exception): /.test(lines[0])
+    ? lines[0]
+    : `${data.name}: ${lines[0]}`;
+  const excerpt = lines.slice(1, atLine < 0 ? lines.length : atLine).filter((l) => l.trim() !== "");
+  const at = AT.exec(atLine < 0 ? firstFileFrame(data.stack) : lines[atLine]);
+  const place = at === null ? "" : `${fileURLToPath(at[1])}:${at[2]}:${at[3]}: `;
+  return [`${place}${head}`, ...excerpt].join("\n");
+}
+
+function firstFileFrame(stack: string | undefined): string {
+  return stack?.replace(ANSI, "").split("\n").find((l) => AT.test(l)) ?? "";
+}
