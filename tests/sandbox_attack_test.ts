@@ -1095,9 +1095,10 @@ await new Promise((resolve, reject) => {
   const remote = runs[names.length];
   assert.equal(remote.code, 1, remote.stdout + remote.stderr);
   const message = firstError(remote);
-  assert.match(message, /import access|remote import/i, message);
+  // Sandboxed runs download nothing (--no-remote): refused before any request, with the fix.
+  assert.match(message, /remote specifier was requested/i, message);
   assert.match(message, /example\.invalid/);
-  assert.match(message, /--allow-import/);
+  assert.match(message, /remote imports are refused; vendor the module/);
   listener.close();
   await served;
   assert.equal(connections, 0, "nothing reached the listener");
@@ -1250,7 +1251,8 @@ console.error("PROBE-RESULT " + JSON.stringify(messages));`,
   assert.ok(line !== undefined, run.stderr);
   const messages: Record<string, string> = JSON.parse(line.slice("PROBE-RESULT ".length));
   for (const url of urls) {
-    assert.match(messages[url], /Requires import access/, `${url}: ${messages[url]}`);
+    // --no-remote: refused before any request is made.
+    assert.match(messages[url], /--no-remote is specified/, `${url}: ${messages[url]}`);
   }
 });
 

@@ -17,8 +17,9 @@ export const CONFIRM_FLAG = "--allow-config-permissions";
 /**
  * What the target's config.yaml files ask for that needs confirmation:
  * `run`, `ffi`, `sys` and `env` of any kind, `write` anywhere outside the
- * output roots, `read` outside the experiment's folders, and `net` to every
- * host. Empty when nothing does.
+ * output roots, `read` outside the experiment's folders (by real path: a
+ * link inside pointing outside is outside), and `net` to every host or to
+ * an address range. Empty when nothing does.
  *
  * @example
  * ```ts
@@ -43,11 +44,23 @@ export function permissionsToConfirm(
     }
     const given = kind === "read" ? target.read : kind === "write" ? target.write : undefined;
     const beyond = value.map(String).filter((entry) =>
-      kind === "net" ? false : given === undefined || !given.some((f) => within(f, entry))
+      kind === "net"
+        // A range (`10.0.0.0/8`, `0.0.0.0/0`) is many hosts: not "the hosts it lists".
+        ? entry.includes("/")
+        : given === undefined || !given.some((f) => within(realPath(f), realPath(entry)))
     );
     if (beyond.length > 0) out[kind] = beyond;
   }
   return out;
+}
+
+/** Where `path` really leads (itself when it does not exist). */
+function realPath(path: string): string {
+  try {
+    return Deno.realPathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 /**
@@ -90,7 +103,7 @@ export async function confirmConfigPermissions(
     return;
   }
   throw new CliError(
-    `${what}. Experiment code gets them only when you confirm: run again with ${CONFIRM_FLAG}` +
+    `${what}. Experiment code gets them only when you confirm: repeat the command with ${CONFIRM_FLAG}` +
       " (or answer y at the prompt on a terminal), or remove them from config.yaml",
   );
 }

@@ -1,3 +1,4 @@
+import { printable } from "./printable.ts";
 import { Command, CommanderError, Option } from "commander";
 import { CrystallizeError } from "../errors.ts";
 import { MAX_REPLICATES } from "../experiment/replicates.ts";
@@ -234,11 +235,11 @@ ${EXIT_CODES}`,
       return EXIT.USAGE;
     }
     if (error instanceof CliError) {
-      console.error(`error: ${error.message}`);
+      console.error(`error: ${printable(error.message)}`);
       return error.exitCode;
     }
     if (error instanceof CrystallizeError) {
-      console.error(`error: ${error.message}`);
+      console.error(`error: ${printable(error.message)}`);
       return EXIT.USAGE;
     }
     throw error;

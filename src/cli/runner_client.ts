@@ -1,5 +1,6 @@
 import { FramedChild } from "../execution/worker/framed_child.ts";
 import type { FromRunner, ToRunner } from "./runner/protocol.ts";
+import { printableData } from "./printable.ts";
 import { checkFromRunner } from "./runner/protocol_shapes.ts";
 
 const STDERR_TAIL = 8192;
@@ -44,7 +45,7 @@ export class RunnerProcess {
   /** Spawns `deno run --quiet <flags> <entry>`. */
   constructor(launch: RunnerLaunch, handlers: RunnerHandlers) {
     this.#child = new FramedChild({ ...launch, stderrTail: STDERR_TAIL }, {
-      frame: (frame) => handlers.message(checkFromRunner(frame)),
+      frame: (frame) => handlers.message(printableData(checkFromRunner(frame))),
       output: handlers.output,
       broken: handlers.broken,
     });

@@ -217,8 +217,10 @@ export function mayImport(sandbox: Sandbox, moduleUrl: string): boolean {
   return extra === true ||
     inside([
       ...sandbox.read,
-      sandbox.library,
-      Deno.realPathSync(sandbox.library),
+      ...[sandbox.library, Deno.realPathSync(sandbox.library)].flatMap((lib) => [
+        join(lib, "mod.ts"),
+        join(lib, "src"),
+      ]),
       ...(Array.isArray(extra) ? extra : []),
     ]);
 }

@@ -48,13 +48,31 @@ export async function confineSandbox(sandbox: Sandbox): Promise<Sandbox> {
           "Store runs elsewhere (e.g. --out <folder>/.crystallize)",
       );
     }
+    if (writes[i].split(sep).includes(".git")) throw gitInOutputRoot(write, writes[i]);
   }
   const found = { links: [] as Link[], git: [] as string[] };
   const roots = [...new Set([...sandbox.read, ...sandbox.write])];
   for (const root of roots) await scan(root, sandbox.write, found);
-  const mayRead = [...reads, ...writes, library, ...(grantedReads ?? [])];
+  const storeGit = found.git.find((git) => sandbox.write.some((w) => within(w, git)));
+  if (storeGit !== undefined) throw gitInOutputRoot(storeGit, storeGit);
+  const comma = found.git.find((git) => git.includes(","));
+  if (comma !== undefined) {
+    throw new CliError(
+      `${comma} cannot be kept from experiment code: Deno's --deny-read separates paths with ` +
+        "commas; rename the folder",
+    );
+  }
+  // Only the library's mod.ts and src/ are granted, and never a repository's .git.
+  const denied = await Promise.all(found.git.map(realPathOf));
+  const mayRead = [
+    ...reads,
+    ...writes,
+    join(library, "mod.ts"),
+    join(library, "src"),
+    ...(grantedReads ?? []),
+  ];
   const escaping = found.links.filter((link) =>
-    link.inOutputRoot ||
+    link.inOutputRoot || denied.some((git) => within(git, link.target)) ||
     (grantedReads !== undefined && !mayRead.some((f) => within(f, link.target)))
   );
   if (escaping.length > 0) throw linkError(escaping);
@@ -64,6 +82,15 @@ export async function confineSandbox(sandbox: Sandbox): Promise<Sandbox> {
     write: unique([...sandbox.write, ...writes]),
     denyRead: unique([...(sandbox.denyRead ?? []), ...found.git]),
   };
+}
+
+/** Git runs hooks from `.git/hooks` and reads `.git/config`: a run must never write there. */
+function gitInOutputRoot(where: string, real: string): CliError {
+  return new CliError(
+    `${where}${real === where ? "" : ` (${real})`} is a git repository's .git, inside an output ` +
+      "root: experiment code could plant hooks or configuration git would run later. " +
+      "Store runs elsewhere (--out <a folder outside the repository's .git>)",
+  );
 }
 
 /** A symbolic link found in a sandbox folder. */
@@ -97,8 +124,9 @@ async function scan(
     for (const entry of entries) {
       const path = join(folder, entry.name);
       if (entry.name === ".git") {
+        // Denied to the sandbox, so not walked; but a linked .git still leads somewhere.
         found.git.push(path);
-        continue;
+        if (!entry.isSymlink) continue;
       }
       if (entry.isSymlink) {
         found.links.push({

@@ -1,3 +1,4 @@
+import { printable } from "./printable.ts";
 import type { ResultJson } from "../experiment/result.ts";
 import { studentTCdf } from "../verify/stats/distributions.ts";
 
@@ -160,5 +161,6 @@ export function formatSummary(result: ResultJson): string {
       (p.git ? `, git ${p.git.commit.slice(0, 12)}${p.git.dirty ? " (dirty)" : ""}` : ""),
   );
   if (result.outputDir) lines.push(`  stored in ${result.outputDir}`);
-  return lines.join("\n");
+  // Names, messages and stored values come from experiments: no control characters reach the terminal.
+  return printable(lines.join("\n"));
 }

@@ -1,3 +1,4 @@
+import { printableData } from "../printable.ts";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readConfigFile } from "../../config/folder_config.ts";
@@ -107,7 +108,8 @@ export async function listExperiments(dir: string): Promise<Listing> {
     }
     errors.push(...inspected.failed);
   }
-  return { experiments: orderEntries(experiments), errors };
+  // Names, descriptions and messages come from experiments: no control characters reach the terminal.
+  return printableData({ experiments: orderEntries(experiments), errors });
 }
 
 async function inspectModules(

@@ -42,6 +42,9 @@ import type {
   ToRunner,
 } from "./protocol.ts";
 
+/** Exit code of a runner whose CLI went away (128 + SIGHUP, as a shell would report it). */
+const EXIT_ORPHANED = 129;
+
 /** How often batched progress events are sent to the CLI, ms. */
 const EVENT_FLUSH_MS = 50;
 
@@ -124,7 +127,6 @@ class Channel {
   readonly #waiting: ((m: ToRunner | undefined) => void)[] = [];
   readonly pools = new Map<number, PoolWaiter>();
   cancel = new AbortController();
-  #ended = false;
 
   constructor() {
     this.#read();
@@ -132,10 +134,9 @@ class Channel {
 
   async #read(): Promise<void> {
     for await (const message of messagesFromParent()) this.#dispatch(message as ToRunner);
-    // The CLI went away: stop, as a cancel would.
-    this.#ended = true;
-    this.cancel.abort(new DOMException("The CLI closed the runner's input", "AbortError"));
-    for (const w of this.#waiting.splice(0)) w(undefined);
+    // The CLI never closes the runner's input: it went away (killed), and nobody
+    // is left to report to, so experiment code stops here, at its next await.
+    Deno.exit(EXIT_ORPHANED);
   }
 
   #dispatch(message: ToRunner): void {
@@ -157,7 +158,7 @@ class Channel {
 
   next(): Promise<ToRunner | undefined> {
     const queued = this.#queue.shift();
-    if (queued !== undefined || this.#ended) return Promise.resolve(queued);
+    if (queued !== undefined) return Promise.resolve(queued);
     return new Promise((resolve) => this.#waiting.push(resolve));
   }
 }
