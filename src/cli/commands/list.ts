@@ -3,12 +3,8 @@ import { fileURLToPath } from "node:url";
 import { readConfigFile } from "../../config/folder_config.ts";
 import { discover } from "../discover.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
-import { ProgressDisplay } from "../progress/display.ts";
-import type { FromRunner } from "../runner/protocol.ts";
-import { loadFailure, RunnerProcess } from "../runner_client.ts";
-import { runnerEntry } from "../runner_entry.ts";
-import { fileUrl, libraryConfig, libraryRoot, sandboxFlags } from "../sandbox.ts";
-import { confineSandbox } from "../sandbox_paths.ts";
+import { inspectModules } from "../module_inspection.ts";
+import { fileUrl } from "../sandbox.ts";
 
 /** One experiment in a listing. */
 export interface ListEntry {
@@ -108,47 +104,6 @@ export async function listExperiments(dir: string): Promise<Listing> {
     errors.push(...inspected.failed);
   }
   return { experiments: orderEntries(experiments), errors };
-}
-
-async function inspectModules(
-  root: string,
-  urls: readonly string[],
-): Promise<{
-  found: (FromRunner & { type: "inspected" })["found"];
-  failed: { path: string; message: string }[];
-}> {
-  const library = libraryRoot();
-  const flags = sandboxFlags(
-    await confineSandbox({ read: [root], write: [], home: root, granted: {}, library }),
-  );
-  const config = libraryConfig(library);
-  if (config !== undefined) flags.push(`--config=${config}`);
-  let answer: (FromRunner & { type: "inspected" }) | undefined;
-  const quiet = new ProgressDisplay("quiet");
-  const runner = new RunnerProcess({ flags, entry: runnerEntry(library, []) }, {
-    output: (bytes) => quiet.output(bytes),
-    message: (m) => {
-      if (m.type === "inspected") answer = m;
-    },
-  });
-  runner.send({ type: "inspect", modules: urls });
-  await runner.exited;
-  if (answer === undefined) {
-    return {
-      found: [],
-      failed: [{
-        path: relative(Deno.cwd(), root) || ".",
-        message: `could not inspect modules: ${loadFailure(runner.stderrTail)}`,
-      }],
-    };
-  }
-  return {
-    found: answer.found,
-    failed: answer.failed.map((f) => ({
-      path: relative(Deno.cwd(), fileURLToPath(f.module)),
-      message: f.error.message.split("\n")[0],
-    })),
-  };
 }
 
 /**

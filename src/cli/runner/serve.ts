@@ -19,6 +19,7 @@ import type { BasePlugin } from "../../plugins/plugin.ts";
 import { AsyncExecution } from "../../execution/async.ts";
 import type { ImportedModules, ModuleLoader } from "../../execution/worker/entry.ts";
 import { IN_WORKER } from "../../execution/worker/in_worker.ts";
+import { claimRejection, importIsolated } from "./isolated_import.ts";
 import { messagesFromParent, sendToParent } from "../../execution/worker/parent_channel.ts";
 import { errorData } from "../../execution/worker/messages.ts";
 import { ParallelExecution } from "../../execution/parallel.ts";
@@ -64,11 +65,12 @@ export async function serveRunner(loadModules: ModuleLoader): Promise<never> {
   Deno.addSignalListener("SIGINT", () => {});
   globalThis.addEventListener("unhandledrejection", (e) => {
     e.preventDefault();
+    if (claimRejection(e.reason)) return;
     fail({ ...errorData(e.reason), kind: "run" });
   });
   const request = await channel.next();
   if (request?.type === "inspect") {
-    send(await inspect(request.modules));
+    for (const url of request.modules) send(await inspect(url));
     Deno.exit(0);
   }
   if (request?.type !== "run") Deno.exit(0);
@@ -164,20 +166,18 @@ class Channel {
 
 type PoolWaiter = (message: ToRunner & { type: `pool-${string}` }) => void;
 
-async function inspect(urls: readonly string[]): Promise<FromRunner> {
+/** One module's experiments, or why it failed to load: one `inspected` message per module, in order. */
+async function inspect(url: string): Promise<FromRunner> {
   const found: ExportedExperiment[] = [];
-  const failed: { module: string; error: ReturnType<typeof errorData> }[] = [];
-  for (const url of urls) {
-    try {
-      const mod = await import(url) as Record<string, unknown>;
-      for (const [exportName, value] of experimentExports(mod)) {
-        found.push(describe(value, { kind: "module", url, exportName }));
-      }
-    } catch (error) {
-      failed.push({ module: url, error: errorData(error) });
+  try {
+    const mod = await importIsolated(url);
+    for (const [exportName, value] of experimentExports(mod)) {
+      found.push(describe(value, { kind: "module", url, exportName }));
     }
+  } catch (error) {
+    return { type: "inspected", found: [], failed: [{ module: url, error: errorData(error) }] };
   }
-  return { type: "inspected", found, failed };
+  return { type: "inspected", found, failed: [] };
 }
 
 /** What the CLI can run: an experiment or a graph of them. */
