@@ -4,7 +4,7 @@ import { gitCommitOf } from "../experiment/git_commit.ts";
 import type { ResultJson } from "../experiment/result.ts";
 import type { ErrorData } from "../execution/worker/messages.ts";
 import { errorData } from "../execution/worker/messages.ts";
-import { cliPermissionHint } from "./permission_hint.ts";
+import { explainForCli as cliPermissionHint } from "./explain.ts";
 import { hostPool } from "./pool_host.ts";
 import type { GraphEvent } from "../experiment/experiment_graph.ts";
 import type {

@@ -1,0 +1,42 @@
+import { dirname } from "node:path";
+import { ConfigError } from "../config/config_error.ts";
+import { type ConfigFile, configPathOf, inspectConfigFile } from "../config/folder_config.ts";
+import { ReferenceResolver } from "../config/folder_references.ts";
+import { CliError } from "./cli_error.ts";
+
+/**
+ * A folder experiment that reads other experiments' outputs, and the
+ * experiments it reads from, recursively: what runs when it runs (as a
+ * graph). Upstreams are found as `ExperimentGraph.fromYaml` finds them —
+ * by `name:`, then by folder name, among the folders next to it — so a
+ * broken config.yaml of an unrelated sibling does not matter. The
+ * experiment's own config must read (else a {@linkcode CliError} with its
+ * message); a reference that cannot be resolved is left out here, and the
+ * runner reports it at its line and column.
+ *
+ * @example
+ * ```ts
+ * (await graphClosure("examples/dag/consumer")).map((f) => f.name); // ["consumer", "producer"]
+ * ```
+ */
+export async function graphClosure(folder: string): Promise<ConfigFile[]> {
+  const first = configPathOf(folder);
+  const resolver = ReferenceResolver.siblingsOf(dirname(first));
+  const own = await inspectConfigFile(first).catch((error) => {
+    throw error instanceof ConfigError ? new CliError(error.message) : error;
+  });
+  const closure = new Map<string, ConfigFile>([[own.file, own]]);
+  const queue = [own];
+  while (queue.length > 0) {
+    const next = queue.shift()!;
+    for (const reference of Object.values(next.references)) {
+      const upstream = await resolver.resolve(reference.split("#")[0]);
+      if (typeof upstream === "string" || closure.has(upstream.configFile)) continue;
+      const read = await resolver.inspect(upstream.configFile);
+      if (read instanceof ConfigError) continue;
+      closure.set(read.file, read);
+      queue.push(read);
+    }
+  }
+  return [...closure.values()];
+}
