@@ -29,7 +29,9 @@ export interface NodeRunSettings {
  * it reads, context values, seed, declared outputs) is unchanged; and every artifact in
  * `needed` (what downstream experiments read) was stored for every
  * replicate. Hypotheses are verified again on the stored metrics, so changed
- * hypotheses apply. `undefined` means the experiment must run.
+ * hypotheses apply, and `provenance.stored.upToDate` is set. `plugin` is the
+ * `ArtifactPlugin` the run would store with (default: the experiment's).
+ * `undefined` means the experiment must run.
  *
  * @example
  * ```ts
@@ -41,8 +43,8 @@ export async function upToDateResult(
   experiment: Experiment,
   settings: NodeRunSettings,
   needed: readonly string[],
+  plugin: ArtifactPlugin | undefined = experiment.getPlugin(ArtifactPlugin),
 ): Promise<Result | undefined> {
-  const plugin = experiment.getPlugin(ArtifactPlugin);
   if (plugin === undefined || experiment.pipeline === undefined) return undefined;
   const last = lastRecordedRun(plugin.experimentDir(experiment));
   if (last === undefined || !last.complete) return undefined;
@@ -109,11 +111,21 @@ async function resultOf(
   const treatments: Record<string, TreatmentMetrics> = Object.fromEntries(
     Object.entries(metrics.treatments).map(([name, values]) => [name, { metrics: values }]),
   );
+  const provenance = run.result.provenance;
   return new Result(
     { baseline: { metrics: metrics.baseline }, treatments },
     verified,
     run.result.errors,
-    run.result.provenance,
+    {
+      ...provenance,
+      stored: {
+        version: run.version,
+        dir: run.dir,
+        resumedFrom: provenance.stored?.resumedFrom,
+        reused: provenance.stored?.reused ?? {},
+        upToDate: true,
+      },
+    },
     { dir: run.dir, artifacts: run.artifacts },
   );
 }
