@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { tempDir } from "./temp_dir.ts";
-import { cli, MOD, writeFiles } from "./fixtures/cli/run_cli.ts";
+import { join } from "node:path";
+import { cli, copyExample, MOD, writeFiles } from "./fixtures/cli/run_cli.ts";
 
 const experimentModule = (name: string, extra = "") =>
   `import { dataSource, Experiment, pipelineStep } from ${JSON.stringify(MOD)};
@@ -46,4 +47,25 @@ Deno.test("list: a module starting an unawaited run, or exiting, fails alone; th
   const text = await cli(["list", dir.path]);
   assert.doesNotMatch(text.stdout, /could not inspect modules/);
   assert.match(text.stdout, /Errors\n/);
+});
+
+Deno.test("list: a graph entry shows the replicates it runs (its producer's), and cli.color is accepted", async () => {
+  await using dir = await tempDir("cli-list-graph");
+  await copyExample("examples/dag", join(dir.path, "dag"));
+  const consumer = join(dir.path, "dag", "consumer", "config.yaml");
+  await Deno.writeTextFile(
+    consumer,
+    `${await Deno.readTextFile(consumer)}cli: { color: "#85C1E9" }\n`,
+  );
+  const listed = await cli(["list", dir.path, "--json"]);
+  assert.equal(listed.code, 0, listed.stdout);
+  const byName = Object.fromEntries(
+    JSON.parse(listed.stdout).experiments.map((e: { name: string }) => [e.name, e]),
+  );
+  assert.equal(byName.producer.replicates, 6);
+  assert.equal(byName.consumer.kind, "graph");
+  assert.equal(byName.consumer.replicates, 6, "the consumer runs as many as the producer's run");
+  assert.equal(byName.consumer.color, "#85C1E9");
+  const plain = await cli(["list", dir.path]);
+  assert.match(plain.stdout, /consumer \(graph\) · 6 replicates/);
 });

@@ -40,3 +40,22 @@ export async function graphClosure(folder: string): Promise<ConfigFile[]> {
   }
   return [...closure.values()];
 }
+
+/**
+ * Replicates per condition of a graph that runs `closure` (see
+ * {@linkcode graphClosure}): an experiment reading others runs as many as
+ * the runs it reads, so the graph's count is that of the experiments that
+ * read nothing (the most, when they differ).
+ *
+ * @example
+ * ```ts
+ * graphReplicates(await graphClosure("examples/dag/consumer")); // 6, the producer's
+ * ```
+ */
+export function graphReplicates(closure: readonly ConfigFile[]): number {
+  const sources = closure.filter((f) => Object.keys(f.references).length === 0);
+  return Math.max(
+    1,
+    ...(sources.length > 0 ? sources : closure).map((f) => f.config.replicates ?? 1),
+  );
+}

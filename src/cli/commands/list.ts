@@ -3,7 +3,10 @@ import { fileURLToPath } from "node:url";
 import { readConfigFile } from "../../config/folder_config.ts";
 import { discover } from "../discover.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
+import { colored } from "../entry_color.ts";
+import { graphClosure, graphReplicates } from "../graph_closure.ts";
 import { inspectModules } from "../module_inspection.ts";
+import { entryLine } from "../tui/selection_view.ts";
 import { fileUrl } from "../sandbox.ts";
 
 /** One experiment in a listing. */
@@ -26,6 +29,8 @@ export interface ListEntry {
   readonly replicates: number;
   /** Description. */
   readonly description: string;
+  /** Colour of the entry (`cli.color`: `#rrggbb`, `#rgb` or a colour name), if any. */
+  readonly color?: string;
 }
 
 /** What `list` found. */
@@ -78,8 +83,12 @@ export async function listExperiments(dir: string): Promise<Listing> {
         priority: file.cli.priority,
         icon: file.cli.icon,
         hidden: file.cli.hidden,
-        replicates: file.config.replicates ?? 1,
+        // A graph runs as many replicates as the runs it reads.
+        replicates: graph
+          ? graphReplicates(await graphClosure(file.folder))
+          : file.config.replicates ?? 1,
         description: file.config.description ?? "",
+        ...(file.cli.color ? { color: file.cli.color } : {}),
       });
     } catch (error) {
       errors.push({ path: relative(Deno.cwd(), config), message: (error as Error).message });
@@ -127,18 +136,14 @@ export async function listCommand(
     console.log(JSON.stringify({ experiments: shown, errors: listing.errors }, null, 2));
     return code;
   }
+  const color = Deno.stdout.isTerminal() && !Deno.noColor;
   let group: string | undefined;
   for (const e of shown) {
     if (e.group !== group) {
       group = e.group;
       console.log(`${group}`);
     }
-    const kind = e.kind === "graph" ? " (graph)" : "";
-    console.log(
-      `  ${e.icon} ${e.target}  ${e.name}${kind} · ${e.replicates} replicate${
-        e.replicates === 1 ? "" : "s"
-      }${e.description ? ` · ${e.description}` : ""}`,
-    );
+    console.log(`  ${colored(entryLine(e), e.color, color)}`);
   }
   if (shown.length === 0) console.log(`no experiments below ${dir}`);
   if (listing.errors.length > 0) {

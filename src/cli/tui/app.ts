@@ -54,7 +54,7 @@ class Shell {
   stopped = false;
   readonly #terminal: Terminal;
   readonly #root: string;
-  #model: TuiModel = initialModel();
+  #model: TuiModel = initialModel(!Deno.noColor);
   #cancel: AbortController | undefined;
   #frame: ReturnType<typeof setTimeout> | undefined;
   #quit!: () => void;
