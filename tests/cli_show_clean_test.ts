@@ -107,3 +107,34 @@ Deno.test("show explains a stored permission failure as the live run does", asyn
   const json = JSON.parse((await cli(["show", join(dir.path, "reads_hostname"), "--json"])).stdout);
   assert.match(json.result.errors[0].message, hint);
 });
+
+Deno.test("cliWording: every fix worded for code that reaches the CLI gets its CLI wording", async () => {
+  const { cliWording } = await import("../src/cli/cli_wording.ts");
+  const cases: [string, RegExp][] = [
+    ["no treatment is run: add treatments or run with { hypotheses: [] }", /--no-treatments/],
+    ["got 0; set it with .replicates(n) or run({ replicates: n })", /--replicates N/],
+    ["run: run it with replicates: 6, or re-run", /run it with --replicates 6/],
+    ["input 'x': ...; run this experiment with replicates: 4", /with --replicates 4/],
+    [
+      "no stored runs in d; run the experiment with an ArtifactPlugin (folder experiments and the CLI attach one) first",
+      /run it first \(crystallize run <experiment>\)/,
+    ],
+    [
+      'resume it with run({ strategy: "resume" }) (crystallize run --strategy resume) or pick',
+      /resume it with crystallize run --strategy resume or pick/,
+    ],
+    ['so run({ strategy: "resume" }) can finish it', /so crystallize run --strategy resume can/],
+    ["run 'train' first (with an ArtifactPlugin), or check", /run 'train' first \(crystallize run/],
+    [
+      "point the output root elsewhere (outputDir, $CRYSTALLIZE_HOME, ArtifactPlugin({ root }))",
+      /\(--out <folder>, or \$CRYSTALLIZE_HOME\)/,
+    ],
+    ["Run of experiment 'x' is not valid:\n  - run(): unknown treatment 'y'", /\n {2}- unknown/],
+  ];
+  for (const [api, cli] of cases) {
+    const worded = cliWording(api);
+    assert.match(worded, cli);
+    assert.doesNotMatch(worded, /run\(\{|\{ hypotheses|run\(\): |ArtifactPlugin\(/, worded);
+    assert.equal(cliWording(worded), worded, "idempotent");
+  }
+});
