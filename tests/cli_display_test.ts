@@ -221,3 +221,21 @@ Deno.test("a run whose every baseline replicate failed verifies no hypothesis an
   assert.match(summary, /Hypotheses not verified: h \(no replicate of the baseline succeeded/);
   assert.doesNotMatch(summary, /ctx\.metrics\.add/);
 });
+
+Deno.test("run screen: a resume with nothing to do says so", async () => {
+  const { runEnd } = await import("../src/cli/tui/run_outcome.ts");
+  const result = {
+    experiment: "demo",
+    outputDir: "/w/exp/.crystallize/demo/v2",
+    errors: [],
+    provenance: { stored: { upToDate: true } },
+  } as unknown as Parameters<typeof runEnd>[0]["results"][number];
+  const end = runEnd(
+    { loaded: [], results: [result], failures: {}, failure: undefined, cancelled: false },
+    "/w",
+  );
+  assert.match(
+    end.notice,
+    /Stored demo in exp\/\.crystallize\/demo\/v2 \(nothing to do: it was complete\)/,
+  );
+});
