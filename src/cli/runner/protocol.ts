@@ -48,6 +48,7 @@ export interface RunSettings {
 
 /** Messages from the CLI to the runner. */
 export type ToRunner =
+  // Answered with one `inspected` message per module, in order (see module_inspection.ts).
   | { readonly type: "inspect"; readonly modules: readonly string[] }
   | { readonly type: "run"; readonly target: TargetSpec; readonly settings: RunSettings }
   | { readonly type: "cancel" }
