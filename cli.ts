@@ -10,8 +10,13 @@
  * ```
  * @module
  */
+import { enterInvocationDir } from "./src/cli/invocation_dir.ts";
 import { runCli } from "./src/cli/program.ts";
 
 export { runCli };
 
-if (import.meta.main) Deno.exit(await runCli(Deno.args));
+if (import.meta.main) {
+  // Under `deno task cli`, work on the folder the user is in (INIT_CWD), not deno.json's.
+  enterInvocationDir();
+  Deno.exit(await runCli(Deno.args));
+}

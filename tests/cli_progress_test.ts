@@ -60,8 +60,8 @@ Deno.test("progress state: counts per condition, EMA of the time per finished re
     [finished(1, "baseline", false), 1350], // 50 ms later
   ]);
   assert.deepEqual(s.perCondition, {
-    baseline: { done: 2, failed: 1 },
-    boost: { done: 1, failed: 0 },
+    baseline: { done: 2, failed: 1, reused: 0, cancelled: 0 },
+    boost: { done: 1, failed: 0, reused: 0, cancelled: 0 },
   });
   const ema2 = EMA_ALPHA * 200 + (1 - EMA_ALPHA) * 100;
   const ema3 = EMA_ALPHA * 50 + (1 - EMA_ALPHA) * ema2;
@@ -90,7 +90,7 @@ Deno.test("progress rendering: bars per condition, per-step state with cache hit
     `demo · serial · 3/8 replicates · ETA ${formatDuration(etaMs(s))} · 1 failed`,
     "  baseline [##########----------] 2/4",
     "  boost    [#####---------------] 1/4  1 failed",
-    "  steps: load (idle, 2 done, 1 cached) · fit (pending, 0 done)",
+    "  steps: load (idle, 2 done, 1 cached) · fit (failed, 0 done, 1 failed)",
     "  last failure: boost #2 in fit: boom",
   ]);
   assert.ok(renderProgress(s, 30).every((l) => l.length <= 30), "lines fit the terminal width");

@@ -32,7 +32,10 @@ Deno.test("new scaffolds an experiment that runs as generated; show and clean us
   assert.equal(shown.code, 0, shown.stderr);
   assert.match(shown.stdout, /Experiment 'demo' v0: 10 replicates per condition/);
   assert.match(shown.stdout, /add_one +total +10 +[\d.]+ ± [\d.]+/);
-  assert.match(shown.stdout, /Hypothesis 'delta_raises_total' on total: best add_one/);
+  assert.match(
+    shown.stdout,
+    /Hypothesis 'delta_raises_total' on total: best \(lowest p-value\): add_one \(above the baseline/,
+  );
   assert.match(shown.stdout, /seed 5, serial/);
   const asJson = JSON.parse((await cli(["show", version, "--json"])).stdout);
   assert.deepEqual(asJson.result.metrics, result.metrics);

@@ -630,10 +630,13 @@ Deno.test("entries: a folder's treatments; a graph's include those it reads from
   assert.deepEqual(await entryTreatments(consumer), ["drifted"], "inherited from producer");
   assert.equal(await entryTreatments(entry("x.ts", { kind: "module" })), undefined);
   const target = await entryTarget(consumer);
+  // The graph of exactly the consumer and what it reads: its sandbox reads those folders only.
   assert.deepEqual(target.spec, {
     kind: "graph-folder",
     folder: join(Deno.cwd(), dir.path, "dag", "consumer"),
+    members: ["consumer", "producer"].map((name) => join(Deno.cwd(), dir.path, "dag", name)),
   });
+  assert.deepEqual(target.read, target.spec.kind === "graph-folder" ? target.spec.members : []);
   assert.ok(
     target.write.includes(join(Deno.cwd(), dir.path, "dag", "producer", ".crystallize")),
     "the producer may store its run",

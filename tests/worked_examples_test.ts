@@ -77,6 +77,7 @@ Deno.test("§20.4 Verifying Hypotheses: zero-variance samples give p = 0 (scipy 
   // scipy.stats.ttest_ind([30.0]*16, [0.0]*16, equal_var=False) -> statistic inf, pvalue 0.0
   assert.deepEqual(h.results, [{ pValue: 0, significant: true, treatment: "boost_total" }]);
   assert.deepEqual(h.ranking, {
+    by: "lowest rankBy score",
     best: "boost_total",
     ranked: [{ treatment: "boost_total", score: 0 }],
   });

@@ -1,9 +1,11 @@
-import { join, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import { ConfigError } from "../config/config_error.ts";
-import { readConfigFile } from "../config/folder_config.ts";
+import { type ConfigFile, readConfigFile } from "../config/folder_config.ts";
+import { storageRootOf } from "../config/folder_references.ts";
 import { CliError } from "./cli_error.ts";
+import { discover } from "./discover.ts";
 import { outputRoot } from "../experiment/output_root.ts";
-import { experimentDir } from "../storage/run_layout.ts";
+import { experimentDir, listVersions, RUN_FILES } from "../storage/run_layout.ts";
 
 /** Where an experiment's runs are stored, and what to delete to clean it. */
 export interface ExperimentStore {
@@ -11,18 +13,35 @@ export interface ExperimentStore {
   readonly runs: string;
   /** What `clean` deletes: the folder experiment's whole output root, or the store. */
   readonly clean: string;
+  /** What to give `crystallize run` to run it, when it is a folder experiment. */
+  readonly target?: string;
+}
+
+/** One experiment of a folder of experiment folders, and its store. */
+export interface GraphMember {
+  /** Its name. */
+  readonly name: string;
+  /** Its folder, relative to the working directory. */
+  readonly folder: string;
+  /** Its store (version folders inside); `undefined` when its config.yaml does not read. */
+  readonly runs: string | undefined;
+  /** Why its config.yaml does not read (first line), if it does not. */
+  readonly error?: string;
 }
 
 /**
  * Finds an experiment's stored runs from what a user types: a folder
  * experiment (its `<folder>/.crystallize/<name>`), a store or version folder
- * given directly, or the name of an experiment stored under the default
- * output root (`out`, `$CRYSTALLIZE_HOME` or `.crystallize`). Runs no code.
+ * given directly, or a name — of a folder experiment below the working
+ * directory, or of an experiment stored under the default output root
+ * (`out`, `$CRYSTALLIZE_HOME` or `.crystallize`). A name that matches
+ * nothing, or several, is a {@linkcode CliError} saying so. Runs no code.
  *
  * @example
  * ```ts
  * (await experimentStore("examples/folder_experiment", undefined)).runs;
  * // "/abs/examples/folder_experiment/.crystallize/smoothing"
+ * (await experimentStore("smoothing", undefined)).runs; // the same, found by name
  * ```
  */
 export async function experimentStore(
@@ -32,13 +51,7 @@ export async function experimentStore(
   const path = resolve(raw);
   const info = await Deno.stat(path).catch(() => undefined);
   if (info?.isDirectory) {
-    if (await Deno.stat(join(path, "config.yaml")).then(() => true, () => false)) {
-      const file = await readConfigFile(path).catch((e: Error) => {
-        throw e instanceof ConfigError ? new CliError(e.message) : e;
-      });
-      const root = join(path, ".crystallize");
-      return { runs: experimentDir(root, file.name), clean: root };
-    }
+    if (await exists(join(path, "config.yaml"))) return folderStore(await readConfig(path));
     return { runs: path, clean: path };
   }
   if (info?.isFile) {
@@ -47,6 +60,111 @@ export async function experimentStore(
     );
   }
   if (/[\\/]/.test(raw)) throw new CliError(`no experiment or stored run at ${raw}`);
-  const store = experimentDir(out === undefined ? outputRoot({}) : resolve(out), raw);
-  return { runs: store, clean: store };
+  return await storeNamed(raw, out === undefined ? outputRoot({}) : resolve(out));
+}
+
+/**
+ * The experiments of a folder of experiment folders (a graph) and their
+ * stores; `undefined` when `raw` is not such a folder (an experiment, a
+ * store, a version folder, or not a folder).
+ *
+ * @example
+ * ```ts
+ * (await graphMembers("examples/dag"))?.map((m) => m.name); // ["consumer", "producer"]
+ * ```
+ */
+export async function graphMembers(raw: string): Promise<GraphMember[] | undefined> {
+  const path = resolve(raw);
+  if (!(await Deno.stat(path).then((s) => s.isDirectory, () => false))) return undefined;
+  if (await exists(join(path, "config.yaml")) || holdsRuns(path)) return undefined;
+  const { configs } = await discover(path);
+  if (configs.length === 0) return undefined;
+  return await Promise.all(configs.map(async (config) => {
+    const folder = join(config, "..");
+    try {
+      const file = await readConfigFile(config);
+      return { name: file.name, folder: shownPath(folder), runs: folderStore(file).runs };
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      const message = error.message.split("\n")[0];
+      return { name: basename(folder), folder: shownPath(folder), runs: undefined, error: message };
+    }
+  }));
+}
+
+/**
+ * Whether `dir` holds stored runs: version folders (`v<N>`), or it is one
+ * (a manifest).
+ *
+ * @example
+ * ```ts
+ * holdsRuns(".crystallize/train"); // true after a run
+ * ```
+ */
+export function holdsRuns(dir: string): boolean {
+  if (listVersions(dir).length > 0) return true;
+  try {
+    return Deno.statSync(join(dir, RUN_FILES.manifest)).isFile;
+  } catch {
+    return false;
+  }
+}
+
+function folderStore(file: ConfigFile): ExperimentStore {
+  return {
+    runs: experimentDir(storageRootOf(file), file.name),
+    clean: join(file.folder, ".crystallize"),
+    target: shownPath(file.folder),
+  };
+}
+
+/** The store of the experiment called `name`: a folder experiment below the working directory, or one stored under `root`. */
+async function storeNamed(name: string, root: string): Promise<ExperimentStore> {
+  const stored = experimentDir(root, name);
+  const candidates: (ExperimentStore & { where: string })[] = [];
+  if (await exists(stored)) {
+    candidates.push({ runs: stored, clean: stored, where: shownPath(stored) });
+  }
+  const { configs } = await discover(Deno.cwd());
+  for (const config of configs) {
+    const file = await readConfigFile(config).catch(() => undefined);
+    if (file?.name === name || (file === undefined && basename(join(config, "..")) === name)) {
+      // A broken config.yaml of that name is reported, not skipped.
+      candidates.push({
+        ...folderStore(file ?? await readConfig(config)),
+        where: shownPath(config),
+      });
+    }
+  }
+  if (candidates.length === 1) {
+    const { where: _where, ...store } = candidates[0];
+    return store;
+  }
+  if (candidates.length > 1) {
+    throw new CliError(
+      `'${name}' names ${candidates.length} experiments: ${
+        candidates.map((c) => c.where).join(", ")
+      }; give the folder (or store) of the one you mean`,
+    );
+  }
+  throw new CliError(
+    `no experiment named '${name}': no folder experiment below ${Deno.cwd()} has that name, ` +
+      `and ${shownPath(stored)} does not exist; ` +
+      "give an experiment's folder or name (crystallize list shows them)",
+  );
+}
+
+async function readConfig(path: string): Promise<ConfigFile> {
+  return await readConfigFile(path).catch((e: Error) => {
+    throw e instanceof ConfigError ? new CliError(e.message) : e;
+  });
+}
+
+function shownPath(path: string): string {
+  const inside = relative(Deno.cwd(), path);
+  return inside.startsWith("..") ? path : inside || ".";
+}
+
+function exists(path: string): Promise<boolean> {
+  return Deno.stat(path).then(() => true, () => false);
 }

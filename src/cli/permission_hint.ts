@@ -34,3 +34,23 @@ export function cliPermissionHint(message: string): string {
   return `${start}${found} (experiment code runs sandboxed; grant it with --allow-${kind}=${value}, ` +
     `or permissions: { ${kind}: [${JSON.stringify(value)}] } in config.yaml)`;
 }
+
+/**
+ * A permission error from `crystallize list`, which imports modules with
+ * read access to the listed folder only and cannot be widened: Deno's
+ * "run again with the --allow-… flag" advice is replaced by what to do.
+ * Other messages come back unchanged.
+ *
+ * @example
+ * ```ts
+ * listPermissionHint('Requires write access to "out.txt", run again with the --allow-write flag');
+ * // 'Requires write access to "out.txt" (list imports modules read-only: move code with side effects
+ * //  under `if (import.meta.main) { ... }`)'
+ * ```
+ */
+export function listPermissionHint(message: string): string {
+  const match = DENIED.exec(message);
+  if (match === null) return message;
+  return `${message.slice(0, match.index)}${match[0]} (list imports modules read-only: ` +
+    "move code with side effects under `if (import.meta.main) { ... }`)";
+}

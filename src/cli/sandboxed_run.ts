@@ -4,7 +4,7 @@ import { gitCommitOf } from "../experiment/git_commit.ts";
 import type { ResultJson } from "../experiment/result.ts";
 import type { ErrorData } from "../execution/worker/messages.ts";
 import { errorData } from "../execution/worker/messages.ts";
-import { cliPermissionHint } from "./permission_hint.ts";
+import { explainForCli } from "./explain.ts";
 import { hostPool } from "./pool_host.ts";
 import type { GraphEvent } from "../experiment/experiment_graph.ts";
 import type {
@@ -118,7 +118,7 @@ export async function runSandboxed(
           case "events":
             display.events(
               message.events.map((e) =>
-                e.type === "error" ? { ...e, message: cliPermissionHint(e.message) } : e
+                e.type === "error" ? { ...e, message: explainForCli(e.message) } : e
               ),
             );
             break;
@@ -145,7 +145,7 @@ export async function runSandboxed(
           case "failed":
             failure = {
               ...message.error,
-              message: cliPermissionHint(message.error.message),
+              message: explainForCli(message.error.message),
               ...(message.error.result ? { result: explained(message.error.result) } : {}),
             };
             break;
@@ -178,7 +178,7 @@ export async function runSandboxed(
     const why = loadFailure(runner.stderrTail) || "the runner process ended without a result";
     failure = {
       name: "LoadError",
-      message: cliPermissionHint(`could not load the experiment: ${why}`),
+      message: explainForCli(`could not load the experiment: ${why}`),
       kind: cancelled ? "run" : "usage",
     };
   }
@@ -190,6 +190,6 @@ function explained(result: ResultJson): ResultJson {
   if (result.errors.length === 0) return result;
   return {
     ...result,
-    errors: result.errors.map((e) => ({ ...e, message: cliPermissionHint(e.message) })),
+    errors: result.errors.map((e) => ({ ...e, message: explainForCli(e.message) })),
   };
 }

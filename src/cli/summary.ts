@@ -73,6 +73,63 @@ export function table(rows: readonly (readonly string[])[]): string[] {
 }
 
 /**
+ * What the stored run is: resumed from another version (how many replicates
+ * were reused and how many ran), or a complete run returned as it was; and
+ * the older versions retention removed.
+ *
+ * @example
+ * ```ts
+ * storedLines(result); // ["resumed from v19: reused 30, ran 6"]
+ * ```
+ */
+export function storedLines(result: ResultJson): string[] {
+  const stored = result.provenance.stored;
+  if (stored === undefined) return [];
+  const lines: string[] = [];
+  if (stored.upToDate) {
+    lines.push(
+      `nothing to do: v${stored.version} is complete (same code, data and settings); ` +
+        "--strategy rerun recomputes it",
+    );
+  } else if (stored.resumedFrom !== undefined) {
+    const reused = Object.values(stored.reused).reduce((a, b) => a + b, 0);
+    const all = Object.values(result.provenance.timings.conditions)
+      .reduce((a, c) => a + c.replicates, 0);
+    lines.push(`resumed from v${stored.resumedFrom}: reused ${reused}, ran ${all - reused}`);
+  }
+  if (stored.removed !== undefined && stored.removed.length > 0) {
+    lines.push(
+      `removed ${stored.removed.map((v) => `v${v}`).join(", ")} (retention keeps the newest ${
+        stored.retention ?? "?"
+      } versions; set it with ArtifactPlugin: { retention: N } under plugins: in config.yaml, ` +
+        "or ArtifactPlugin({ retention }) in code; 0 keeps every version)",
+    );
+  }
+  return lines;
+}
+
+/**
+ * The hypothesis' verdict line: which treatment is best and what "best"
+ * ranks by, with the direction of its effect when the verifier reports one
+ * (a two-sided p-value ranks a large effect in either direction first).
+ *
+ * @example
+ * ```ts
+ * bestLine(h); // "best (lowest p-value): boost (above the baseline, effect size 1.8)"
+ * ```
+ */
+export function bestLine(h: ResultJson["hypotheses"][number]): string {
+  const by = h.ranking.by ?? "lowest rank score";
+  if (h.ranking.best === null) return `best (${by}): none`;
+  const verdict = h.results.find((r) => r.treatment === h.ranking.best);
+  const effect = verdict?.effectSize;
+  const direction = typeof effect === "number" && Number.isFinite(effect) && effect !== 0
+    ? ` (${effect > 0 ? "above" : "below"} the baseline, effect size ${formatNumber(effect)})`
+    : "";
+  return `best (${by}): ${h.ranking.best}${direction}`;
+}
+
+/**
  * A readable summary of a run: metrics per condition (n, mean ± 95% CI),
  * hypotheses with p-values and the ranking, artifacts, failed replicates
  * and provenance (seed, strategy, cache, timings, versions, git, where the
@@ -88,7 +145,10 @@ export function formatSummary(result: ResultJson): string {
   const lines = [
     `Experiment '${result.experiment}'${
       p.stored ? ` v${p.stored.version}` : ""
-    }: ${p.replicates} replicate${p.replicates === 1 ? "" : "s"} per condition`,
+    }: ${p.replicates} replicate${p.replicates === 1 ? "" : "s"} per condition${
+      p.cancelled ? " (cancelled: partial result)" : ""
+    }`,
+    ...storedLines(result),
     "",
     "Metrics (mean ± 95% CI)",
   ];
@@ -108,10 +168,7 @@ export function formatSummary(result: ResultJson): string {
   }
   lines.push(...(rows.length > 1 ? table(rows) : ["  (no metrics recorded)"]));
   for (const h of result.hypotheses) {
-    lines.push(
-      "",
-      `Hypothesis '${h.name}' on ${h.metrics.join(", ")}: best ${h.ranking.best ?? "none"}`,
-    );
+    lines.push("", `Hypothesis '${h.name}' on ${h.metrics.join(", ")}: ${bestLine(h)}`);
     const hrows: string[][] = [["  treatment", "p", "p adj", "significant", "rank score"]];
     for (const r of h.results) {
       const score = h.ranking.ranked.find((x) => x.treatment === r.treatment)?.score;
@@ -138,6 +195,30 @@ export function formatSummary(result: ResultJson): string {
         );
       }
     }
+  }
+  const unverified = p.hypotheses.filter((name) => !result.hypotheses.some((h) => h.name === name));
+  const baselineFailed = (p.timings.conditions.baseline?.replicates ?? 0) > 0 &&
+    p.timings.conditions.baseline.failed === p.timings.conditions.baseline.replicates;
+  if (unverified.length > 0 && (p.cancelled || baselineFailed)) {
+    lines.push(
+      "",
+      `Hypotheses not verified: ${unverified.join(", ")} (${
+        p.cancelled
+          ? "the run was cancelled"
+          : "no replicate of the baseline succeeded; see the failures below"
+      })`,
+    );
+  }
+  const cancelled = result.cancelled ?? [];
+  if (cancelled.length > 0) {
+    lines.push(
+      "",
+      `Cancelled replicates: ${cancelled.length} (stopped by the cancel, not failures)`,
+    );
+    for (const c of cancelled.slice(0, 10)) {
+      lines.push(`  ${c.condition} #${c.replicate} at ${c.step}`);
+    }
+    if (cancelled.length > 10) lines.push(`  ... and ${cancelled.length - 10} more`);
   }
   if (result.errors.length > 0) {
     lines.push("", `Failed replicates: ${result.errors.length}`);

@@ -2,10 +2,12 @@ import { dirname, join, resolve } from "node:path";
 import { ConfigError } from "../config/config_error.ts";
 import { type ConfigFile, inspectConfigFile } from "../config/folder_config.ts";
 import { resolvePermissions } from "../config/folder_plugins.ts";
+import { storageRootOf } from "../config/folder_references.ts";
 import type { WorkerPermissions } from "../execution/worker/permissions.ts";
 import { outputRoot } from "../experiment/output_root.ts";
 import { CliError } from "./cli_error.ts";
 import { discover } from "./discover.ts";
+import { graphClosure, graphClosureFolders } from "./graph_closure.ts";
 import type { TargetSpec } from "./runner/protocol.ts";
 import { fileUrl, mergePermissions } from "./sandbox.ts";
 
@@ -69,22 +71,20 @@ export async function resolveTarget(raw: string, out: string | undefined): Promi
   if (hasConfig) {
     const file = await readConfig(folder);
     const references = Object.keys(file.references).length > 0;
-    if (references && out === undefined) {
-      // It reads other experiments' outputs: it runs with them, as a graph (it
-      // inherits their treatments), in the sandbox of its parent folder's graph.
-      const parent = await resolveTarget(dirname(folder), undefined).catch(() => undefined);
-      if (parent?.spec.kind === "graph-folder") {
-        return { ...parent, spec: { kind: "graph-folder", folder } };
-      }
-    }
+    // It reads other experiments' outputs: it runs with them, as a graph (it inherits their treatments).
+    if (references && out === undefined) return await closureTarget(folder);
     const home = out === undefined ? join(folder, ".crystallize") : resolve(out);
+    // It reads its upstreams' stored runs: the sandbox reads those experiments, not the folder around them.
+    const upstreams = references ? await graphClosureFolders(folder) : undefined;
     return {
-      spec: out === undefined
-        ? { kind: "folder", folder }
-        : { kind: "folder", folder, outputDir: home },
+      spec: {
+        kind: "folder",
+        folder,
+        ...(out === undefined ? {} : { outputDir: home }),
+        ...(upstreams === undefined ? {} : { upstreams }),
+      },
       modules: [],
-      // An experiment reading other experiments' outputs reads its siblings' stored runs.
-      read: [references ? dirname(folder) : folder],
+      read: upstreams ?? [folder],
       write: [home],
       home,
       granted: resolvePermissions(file.config.permissions, folder),
@@ -106,6 +106,28 @@ export async function resolveTarget(raw: string, out: string | undefined): Promi
     write: files.map((f) => join(f.folder, ".crystallize")),
     home: join(folder, ".crystallize"),
     granted: files.reduce(
+      (all, f) => mergePermissions(all, resolvePermissions(f.config.permissions, f.folder)),
+      {} as WorkerPermissions,
+    ),
+  };
+}
+
+/**
+ * An experiment reading others' outputs, run as the graph of it and what it
+ * reads: it may read its siblings (its upstreams' folders and stored runs)
+ * and write every member's output root, with every member's permissions.
+ */
+async function closureTarget(folder: string): Promise<ResolvedTarget> {
+  const closure = await graphClosure(folder);
+  const members = await graphClosureFolders(folder);
+  return {
+    spec: { kind: "graph-folder", folder, members },
+    modules: [],
+    // Only the experiments of the closure: not the folder around them (it may be $HOME).
+    read: members,
+    write: closure.map(storageRootOf),
+    home: join(dirname(folder), ".crystallize"),
+    granted: closure.reduce(
       (all, f) => mergePermissions(all, resolvePermissions(f.config.permissions, f.folder)),
       {} as WorkerPermissions,
     ),

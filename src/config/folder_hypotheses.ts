@@ -61,6 +61,7 @@ export async function buildHypotheses(
         verifier,
         metrics: spec.metrics,
         rankBy,
+        ...(spec.rank_by === undefined ? {} : { rankByLabel: rankLabel(spec.rank_by) }),
         correction: spec.correction,
       }),
     );
@@ -119,6 +120,11 @@ async function buildVerifier(
     issues.push(file.source.issue(call.namePath, (error as Error).message, { key: call.isKey }));
     return undefined;
   }
+}
+
+/** What a `rank_by` ranks by: `-effectSize` → "highest effectSize", `score` → "lowest score". */
+function rankLabel(rankBy: string): string {
+  return rankBy.startsWith("-") ? `highest ${rankBy.slice(1)}` : `lowest ${rankBy}`;
 }
 
 /** The ranker, `undefined` for the default, `null` after an issue. */

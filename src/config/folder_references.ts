@@ -45,6 +45,18 @@ export class ReferenceResolver {
   }
 
   /**
+   * A resolver over exactly these experiment folders (no folder is listed:
+   * what a sandbox that may read only them needs).
+   */
+  static among(folders: readonly string[]): ReferenceResolver {
+    const files = folders.map((f) => join(resolve(f), CONFIG_FILE));
+    return new ReferenceResolver(
+      () => Promise.resolve(files),
+      `among ${folders.map(displayPath).join(", ")}`,
+    );
+  }
+
+  /**
    * A resolver over the experiments in the folder that holds `folder` (it
    * and its siblings): what `fromYaml` uses.
    */

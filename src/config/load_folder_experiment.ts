@@ -21,6 +21,11 @@ export interface LoadOptions {
   readonly resolver?: ReferenceResolver;
   /** Output root of the experiment; default `<folder>/.crystallize`. */
   readonly outputDir?: string;
+  /**
+   * The experiment folders its references resolve among (when no
+   * `resolver` is given); default: the folders next to this one.
+   */
+  readonly upstreams?: readonly string[];
 }
 
 /**
@@ -62,7 +67,10 @@ export async function buildFolderExperiment(
   const datasource = await buildDatasource(
     file,
     modules,
-    options.resolver ?? ReferenceResolver.siblingsOf(folder),
+    options.resolver ??
+      (options.upstreams === undefined
+        ? ReferenceResolver.siblingsOf(folder)
+        : ReferenceResolver.among(options.upstreams)),
     issues,
   );
   const steps = await buildSteps(file, modules, issues);

@@ -21,7 +21,15 @@ const SKIPPED = new Set(["node_modules"]);
  * experiments.map((e) => e.name); // ["consumer", "producer"]
  * ```
  */
-export async function loadGraphExperiments(path: string): Promise<FolderExperiment[]> {
+export async function loadGraphExperiments(
+  path: string | readonly string[],
+): Promise<FolderExperiment[]> {
+  if (typeof path !== "string") {
+    return await loadConfigs(
+      path.map((folder) => configPathOf(resolve(folder))),
+      ReferenceResolver.among(path),
+    );
+  }
   const single = configPathOf(path);
   if (isFile(single)) return await loadClosure(single);
   const root = resolve(path);
@@ -36,10 +44,17 @@ export async function loadGraphExperiments(path: string): Promise<FolderExperime
       }; an experiment is a folder with a ${CONFIG_FILE}`,
     }]);
   }
-  const resolver = new ReferenceResolver(
-    () => Promise.resolve(files),
-    `under ${displayPath(root)}`,
+  return await loadConfigs(
+    files,
+    new ReferenceResolver(() => Promise.resolve(files), `under ${displayPath(root)}`),
   );
+}
+
+/** The experiments of these config files, references resolved by `resolver`. */
+async function loadConfigs(
+  files: readonly string[],
+  resolver: ReferenceResolver,
+): Promise<FolderExperiment[]> {
   const issues: ConfigIssue[] = [];
   const configs: ConfigFile[] = [];
   for (const file of files) {

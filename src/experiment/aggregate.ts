@@ -1,6 +1,6 @@
 import type { MetricValue } from "../context/metrics.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
-import type { ReplicateError, ReplicateOutcome } from "./outcome.ts";
+import type { CancelledReplicate, ReplicateError, ReplicateOutcome } from "./outcome.ts";
 import type { CacheUse, StepTiming } from "./provenance.ts";
 
 /** Replicate outcomes folded per condition, in replicate order. */
@@ -11,6 +11,8 @@ export interface Aggregate {
   readonly seeds: Record<string, (number | undefined)[]>;
   /** Failed replicates, by replicate then condition. */
   readonly errors: ReplicateError[];
+  /** Replicates the run's cancel stopped, by replicate then condition (not failures). */
+  readonly cancelled: CancelledReplicate[];
   /** Cache hits and misses of cacheable steps, in total and per step. */
   readonly cache: CacheUse;
   /** Per-step timing summaries. */
@@ -44,10 +46,16 @@ export function aggregate(
     durations[c] = { replicates: 0, failed: 0, totalMs: 0 };
   }
   const errors: ReplicateError[] = [];
+  const cancelled: CancelledReplicate[] = [];
   const stepTotals = steps.map(() => ({ calls: 0, totalMs: 0, maxMs: 0 }));
   const cacheCounts = steps.map(() => ({ hits: 0, misses: 0, off: 0 }));
   for (const outcome of outcomes) {
     for (const c of outcome.conditions) {
+      if (c.cancelled !== undefined) {
+        // Neither run nor failed: it is reported apart, and counts in no sample.
+        cancelled.push(c.cancelled);
+        continue;
+      }
       const target = metrics.get(c.condition) ?? metrics.set(c.condition, {}).get(c.condition)!;
       for (const name in c.metrics) {
         const into = target[name] ??= [];
@@ -77,6 +85,7 @@ export function aggregate(
     metrics,
     seeds,
     errors,
+    cancelled,
     cache: cacheUse(steps, cacheCounts),
     steps: steps.map((s, i) => ({
       step: s.name,

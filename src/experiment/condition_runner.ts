@@ -12,7 +12,12 @@ import { replicateSeed, type Seeding } from "../plugins/seed.ts";
 import { isPromiseLike, type MaybePromise } from "../promise.ts";
 import type { CacheStatus, ProgressEvent } from "./events.ts";
 import type { RunRecorder } from "../storage/run_recorder.ts";
-import type { ConditionOutcome, ReplicateError, ReplicateOutcome } from "./outcome.ts";
+import type {
+  CancelledReplicate,
+  ConditionOutcome,
+  ReplicateError,
+  ReplicateOutcome,
+} from "./outcome.ts";
 import type { ConditionPlan } from "./condition_plan.ts";
 
 /** Progress event sink of a run, with what its listeners want. */
@@ -86,6 +91,8 @@ export function runReplicate(plan: RunPlan, replicate: number): MaybePromise<Rep
   const outcomes: ConditionOutcome[] = [];
   const from = (c: number): MaybePromise<ReplicateOutcome> => {
     for (; c < plan.conditions.length; c++) {
+      // Once the run is cancelled, no condition starts (those not run are not recorded).
+      if (plan.signal.aborted) break;
       if (plan.reused?.get(plan.conditions[c].name)?.has(replicate)) continue;
       const outcome = runCondition(plan, replicate, c, limit);
       if (isPromiseLike(outcome)) {
@@ -198,6 +205,8 @@ class ConditionRun {
   /** Chained key of the steps so far (see `chainKey`). */
   #chain = "";
   #where = "treatment";
+  /** The step running or about to run, once the datasource has delivered. */
+  #next: string | undefined;
 
   constructor(
     plan: RunPlan,
@@ -271,6 +280,8 @@ class ConditionRun {
   #step(i: number, data: unknown): MaybePromise<unknown> {
     const plan = this.#plan;
     const step = plan.steps[i];
+    // A cancel noticed from here on stopped the replicate at this step.
+    this.#next = step.name;
     if (this.#limit !== undefined) this.#limit.check();
     else if (plan.signal.aborted) throw plan.signal.reason;
     if (plan.events?.steps) this.#emitStep(i, undefined, "off");
@@ -369,6 +380,8 @@ class ConditionRun {
   }
 
   fail(error: unknown): ConditionOutcome {
+    // Whatever stops a replicate once the run is cancelled is the cancel, not a failure.
+    if (this.#plan.signal.aborted) return this.#cancelled();
     const e = error instanceof Error ? error : new Error(String(error));
     const record: ReplicateError = {
       condition: this.ctx.condition,
@@ -391,9 +404,29 @@ class ConditionRun {
     return this.#finish(record);
   }
 
-  #finish(error: ReplicateError | undefined, artifacts?: readonly string[]): ConditionOutcome {
+  #cancelled(): ConditionOutcome {
+    const record: CancelledReplicate = {
+      condition: this.ctx.condition,
+      replicate: this.ctx.replicate,
+      step: this.#next ?? this.#where,
+    };
+    this.#plan.events?.emit({
+      type: "replicate-cancelled",
+      experiment: this.#plan.experimentName,
+      runId: this.#plan.runId,
+      ...record,
+    });
+    return this.#finish(undefined, undefined, record);
+  }
+
+  #finish(
+    error: ReplicateError | undefined,
+    artifacts?: readonly string[],
+    cancelled?: CancelledReplicate,
+  ): ConditionOutcome {
     const durationMs = performance.now() - this.#started;
     const events = this.#plan.events;
+    const ok = error === undefined && cancelled === undefined;
     if (events?.replicates) {
       events.emit({
         type: "replicate-finished",
@@ -402,14 +435,16 @@ class ConditionRun {
         replicate: this.ctx.replicate,
         condition: this.ctx.condition,
         durationMs,
-        ok: error === undefined,
+        ok,
+        ...(cancelled === undefined ? {} : { cancelled: true }),
       });
     }
     return {
       condition: this.ctx.condition,
       seed: this.ctx.seed,
-      metrics: error === undefined ? this.ctx.metrics.toObject() : {},
+      metrics: ok ? this.ctx.metrics.toObject() : {},
       error,
+      ...(cancelled === undefined ? {} : { cancelled }),
       durationMs,
       stepMs: this.#stepMs,
       cache: this.#cache,

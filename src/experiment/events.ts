@@ -43,6 +43,13 @@ export type ProgressEvent =
     readonly replicates: number;
     readonly conditions: readonly string[];
     readonly strategy: string;
+    /** When resuming: the stored version it continues from. */
+    readonly resumedFrom?: number;
+    /**
+     * When resuming: replicates reused from that version per condition (they
+     * count as done and send no replicate events of their own).
+     */
+    readonly reused?: Readonly<Record<string, number>>;
   }
   | ReplicateEventBase & { readonly type: "replicate-started" }
   | StepEventBase & { readonly type: "step-started" }
@@ -54,9 +61,26 @@ export type ProgressEvent =
   | ReplicateEventBase & {
     readonly type: "replicate-finished";
     readonly durationMs: number;
+    /** `false` when it failed or was cancelled. */
     readonly ok: boolean;
+    /** `true` when the run's cancel stopped it (not a failure). */
+    readonly cancelled?: boolean;
+  }
+  | ReplicateEventBase & {
+    /** The run's cancel stopped the replicate at `step` (it is not a failure). */
+    readonly type: "replicate-cancelled";
+    readonly step: string;
   }
   | ReplicateEventBase & { readonly type: "error"; readonly step: string; readonly message: string }
+  | RunEventBase & {
+    /** The run was cancelled: no more replicates start, no hypotheses are verified. */
+    readonly type: "run-cancelled";
+    readonly durationMs: number;
+    /** Replicates (of every condition) that finished before the cancel, failed ones included. */
+    readonly finished: number;
+    /** Replicates (of every condition) the cancel stopped while they ran. */
+    readonly cancelled: number;
+  }
   | RunEventBase & {
     readonly type: "run-finished";
     readonly durationMs: number;

@@ -62,6 +62,7 @@ import {
 } from "./run_storage.ts";
 import { type RunManifest, StoredRunError } from "./stored_run.ts";
 import { eventSink } from "./event_sink.ts";
+import { upToDateResult } from "./graph_resume.ts";
 
 /** Everything an experiment is made of (the builder's fields). */
 export interface ExperimentOptions {
@@ -250,7 +251,10 @@ export class Experiment {
    * the `config.yaml` itself. Every problem is reported at once in a
    * `ConfigError` whose lines read `<file>:<line>:<column>: <message>`. The
    * experiment stores its runs under `<folder>/.crystallize` with an
-   * `ArtifactPlugin`. See the README's "Folder experiments" section.
+   * `ArtifactPlugin`. `outputDir` sets another output root; `upstreams`
+   * lists the experiment folders its `experiment#output` references resolve
+   * among (default: the folders next to it). See the README's "Folder
+   * experiments" section.
    *
    * @example
    * ```ts
@@ -258,7 +262,10 @@ export class Experiment {
    * const result = await experiment.run();
    * ```
    */
-  static async fromYaml(path: string, options: { outputDir?: string } = {}): Promise<Experiment> {
+  static async fromYaml(
+    path: string,
+    options: { outputDir?: string; upstreams?: readonly string[] } = {},
+  ): Promise<Experiment> {
     // Imported on demand: the YAML parser and schema validator stay out of mod.ts and workers.
     const { loadFolderExperiment } = await import("../config/load_folder_experiment.ts");
     return await loadFolderExperiment(path, options);
@@ -396,8 +403,11 @@ export class Experiment {
 
   /**
    * Runs every replicate of the baseline and each treatment, then verifies
-   * the hypotheses. Failing replicates are recorded in `result.errors`; the
-   * others still run. Throws {@linkcode ValidationError} for a bad
+   * the hypotheses (none when every baseline replicate failed: there is
+   * nothing to compare with). Failing replicates are recorded in
+   * `result.errors`; the others still run. With `strategy: "resume"` and a
+   * stored run that is complete and unchanged, that run's result is
+   * returned (`provenance.stored.upToDate`) and nothing runs or is written. Throws {@linkcode ValidationError} for a bad
    * configuration, {@linkcode MissingMetricError} or `HypothesisError` when a
    * hypothesis cannot be verified (with the computed `result` attached), and
    * {@linkcode RunCancelledError} when `signal` aborts.
@@ -702,6 +712,21 @@ export class Experiment {
     const settings = previous !== undefined && !requested.seedGiven
       ? { ...requested, seed: previous.manifest.seed }
       : requested;
+    if (previous?.complete) {
+      // Nothing to resume: the stored run is complete and unchanged; return it, write no version.
+      const stored = await upToDateResult(
+        this,
+        {
+          replicates: settings.replicates,
+          seed: settings.seed,
+          treatments: settings.treatments,
+          hypotheses: settings.hypotheses,
+        },
+        [],
+        artifactPlugin,
+      );
+      if (stored !== undefined) return this.#upToDate(stored, settings, plugins);
+    }
     const execution =
       [...plugins].reverse().find((p) => typeof p.runExperimentLoop === "function") ??
         new SerialExecution();
@@ -742,6 +767,10 @@ export class Experiment {
       replicates: settings.replicates,
       conditions,
       strategy,
+      ...(storage?.resumedFrom === undefined ? {} : {
+        resumedFrom: storage.resumedFrom,
+        reused: Object.fromEntries([...storage.reused].map(([c, m]) => [c, m.size])),
+      }),
     });
 
     const loop = {
@@ -770,43 +799,67 @@ export class Experiment {
       ) as Record<string, TreatmentMetrics>,
     };
     const seedPlugin = plugins.find((p): p is SeedPlugin => p instanceof SeedPlugin);
-    const buildResult = async (hypotheses: readonly HypothesisResult[]) =>
-      new Result(metrics, hypotheses, agg.errors, {
-        experiment: this.name,
-        runId,
-        startedAt: startedAt.toISOString(),
-        durationMs: performance.now() - started,
-        replicates: settings.replicates,
-        seed: settings.seed,
-        seedDrawn: settings.seed === seedPlugin?.seed && (seedPlugin?.drawn ?? false),
-        seeds: agg.seeds,
-        executionStrategy: strategy,
-        datasource: { name: plan.datasource.name, params: plan.datasource.params },
-        pipeline: this.pipeline!.signature(),
-        treatments: settings.treatments.map((t) => ({
-          name: t.name,
-          values: t.values,
-          function: t.apply !== undefined,
-        })),
-        hypotheses: settings.hypotheses.map((h) => h.name),
-        cache: agg.cache,
-        timings: { steps: agg.steps, conditions: agg.conditions },
-        environment: runtimeEnvironment(),
-        git: await git,
-        ...(storage === undefined ? {} : {
-          stored: {
-            version: storage.target.version,
-            dir: stored!.dir,
-            resumedFrom: storage.resumedFrom,
-            reused: Object.fromEntries([...storage.reused].map(([c, m]) => [c, m.size])),
-          },
-        }),
-      }, stored);
+    // What retention will remove once the run is stored, recorded in the run itself.
+    const removed = storage?.plugin.retiredVersions(storage.target, agg.errors) ?? [];
+    const buildResult = async (hypotheses: readonly HypothesisResult[], cancelled = false) =>
+      new Result(
+        metrics,
+        hypotheses,
+        agg.errors,
+        {
+          experiment: this.name,
+          runId,
+          startedAt: startedAt.toISOString(),
+          durationMs: performance.now() - started,
+          replicates: settings.replicates,
+          seed: settings.seed,
+          seedDrawn: settings.seed === seedPlugin?.seed && (seedPlugin?.drawn ?? false),
+          ...(cancelled ? { cancelled: true } : {}),
+          seeds: agg.seeds,
+          executionStrategy: strategy,
+          datasource: { name: plan.datasource.name, params: plan.datasource.params },
+          pipeline: this.pipeline!.signature(),
+          treatments: settings.treatments.map((t) => ({
+            name: t.name,
+            values: t.values,
+            function: t.apply !== undefined,
+          })),
+          hypotheses: settings.hypotheses.map((h) => h.name),
+          cache: agg.cache,
+          timings: { steps: agg.steps, conditions: agg.conditions },
+          environment: runtimeEnvironment(),
+          git: await git,
+          ...(storage === undefined ? {} : {
+            stored: {
+              version: storage.target.version,
+              dir: stored!.dir,
+              resumedFrom: storage.resumedFrom,
+              reused: Object.fromEntries([...storage.reused].map(([c, m]) => [c, m.size])),
+              ...(removed.length === 0 ? {} : { removed, retention: storage.plugin.retention }),
+            },
+          }),
+        },
+        stored,
+        agg.cancelled,
+      );
 
     if (plan.signal.aborted) {
-      const partial = await buildResult([]);
+      const partial = await buildResult([], true);
+      const finished = Object.values(agg.conditions).reduce((n, c) => n + c.replicates, 0);
+      events?.emit({
+        type: "run-cancelled",
+        experiment: this.name,
+        runId,
+        durationMs: partial.provenance.durationMs,
+        finished,
+        cancelled: agg.cancelled.length,
+      });
       throw new RunCancelledError(
-        `Run of '${this.name}' was cancelled after ${outcomes.length} of ${settings.replicates} replicates`,
+        `Run of '${this.name}' was cancelled after ${finished} of ${
+          settings.replicates * conditions.length
+        } replicates (of all conditions)${
+          agg.cancelled.length > 0 ? `; ${agg.cancelled.length} stopped while running` : ""
+        }`,
         partial,
         { cause: plan.signal.reason },
       );
@@ -816,7 +869,9 @@ export class Experiment {
     const treated = conditions.slice(1)
       .filter((c) => agg.conditions[c].replicates > agg.conditions[c].failed)
       .map((c) => [c, metrics.treatments[c].metrics] as const);
-    for (const h of settings.hypotheses) {
+    // With no successful baseline replicate there is nothing to compare with: the failures tell why.
+    const baselineRan = agg.conditions[BASELINE].replicates > agg.conditions[BASELINE].failed;
+    for (const h of baselineRan ? settings.hypotheses : []) {
       try {
         verified.push(await h.verify(metrics.baseline.metrics, treated));
       } catch (error) {
@@ -840,6 +895,40 @@ export class Experiment {
       errors: result.errors.length,
     });
     return result;
+  }
+
+  /** Returns a stored run that resume found complete and unchanged, with its events. */
+  #upToDate(
+    stored: Result,
+    settings: RunSettings,
+    plugins: readonly BasePlugin[],
+  ): Result {
+    const events = eventSink(
+      plugins,
+      settings.onEvent,
+      plugins.find((p) => p instanceof LoggingPlugin)?.logger,
+    );
+    const p = stored.provenance;
+    const conditions = [BASELINE, ...Object.keys(stored.metrics.treatments)];
+    events?.emit({
+      type: "run-started",
+      experiment: this.name,
+      runId: p.runId,
+      replicates: p.replicates,
+      conditions,
+      strategy: p.executionStrategy,
+      resumedFrom: p.stored!.version,
+      reused: Object.fromEntries(conditions.map((c) => [c, p.replicates])),
+    });
+    events?.emit({
+      type: "run-finished",
+      experiment: this.name,
+      runId: p.runId,
+      durationMs: 0,
+      replicates: p.replicates,
+      errors: 0,
+    });
+    return stored;
   }
 
   #openStorage(

@@ -130,7 +130,10 @@ export class ExperimentGraph {
    * hidden folders are skipped), and `experiment#output` references resolve
    * among them by name, then by folder name. When `path` is one experiment
    * (a folder with `config.yaml`, or the file), the graph is that experiment
-   * and every experiment it reads, directly or not, found next to it.
+   * and every experiment it reads, directly or not, found next to it. A
+   * list of experiment folders is a graph of exactly those (references
+   * resolve among them): what the CLI passes its sandboxed runner, which may
+   * read those folders and nothing around them.
    * Problems in any config throw one `ConfigError` listing all of them.
    *
    * @example
@@ -139,7 +142,7 @@ export class ExperimentGraph {
    * graph.order; // ["producer", "consumer"]
    * ```
    */
-  static async fromYaml(path: string): Promise<ExperimentGraph> {
+  static async fromYaml(path: string | readonly string[]): Promise<ExperimentGraph> {
     // Imported on demand: the YAML parser and schema validator stay out of mod.ts and workers.
     const { loadGraphExperiments } = await import("../config/load_graph.ts");
     return new ExperimentGraph(await loadGraphExperiments(path));

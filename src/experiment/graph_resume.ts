@@ -26,10 +26,13 @@ export interface NodeRunSettings {
  * compute the same thing: the run finished with no failed replicate, with the
  * same replicate count and the same conditions, and each condition's
  * fingerprint (pipeline signature and code, datasource with the upstream runs
- * it reads, context values, seed, declared outputs) is unchanged; and every artifact in
- * `needed` (what downstream experiments read) was stored for every
- * replicate. Hypotheses are verified again on the stored metrics, so changed
- * hypotheses apply. `undefined` means the experiment must run.
+ * it reads, context values, seed, declared outputs) is unchanged; every
+ * artifact in `needed` (what downstream experiments read) was stored for
+ * every replicate, and no stored artifact file was lost since. Hypotheses
+ * are verified again on the stored metrics, so changed hypotheses apply,
+ * and `provenance.stored.upToDate` is set. `plugin` is the
+ * `ArtifactPlugin` the run would store with (default: the experiment's).
+ * `undefined` means the experiment must run.
  *
  * @example
  * ```ts
@@ -41,8 +44,8 @@ export async function upToDateResult(
   experiment: Experiment,
   settings: NodeRunSettings,
   needed: readonly string[],
+  plugin: ArtifactPlugin | undefined = experiment.getPlugin(ArtifactPlugin),
 ): Promise<Result | undefined> {
-  const plugin = experiment.getPlugin(ArtifactPlugin);
   if (plugin === undefined || experiment.pipeline === undefined) return undefined;
   const last = lastRecordedRun(plugin.experimentDir(experiment));
   if (last === undefined || !last.complete) return undefined;
@@ -75,14 +78,20 @@ export async function upToDateResult(
   return await resultOf(run, settings.hypotheses);
 }
 
-/** Every replicate's baseline copy is indexed, and every indexed file is still on disk. */
+/**
+ * Every needed artifact has each replicate's baseline copy indexed, and
+ * every indexed file (of any artifact) is still on disk: a lost one is
+ * stored again by running.
+ */
 function hasArtifacts(run: StoredRun, needed: readonly string[], replicates: number): boolean {
-  return needed.every((name) => {
-    const byCondition = run.artifacts[name] ?? {};
-    const baseline = byCondition[BASELINE] ?? [];
-    return baseline.length === replicates && baseline.every((f) => f !== null) &&
-      Object.values(byCondition).every((files) => files.every((f) => f === null || isFile(f)));
+  const complete = needed.every((name) => {
+    const baseline = run.artifacts[name]?.[BASELINE] ?? [];
+    return baseline.length === replicates && baseline.every((f) => f !== null);
   });
+  return complete &&
+    Object.values(run.artifacts).every((byCondition) =>
+      Object.values(byCondition).every((files) => files.every((f) => f === null || isFile(f)))
+    );
 }
 
 function isFile(path: string): boolean {
@@ -109,11 +118,21 @@ async function resultOf(
   const treatments: Record<string, TreatmentMetrics> = Object.fromEntries(
     Object.entries(metrics.treatments).map(([name, values]) => [name, { metrics: values }]),
   );
+  const provenance = run.result.provenance;
   return new Result(
     { baseline: { metrics: metrics.baseline }, treatments },
     verified,
     run.result.errors,
-    run.result.provenance,
+    {
+      ...provenance,
+      stored: {
+        version: run.version,
+        dir: run.dir,
+        resumedFrom: provenance.stored?.resumedFrom,
+        reused: provenance.stored?.reused ?? {},
+        upToDate: true,
+      },
+    },
     { dir: run.dir, artifacts: run.artifacts },
   );
 }

@@ -20,6 +20,20 @@ export interface ReplicateError {
   readonly stack?: string;
 }
 
+/**
+ * A replicate of one condition that the run's cancel stopped before it
+ * finished: not a failure (nothing went wrong with it), and never reused by
+ * resume. Plain data.
+ */
+export interface CancelledReplicate {
+  /** `"baseline"` or the treatment name. */
+  readonly condition: string;
+  /** Replicate index (0-based). */
+  readonly replicate: number;
+  /** Where it stopped: the step running or about to run, `"datasource"`, `"treatment"`, ... */
+  readonly step: string;
+}
+
 /** What one replicate of one condition produced. */
 export interface ConditionOutcome {
   /** `"baseline"` or the treatment name. */
@@ -30,6 +44,8 @@ export interface ConditionOutcome {
   readonly metrics: Readonly<Record<string, readonly MetricValue[]>>;
   /** Set when the replicate failed. */
   readonly error?: ReplicateError;
+  /** Set when the run was cancelled before the replicate finished (then `error` is not set). */
+  readonly cancelled?: CancelledReplicate;
   /** Wall time of the whole condition, ms. */
   readonly durationMs: number;
   /** Wall time of each step that ran, ms, in pipeline order. */

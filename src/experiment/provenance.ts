@@ -47,6 +47,8 @@ export interface Provenance {
   readonly seed: number | undefined;
   /** Whether the master seed was drawn at random. */
   readonly seedDrawn: boolean;
+  /** `true` in the partial result of a cancelled run (`RunCancelledError.result`). */
+  readonly cancelled?: boolean;
   /** Seed of every replicate run, per condition, in replicate order. */
   readonly seeds: Readonly<Record<string, readonly (number | undefined)[]>>;
   /** The execution strategy (`"serial"`, `"async(concurrency=8)"`, ...). */
@@ -76,6 +78,15 @@ export interface Provenance {
     readonly resumedFrom: number | undefined;
     /** Replicates reused from it, per condition. */
     readonly reused: Readonly<Record<string, number>>;
+    /**
+     * `true` when `strategy: "resume"` found this stored run complete and
+     * unchanged and returned it as it is: nothing ran, no version was written.
+     */
+    readonly upToDate?: boolean;
+    /** Older versions the `ArtifactPlugin`'s retention removed after this run was stored. */
+    readonly removed?: readonly number[];
+    /** The retention that removed them: versions kept, newest first. */
+    readonly retention?: number;
   };
   /** Step cache use: totals, and per cacheable step (`off`: ran uncached, e.g. caching disabled). */
   readonly cache: CacheUse;

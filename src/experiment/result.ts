@@ -1,6 +1,6 @@
 import type { MetricValue } from "../context/metrics.ts";
 import type { HypothesisResult } from "../verify/hypothesis.ts";
-import type { ReplicateError } from "./outcome.ts";
+import type { CancelledReplicate, ReplicateError } from "./outcome.ts";
 import type { Provenance } from "./provenance.ts";
 
 /** The metrics of one condition: `metrics[name]` holds one value per replicate (per recording). */
@@ -32,6 +32,8 @@ export interface ResultJson {
   readonly hypotheses: readonly HypothesisResult[];
   /** Failed replicates. */
   readonly errors: readonly ReplicateError[];
+  /** Replicates a cancel stopped (absent in runs stored before this field existed). */
+  readonly cancelled?: readonly CancelledReplicate[];
   /** Provenance. */
   readonly provenance: Provenance;
   /** Stored artifacts: name → condition → file per replicate (`null` where none was written). */
@@ -72,6 +74,12 @@ export class Result {
   readonly hypotheses: readonly HypothesisResult[];
   /** Failed replicates (the run went on without them). */
   readonly errors: readonly ReplicateError[];
+  /**
+   * Replicates the run's cancel stopped while they ran (a cancelled run's
+   * partial result: `RunCancelledError.result`); not failures, so not in
+   * `errors`. Empty for a run that finished.
+   */
+  readonly cancelled: readonly CancelledReplicate[];
   /** How the run happened. */
   readonly provenance: Provenance;
   /** Stored artifacts (empty unless an `ArtifactPlugin` stored the run). */
@@ -86,10 +94,12 @@ export class Result {
     errors: readonly ReplicateError[],
     provenance: Provenance,
     stored?: StoredRunInfo,
+    cancelled: readonly CancelledReplicate[] = [],
   ) {
     this.metrics = { ...metrics, hypotheses };
     this.hypotheses = hypotheses;
     this.errors = errors;
+    this.cancelled = cancelled;
     this.provenance = provenance;
     this.artifacts = stored?.artifacts ?? {};
     this.outputDir = stored?.dir;
@@ -112,6 +122,7 @@ export class Result {
       },
       hypotheses: this.hypotheses,
       errors: this.errors,
+      ...(this.cancelled.length === 0 ? {} : { cancelled: this.cancelled }),
       provenance: this.provenance,
       artifacts: this.artifacts,
       ...(this.outputDir === undefined ? {} : { outputDir: this.outputDir }),
@@ -151,6 +162,11 @@ export class Result {
         }
         lines.push(parts.join(" "));
       }
+    }
+    if (this.cancelled.length > 0) {
+      lines.push(
+        `${this.cancelled.length} replicate${this.cancelled.length === 1 ? "" : "s"} cancelled`,
+      );
     }
     if (this.errors.length > 0) {
       lines.push(`${this.errors.length} failed replicate${this.errors.length === 1 ? "" : "s"}:`);

@@ -150,6 +150,7 @@ function reusable(
     for (const [replicate, outcome] of stored.get(condition) ?? []) {
       if (
         replicate < manifest.replicates && outcome.error === undefined &&
+        outcome.cancelled === undefined &&
         artifactsOnDisk(previous.dir, replicate, condition, outcome.artifacts ?? [])
       ) {
         keep.set(replicate, outcome);

@@ -126,19 +126,35 @@ export class ArtifactPlugin extends BasePlugin {
       encoder.encode(toJsonText(result.toJSON(), 2)),
       this.writeFile,
     );
-    const storageFailed = result.errors.some((e) => e.step === "ArtifactPlugin");
     if (!this.versioned) {
       const v0 = versionDir(target.experimentDir, 0);
       if (exists(v0)) removeVersion(v0);
       Deno.renameSync(target.dir, v0);
       return;
     }
-    if (this.retention > 0 && !storageFailed) {
-      for (const old of listVersions(target.experimentDir)) {
-        if (old > target.version - this.retention) break;
-        removeVersion(versionDir(target.experimentDir, old));
-      }
+    for (const old of this.retiredVersions(target, result.errors)) {
+      removeVersion(versionDir(target.experimentDir, old));
     }
+  }
+
+  /**
+   * The versions {@linkcode saveRun} removes once the run in `target` is
+   * stored: those beyond `retention`, newest first, counting the new one;
+   * none when unversioned, when `retention` is 0, or when the run failed to
+   * store an artifact (`errors` holds an `ArtifactPlugin` failure).
+   *
+   * @example
+   * ```ts
+   * new ArtifactPlugin({ retention: 3 }).retiredVersions(target, []); // [3] when writing v6 beside v3..v5
+   * ```
+   */
+  retiredVersions(
+    target: StoredRunTarget,
+    errors: readonly { readonly step: string }[],
+  ): number[] {
+    if (!this.versioned || this.retention === 0) return [];
+    if (errors.some((e) => e.step === "ArtifactPlugin")) return [];
+    return listVersions(target.experimentDir).filter((v) => v <= target.version - this.retention);
   }
 }
 

@@ -17,8 +17,18 @@ export type TreatmentVerdict = VerifierOutput & {
   readonly pValueAdjusted?: number;
 };
 
+/** What "best" means when no `rankBy` is given: the treatment with the smallest p-value. */
+export const DEFAULT_RANK_BY_LABEL = "lowest p-value";
+
 /** Treatments ordered by score, lower is better. */
 export interface Ranking {
+  /**
+   * What the score is, so "best" can be read: `"lowest p-value"` by default
+   * (the treatment differing most significantly from the baseline — in
+   * either direction for a two-sided test), else the hypothesis'
+   * `rankByLabel`. Absent in runs stored before it was recorded.
+   */
+  readonly by?: string;
   /** The treatment with the lowest score, or `null` when none was verified. */
   readonly best: string | null;
   /** Every verified treatment with its score, best first (ties keep treatment order). */
@@ -45,8 +55,20 @@ export interface HypothesisOptions {
   verifier: Verifier;
   /** Metric(s) to compare; default: every metric the baseline recorded. */
   metrics?: string | readonly string[];
-  /** Score of a verdict, lower is better; default: its `pValue` (1 when absent). */
+  /**
+   * Score of a verdict, lower is better; default: its `pValue` (1 when
+   * absent), so the best treatment is the one differing most significantly
+   * from the baseline — in either direction when the verifier's test is
+   * two-sided. Rank by direction with a one-sided test (`alternative:
+   * "greater"` or `"less"`) or by effect, e.g. `(v) => -v.effectSize`.
+   */
   rankBy?: (verdict: TreatmentVerdict) => number;
+  /**
+   * What `rankBy` ranks by, as summaries show it after "best"
+   * (`"highest effectSize"`); default {@linkcode DEFAULT_RANK_BY_LABEL}
+   * without `rankBy`, else `"lowest rankBy score"`.
+   */
+  rankByLabel?: string;
   /** Multiple-comparison correction across treatments; default `"holm"`. */
   correction?: Correction;
 }
@@ -74,6 +96,8 @@ export class Hypothesis {
   readonly metrics: readonly string[] | undefined;
   /** Score function, lower is better. */
   readonly rankBy: (verdict: TreatmentVerdict) => number;
+  /** What the score is ("lowest p-value"). */
+  readonly rankByLabel: string;
   /** p-value correction. */
   readonly correction: Correction;
 
@@ -90,6 +114,8 @@ export class Hypothesis {
     this.verifier = options.verifier;
     this.metrics = typeof options.metrics === "string" ? [options.metrics] : options.metrics;
     this.rankBy = options.rankBy ?? ((v) => v.pValue ?? 1);
+    this.rankByLabel = options.rankByLabel ??
+      (options.rankBy === undefined ? DEFAULT_RANK_BY_LABEL : "lowest rankBy score");
     this.correction = options.correction ?? "holm";
   }
 
@@ -110,7 +136,8 @@ export class Hypothesis {
       raw.push({ ...(isPromiseLike(out) ? await out : out), treatment });
     }
     const results = this.#adjust(raw);
-    return { name: this.name, metrics, results, ranking: rank(results, this.rankBy) };
+    const ranking = { by: this.rankByLabel, ...rank(results, this.rankBy) };
+    return { name: this.name, metrics, results, ranking };
   }
 
   #samples(metrics: readonly string[], condition: string, values: ConditionMetrics): Samples {

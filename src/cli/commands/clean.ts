@@ -1,8 +1,8 @@
-import { isAbsolute, join, relative } from "node:path";
+import { isAbsolute, relative } from "node:path";
 import { CliError } from "../cli_error.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
-import { experimentStore } from "../experiment_store.ts";
-import { listVersions, RUN_FILES } from "../../storage/run_layout.ts";
+import { experimentStore, holdsRuns } from "../experiment_store.ts";
+import { RUN_FILES } from "../../storage/run_layout.ts";
 
 /**
  * `crystallize clean <experiment>`: deletes the experiment's stored runs
@@ -56,13 +56,4 @@ export async function cleanCommand(
   await Deno.remove(clean, { recursive: true });
   console.log(`deleted ${shown}`);
   return EXIT.OK;
-}
-
-function holdsRuns(dir: string): boolean {
-  if (listVersions(dir).length > 0) return true;
-  try {
-    return Deno.statSync(join(dir, RUN_FILES.manifest)).isFile;
-  } catch {
-    return false;
-  }
 }

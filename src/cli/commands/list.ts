@@ -4,12 +4,11 @@ import { fileURLToPath } from "node:url";
 import { readConfigFile } from "../../config/folder_config.ts";
 import { discover } from "../discover.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
-import { ProgressDisplay } from "../progress/display.ts";
-import type { FromRunner } from "../runner/protocol.ts";
-import { loadFailure, RunnerProcess } from "../runner_client.ts";
-import { runnerEntry } from "../runner_entry.ts";
-import { fileUrl, libraryConfig, libraryRoot, sandboxFlags } from "../sandbox.ts";
-import { confineSandbox } from "../sandbox_paths.ts";
+import { colored } from "../entry_color.ts";
+import { graphClosure, graphReplicates } from "../graph_closure.ts";
+import { inspectModules } from "../module_inspection.ts";
+import { entryLine } from "../tui/selection_view.ts";
+import { fileUrl } from "../sandbox.ts";
 
 /** One experiment in a listing. */
 export interface ListEntry {
@@ -31,6 +30,8 @@ export interface ListEntry {
   readonly replicates: number;
   /** Description. */
   readonly description: string;
+  /** Colour of the entry (`cli.color`: `#rrggbb`, `#rgb` or a colour name), if any. */
+  readonly color?: string;
 }
 
 /** What `list` found. */
@@ -83,8 +84,12 @@ export async function listExperiments(dir: string): Promise<Listing> {
         priority: file.cli.priority,
         icon: file.cli.icon,
         hidden: file.cli.hidden,
-        replicates: file.config.replicates ?? 1,
+        // A graph runs as many replicates as the runs it reads.
+        replicates: graph
+          ? graphReplicates(await graphClosure(file.folder))
+          : file.config.replicates ?? 1,
         description: file.config.description ?? "",
+        ...(file.cli.color ? { color: file.cli.color } : {}),
       });
     } catch (error) {
       errors.push({ path: relative(Deno.cwd(), config), message: (error as Error).message });
@@ -112,49 +117,6 @@ export async function listExperiments(dir: string): Promise<Listing> {
   return printableData({ experiments: orderEntries(experiments), errors });
 }
 
-async function inspectModules(
-  root: string,
-  urls: readonly string[],
-): Promise<{
-  found: (FromRunner & { type: "inspected" })["found"];
-  failed: { path: string; message: string }[];
-}> {
-  const library = libraryRoot();
-  const flags = sandboxFlags(
-    await confineSandbox({ read: [root], write: [], home: root, granted: {}, library }),
-  );
-  const config = libraryConfig(library);
-  if (config !== undefined) flags.push(`--config=${config}`);
-  let answer: (FromRunner & { type: "inspected" }) | undefined;
-  let broken: string | undefined;
-  const quiet = new ProgressDisplay("quiet");
-  const runner = new RunnerProcess({ flags, entry: runnerEntry(library, []) }, {
-    output: (bytes) => quiet.output(bytes),
-    message: (m) => {
-      if (m.type === "inspected") answer = m;
-    },
-    broken: (reason) => broken = reason,
-  });
-  runner.send({ type: "inspect", modules: urls });
-  await runner.exited;
-  if (answer === undefined) {
-    return {
-      found: [],
-      failed: [{
-        path: relative(Deno.cwd(), root) || ".",
-        message: `could not inspect modules: ${broken ?? loadFailure(runner.stderrTail)}`,
-      }],
-    };
-  }
-  return {
-    found: answer.found,
-    failed: answer.failed.map((f) => ({
-      path: relative(Deno.cwd(), fileURLToPath(f.module)),
-      message: f.error.message.split("\n")[0],
-    })),
-  };
-}
-
 /**
  * `crystallize list [dir]`: prints the experiments grouped by their `cli:`
  * group (hidden ones only with `--all`), then load errors. Exit code 2 when
@@ -176,18 +138,14 @@ export async function listCommand(
     console.log(JSON.stringify({ experiments: shown, errors: listing.errors }, null, 2));
     return code;
   }
+  const color = Deno.stdout.isTerminal() && !Deno.noColor;
   let group: string | undefined;
   for (const e of shown) {
     if (e.group !== group) {
       group = e.group;
       console.log(`${group}`);
     }
-    const kind = e.kind === "graph" ? " (graph)" : "";
-    console.log(
-      `  ${e.icon} ${e.target}  ${e.name}${kind} · ${e.replicates} replicate${
-        e.replicates === 1 ? "" : "s"
-      }${e.description ? ` · ${e.description}` : ""}`,
-    );
+    console.log(`  ${colored(entryLine(e), e.color, color)}`);
   }
   if (shown.length === 0) console.log(`no experiments below ${dir}`);
   if (listing.errors.length > 0) {

@@ -3,6 +3,7 @@ import { CrystallizeError } from "../../errors.ts";
 import { CliError } from "../cli_error.ts";
 import { confirmConfigPermissions, terminalQuestion } from "../config_permissions.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
+import { explainForCli } from "../explain.ts";
 import { checkOutFlag } from "../flags/folder_flag.ts";
 import { checkPermissionFlags } from "../flags/permission_flags.ts";
 import { ProgressDisplay } from "../progress/display.ts";
@@ -115,7 +116,7 @@ async function runTarget(raw: string, options: RunCommandOptions): Promise<ExitC
     for (const result of results) console.log(`${formatSummary(result)}\n`);
   }
   for (const [name, error] of Object.entries(outcome.failures)) {
-    console.error(`error: experiment '${name}' failed: ${error.message}`);
+    console.error(`error: experiment '${name}' failed: ${explainForCli(error.message)}`);
   }
   if (outcome.failure !== undefined) console.error(`error: ${outcome.failure.message}`);
   if (options.failOnHypothesis && !options.quiet) {

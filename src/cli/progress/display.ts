@@ -1,6 +1,6 @@
 import type { GraphEvent } from "../../experiment/experiment_graph.ts";
 import { logLine, renderProgress } from "./render.ts";
-import { applyEvent, initialProgress, type ProgressState } from "./state.ts";
+import { applyEvent, endProgress, initialProgress, type ProgressState } from "./state.ts";
 
 /** How progress is shown: a live block on a terminal, log lines, or nothing. */
 export type ProgressMode = "live" | "lines" | "quiet";
@@ -8,6 +8,19 @@ export type ProgressMode = "live" | "lines" | "quiet";
 const encoder = new TextEncoder();
 /** Redraws per second at most. */
 const REDRAW_MS = 100;
+const NEWLINE = 0x0a;
+/** Longest unfinished output line held back, bytes. */
+const PARTIAL_MAX = 4096;
+
+function concat(...parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
 
 /**
  * Shows a run's progress on standard error. In `"live"` mode (a terminal)
@@ -29,6 +42,8 @@ export class ProgressDisplay {
   #state: ProgressState = initialProgress(performance.now());
   #drawn = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Output after its last line end, not shown yet. */
+  #partial: Uint8Array = new Uint8Array();
 
   /** A display writing to `out` (default: standard error). */
   constructor(
@@ -66,19 +81,32 @@ export class ProgressDisplay {
     if (this.#mode === "live") this.#schedule();
   }
 
-  /** Prints what experiment code wrote, above the live block. */
+  /**
+   * Prints what experiment code wrote above the live block: the block is
+   * erased, the output written and the block drawn again in one write, so
+   * it never disappears. Output is passed on by whole lines (an unfinished
+   * line waits for its end, up to 4 KiB, or for {@linkcode close}).
+   */
   output(bytes: Uint8Array): void {
     if (this.#mode !== "live") return void this.#writeBytes(bytes);
-    this.#clear();
-    this.#writeBytes(bytes);
-    this.#schedule();
+    const text = concat(this.#partial, bytes);
+    const end = text.lastIndexOf(NEWLINE) + 1;
+    const flush = end > 0 ? end : text.length >= PARTIAL_MAX ? text.length : 0;
+    this.#partial = text.slice(flush);
+    if (flush === 0) return;
+    const lineEnd = flush === end ? new Uint8Array() : encoder.encode("\n");
+    this.#draw(concat(text.subarray(0, flush), lineEnd));
   }
 
   /** Draws the final state (live mode) and stops redrawing. */
   close(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#mode === "live") this.#draw();
+    this.#state = endProgress(this.#state);
+    if (this.#mode !== "live") return;
+    // Flushing an unfinished line draws the block after it.
+    if (this.#partial.length > 0) return this.output(encoder.encode("\n"));
+    this.#draw();
   }
 
   #schedule(): void {
@@ -88,17 +116,21 @@ export class ProgressDisplay {
     }, REDRAW_MS);
   }
 
-  #draw(): void {
-    this.#clear();
+  /** Erases the block, writes `above` (experiment output) and draws the block again, in one write. */
+  #draw(above: Uint8Array = new Uint8Array()): void {
+    const erase = this.#erase();
     const lines = renderProgress(this.#state, this.#columns());
-    if (lines.length > 0) this.#write(`${lines.join("\n")}\n`);
     this.#drawn = lines.length;
+    const block = lines.length > 0 ? `${lines.join("\n")}\n` : "";
+    if (erase === "" && block === "" && above.length === 0) return;
+    this.#writeBytes(concat(encoder.encode(erase), above, encoder.encode(block)));
   }
 
-  #clear(): void {
-    // Cursor up to the block's first line, then erase to the end of the screen.
-    if (this.#drawn > 0) this.#write(`\x1b[${this.#drawn}F\x1b[J`);
+  /** The sequence erasing the block drawn last: cursor up to its first line, erase to the end of the screen. */
+  #erase(): string {
+    const erase = this.#drawn > 0 ? `\x1b[${this.#drawn}F\x1b[J` : "";
     this.#drawn = 0;
+    return erase;
   }
 
   #write(text: string): void {

@@ -1,5 +1,5 @@
 import type { GraphEvent } from "../../experiment/experiment_graph.ts";
-import { completion, etaMs, type ProgressState } from "./state.ts";
+import { completion, etaMs, type ProgressState, reusedCount } from "./state.ts";
 
 const BAR = 20;
 
@@ -51,38 +51,60 @@ export function renderProgress(state: ProgressState, width: number): string[] {
     : [`graph: ${graph.map(([name, status]) => `${name} ${status}`).join(" · ")}`];
   if (state.experiment === "") return nodes.map((l) => fit(l, width));
   const { done, total } = completion(state);
+  const reused = reusedCount(state);
   const head = [
     state.experiment,
     state.strategy,
-    `${done}/${total} replicates`,
-    state.finished
-      ? `done in ${formatDuration(state.durationMs)}`
-      : `ETA ${formatDuration(etaMs(state))}`,
+    `${done}/${total} replicates${
+      reused > 0 ? ` (${reused} reused from v${state.resumedFrom})` : ""
+    }`,
+    runStatus(state),
   ];
   if (state.errors > 0) head.push(`${state.errors} failed`);
+  if (state.cancelled > 0) head.push(`${state.cancelled} cancelled`);
   const lines = [...nodes, head.join(" · ")];
   const nameWidth = Math.max(...state.conditions.map((c) => c.length), 8);
   for (const condition of state.conditions) {
-    const c = state.perCondition[condition] ?? { done: 0, failed: 0 };
+    const c = state.perCondition[condition] ?? { done: 0, failed: 0, reused: 0, cancelled: 0 };
+    const notes = [
+      c.reused > 0 ? `${c.reused} reused` : "",
+      c.failed > 0 ? `${c.failed} failed` : "",
+      c.cancelled > 0 ? `${c.cancelled} cancelled` : "",
+    ].filter((n) => n !== "");
     lines.push(
       `  ${condition.padEnd(nameWidth)} ${bar(c.done, state.replicates)} ${
         String(c.done).padStart(String(state.replicates).length)
-      }/${state.replicates}${c.failed > 0 ? `  ${c.failed} failed` : ""}`,
+      }/${state.replicates}${notes.length > 0 ? `  ${notes.join(", ")}` : ""}`,
     );
   }
   if (state.steps.length > 0) {
     lines.push(
       `  steps: ${
         state.steps.map((s) => {
-          const mark = s.running > 0 ? `running ${s.running}` : s.done > 0 ? "idle" : "pending";
+          const mark = s.running > 0
+            ? `running ${s.running}`
+            : s.done > 0
+            ? "idle"
+            : s.failed > 0
+            ? "failed"
+            : "pending";
           const hits = s.cacheHits > 0 ? `, ${s.cacheHits} cached` : "";
-          return `${s.name} (${mark}, ${s.done} done${hits})`;
+          const failed = s.failed > 0 ? `, ${s.failed} failed` : "";
+          return `${s.name} (${mark}, ${s.done} done${hits}${failed})`;
         }).join(" · ")
       }`,
     );
   }
   if (state.lastError !== undefined) lines.push(`  last failure: ${state.lastError}`);
   return lines.map((l) => fit(l, width));
+}
+
+/** Where the run stands: its ETA while it runs, else how it ended. */
+function runStatus(state: ProgressState): string {
+  if (state.finished) return `done in ${formatDuration(state.durationMs)}`;
+  if (state.ended === "cancelled") return `cancelled after ${formatDuration(state.durationMs)}`;
+  if (state.ended === "stopped") return "stopped";
+  return `ETA ${formatDuration(etaMs(state))}`;
 }
 
 /**
@@ -108,10 +130,21 @@ export function logLine(
       return `${tag} ${event.type.slice("experiment-".length)}`;
     case "experiment-failed":
       return `${tag} failed: ${event.message ?? "unknown error"}`;
-    case "run-started":
+    case "run-started": {
+      const reused = reusedCount(after);
+      const total = event.replicates * event.conditions.length;
       return `${tag} started: ${plural(event.replicates, "replicate")} × ${
         plural(event.conditions.length, "condition")
-      } (${event.conditions.join(", ")}), ${event.strategy}`;
+      } (${event.conditions.join(", ")}), ${event.strategy}${
+        event.resumedFrom === undefined
+          ? ""
+          : `; resuming v${event.resumedFrom}: ${reused} of ${total} replicates reused`
+      }`;
+    }
+    case "run-cancelled":
+      return `${tag} cancelled after ${(event.durationMs / 1000).toFixed(1)}s: ${
+        plural(event.finished, "replicate")
+      } finished${event.cancelled > 0 ? `, ${event.cancelled} stopped while running` : ""}`;
     case "error":
       return `${tag} replicate ${event.replicate} of '${event.condition}' failed in ${event.step}: ${event.message}`;
     case "replicate-finished": {

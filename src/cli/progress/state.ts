@@ -2,10 +2,14 @@ import type { GraphEvent } from "../../experiment/experiment_graph.ts";
 
 /** Replicates of one condition. */
 export interface ConditionProgress {
-  /** Replicates finished (failed ones included). */
+  /** Replicates done: finished (failed ones included) and reused from a stored run. */
   readonly done: number;
   /** Replicates that failed. */
   readonly failed: number;
+  /** Replicates reused from the stored run a resume continues (part of `done`). */
+  readonly reused: number;
+  /** Replicates the run's cancel stopped (not part of `done`, not failures). */
+  readonly cancelled: number;
 }
 
 /** One pipeline step across the replicates running now and before. */
@@ -18,6 +22,8 @@ export interface StepProgress {
   readonly done: number;
   /** Calls answered from the step cache. */
   readonly cacheHits: number;
+  /** Calls that failed. */
+  readonly failed: number;
 }
 
 /** What a progress display knows about a run: built from its events by {@linkcode applyEvent}. */
@@ -46,6 +52,12 @@ export interface ProgressState {
   readonly emaMs: number | undefined;
   /** Failed replicates so far. */
   readonly errors: number;
+  /** Replicates the cancel stopped. */
+  readonly cancelled: number;
+  /** The stored version a resumed run continues from. */
+  readonly resumedFrom: number | undefined;
+  /** How the run ended when it did not finish: cancelled, or stopped by a failure. */
+  readonly ended: "cancelled" | "stopped" | undefined;
   /** The last failure, for display. */
   readonly lastError: string | undefined;
   /** Whether `run-finished` arrived. */
@@ -79,6 +91,9 @@ export function initialProgress(now: number): ProgressState {
     lastFinishedAt: undefined,
     emaMs: undefined,
     errors: 0,
+    cancelled: 0,
+    resumedFrom: undefined,
+    ended: undefined,
     lastError: undefined,
     finished: false,
     durationMs: undefined,
@@ -116,16 +131,32 @@ export function applyEvent(state: ProgressState, event: GraphEvent, now: number)
         strategy: event.strategy,
         replicates: event.replicates,
         conditions: event.conditions,
-        perCondition: Object.fromEntries(event.conditions.map((c) => [c, { done: 0, failed: 0 }])),
+        resumedFrom: event.resumedFrom,
+        perCondition: Object.fromEntries(event.conditions.map((c) => {
+          const reused = event.reused?.[c] ?? 0;
+          return [c, { done: reused, failed: 0, reused, cancelled: 0 }];
+        })),
       };
     case "replicate-finished": {
-      const before = state.perCondition[event.condition] ?? { done: 0, failed: 0 };
+      const before = state.perCondition[event.condition] ?? NO_REPLICATES;
+      if (event.cancelled) {
+        // Stopped, not finished: neither done nor a sample of the time per replicate.
+        return {
+          ...state,
+          cancelled: state.cancelled + 1,
+          perCondition: {
+            ...state.perCondition,
+            [event.condition]: { ...before, cancelled: before.cancelled + 1 },
+          },
+        };
+      }
       const interval = now - (state.lastFinishedAt ?? state.startedAt);
       return {
         ...state,
         perCondition: {
           ...state.perCondition,
           [event.condition]: {
+            ...before,
             done: before.done + 1,
             failed: before.failed + (event.ok ? 0 : 1),
           },
@@ -158,9 +189,20 @@ export function applyEvent(state: ProgressState, event: GraphEvent, now: number)
         lastError: `${event.condition} #${event.replicate} in ${event.step}: ${event.message}`,
         // A failed step never reports step-finished: it is no longer running.
         steps: state.steps.map((s) =>
+          s.name === event.step
+            ? { ...s, running: Math.max(0, s.running - 1), failed: s.failed + 1 }
+            : s
+        ),
+      };
+    case "replicate-cancelled":
+      return {
+        ...state,
+        steps: state.steps.map((s) =>
           s.name === event.step ? { ...s, running: Math.max(0, s.running - 1) } : s
         ),
       };
+    case "run-cancelled":
+      return { ...state, ended: "cancelled", durationMs: event.durationMs };
     case "run-finished":
       return { ...state, finished: true, durationMs: event.durationMs };
     default:
@@ -174,8 +216,37 @@ function updateStep(
   change: (s: StepProgress) => StepProgress,
 ): StepProgress[] {
   const at = steps.findIndex((s) => s.name === name);
-  if (at < 0) return [...steps, change({ name, running: 0, done: 0, cacheHits: 0 })];
+  if (at < 0) return [...steps, change({ name, running: 0, done: 0, cacheHits: 0, failed: 0 })];
   return steps.map((s, i) => i === at ? change(s) : s);
+}
+
+const NO_REPLICATES: ConditionProgress = { done: 0, failed: 0, reused: 0, cancelled: 0 };
+
+/**
+ * The state of a run that ended without `run-finished` or `run-cancelled`
+ * (the runner failed, or was stopped): marked `stopped`, so no ETA is shown.
+ * A finished or cancelled state comes back unchanged.
+ *
+ * @example
+ * ```ts
+ * endProgress(state).ended; // "stopped"
+ * ```
+ */
+export function endProgress(state: ProgressState): ProgressState {
+  if (state.finished || state.ended !== undefined) return state;
+  return { ...state, ended: "stopped" };
+}
+
+/**
+ * Replicates reused from a stored run, over all conditions.
+ *
+ * @example
+ * ```ts
+ * reusedCount(state); // 30
+ * ```
+ */
+export function reusedCount(state: ProgressState): number {
+  return Object.values(state.perCondition).reduce((a, c) => a + c.reused, 0);
 }
 
 /**
@@ -193,7 +264,8 @@ export function completion(state: ProgressState): { done: number; total: number 
 
 /**
  * Estimated time left, ms: the replicates left times the moving average of
- * the time per finished replicate; `undefined` before the first finishes.
+ * the time per finished replicate; `undefined` before the first finishes,
+ * and once the run has ended (finished, cancelled or stopped).
  *
  * @example
  * ```ts
@@ -201,7 +273,7 @@ export function completion(state: ProgressState): { done: number; total: number 
  * ```
  */
 export function etaMs(state: ProgressState): number | undefined {
-  if (state.emaMs === undefined) return undefined;
+  if (state.emaMs === undefined || state.finished || state.ended !== undefined) return undefined;
   const { done, total } = completion(state);
   return Math.max(0, total - done) * state.emaMs;
 }

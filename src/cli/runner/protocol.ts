@@ -16,8 +16,19 @@ import type { PoolRequest } from "../../execution/worker/pool_launcher.ts";
 
 /** What the runner loads: a folder experiment, or the experiments a module exports. */
 export type TargetSpec =
-  | { readonly kind: "folder"; readonly folder: string; readonly outputDir?: string }
-  | { readonly kind: "graph-folder"; readonly folder: string }
+  | {
+    readonly kind: "folder";
+    readonly folder: string;
+    readonly outputDir?: string;
+    /** The experiment folders its references resolve among (the sandbox reads only those). */
+    readonly upstreams?: readonly string[];
+  }
+  | {
+    readonly kind: "graph-folder";
+    readonly folder: string;
+    /** The experiment folders of the graph, when not every one below `folder` (a closure). */
+    readonly members?: readonly string[];
+  }
   | {
     readonly kind: "module";
     /** File URL of the module (the runner's entry imports it statically). */
@@ -48,6 +59,7 @@ export interface RunSettings {
 
 /** Messages from the CLI to the runner. */
 export type ToRunner =
+  // Answered with one `inspected` message per module, in order (see module_inspection.ts).
   | { readonly type: "inspect"; readonly modules: readonly string[] }
   | { readonly type: "run"; readonly target: TargetSpec; readonly settings: RunSettings }
   | { readonly type: "cancel" }

@@ -20,6 +20,7 @@ import { AsyncExecution } from "../../execution/async.ts";
 import type { ImportedModules, ModuleLoader } from "../../execution/worker/entry.ts";
 import { loadErrorMessage } from "./load_error.ts";
 import { IN_WORKER } from "../../execution/worker/in_worker.ts";
+import { claimRejection, importIsolated } from "./isolated_import.ts";
 import { messagesFromParent, sendToParent } from "../../execution/worker/parent_channel.ts";
 import { errorData } from "../../execution/worker/messages.ts";
 import { ParallelExecution } from "../../execution/parallel.ts";
@@ -68,11 +69,12 @@ export async function serveRunner(loadModules: ModuleLoader): Promise<never> {
   Deno.addSignalListener("SIGINT", () => {});
   globalThis.addEventListener("unhandledrejection", (e) => {
     e.preventDefault();
+    if (claimRejection(e.reason)) return;
     fail({ ...errorData(e.reason), kind: "run" });
   });
   const request = await channel.next();
   if (request?.type === "inspect") {
-    send(await inspect(request.modules));
+    for (const url of request.modules) send(await inspect(url));
     Deno.exit(0);
   }
   if (request?.type !== "run") Deno.exit(0);
@@ -165,23 +167,22 @@ class Channel {
 
 type PoolWaiter = (message: ToRunner & { type: `pool-${string}` }) => void;
 
-async function inspect(urls: readonly string[]): Promise<FromRunner> {
+/** One module's experiments, or why it failed to load: one `inspected` message per module, in order. */
+async function inspect(url: string): Promise<FromRunner> {
   const found: ExportedExperiment[] = [];
-  const failed: { module: string; error: ReturnType<typeof errorData> }[] = [];
-  for (const url of urls) {
-    try {
-      const mod = await import(url) as Record<string, unknown>;
-      for (const [exportName, value] of experimentExports(mod)) {
-        found.push(describe(value, { kind: "module", url, exportName }));
-      }
-    } catch (error) {
-      failed.push({
-        module: url,
-        error: { ...errorData(error), message: loadErrorMessage(error) },
-      });
+  try {
+    const mod = await importIsolated(url);
+    for (const [exportName, value] of experimentExports(mod)) {
+      found.push(describe(value, { kind: "module", url, exportName }));
     }
+  } catch (error) {
+    return {
+      type: "inspected",
+      found: [],
+      failed: [{ module: url, error: { ...errorData(error), message: loadErrorMessage(error) } }],
+    };
   }
-  return { type: "inspected", found, failed };
+  return { type: "inspected", found, failed: [] };
 }
 
 /** What the CLI can run: an experiment or a graph of them. */
@@ -205,9 +206,14 @@ function experimentExports(mod: Readonly<Record<string, unknown>>): [string, Run
 
 async function load(target: TargetSpec, modules: ImportedModules): Promise<Runnable> {
   if (target.kind === "folder") {
-    return await Experiment.fromYaml(target.folder, { outputDir: target.outputDir });
+    return await Experiment.fromYaml(target.folder, {
+      outputDir: target.outputDir,
+      upstreams: target.upstreams,
+    });
   }
-  if (target.kind === "graph-folder") return await ExperimentGraph.fromYaml(target.folder);
+  if (target.kind === "graph-folder") {
+    return await ExperimentGraph.fromYaml(target.members ?? target.folder);
+  }
   const mod = modules[target.url];
   if (mod === undefined) throw new UsageFailure(`the runner did not import ${target.url}`);
   const exports = experimentExports(mod);

@@ -6,10 +6,11 @@
  * stored summaries.
  * @module
  */
-import { loadRun, StoredRunError } from "../../experiment/stored_run.ts";
+import { listRuns, loadRun, StoredRunError } from "../../experiment/stored_run.ts";
 import { type ListEntry, listExperiments } from "../commands/list.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { confirmConfigPermissions } from "../config_permissions.ts";
+import { explainForCli, explainResult } from "../explain.ts";
 import { runSandboxed, sandboxOf } from "../sandboxed_run.ts";
 import { libraryRoot } from "../sandbox.ts";
 import { formatSummary } from "../summary.ts";
@@ -54,7 +55,7 @@ class Shell {
   stopped = false;
   readonly #terminal: Terminal;
   readonly #root: string;
-  #model: TuiModel = initialModel();
+  #model: TuiModel = initialModel(!Deno.noColor);
   #cancel: AbortController | undefined;
   #frame: ReturnType<typeof setTimeout> | undefined;
   #quit!: () => void;
@@ -190,12 +191,15 @@ class Shell {
 
   async #summary(entry: ListEntry): Promise<string[]> {
     const store = await entryStore(entry);
+    if (!listRuns(store).some((r) => r.complete)) {
+      return [`No finished run of ${entry.name} is stored yet: press r to run it, then s.`];
+    }
     const stored = await loadRun(store).catch((error) => {
       if (!(error instanceof StoredRunError)) throw error;
-      throw new Error(`${error.message}. Press r to run it, then s.`);
+      throw new Error(explainForCli(error.message));
     });
-    return formatSummary({ ...stored.result, outputDir: stored.result.outputDir ?? stored.dir })
-      .split("\n");
+    const result = explainResult(stored.result);
+    return formatSummary({ ...result, outputDir: result.outputDir ?? stored.dir }).split("\n");
   }
 
   #schedule(): void {

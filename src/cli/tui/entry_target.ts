@@ -5,11 +5,13 @@
  * and where its runs are stored.
  * @module
  */
-import { basename, dirname, resolve } from "node:path";
-import { type ConfigFile, readConfigFile } from "../../config/folder_config.ts";
+import { resolve } from "node:path";
+import { readConfigFile } from "../../config/folder_config.ts";
 import type { ListEntry } from "../commands/list.ts";
-import { discover } from "../discover.ts";
+import { graphClosure } from "../graph_closure.ts";
 import { experimentStore } from "../experiment_store.ts";
+import { outputRoot } from "../../experiment/output_root.ts";
+import { experimentDir } from "../../storage/run_layout.ts";
 import { type ResolvedTarget, resolveTarget } from "../target.ts";
 
 /**
@@ -39,30 +41,10 @@ export function entryFolder(entry: ListEntry): string | undefined {
 export async function entryTreatments(entry: ListEntry): Promise<string[] | undefined> {
   const folder = entryFolder(entry);
   if (folder === undefined) return undefined;
-  const own = await readConfigFile(folder);
-  const files = entry.kind === "graph" ? await graphClosure(own) : [own];
+  const files = entry.kind === "graph"
+    ? await graphClosure(folder)
+    : [await readConfigFile(folder)];
   return [...new Set(files.flatMap((f) => Object.keys(f.config.treatments ?? {})))];
-}
-
-/** The experiment and those it reads from, found among its siblings by name or folder name. */
-async function graphClosure(file: ConfigFile): Promise<ConfigFile[]> {
-  const { configs } = await discover(dirname(file.folder));
-  const siblings = (await Promise.all(
-    configs.map((c) => readConfigFile(c).catch(() => undefined)),
-  )).filter((f): f is ConfigFile => f !== undefined);
-  const byName = new Map<string, ConfigFile>();
-  for (const f of siblings) byName.set(basename(f.folder), f).set(f.name, f);
-  const seen = new Map<string, ConfigFile>();
-  const visit = (f: ConfigFile) => {
-    if (seen.has(f.folder)) return;
-    seen.set(f.folder, f);
-    for (const reference of Object.values(f.references)) {
-      const upstream = byName.get(reference.slice(0, reference.indexOf("#")));
-      if (upstream !== undefined) visit(upstream);
-    }
-  };
-  visit(file);
-  return [...seen.values()];
 }
 
 /**
@@ -89,5 +71,8 @@ export function entryTarget(entry: ListEntry): Promise<ResolvedTarget> {
  * ```
  */
 export async function entryStore(entry: ListEntry): Promise<string> {
-  return (await experimentStore(entryFolder(entry) ?? entry.name, undefined)).runs;
+  const folder = entryFolder(entry);
+  // A module experiment's runs are under the default output root, as `crystallize run` stores them.
+  if (folder === undefined) return experimentDir(outputRoot({}), entry.name);
+  return (await experimentStore(folder, undefined)).runs;
 }

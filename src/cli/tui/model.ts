@@ -71,22 +71,26 @@ export interface TuiModel {
   readonly run: RunModel | undefined;
   /** Whether the UI has ended. */
   readonly done: boolean;
+  /** Whether entries are shown in their `cli.color` (a terminal without `NO_COLOR`). */
+  readonly color: boolean;
 }
 
 /**
- * The UI at start: the selection screen, scanning.
+ * The UI at start: the selection screen, scanning; `color` shows entries
+ * in their `cli.color`.
  *
  * @example
  * ```ts
  * initialModel().selection.loading; // true
  * ```
  */
-export function initialModel(): TuiModel {
+export function initialModel(color = false): TuiModel {
   return {
     screen: "select",
     selection: { loading: true, entries: [], errors: [], cursor: 0 },
     run: undefined,
     done: false,
+    color,
   };
 }
 

@@ -37,7 +37,11 @@ export function runEnd(outcome: SandboxedOutcome, cwd: string): RunEnd {
   }
   const errors = outcome.results.reduce((n, r) => n + r.errors.length, 0);
   const stored = outcome.results.flatMap((r) =>
-    r.outputDir === undefined ? [] : [`${r.experiment} in ${relative(cwd, r.outputDir) || "."}`]
+    r.outputDir === undefined ? [] : [
+      `${r.experiment} in ${relative(cwd, r.outputDir) || "."}${
+        r.provenance?.stored?.upToDate ? " (nothing to do: it was complete)" : ""
+      }`,
+    ]
   );
   const where = stored.length > 0 ? ` Stored ${stored.join(", ")}.` : "";
   if (errors > 0) {

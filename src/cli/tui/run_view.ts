@@ -3,9 +3,12 @@ import { entryLine } from "./selection_view.ts";
 import { cachingOn, type RunModel, type RunStatus } from "./model.ts";
 import { fitLine, highlight, plainText } from "./text.ts";
 
-/** Key help of the run screen. */
-export const RUN_KEYS =
-  "r run · c cancel · l caching · x treatments · s summary · esc back · q quit";
+const ACTIONS = "r run · c cancel · l caching · x treatments";
+const LEAVE = "esc back · q quit";
+/** Key help of the run screen's progress tab. */
+export const RUN_KEYS = `${ACTIONS} · s summary · ${LEAVE}`;
+/** Key help of the run screen's summary tab: `s` goes back to the progress (listed once). */
+export const SUMMARY_KEYS = `↑/↓ scroll · s progress · ${ACTIONS} · ${LEAVE}`;
 /** Key help of the open treatment picker. */
 export const PICKER_KEYS = "↑/↓ move · space or x toggle · esc close";
 
@@ -59,7 +62,7 @@ export function renderRun(run: RunModel, width: number, height: number): string[
 
 function footKeys(run: RunModel): string {
   if (run.picker !== undefined) return PICKER_KEYS;
-  if (run.tab === "summary") return `↑/↓ scroll · s progress · ${RUN_KEYS}`;
+  if (run.tab === "summary") return SUMMARY_KEYS;
   return RUN_KEYS;
 }
 

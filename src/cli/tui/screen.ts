@@ -14,5 +14,5 @@ import { renderSelection } from "./selection_view.ts";
 export function renderScreen(model: TuiModel, width: number, height: number): string[] {
   return model.screen === "run" && model.run !== undefined
     ? renderRun(model.run, width, height)
-    : renderSelection(model.selection, width, height);
+    : renderSelection(model.selection, width, height, model.color);
 }

@@ -1,5 +1,6 @@
 import type { ListEntry } from "../commands/list.ts";
 import type { SelectionModel } from "./model.ts";
+import { colored } from "../entry_color.ts";
 import { fitLine, highlight } from "./text.ts";
 
 /** Key help of the selection screen. */
@@ -9,7 +10,8 @@ export const SELECTION_KEYS = "↑/↓ or j/k move · enter open · r rescan · 
  * The selection screen: experiments and graphs under their `cli:` group
  * headings (in listing order), the highlighted one in reverse video, then
  * the files that failed to load with their messages (`file:line:column`),
- * and the key help on the last line. Exactly `height` lines of at most
+ * and the key help on the last line. With `color`, entries are shown in
+ * their `cli.color`. Exactly `height` lines of at most
  * `width` columns; the list scrolls to keep the cursor visible. Pure.
  *
  * @example
@@ -21,6 +23,7 @@ export function renderSelection(
   selection: SelectionModel,
   width: number,
   height: number,
+  color = false,
 ): string[] {
   const head = ["Crystallize · experiments and graphs below the working directory", ""];
   const body: string[] = [];
@@ -39,7 +42,9 @@ export function renderSelection(
     const selected = i === selection.cursor;
     if (selected) cursorLine = body.length;
     const line = `${selected ? "›" : " "} ${entryLine(entry)}`;
-    body.push(selected ? highlight(line, width) : fitLine(line, width));
+    body.push(
+      selected ? highlight(line, width) : colored(fitLine(line, width), entry.color, color),
+    );
   });
   if (selection.errors.length > 0) {
     const n = selection.errors.length;

@@ -1,4 +1,4 @@
-import { applyEvent, initialProgress } from "../progress/state.ts";
+import { applyEvent, endProgress, initialProgress } from "../progress/state.ts";
 import type { RunSettings } from "../runner/protocol.ts";
 import type { Key } from "./keys.ts";
 import type { TuiAction, TuiEffect } from "./messages.ts";
@@ -327,6 +327,8 @@ function runResult(model: TuiModel, run: RunModel, action: TuiAction): Update {
     case "run-ended": {
       const ended = {
         ...run,
+        // A run that did not finish shows how it ended, not an ETA.
+        progress: run.progress === undefined ? undefined : endProgress(run.progress),
         status: action.status,
         notice: action.notice,
         after: "stay" as const,

@@ -34,12 +34,14 @@ export const ERROR_DATA: Shape = object({
 
 /**
  * A progress event: a `type`, the experiment, and plain values only
- * (strings, finite numbers, booleans, lists of strings), which is all the
- * displays read.
+ * (strings, numbers, booleans, lists of strings, counts by name), which is
+ * all the displays read.
  */
 export const EVENT: Shape = (v, path) =>
   object({ type: string(64), experiment: string(NAME) })(v, path) ??
-    record(oneOf(string(), number(), boolean, literal(null), array(string(NAME))))(v, path);
+    record(
+      oneOf(string(), number(), boolean, literal(null), array(string(NAME)), record(number())),
+    )(v, path);
 
 /** A `ctx.logger` record. */
 export const LOG_RECORD: Shape = object({

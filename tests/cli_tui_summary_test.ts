@@ -1,0 +1,29 @@
+/**
+ * The terminal UI's summary tab in a real pseudo-terminal: before any run
+ * it says to press r (not how to add an ArtifactPlugin), and its key help
+ * names `s` once.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { tempDir } from "./temp_dir.ts";
+import { cli } from "./fixtures/cli/run_cli.ts";
+import { startCrystallize } from "./fixtures/cli/tui/pty.ts";
+
+Deno.test("pty: s before any run says press r; the summary's key help lists s once", async () => {
+  await using dir = await tempDir("cli-tui-summary");
+  const made = await cli(["new", "demo", "--dir", join(dir.path, "experiments")]);
+  assert.equal(made.code, 0, made.stderr);
+  const ui = startCrystallize(dir.path);
+  await ui.waitFor(/› 🧪 experiments\/demo/);
+  await ui.press("\r");
+  await ui.waitFor(/status: ready/);
+  await ui.press("s");
+  const screen = await ui.waitFor(
+    /No finished run of demo is stored yet: press r to run it, then s\./,
+  );
+  assert.doesNotMatch(screen, /ArtifactPlugin/);
+  const keys = screen.split("\n").findLast((l) => l.includes("scroll"))!;
+  assert.equal(keys.match(/\bs (summary|progress)\b/g)?.length, 1, keys);
+  await ui.press("q");
+  assert.equal((await ui.finished()).code, 0);
+});
