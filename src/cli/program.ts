@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, Option } from "npm:commander@15.1.0";
 import { CrystallizeError } from "../errors.ts";
 import { MAX_REPLICATES } from "../experiment/replicates.ts";
 import { CliError } from "./cli_error.ts";

@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { Ajv, type ErrorObject, type ValidateFunction } from "npm:ajv@8.20.0";
 import schema from "../../schema/config.schema.json" with { type: "json" };
 import type { ConfigIssue } from "./config_error.ts";
 import { suggestion } from "./did_you_mean.ts";

@@ -8,7 +8,7 @@ import {
   type LineCounter,
   type Node,
   visit,
-} from "yaml";
+} from "npm:yaml@2.9.1";
 import type { ConfigIssue } from "./config_error.ts";
 
 /**

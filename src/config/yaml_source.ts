@@ -8,7 +8,7 @@ import {
   type Pair,
   parseDocument,
   type YAMLMap,
-} from "yaml";
+} from "npm:yaml@2.9.1";
 import { CrystallizeError } from "../errors.ts";
 import { ConfigError, type ConfigIssue } from "./config_error.ts";
 import { aliasIssues, MAX_ALIAS_EXPANSION } from "./yaml_aliases.ts";

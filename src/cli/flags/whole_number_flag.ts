@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError } from "npm:commander@15.1.0";
 
 /** Bounds and an example value of a numeric flag. */
 export interface WholeNumberFlag {
