@@ -11,7 +11,14 @@
  * @module
  */
 import { runCli } from "./src/cli/program.ts";
+import { prepareLibrary } from "./src/cli/sandbox.ts";
 
 export { runCli };
 
-if (import.meta.main) Deno.exit(await runCli(Deno.args));
+/** Commands that never need the library on disk (a compiled binary skips unpacking it). */
+const WITHOUT_LIBRARY = new Set(["graph", "show", "clean", "help", "--help", "-h", "--version", "-V"]);
+
+if (import.meta.main) {
+  if (!WITHOUT_LIBRARY.has(Deno.args[0])) await prepareLibrary();
+  Deno.exit(await runCli(Deno.args));
+}

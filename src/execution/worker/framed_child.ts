@@ -1,9 +1,11 @@
 import { CrystallizeError } from "../../errors.ts";
+import { configuredDeno } from "../deno_runtime.ts";
 import { FRAME_KEY_BYTES, FrameCorruptError, FrameReader, FrameWriter } from "./frames.ts";
 
 /**
- * The Deno executable to start workers with: this process's own, or `deno`
- * from PATH when only that is allowed. Throws a `CrystallizeError` saying
+ * The Deno executable to start workers with: `$DENO_BIN` when set (and
+ * readable), this process's own, or `deno` from PATH when only that is
+ * allowed (always in a compiled binary). Throws a `CrystallizeError` saying
  * which `--allow-run` to add when neither may be run.
  *
  * @example
@@ -12,6 +14,9 @@ import { FRAME_KEY_BYTES, FrameCorruptError, FrameReader, FrameWriter } from "./
  * ```
  */
 export function denoExecutable(): string {
+  // $DENO_BIN, or in a compiled binary (whose own executable runs no modules) deno from PATH.
+  const configured = configuredDeno();
+  if (configured !== undefined) return configured;
   const own = Deno.execPath();
   if (Deno.permissions.querySync({ name: "run", command: own }).state === "granted") return own;
   if (Deno.permissions.querySync({ name: "run", command: "deno" }).state === "granted") {
