@@ -16,7 +16,16 @@ import { prepareLibrary } from "./src/cli/sandbox.ts";
 export { runCli };
 
 /** Commands that never need the library on disk (a compiled binary skips unpacking it). */
-const WITHOUT_LIBRARY = new Set(["graph", "show", "clean", "help", "--help", "-h", "--version", "-V"]);
+const WITHOUT_LIBRARY = new Set([
+  "graph",
+  "show",
+  "clean",
+  "help",
+  "--help",
+  "-h",
+  "--version",
+  "-V",
+]);
 
 if (import.meta.main) {
   if (!WITHOUT_LIBRARY.has(Deno.args[0])) await prepareLibrary();

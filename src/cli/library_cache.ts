@@ -180,7 +180,7 @@ export interface LibraryCopyOptions {
  *
  * const base = await Deno.makeTempDir();
  * const files = new Map([["mod.ts", new TextEncoder().encode("export const x = 1;\n")]]);
- * const copy = await ensureLibraryCopy(files, { base, version: "0.1.0", deno: Deno.execPath() });
+ * const copy = await ensureLibraryCopy(files, { base, version: "0.1.0", deno: "deno" });
  * assert.equal(await Deno.readTextFile(`${copy}/mod.ts`), "export const x = 1;\n");
  * assert.match(copy, /0\.1\.0-[0-9a-f]{12}$/);
  * await Deno.remove(base, { recursive: true });
