@@ -14,6 +14,7 @@ import { runCli } from "./src/cli/program.ts";
 import { prepareLibrary } from "./src/cli/sandbox.ts";
 
 export { runCli };
+export { EXIT, type ExitCode } from "./src/cli/exit_codes.ts";
 
 /** Commands that never need the library on disk (a compiled binary skips unpacking it). */
 const WITHOUT_LIBRARY = new Set([

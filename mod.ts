@@ -76,6 +76,7 @@ export { canonicalHash } from "./src/cache/canonical_hash.ts";
 export { CacheKeyError } from "./src/cache/cache_key_error.ts";
 export { outputRoot } from "./src/experiment/output_root.ts";
 
+export type { ParamDefaults, Resolved } from "./src/pipeline/declared_params.ts";
 export {
   type PipelineStep,
   pipelineStep,
@@ -118,6 +119,7 @@ export {
   type TreatmentValues,
 } from "./src/experiment/treatment.ts";
 export {
+  type DeclaredOutput,
   listRuns,
   loadRun,
   type RunListing,
@@ -147,6 +149,7 @@ export type {
   ReplicateOutcome,
 } from "./src/experiment/outcome.ts";
 export type { CacheCounts, CacheUse, Provenance, StepTiming } from "./src/experiment/provenance.ts";
+export type { GitInfo } from "./src/experiment/git_commit.ts";
 export type {
   CacheStatus,
   ProgressEvent,
@@ -185,6 +188,8 @@ export {
   ParallelExecution,
   type ParallelExecutionOptions,
 } from "./src/execution/parallel.ts";
+export type { WorkerPermissions } from "./src/execution/worker/permissions.ts";
+export { RebuildError } from "./src/execution/worker/spec.ts";
 
 export {
   type Samples,

@@ -136,7 +136,11 @@ export class FrozenContext {
     return this.#step;
   }
 
-  /** Engine-only: see {@linkcode CACHE_ACCESS}. */
+  /**
+   * Engine-only: see {@linkcode CACHE_ACCESS} (left out of the documentation).
+   *
+   * @ignore
+   */
   get [CACHE_ACCESS](): CacheAccess {
     return {
       ownKeys: () => Object.keys(this.#values),

@@ -17,7 +17,7 @@ import {
 import { checkPathName, PathNameError } from "../storage/path_name.ts";
 import { Artifact, type ArtifactFormat, checkArtifactName } from "./artifact.ts";
 import { readManifest } from "../experiment/stored_run.ts";
-import { type DataSource, dataSource } from "./datasource.ts";
+import { type DataSource, dataSource, type DataSourceFactory } from "./datasource.ts";
 import { conditionReader, registerReaders } from "../pipeline/context_readers.ts";
 
 /** Where another experiment's artifact is: plain data (it crosses to workers). */
@@ -77,9 +77,9 @@ interface UpstreamRun {
  */
 export class ExperimentInput implements DataSource<Record<string, unknown>> {
   /** Datasource name. */
-  readonly name = "experiment_input";
+  readonly name: string = "experiment_input";
   /** The factory workers rebuild it with. */
-  readonly factory = experimentInputSource;
+  readonly factory: typeof experimentInputSource = experimentInputSource;
   /** The artifacts it reads (edges of an `ExperimentGraph`). */
   readonly requiredOutputs: readonly { readonly experiment: string; readonly artifact: string }[];
   readonly #inputs: Readonly<Record<string, ArtifactRef>>;
@@ -177,7 +177,10 @@ export class ExperimentInput implements DataSource<Record<string, unknown>> {
  * The factory behind {@linkcode ExperimentInput}, exported so worker
  * processes rebuild inputs by reference from plain parameters.
  */
-export const experimentInputSource = Object.assign(
+export const experimentInputSource: DataSourceFactory<
+  Record<string, unknown>,
+  { inputs: Readonly<Record<string, ArtifactRef>> }
+> = Object.assign(
   dataSource(
     (ctx, { inputs }: { inputs: Readonly<Record<string, ArtifactRef>> }) => {
       const runs = new Map<string, UpstreamRun>();

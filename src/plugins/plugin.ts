@@ -37,7 +37,14 @@ export interface LoopContext {
   readonly signal: AbortSignal;
   /** Per-replicate time limit, ms, when the run set one. */
   readonly timeoutMs?: number;
-  /** The run's plan (conditions, seeding, steps), for loops that run replicates elsewhere. */
+  /**
+   * The run's plan (conditions, seeding, steps), for loops that run
+   * replicates elsewhere (`ParallelExecution` sends it to worker processes).
+   * Its shape is the engine's and may change between versions, so it is left
+   * out of the documentation.
+   *
+   * @ignore
+   */
   readonly plan: RunPlan;
 }
 

@@ -11,7 +11,7 @@ export const MAX_PATH_NAME_BYTES = 200;
  * The rule for names that become a folder or file name (experiments,
  * treatments, artifacts), as error messages state it.
  */
-export const PATH_NAME_RULE =
+export const PATH_NAME_RULE: string =
   'a name may use letters, digits, spaces and punctuation except / \\ : * ? " < > |, but no ' +
   'control characters (newline, tab, NUL), no space at either end, not "." or "..", and at most ' +
   `${MAX_PATH_NAME_BYTES} bytes (e.g. "boost_total")`;
