@@ -68,11 +68,37 @@ interface UpstreamRun {
  *
  * @example
  * ```ts
- * const evaluate = new Experiment({
- *   name: "evaluate",
- *   datasource: new ExperimentInput({ model: "train#model.json" }),
- *   pipeline: [score()],
- * });
+ * import assert from "node:assert/strict";
+ * import {
+ *   Artifact,
+ *   ArtifactPlugin,
+ *   dataSource,
+ *   Experiment,
+ *   ExperimentGraph,
+ *   ExperimentInput,
+ *   pipelineStep,
+ * } from "@crystallize/deno";
+ *
+ * const outputDir = await Deno.makeTempDir();
+ * const model = new Artifact("model.json", { format: "json" });
+ * export const fit = pipelineStep((d: number[], ctx) => {
+ *   model.write(ctx, { mean: (d[0] + d[1]) / 2 });
+ *   return d;
+ * }, { name: "fit" });
+ * export const score = pipelineStep((inputs: { model: { mean: number } }, ctx) => {
+ *   ctx.metrics.add("mean", inputs.model.mean);
+ *   return inputs;
+ * }, { name: "score" });
+ * export const pair = dataSource(() => [1, 3], { name: "pair" });
+ *
+ * const train = Experiment.builder("train").datasource(pair()).addStep(fit()).outputs([model])
+ *   .plugins([new ArtifactPlugin()]).outputDir(outputDir).build();
+ * const evaluate = Experiment.builder("evaluate")
+ *   .datasource(new ExperimentInput({ model: "train#model.json" }, { root: outputDir }))
+ *   .addStep(score()).outputDir(outputDir).build();
+ * const results = await new ExperimentGraph([train, evaluate]).run();
+ * assert.deepEqual(results.evaluate.metrics.baseline.metrics.mean, [2]);
+ * await Deno.remove(outputDir, { recursive: true });
  * ```
  */
 export class ExperimentInput implements DataSource<Record<string, unknown>> {
