@@ -7,9 +7,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { dataSource, Experiment, hypothesis, pipelineStep, stats, treatment } from "./mod.ts";
  *
- * const numbers = dataSource((ctx) => [1, 2, 3].map((x) => x + ctx.rng.normal(0, 0.1)), { name: "numbers" });
+ * const numbers = dataSource((ctx) => [1, 2, 3].map((x) => x + ctx.rng.normal(0, 0.1)), {
+ *   name: "numbers",
+ * });
  * const addDelta = pipelineStep(
  *   (data: number[], _ctx, { delta }) => data.map((x) => x + delta),
  *   { name: "add_delta", params: { delta: 0 } },
@@ -27,7 +30,9 @@
  *   .hypotheses([hypothesis({ name: "by_p", verifier: stats.welch(), metrics: "total" })])
  *   .replicates(20)
  *   .build();
- * if (import.meta.main) console.log((await experiment.run()).toString());
+ * const result = await experiment.run();
+ * assert.equal(result.metrics.treatments.boost.metrics.total.length, 20);
+ * assert.equal(result.getHypothesis("by_p")?.ranking.best, "boost");
  * ```
  * @module
  */
