@@ -95,7 +95,7 @@ interface UpstreamRun {
  *   .plugins([new ArtifactPlugin()]).outputDir(outputDir).build();
  * const evaluate = Experiment.builder("evaluate")
  *   .datasource(new ExperimentInput({ model: "train#model.json" }, { root: outputDir }))
- *   .addStep(score()).outputDir(outputDir).build();
+ *   .addStep(score()).plugins([new ArtifactPlugin()]).outputDir(outputDir).build();
  * const results = await new ExperimentGraph([train, evaluate]).run();
  * assert.deepEqual(results.evaluate.metrics.baseline.metrics.mean, [2]);
  * await Deno.remove(outputDir, { recursive: true });

@@ -77,8 +77,14 @@ const GITLINK = 0o160000;
  *
  * @example
  * ```ts
- * const index = parseGitIndex(await Deno.readFile(".git/index"));
- * index?.entries.map((e) => e.path); // ["README.md", "src/mod.ts", ...]
+ * import assert from "node:assert/strict";
+ * import { parseGitIndex } from "./git_index.ts";
+ *
+ * // A version 2 index with no entries: header, then the SHA-1 of the header.
+ * const header = new Uint8Array([0x44, 0x49, 0x52, 0x43, 0, 0, 0, 2, 0, 0, 0, 0]);
+ * const bytes = new Uint8Array([...header, ...new Uint8Array(await crypto.subtle.digest("SHA-1", header))]);
+ * assert.deepEqual(parseGitIndex(bytes)?.entries, []);
+ * assert.equal(parseGitIndex(new Uint8Array([1, 2, 3])), undefined);
  * ```
  */
 export function parseGitIndex(bytes: Uint8Array, hashLength: 20 | 32 = 20): GitIndex | undefined {
@@ -165,7 +171,10 @@ export function parseGitIndex(bytes: Uint8Array, hashLength: 20 | 32 = 20): GitI
  *
  * @example
  * ```ts
- * blobId(new TextEncoder().encode("hi\n")); // "45b983be36b73c0788dc9cbcb76cbb80fc7bb057"
+ * import assert from "node:assert/strict";
+ * import { blobId } from "./git_index.ts";
+ *
+ * assert.equal(blobId(new TextEncoder().encode("hi\n")), "45b983be36b73c0788dc9cbcb76cbb80fc7bb057");
  * ```
  */
 export function blobId(content: Uint8Array, algorithm: "sha1" | "sha256" = "sha1"): string {
@@ -181,7 +190,10 @@ export function blobId(content: Uint8Array, algorithm: "sha1" | "sha256" = "sha1
  *
  * @example
  * ```ts
- * parseGitConfig("[extensions]\n\tobjectFormat = sha256\n").get("extensions.objectformat"); // "sha256"
+ * import assert from "node:assert/strict";
+ * import { parseGitConfig } from "./git_index.ts";
+ *
+ * assert.equal(parseGitConfig("[extensions]\n\tobjectFormat = sha256\n").get("extensions.objectformat"), "sha256");
  * ```
  */
 export function parseGitConfig(text: string): Map<string, string> {
@@ -231,11 +243,14 @@ export function parseGitConfig(text: string): Map<string, string> {
  * and per-worktree config are not read.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // Not run: it needs a git checkout, and reads the repository's .git.
+ * import { gitDirtyOf } from "./git_index.ts";
+ *
  * const dirty = await gitDirtyOf(
  *   { topLevel: "/repo", gitDir: "/repo/.git", commonDir: "/repo/.git" },
  *   "/repo/experiments/a",
- * ); // false
+ * ); // false when no tracked file under experiments/a differs from the index
  * ```
  */
 export async function gitDirtyOf(
