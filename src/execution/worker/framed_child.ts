@@ -10,7 +10,11 @@ import { FRAME_KEY_BYTES, FrameCorruptError, FrameReader, FrameWriter } from "./
  *
  * @example
  * ```ts
- * denoExecutable(); // "/usr/bin/deno"
+ * import assert from "node:assert/strict";
+ * import { denoExecutable } from "./framed_child.ts";
+ *
+ * // This process's own Deno when it may run it, else `deno` from PATH (--allow-run=deno).
+ * assert.ok(denoExecutable() === Deno.execPath() || denoExecutable() === "deno");
  * ```
  */
 export function denoExecutable(): string {
@@ -61,12 +65,20 @@ export interface FramedChildHandlers {
  *
  * @example
  * ```ts
- * const child = new FramedChild({ flags: ["--no-prompt"], entry, stderrTail: 4096 }, {
- *   frame: (f) => console.log(f),
- *   output: (bytes) => Deno.stderr.write(bytes).then(() => {}),
+ * import assert from "node:assert/strict";
+ * import { FramedChild } from "./framed_child.ts";
+ *
+ * const printed: string[] = [];
+ * const child = new FramedChild({
+ *   flags: ["--no-prompt"],
+ *   entry: `data:application/javascript,${encodeURIComponent('console.log("plain output")')}`,
+ *   stderrTail: 4096,
+ * }, {
+ *   frame: () => {}, // only frames sealed with this child's key arrive here
+ *   output: (bytes) => void printed.push(new TextDecoder().decode(bytes)),
  * });
- * child.send({ type: "init", spec });
- * await child.exited;
+ * assert.equal((await child.exited).code, 0);
+ * assert.equal(printed.join(""), "plain output\n");
  * ```
  */
 export class FramedChild {
