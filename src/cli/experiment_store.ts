@@ -21,8 +21,15 @@ export interface ExperimentStore {
  *
  * @example
  * ```ts
- * (await experimentStore("examples/folder_experiment", undefined)).runs;
- * // "/abs/examples/folder_experiment/.crystallize/smoothing"
+ * import assert from "node:assert/strict";
+ * import { newCommand } from "./commands/new.ts";
+ * import { experimentStore } from "./experiment_store.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await newCommand("demo", { dir });
+ * const folder = `${dir}/demo`;
+ * assert.equal((await experimentStore(folder, undefined)).runs, `${folder}/.crystallize/demo`);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function experimentStore(

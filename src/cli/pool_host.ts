@@ -33,7 +33,11 @@ export interface PoolSinks {
  * come from config.yaml or `--allow-*` flags.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // Not run: its request comes from a sandboxed runner process (see runSandboxed), which
+ * // describes the worker pool an experiment asked for.
+ * import { hostPool } from "./pool_host.ts";
+ *
  * const outcomes = await hostPool(sandbox, request, 40, signal, { events: relay, log: relay });
  * ```
  */

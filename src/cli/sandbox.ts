@@ -52,8 +52,16 @@ const RUNTIME_ENV = [OUTPUT_ROOT_ENV, "LOG_TOKENS", "LOG_STREAM"];
  *
  * @example
  * ```ts
- * sandboxFlags({ read: ["/exp"], outputRoot: "/exp/.crystallize", granted: {}, library: "/lib" });
- * // ["--no-prompt", "--allow-read=/exp,/lib/mod.ts,/lib/src,/exp/.crystallize", "--allow-write=/exp/.crystallize", "--allow-env=CRYSTALLIZE_HOME,LOG_TOKENS,LOG_STREAM"]
+ * import assert from "node:assert/strict";
+ * import { sandboxFlags } from "./sandbox.ts";
+ *
+ * const flags = sandboxFlags({ read: ["/exp"], write: ["/exp/.crystallize"], home: "/exp/.crystallize", granted: {}, library: "/lib" });
+ * assert.deepEqual(flags, [
+ *   "--no-prompt",
+ *   "--allow-read=/exp,/lib/mod.ts,/lib/src", // the output root is below /exp
+ *   "--allow-write=/exp/.crystallize",
+ *   "--allow-env=CRYSTALLIZE_HOME,LOG_TOKENS,LOG_STREAM",
+ * ]);
  * ```
  */
 export function sandboxFlags(sandbox: Sandbox): string[] {
@@ -77,7 +85,10 @@ export function sandboxFlags(sandbox: Sandbox): string[] {
  *
  * @example
  * ```ts
- * mergePermissions({ net: ["a:1"] }, { net: ["b:2"], env: true }); // { net: ["a:1", "b:2"], env: true }
+ * import assert from "node:assert/strict";
+ * import { mergePermissions } from "./sandbox.ts";
+ *
+ * assert.deepEqual(mergePermissions({ net: ["a:1"] }, { net: ["b:2"], env: true }), { net: ["a:1", "b:2"], env: true });
  * ```
  */
 export function mergePermissions(a: WorkerPermissions, b: WorkerPermissions): WorkerPermissions {
@@ -98,8 +109,13 @@ export function mergePermissions(a: WorkerPermissions, b: WorkerPermissions): Wo
  *
  * @example
  * ```ts
- * permissionsFromFlags({ allowRead: "./data", allowNet: true }, "/home/me");
- * // { read: ["/home/me/data"], net: true }
+ * import assert from "node:assert/strict";
+ * import { permissionsFromFlags } from "./sandbox.ts";
+ *
+ * assert.deepEqual(permissionsFromFlags({ allowRead: "./data", allowNet: true }, "/home/me"), {
+ *   read: ["/home/me/data"],
+ *   net: true,
+ * });
  * ```
  */
 export function permissionsFromFlags(
@@ -235,7 +251,13 @@ export function libraryConfig(_library?: string): string | undefined {
  *
  * @example
  * ```ts
- * mayImport(sandbox, "file:///exp/steps.ts"); // true when /exp is readable
+ * import assert from "node:assert/strict";
+ * import { mayImport } from "./sandbox.ts";
+ *
+ * const sandbox = { read: ["/exp"], write: [], home: "/exp/.crystallize", granted: {}, library: "/lib" };
+ * assert.equal(mayImport(sandbox, "file:///exp/steps.ts"), true);
+ * assert.equal(mayImport(sandbox, "file:///lib/mod.ts"), true);
+ * assert.equal(mayImport(sandbox, "file:///etc/x.ts"), false);
  * ```
  */
 export function mayImport(sandbox: Sandbox, moduleUrl: string): boolean {
@@ -256,7 +278,10 @@ export function mayImport(sandbox: Sandbox, moduleUrl: string): boolean {
  *
  * @example
  * ```ts
- * fileUrl("/exp/demo.ts"); // "file:///exp/demo.ts"
+ * import assert from "node:assert/strict";
+ * import { fileUrl } from "./sandbox.ts";
+ *
+ * assert.equal(fileUrl("/exp/demo.ts"), "file:///exp/demo.ts");
  * ```
  */
 export function fileUrl(path: string): string {

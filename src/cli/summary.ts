@@ -17,7 +17,11 @@ export interface MeanCi {
  *
  * @example
  * ```ts
- * meanCi([1, 2, 3]); // { n: 3, mean: 2, halfWidth: 2.484... }
+ * import assert from "node:assert/strict";
+ * import { meanCi } from "./summary.ts";
+ *
+ * const { n, mean, halfWidth } = meanCi([1, 2, 3]);
+ * assert.deepEqual([n, mean, halfWidth.toFixed(3)], [3, 2, "2.484"]); // t(0.975, 2) × s/√n
  * ```
  */
 export function meanCi(values: readonly unknown[]): MeanCi {
@@ -49,7 +53,10 @@ function tQuantile(p: number, df: number): number {
  *
  * @example
  * ```ts
- * formatNumber(0.000012); // "1.200e-5"
+ * import assert from "node:assert/strict";
+ * import { formatNumber } from "./summary.ts";
+ *
+ * assert.equal(formatNumber(0.000012), "1.200e-5");
  * ```
  */
 export function formatNumber(x: number): string {
@@ -63,7 +70,10 @@ export function formatNumber(x: number): string {
  *
  * @example
  * ```ts
- * table([["a", "bb"], ["ccc", "d"]]); // ["a    bb", "ccc  d"]
+ * import assert from "node:assert/strict";
+ * import { table } from "./summary.ts";
+ *
+ * assert.deepEqual(table([["a", "bb"], ["ccc", "d"]]), ["a    bb", "ccc  d"]);
  * ```
  */
 export function table(rows: readonly (readonly string[])[]): string[] {
@@ -79,7 +89,12 @@ export function table(rows: readonly (readonly string[])[]): string[] {
  *
  * @example
  * ```ts
- * console.log(formatSummary(result.toJSON()));
+ * import assert from "node:assert/strict";
+ * import { experiment } from "../../examples/scaling_demo.ts";
+ * import { formatSummary } from "./summary.ts";
+ *
+ * const result = await experiment.run({ replicates: 4 });
+ * assert.match(formatSummary(result.toJSON()), /boost_total/);
  * ```
  */
 export function formatSummary(result: ResultJson): string {

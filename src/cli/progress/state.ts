@@ -64,7 +64,12 @@ export const EMA_ALPHA = 0.3;
  *
  * @example
  * ```ts
- * const state = applyEvent(initialProgress(0), event, performance.now());
+ * import assert from "node:assert/strict";
+ * import { initialProgress } from "./state.ts";
+ *
+ * const state = initialProgress(performance.now());
+ * assert.equal(state.replicates, 0);
+ * assert.equal(state.finished, false);
  * ```
  */
 export function initialProgress(now: number): ProgressState {
@@ -93,9 +98,12 @@ export function initialProgress(now: number): ProgressState {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { applyEvent, initialProgress } from "./state.ts";
+ *
  * let s = initialProgress(0);
  * s = applyEvent(s, { type: "run-started", experiment: "x", runId: "r", replicates: 2, conditions: ["baseline"], strategy: "serial" }, 0);
- * s.replicates; // 2
+ * assert.equal(s.replicates, 2);
  * ```
  */
 export function applyEvent(state: ProgressState, event: GraphEvent, now: number): ProgressState {
@@ -183,7 +191,14 @@ function updateStep(
  *
  * @example
  * ```ts
- * const { done, total } = completion(state); // { done: 12, total: 64 }
+ * import assert from "node:assert/strict";
+ * import { applyEvent, completion, initialProgress } from "./state.ts";
+ *
+ * const state = applyEvent(initialProgress(0), {
+ *   type: "run-started", experiment: "x", runId: "r", replicates: 32, conditions: ["baseline", "boost"],
+ *   strategy: "serial",
+ * }, 0);
+ * assert.deepEqual(completion(state), { done: 0, total: 64 });
  * ```
  */
 export function completion(state: ProgressState): { done: number; total: number } {
@@ -197,7 +212,10 @@ export function completion(state: ProgressState): { done: number; total: number 
  *
  * @example
  * ```ts
- * etaMs(state); // 5400
+ * import assert from "node:assert/strict";
+ * import { etaMs, initialProgress } from "./state.ts";
+ *
+ * assert.equal(etaMs(initialProgress(0)), undefined); // no finished replicate yet: no estimate
  * ```
  */
 export function etaMs(state: ProgressState): number | undefined {
