@@ -243,14 +243,22 @@ export function parseGitConfig(text: string): Map<string, string> {
  * and per-worktree config are not read.
  *
  * @example
- * ```ts ignore
- * // Not run: it needs a git checkout, and reads the repository's .git.
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { gitDirtyOf } from "./git_index.ts";
  *
- * const dirty = await gitDirtyOf(
- *   { topLevel: "/repo", gitDir: "/repo/.git", commonDir: "/repo/.git" },
- *   "/repo/experiments/a",
- * ); // false when no tracked file under experiments/a differs from the index
+ * // A throwaway repository in a temp folder (git init and add only; no commit needed).
+ * const repo = await Deno.makeTempDir();
+ * const git = (...args: string[]) => new Deno.Command("git", { args, cwd: repo, stdout: "null" }).output();
+ * await git("init", "-q");
+ * await Deno.mkdir(`${repo}/experiments/a`, { recursive: true });
+ * await Deno.writeTextFile(`${repo}/experiments/a/steps.ts`, "export {};\n");
+ * await git("add", ".");
+ * const checkout = { topLevel: repo, gitDir: `${repo}/.git`, commonDir: `${repo}/.git` };
+ * assert.equal(await gitDirtyOf(checkout, `${repo}/experiments/a`), false);
+ * await Deno.writeTextFile(`${repo}/experiments/a/steps.ts`, "export const changed = 1;\n");
+ * assert.equal(await gitDirtyOf(checkout, `${repo}/experiments/a`), true);
+ * await Deno.remove(repo, { recursive: true });
  * ```
  */
 export async function gitDirtyOf(
