@@ -131,9 +131,10 @@ async function holds(folder: string, files: LibraryFiles): Promise<boolean> {
 /**
  * The script of the writing child: reads `{ base, name, files }` as JSON
  * from stdin (files as `[path, base64]`), writes them into a fresh temporary
- * folder in `base` and renames it to `base/name`, moving a differing folder
- * of that name aside first. Another process finishing first is fine: the
- * caller verifies what is there.
+ * folder in `base` and renames it to `base/name`, moving a differing
+ * (damaged) folder of that name aside first; a folder that another process
+ * finished meanwhile with the same files is kept. The caller verifies what
+ * is there.
  */
 const WRITER = `
 const { base, name, files } = JSON.parse(await new Response(Deno.stdin.readable).text());
@@ -145,8 +146,20 @@ for (const [path, data] of files) {
   await Deno.writeFile(file, Uint8Array.fromBase64(data));
 }
 const target = base + "/" + name;
-const stale = await Deno.stat(target).then(() => true, () => false);
-if (stale) {
+const same = async () => {
+  for (const [path, data] of files) {
+    const found = await Deno.readFile(target + "/" + path).catch(() => undefined);
+    if (found === undefined || found.toBase64() !== data) return false;
+  }
+  return true;
+};
+const exists = await Deno.stat(target).then(() => true, () => false);
+if (exists && await same()) {
+  // Another process wrote it meanwhile: keep it (readers may be using it).
+  await Deno.remove(tmp, { recursive: true });
+  Deno.exit(0);
+}
+if (exists) {
   const aside = target + ".stale-" + crypto.randomUUID();
   await Deno.rename(target, aside).catch(() => {});
   await Deno.remove(aside, { recursive: true }).catch(() => {});
@@ -221,6 +234,9 @@ export async function ensureLibraryCopy(
   await writer.close().catch(() => {});
   const { code, stderr } = await child.output();
   if (code !== 0 || !(await holds(folder, files))) {
+    // A concurrent writer may be renaming its copy into place: look once more.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (code === 0 && await holds(folder, files)) return folder;
     const reason = new TextDecoder().decode(stderr).trim().split("\n").at(-1) ?? "";
     throw new Error(
       `could not unpack the Crystallize library into ${folder}` +
