@@ -7,9 +7,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { dataSource, Experiment, hypothesis, pipelineStep, stats, treatment } from "./mod.ts";
  *
- * const numbers = dataSource((ctx) => [1, 2, 3].map((x) => x + ctx.rng.normal(0, 0.1)), { name: "numbers" });
+ * const numbers = dataSource((ctx) => [1, 2, 3].map((x) => x + ctx.rng.normal(0, 0.1)), {
+ *   name: "numbers",
+ * });
  * const addDelta = pipelineStep(
  *   (data: number[], _ctx, { delta }) => data.map((x) => x + delta),
  *   { name: "add_delta", params: { delta: 0 } },
@@ -27,7 +30,9 @@
  *   .hypotheses([hypothesis({ name: "by_p", verifier: stats.welch(), metrics: "total" })])
  *   .replicates(20)
  *   .build();
- * if (import.meta.main) console.log((await experiment.run()).toString());
+ * const result = await experiment.run();
+ * assert.equal(result.metrics.treatments.boost.metrics.total.length, 20);
+ * assert.equal(result.getHypothesis("by_p")?.ranking.best, "boost");
  * ```
  * @module
  */
@@ -76,6 +81,7 @@ export { canonicalHash } from "./src/cache/canonical_hash.ts";
 export { CacheKeyError } from "./src/cache/cache_key_error.ts";
 export { outputRoot } from "./src/experiment/output_root.ts";
 
+export type { ParamDefaults, Resolved } from "./src/pipeline/declared_params.ts";
 export {
   type PipelineStep,
   pipelineStep,
@@ -118,6 +124,7 @@ export {
   type TreatmentValues,
 } from "./src/experiment/treatment.ts";
 export {
+  type DeclaredOutput,
   listRuns,
   loadRun,
   type RunListing,
@@ -142,11 +149,13 @@ export {
   type TreatmentMetrics,
 } from "./src/experiment/result.ts";
 export type {
+  CancelledReplicate,
   ConditionOutcome,
   ReplicateError,
   ReplicateOutcome,
 } from "./src/experiment/outcome.ts";
 export type { CacheCounts, CacheUse, Provenance, StepTiming } from "./src/experiment/provenance.ts";
+export type { GitInfo } from "./src/experiment/git_commit.ts";
 export type {
   CacheStatus,
   ProgressEvent,
@@ -185,6 +194,8 @@ export {
   ParallelExecution,
   type ParallelExecutionOptions,
 } from "./src/execution/parallel.ts";
+export type { WorkerPermissions } from "./src/execution/worker/permissions.ts";
+export { RebuildError } from "./src/execution/worker/spec.ts";
 
 export {
   type Samples,

@@ -5,12 +5,12 @@
  *
  * @example
  * ```ts
- * import { CrystallizeError } from "./errors.ts";
- * try {
- *   throw new CrystallizeError("example");
- * } catch (e) {
- *   if (e instanceof CrystallizeError) console.log(e.message);
- * }
+ * import assert from "node:assert/strict";
+ * import { CrystallizeError, ParameterError } from "@crystallize/deno";
+ *
+ * const error: unknown = new ParameterError("step 'x' has no parameter 'y'");
+ * assert.ok(error instanceof CrystallizeError); // every framework error is one
+ * assert.ok(!(new TypeError("from experiment code") instanceof CrystallizeError));
  * ```
  */
 export class CrystallizeError extends Error {
@@ -26,8 +26,11 @@ export class CrystallizeError extends Error {
  *
  * @example
  * ```ts
- * errorMessage(new Error("disk full")); // "disk full"
- * errorMessage("plain"); // "plain"
+ * import assert from "node:assert/strict";
+ * import { errorMessage } from "./errors.ts";
+ *
+ * assert.equal(errorMessage(new Error("disk full")), "disk full");
+ * assert.equal(errorMessage("plain"), "plain");
  * ```
  */
 export function errorMessage(error: unknown): string {

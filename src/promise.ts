@@ -7,8 +7,11 @@ export type MaybePromise<T> = T | Promise<T>;
  *
  * @example
  * ```ts
- * isPromiseLike(Promise.resolve(1)); // true
- * isPromiseLike(1); // false
+ * import assert from "node:assert/strict";
+ * import { isPromiseLike } from "./promise.ts";
+ *
+ * assert.equal(isPromiseLike(Promise.resolve(1)), true);
+ * assert.equal(isPromiseLike(1), false);
  * ```
  */
 export function isPromiseLike<T>(value: MaybePromise<T> | PromiseLike<T>): value is Promise<T> {
@@ -22,8 +25,11 @@ export function isPromiseLike<T>(value: MaybePromise<T> | PromiseLike<T>): value
  *
  * @example
  * ```ts
- * then(2, (x) => x + 1); // 3
- * await then(Promise.resolve(2), (x) => x + 1); // 4
+ * import assert from "node:assert/strict";
+ * import { then } from "./promise.ts";
+ *
+ * assert.equal(then(2, (x) => x + 1), 3); // no promise when the value is not one
+ * assert.equal(await then(Promise.resolve(2), (x) => x + 1), 3);
  * ```
  */
 export function then<T, U>(

@@ -13,7 +13,10 @@ let create: (() => Hash) | undefined;
  *
  * @example
  * ```ts
- * createSha256().update("abc").digest("hex").slice(0, 8); // "ba7816bf"
+ * import assert from "node:assert/strict";
+ * import { createSha256 } from "./sha256.ts";
+ *
+ * assert.equal(createSha256().update("abc").digest("hex").slice(0, 8), "ba7816bf");
  * ```
  */
 export function createSha256(): Hash {

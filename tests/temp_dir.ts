@@ -4,8 +4,17 @@
  *
  * @example
  * ```ts
- * await using dir = await tempDir("cache");
- * await Deno.writeTextFile(`${dir.path}/x.txt`, "hi");
+ * import assert from "node:assert/strict";
+ * import { tempDir } from "./temp_dir.ts";
+ *
+ * let path = "";
+ * {
+ *   await using dir = await tempDir("cache");
+ *   path = dir.path;
+ *   await Deno.writeTextFile(`${dir.path}/x.txt`, "hi");
+ *   assert.equal(await Deno.readTextFile(`${dir.path}/x.txt`), "hi");
+ * }
+ * assert.equal(await Deno.stat(path).catch(() => undefined), undefined); // removed when disposed
  * ```
  */
 export async function tempDir(prefix: string): Promise<{ path: string } & AsyncDisposable> {

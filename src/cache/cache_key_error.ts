@@ -7,11 +7,10 @@ import { CrystallizeError } from "../errors.ts";
  *
  * @example
  * ```ts
- * try {
- *   canonicalHash({ f: () => 1 });
- * } catch (e) {
- *   if (e instanceof CacheKeyError) console.log(e.message); // "value.f is a function, ..."
- * }
+ * import assert from "node:assert/strict";
+ * import { CacheKeyError, canonicalHash } from "@crystallize/deno";
+ *
+ * assert.throws(() => canonicalHash({ f: () => 1 }), CacheKeyError); // "value.f is a function, ..."
  * ```
  */
 export class CacheKeyError extends CrystallizeError {}

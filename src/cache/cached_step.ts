@@ -23,7 +23,16 @@ export interface StepCachePlan {
  *
  * @example
  * ```ts
- * const cache = stepCachePlan(steps, ".crystallize/cache", false, logger);
+ * import assert from "node:assert/strict";
+ * import { pipelineStep } from "@crystallize/deno";
+ * import { createLogger } from "../context/logger.ts";
+ * import { stepCachePlan } from "./cached_step.ts";
+ *
+ * const slow = pipelineStep((d: number[]) => d, { name: "slow", cacheable: true });
+ * const fast = pipelineStep((d: number[]) => d, { name: "fast" });
+ * const logger = createLogger({ level: "error" });
+ * assert.equal(stepCachePlan([fast()], ".crystallize/cache", false, logger), undefined);
+ * assert.equal(stepCachePlan([slow(), fast()], ".crystallize/cache", false, logger)?.lastCacheable, 0);
  * ```
  */
 export function stepCachePlan(
@@ -53,8 +62,18 @@ export interface CachedOutput {
  *
  * @example
  * ```ts
- * let chain = "";
- * for (const step of steps) chain = chainKey(chain, step, ctx);
+ * import assert from "node:assert/strict";
+ * import { pipelineStep, standaloneContext } from "@crystallize/deno";
+ * import { chainKey } from "./cached_step.ts";
+ *
+ * const step = pipelineStep((d: number[], _ctx, { k }) => d.map((x) => x * k), {
+ *   name: "scale",
+ *   params: { k: 1 },
+ * });
+ * const ctx = standaloneContext({ k: 2 });
+ * const once = chainKey("", step(), ctx);
+ * assert.equal(chainKey("", step(), ctx), once); // same step, params and chain: same key
+ * assert.notEqual(chainKey("", step(), standaloneContext({ k: 3 })), once); // injected k differs
  * ```
  */
 export function chainKey(previous: string, step: PipelineStep, ctx: FrozenContext): string {
@@ -76,7 +95,21 @@ export function chainKey(previous: string, step: PipelineStep, ctx: FrozenContex
  *
  * @example
  * ```ts
- * const { out, status } = await runCachedStep(cache, step, data, ctx, chain);
+ * import assert from "node:assert/strict";
+ * import { pipelineStep, standaloneContext } from "@crystallize/deno";
+ * import { createLogger } from "../context/logger.ts";
+ * import { chainKey, runCachedStep, stepCachePlan } from "./cached_step.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const double = pipelineStep((d: number[]) => d.map((x) => x * 2), { name: "double", cacheable: true });
+ * const cache = stepCachePlan([double()], dir, false, createLogger({ level: "error" }))!;
+ * const run = () => {
+ *   const ctx = standaloneContext();
+ *   return runCachedStep(cache, double(), [1, 2], ctx, chainKey("", double(), ctx));
+ * };
+ * assert.deepEqual(await run(), { out: [2, 4], status: "miss" });
+ * assert.deepEqual(await run(), { out: [2, 4], status: "hit" });
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export function runCachedStep(

@@ -24,8 +24,12 @@ import { CacheKeyError } from "./cache_key_error.ts";
  *
  * @example
  * ```ts
- * canonicalHash({ a: 1, b: [2, 3] }) === canonicalHash({ b: [2, 3], a: 1 }); // true
- * canonicalHash(new Set([1, 2])) === canonicalHash(new Set([2, 1])); // true
+ * import assert from "node:assert/strict";
+ * import { canonicalHash } from "@crystallize/deno";
+ *
+ * assert.equal(canonicalHash({ a: 1, b: [2, 3] }), canonicalHash({ b: [2, 3], a: 1 }));
+ * assert.equal(canonicalHash(new Set([1, 2])), canonicalHash(new Set([2, 1])));
+ * assert.notEqual(canonicalHash(0), canonicalHash(-0));
  * ```
  */
 export function canonicalHash(value: unknown, path = "value"): string {

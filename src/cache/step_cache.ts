@@ -50,9 +50,16 @@ const HEADER = MAGIC.length + 32;
  *
  * @example
  * ```ts
- * const cache = new StepCache(".crystallize/cache", console.warn);
- * cache.write("tokenize", key, { output: [1, 2], metrics: [], added: [], artifacts: [] });
- * cache.read("tokenize", key); // the entry
+ * import assert from "node:assert/strict";
+ * import { StepCache } from "./step_cache.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const cache = new StepCache(dir, console.warn);
+ * const entry = { output: [1, 2], metrics: [], added: [], artifacts: [] };
+ * cache.write("tokenize", "k1", entry);
+ * assert.deepEqual(cache.read("tokenize", "k1"), entry);
+ * assert.equal(cache.read("tokenize", "k2"), undefined);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export class StepCache {

@@ -9,7 +9,12 @@ import { EXIT, type ExitCode } from "./exit_codes.ts";
  *
  * @example
  * ```ts
- * throw new CliError("no experiment at 'x': give a folder with config.yaml or a .ts module");
+ * import assert from "node:assert/strict";
+ * import { CliError } from "./cli_error.ts";
+ * import { EXIT } from "./exit_codes.ts";
+ *
+ * const error = new CliError("no experiment at 'x': give a folder with config.yaml or a .ts module");
+ * assert.equal(error.exitCode, EXIT.USAGE); // 2 unless stated otherwise
  * ```
  */
 export class CliError extends CrystallizeError {

@@ -24,7 +24,18 @@ export interface Discovered {
  *
  * @example
  * ```ts
- * const { configs, modules } = await discover("examples");
+ * import assert from "node:assert/strict";
+ * import { newCommand } from "./commands/new.ts";
+ * import { discover } from "./discover.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await newCommand("demo", { dir });
+ * const folder = `${dir}/demo`;
+ * await Deno.writeTextFile(`${dir}/exp.ts`, 'import { Experiment } from "./lib.ts";\nexport const e = Experiment;\n');
+ * const { configs, modules } = await discover(dir);
+ * assert.deepEqual(configs, [`${folder}/config.yaml`]);
+ * assert.ok(modules.includes(`${dir}/exp.ts`));
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function discover(root: string): Promise<Discovered> {

@@ -3,7 +3,10 @@
  *
  * @example
  * ```ts
- * if (result.errors.length > 0) Deno.exit(EXIT.FAILED);
+ * import assert from "node:assert/strict";
+ * import { EXIT } from "./exit_codes.ts";
+ *
+ * assert.deepEqual([EXIT.OK, EXIT.FAILED, EXIT.USAGE], [0, 1, 2]);
  * ```
  */
 export const EXIT = {

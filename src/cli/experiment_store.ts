@@ -39,9 +39,15 @@ export interface GraphMember {
  *
  * @example
  * ```ts
- * (await experimentStore("examples/folder_experiment", undefined)).runs;
- * // "/abs/examples/folder_experiment/.crystallize/smoothing"
- * (await experimentStore("smoothing", undefined)).runs; // the same, found by name
+ * import assert from "node:assert/strict";
+ * import { newCommand } from "./commands/new.ts";
+ * import { experimentStore } from "./experiment_store.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await newCommand("demo", { dir });
+ * const folder = `${dir}/demo`;
+ * assert.equal((await experimentStore(folder, undefined)).runs, `${folder}/.crystallize/demo`);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function experimentStore(

@@ -25,7 +25,20 @@ export function explainForCli(message: string): string {
  *
  * @example
  * ```ts
- * formatSummary(explainResult(stored.result));
+ * import assert from "node:assert/strict";
+ * import type { ResultJson } from "../experiment/result.ts";
+ * import { explainResult } from "./explain.ts";
+ *
+ * const stored = {
+ *   errors: [{
+ *     condition: "baseline",
+ *     replicate: 0,
+ *     step: "read",
+ *     name: "NotCapable",
+ *     message: 'Requires read access to "/etc/hostname", run again with the --allow-read flag',
+ *   }],
+ * } as unknown as ResultJson;
+ * assert.match(explainResult(stored).errors[0].message, /grant it with --allow-read=\/etc\/hostname/);
  * ```
  */
 export function explainResult(result: ResultJson): ResultJson {

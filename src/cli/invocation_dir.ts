@@ -37,7 +37,9 @@ export function invocationDir(): string | undefined {
  * the working directory of this process and of the processes it starts.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // Not run as a test: it changes this process's working directory.
+ * import { runCli } from "./program.ts";
  * enterInvocationDir();
  * Deno.exit(await runCli(Deno.args));
  * ```

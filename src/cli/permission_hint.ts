@@ -10,9 +10,17 @@ const DENIED = /Requires (read|write|net|env|run|sys|ffi|import) access to ("[^"
  *
  * @example
  * ```ts
- * cliPermissionHint('NotCapable: Requires read access to "/etc/hostname", run again with the --allow-read flag');
- * // 'NotCapable: Requires read access to "/etc/hostname" (experiment code runs sandboxed; grant it with
- * //  --allow-read=/etc/hostname, or permissions: { read: ["/etc/hostname"] } in config.yaml)'
+ * import assert from "node:assert/strict";
+ * import { cliPermissionHint } from "./permission_hint.ts";
+ *
+ * const hint = cliPermissionHint(
+ *   'NotCapable: Requires read access to "/etc/hostname", run again with the --allow-read flag',
+ * );
+ * assert.equal(
+ *   hint,
+ *   'NotCapable: Requires read access to "/etc/hostname" (experiment code runs sandboxed; grant it with ' +
+ *     '--allow-read=/etc/hostname, or permissions: { read: ["/etc/hostname"] } in config.yaml)',
+ * );
  * ```
  */
 export function cliPermissionHint(message: string): string {

@@ -34,7 +34,32 @@ export interface PoolSinks {
  *
  * @example
  * ```ts
- * const outcomes = await hostPool(sandbox, request, 40, signal, { events: relay, log: relay });
+ * import assert from "node:assert/strict";
+ * import { BasePlugin, Experiment, type ExperimentView, type LoopContext, type ReplicateFunction } from "@crystallize/deno";
+ * import { fetchNumbers, total } from "../../examples/scaling_demo.ts";
+ * import { workerSpec } from "../execution/worker/spec.ts";
+ * import { hostPool } from "./pool_host.ts";
+ * import { libraryRoot } from "./sandbox.ts";
+ *
+ * // The runner describes the pool an experiment asks for; here it is made from a kept plan.
+ * class KeepPlan extends BasePlugin {
+ *   plan: LoopContext["plan"] | undefined;
+ *   override runExperimentLoop(_e: ExperimentView, _fn: ReplicateFunction, loop: LoopContext) {
+ *     this.plan = loop.plan;
+ *     return undefined;
+ *   }
+ * }
+ * const keep = new KeepPlan();
+ * await Experiment.builder("hosted").datasource(fetchNumbers()).addStep(total())
+ *   .plugins([keep]).replicates(2).build().run();
+ * const request = { spec: await workerSpec(keep.plan!, "warn"), workers: 1, cancelGraceMs: 500, permissions: {} };
+ * const examples = new URL("../../examples", import.meta.url).pathname;
+ * const home = await Deno.makeTempDir();
+ * const sandbox = { read: [examples], write: [home], home, granted: {}, library: libraryRoot() };
+ * const relay = () => {};
+ * const outcomes = await hostPool(sandbox, request, 2, new AbortController().signal, { events: relay, log: relay });
+ * assert.deepEqual(outcomes.map((o) => o.replicate), [0, 1]);
+ * await Deno.remove(home, { recursive: true });
  * ```
  */
 export async function hostPool(

@@ -1,5 +1,5 @@
 import { printable } from "./printable.ts";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, Option } from "npm:commander@15.1.0";
 import { CrystallizeError } from "../errors.ts";
 import { MAX_REPLICATES } from "../experiment/replicates.ts";
 import { CliError } from "./cli_error.ts";
@@ -30,7 +30,11 @@ function commaList(value: string, previous: string[] | undefined): string[] {
  *
  * @example
  * ```ts
- * const code = await runCli(["run", "examples/folder_experiment", "--json"]);
+ * import assert from "node:assert/strict";
+ * import { runCli } from "./program.ts";
+ *
+ * assert.equal(await runCli(["--version"]), 0); // prints the version
+ * assert.equal(await runCli(["run"]), 2); // a usage error: the target is missing
  * ```
  */
 export async function runCli(args: readonly string[]): Promise<ExitCode> {

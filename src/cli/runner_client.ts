@@ -32,9 +32,28 @@ export interface RunnerHandlers {
  *
  * @example
  * ```ts
- * const runner = new RunnerProcess({ flags, entry }, { message: console.log, output: () => {} });
- * runner.send({ type: "inspect", modules: ["file:///exp/demo.ts"] });
- * const status = await runner.exited;
+ * import assert from "node:assert/strict";
+ * import { newCommand } from "./commands/new.ts";
+ * import type { FromRunner } from "./runner/protocol.ts";
+ * import { RunnerProcess } from "./runner_client.ts";
+ * import { runnerEntry } from "./runner_entry.ts";
+ * import { fileUrl, libraryRoot, sandboxFlags } from "./sandbox.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await newCommand("demo", { dir });
+ * const folder = `${dir}/demo`;
+ * const library = libraryRoot();
+ * const flags = sandboxFlags({ read: [dir], write: [], home: dir, granted: {}, library });
+ * const messages: FromRunner[] = [];
+ * const runner = new RunnerProcess({ flags, entry: runnerEntry(library, []) }, {
+ *   message: (m) => messages.push(m),
+ *   output: () => {},
+ *   broken: (reason) => assert.fail(reason),
+ * });
+ * runner.send({ type: "inspect", modules: [fileUrl(`${folder}/steps.ts`)] });
+ * assert.equal((await runner.exited).code, 0);
+ * assert.equal(messages.at(-1)?.type, "inspected");
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export class RunnerProcess {
@@ -74,8 +93,13 @@ export class RunnerProcess {
  *
  * @example
  * ```ts
- * loadFailure('error: Uncaught (in promise) NotCapable: Requires read access to "/etc/hostname"\n    at file:///exp/x.ts:1:1');
- * // 'Uncaught (in promise) NotCapable: Requires read access to "/etc/hostname"'
+ * import assert from "node:assert/strict";
+ * import { loadFailure } from "./runner_client.ts";
+ *
+ * assert.equal(
+ *   loadFailure('error: Uncaught (in promise) NotCapable: Requires read access to "/etc/hostname"\n    at file:///exp/x.ts:1:1'),
+ *   'Uncaught (in promise) NotCapable: Requires read access to "/etc/hostname"',
+ * );
  * ```
  */
 export function loadFailure(stderr: string): string {

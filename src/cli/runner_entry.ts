@@ -9,9 +9,11 @@ import { fileUrl } from "./sandbox.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runnerEntry } from "./runner_entry.ts";
+ *
  * const url = runnerEntry("/lib", ["file:///exp/demo.ts"]);
- * if (!decodeURIComponent(url).includes("file:///lib/src/cli/runner/serve.ts")) throw new Error();
+ * assert.ok(decodeURIComponent(url).includes("file:///lib/src/cli/runner/serve.ts"));
  * ```
  */
 export function runnerEntry(library: string, modules: readonly string[]): string {
@@ -29,8 +31,10 @@ export function runnerEntry(library: string, modules: readonly string[]): string
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { libraryUrl } from "./runner_entry.ts";
- * if (libraryUrl("/lib") !== "file:///lib/") throw new Error();
+ *
+ * assert.equal(libraryUrl("/lib"), "file:///lib/");
  * ```
  */
 export function libraryUrl(library: string): string {

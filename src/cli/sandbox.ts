@@ -1,8 +1,15 @@
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import {
+  DenoNotFoundError,
+  isCompiled as compiledRuntime,
+  readableEnv,
+} from "../execution/deno_runtime.ts";
+import { configFile } from "../execution/worker/entry.ts";
 import { permissionFlags, type WorkerPermissions } from "../execution/worker/permissions.ts";
 import { OUTPUT_ROOT_ENV } from "../experiment/output_root.ts";
 import { CliError } from "./cli_error.ts";
+import { type EmbeddedLibrary, embeddedLibrary } from "./library_cache.ts";
 
 /** Permission kinds a sandbox can be widened with. */
 export const PERMISSION_KINDS = ["read", "write", "net", "env", "sys", "run", "ffi"] as const;
@@ -55,8 +62,16 @@ const OFFLINE = ["--no-remote", "--cached-only", "--no-lock", "--node-modules-di
  *
  * @example
  * ```ts
- * sandboxFlags({ read: ["/exp"], outputRoot: "/exp/.crystallize", granted: {}, library: "/lib" });
- * // ["--no-prompt", "--allow-read=/exp,/lib/mod.ts,/lib/src,/exp/.crystallize", "--allow-write=/exp/.crystallize", "--allow-env=CRYSTALLIZE_HOME,LOG_TOKENS,LOG_STREAM"]
+ * import assert from "node:assert/strict";
+ * import { sandboxFlags } from "./sandbox.ts";
+ *
+ * const flags = sandboxFlags({ read: ["/exp"], write: ["/exp/.crystallize"], home: "/exp/.crystallize", granted: {}, library: "/lib" });
+ * assert.deepEqual(flags, [
+ *   "--no-prompt",
+ *   "--allow-read=/exp,/lib/mod.ts,/lib/src", // the output root is below /exp
+ *   "--allow-write=/exp/.crystallize",
+ *   "--allow-env=CRYSTALLIZE_HOME,LOG_TOKENS,LOG_STREAM",
+ * ]);
  * ```
  */
 export function sandboxFlags(sandbox: Sandbox): string[] {
@@ -80,7 +95,10 @@ export function sandboxFlags(sandbox: Sandbox): string[] {
  *
  * @example
  * ```ts
- * mergePermissions({ net: ["a:1"] }, { net: ["b:2"], env: true }); // { net: ["a:1", "b:2"], env: true }
+ * import assert from "node:assert/strict";
+ * import { mergePermissions } from "./sandbox.ts";
+ *
+ * assert.deepEqual(mergePermissions({ net: ["a:1"] }, { net: ["b:2"], env: true }), { net: ["a:1", "b:2"], env: true });
  * ```
  */
 export function mergePermissions(a: WorkerPermissions, b: WorkerPermissions): WorkerPermissions {
@@ -101,8 +119,13 @@ export function mergePermissions(a: WorkerPermissions, b: WorkerPermissions): Wo
  *
  * @example
  * ```ts
- * permissionsFromFlags({ allowRead: "./data", allowNet: true }, "/home/me");
- * // { read: ["/home/me/data"], net: true }
+ * import assert from "node:assert/strict";
+ * import { permissionsFromFlags } from "./sandbox.ts";
+ *
+ * assert.deepEqual(permissionsFromFlags({ allowRead: "./data", allowNet: true }, "/home/me"), {
+ *   read: ["/home/me/data"],
+ *   net: true,
+ * });
  * ```
  */
 export function permissionsFromFlags(
@@ -126,65 +149,109 @@ export function permissionsFromFlags(
   return out as WorkerPermissions;
 }
 
+/** The library copy a compiled binary unpacked (see {@linkcode prepareLibrary}). */
+let embedded: EmbeddedLibrary | undefined;
+
 /**
  * The folder of the Crystallize library this CLI belongs to: where the
- * runner and worker hosts are loaded from. `$CRYSTALLIZE_LIB` overrides it;
- * a compiled binary needs it (its own modules live in an embedded file
- * system that a `deno` child process cannot read).
+ * runner and worker hosts are loaded from, and what `crystallize new`
+ * scaffolds import. `$CRYSTALLIZE_LIB` overrides it. Under `deno run` (and
+ * an installed `crystallize` command) it is the folder of this module's
+ * copy; a compiled binary's own modules live in an embedded file system
+ * that a `deno` child process cannot read, so there it is the copy
+ * {@linkcode prepareLibrary} unpacked into the cache folder.
  *
  * @example
  * ```ts
- * libraryRoot(); // "/home/me/crystallize"
+ * import assert from "node:assert/strict";
+ * import { libraryRoot } from "./sandbox.ts";
+ *
+ * // This checkout (the folder holding mod.ts), unless CRYSTALLIZE_LIB is set and readable.
+ * assert.ok(Deno.statSync(`${libraryRoot()}/mod.ts`).isFile);
  * ```
  */
 export function libraryRoot(): string {
-  const fromEnv = Deno.permissions.querySync({ name: "env", variable: "CRYSTALLIZE_LIB" })
-      .state === "granted"
-    ? Deno.env.get("CRYSTALLIZE_LIB")
-    : undefined;
+  const fromEnv = readableEnv("CRYSTALLIZE_LIB");
   if (fromEnv) return resolve(fromEnv.startsWith("file:") ? fileURLToPath(fromEnv) : fromEnv);
-  const own = fileURLToPath(new URL("../../", import.meta.url));
-  if (isCompiled()) {
-    throw new CliError(
-      "this crystallize binary runs experiment code with a Deno runtime, which needs the Crystallize " +
-        "library on disk: set CRYSTALLIZE_LIB to the folder holding its mod.ts (the library your experiments import)",
-    );
+  if (!isCompiled()) return ownRoot();
+  if (embedded?.folder !== undefined) {
+    // Without deno the copy is named but not written: `new` may still scaffold,
+    // and `run` fails where it starts deno, naming how to install it.
+    if (embedded.error === undefined || embedded.error instanceof DenoNotFoundError) {
+      return embedded.folder;
+    }
   }
-  return own.replace(/[\\/]$/, "");
+  throw new CliError(
+    `this crystallize binary runs experiment code with a Deno runtime, which needs the Crystallize ` +
+      `library on disk, and it could not unpack its own: ${
+        embedded?.error?.message ?? "the library was not prepared"
+      }`,
+  );
+}
+
+/** This copy's root folder (the one holding mod.ts), without a trailing separator. */
+function ownRoot(): string {
+  return fileURLToPath(new URL("../../", import.meta.url)).replace(/[\\/]$/, "");
 }
 
 /**
- * Whether this code runs inside a `deno compile` binary (its modules then
- * live in an embedded file system under `deno-compile-<name>`).
+ * Makes the library available on disk for {@linkcode libraryRoot}: in a
+ * compiled binary without `$CRYSTALLIZE_LIB`, unpacks the embedded library
+ * into `$XDG_CACHE_HOME/crystallize/<version>-<hash>/` (else
+ * `~/.cache/crystallize/...`) on first use and verifies it on every later
+ * one. Does nothing elsewhere. Never throws: a failure is reported by
+ * `libraryRoot()`, when a command needs the library.
  *
  * @example
  * ```ts
- * isCompiled(); // false under `deno run`
+ * import assert from "node:assert/strict";
+ * import { libraryRoot, prepareLibrary } from "./sandbox.ts";
+ *
+ * await prepareLibrary(); // nothing to do under `deno run`
+ * assert.ok(libraryRoot().length > 0);
+ * ```
+ */
+export async function prepareLibrary(): Promise<void> {
+  if (!isCompiled() || readableEnv("CRYSTALLIZE_LIB")) return;
+  embedded ??= await embeddedLibrary(ownRoot());
+}
+
+/**
+ * Whether this code runs inside a `deno compile` binary
+ * (`Deno.build.standalone`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isCompiled } from "./sandbox.ts";
+ *
+ * assert.equal(isCompiled(), false); // under `deno run` and `deno test`
  * ```
  */
 export function isCompiled(): boolean {
-  return /[\\/]deno-compile-[^\\/]+[\\/]/.test(fileURLToPath(import.meta.url));
+  return compiledRuntime();
 }
 
 /**
- * The `deno.json` runner and worker processes use: the library's own (its
- * import map resolves the library's npm dependencies).
+ * The `deno.json` runner and worker processes use: the project's, i.e. the
+ * nearest `deno.json`/`deno.jsonc` at or above the working directory (as
+ * `deno run` there would discover it; their `data:` entry modules discover
+ * none), so an experiment's imports resolve under `crystallize run` as
+ * under `deno run`. The library needs no configuration: it imports its npm
+ * packages by full, pinned `npm:` specifiers. `undefined` when there is
+ * none; `library` is kept for callers and ignored.
  *
  * @example
  * ```ts
- * libraryConfig("/lib"); // "/lib/deno.json"
+ * import assert from "node:assert/strict";
+ * import { libraryConfig } from "./sandbox.ts";
+ *
+ * // In this checkout: its deno.json.
+ * assert.match(libraryConfig("/lib") ?? "", /deno\.jsonc?$/);
  * ```
  */
-export function libraryConfig(library: string): string | undefined {
-  for (const name of ["deno.json", "deno.jsonc"]) {
-    const path = join(library, name);
-    try {
-      if (Deno.statSync(path).isFile) return path;
-    } catch {
-      // not there
-    }
-  }
-  return undefined;
+export function libraryConfig(_library?: string): string | undefined {
+  return configFile();
 }
 
 /**
@@ -195,8 +262,18 @@ export function libraryConfig(library: string): string | undefined {
  * before any worker starts.
  *
  * @example
- * ```ts ignore
- * mayImport(sandbox, "file:///exp/steps.ts"); // true when /exp is readable
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { mayImport } from "./sandbox.ts";
+ *
+ * const exp = await Deno.realPath(await Deno.makeTempDir());
+ * await Deno.writeTextFile(`${exp}/steps.ts`, "export {};");
+ * const library = new URL("../..", import.meta.url).pathname;
+ * const sandbox = { read: [exp], write: [`${exp}/.crystallize`], home: exp, granted: {}, library };
+ * assert.equal(mayImport(sandbox, `file://${exp}/steps.ts`), true);
+ * assert.equal(mayImport(sandbox, new URL("../../mod.ts", import.meta.url).href), true);
+ * assert.equal(mayImport(sandbox, new URL("../../README.md", import.meta.url).href), false);
+ * await Deno.remove(exp, { recursive: true });
  * ```
  */
 export function mayImport(sandbox: Sandbox, moduleUrl: string): boolean {
@@ -230,7 +307,10 @@ export function mayImport(sandbox: Sandbox, moduleUrl: string): boolean {
  *
  * @example
  * ```ts
- * fileUrl("/exp/demo.ts"); // "file:///exp/demo.ts"
+ * import assert from "node:assert/strict";
+ * import { fileUrl } from "./sandbox.ts";
+ *
+ * assert.equal(fileUrl("/exp/demo.ts"), "file:///exp/demo.ts");
  * ```
  */
 export function fileUrl(path: string): string {

@@ -26,9 +26,14 @@ const SHOWN = 5;
  * experiment's code (writing there could change the next run's code).
  *
  * @example
- * ```ts ignore
- * const sandbox = await confineSandbox({ read: ["/exp"], write: ["/exp/.crystallize"], home: "/exp/.crystallize", granted: {}, library: "/lib", denyRead: [] });
- * sandbox.denyRead; // ["/exp/.git"] when /exp is a repository
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { confineSandbox } from "./sandbox_paths.ts";
+ *
+ * const exp = await Deno.makeTempDir(); // not inside a git checkout
+ * const sandbox = await confineSandbox({ read: [exp], write: [`${exp}/.crystallize`], home: `${exp}/.crystallize`, granted: {}, library: "/lib", denyRead: [] });
+ * assert.deepEqual(sandbox.denyRead, []); // [`${exp}/.git`] when it is a repository
+ * await Deno.remove(exp, { recursive: true });
  * ```
  */
 export async function confineSandbox(sandbox: Sandbox): Promise<Sandbox> {

@@ -53,8 +53,20 @@ export interface RunObserver {
  * confined by `confineSandbox` (links, output roots, `.git`).
  *
  * @example
- * ```ts ignore
- * const sandbox = await sandboxOf(await resolveTarget("exp.ts", undefined), { net: true }, "/lib");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { newCommand } from "./commands/new.ts";
+ * import { sandboxOf } from "./sandboxed_run.ts";
+ * import { resolveTarget } from "./target.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await newCommand("demo", { dir });
+ * const folder = `${dir}/demo`;
+ * const sandbox = await sandboxOf(await resolveTarget(folder, undefined), { net: true }, "/lib");
+ * assert.ok(sandbox.read.includes(folder));
+ * assert.deepEqual(sandbox.write, [`${folder}/.crystallize`]);
+ * assert.equal(sandbox.granted.net, true);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export function sandboxOf(
@@ -80,7 +92,22 @@ export function sandboxOf(
  *
  * @example
  * ```ts
- * const outcome = await runSandboxed(target, sandbox, { cache: true }, new ProgressDisplay("live"));
+ * import assert from "node:assert/strict";
+ * import { newCommand } from "./commands/new.ts";
+ * import { ProgressDisplay } from "./progress/display.ts";
+ * import { libraryRoot } from "./sandbox.ts";
+ * import { runSandboxed, sandboxOf } from "./sandboxed_run.ts";
+ * import { resolveTarget } from "./target.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await newCommand("demo", { dir });
+ * const folder = `${dir}/demo`;
+ * const target = await resolveTarget(folder, undefined);
+ * const sandbox = await sandboxOf(target, {}, libraryRoot());
+ * const outcome = await runSandboxed(target, sandbox, { cache: true }, new ProgressDisplay("quiet"));
+ * assert.equal(outcome.results[0].metrics.treatments.add_one.total.length, 10);
+ * assert.equal(outcome.cancelled, false);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function runSandboxed(

@@ -18,7 +18,11 @@ export interface MeanCi {
  *
  * @example
  * ```ts
- * meanCi([1, 2, 3]); // { n: 3, mean: 2, halfWidth: 2.484... }
+ * import assert from "node:assert/strict";
+ * import { meanCi } from "./summary.ts";
+ *
+ * const { n, mean, halfWidth } = meanCi([1, 2, 3]);
+ * assert.deepEqual([n, mean, halfWidth.toFixed(3)], [3, 2, "2.484"]); // t(0.975, 2) × s/√n
  * ```
  */
 export function meanCi(values: readonly unknown[]): MeanCi {
@@ -50,7 +54,10 @@ function tQuantile(p: number, df: number): number {
  *
  * @example
  * ```ts
- * formatNumber(0.000012); // "1.200e-5"
+ * import assert from "node:assert/strict";
+ * import { formatNumber } from "./summary.ts";
+ *
+ * assert.equal(formatNumber(0.000012), "1.200e-5");
  * ```
  */
 export function formatNumber(x: number): string {
@@ -64,7 +71,10 @@ export function formatNumber(x: number): string {
  *
  * @example
  * ```ts
- * table([["a", "bb"], ["ccc", "d"]]); // ["a    bb", "ccc  d"]
+ * import assert from "node:assert/strict";
+ * import { table } from "./summary.ts";
+ *
+ * assert.deepEqual(table([["a", "bb"], ["ccc", "d"]]), ["a    bb", "ccc  d"]);
  * ```
  */
 export function table(rows: readonly (readonly string[])[]): string[] {
@@ -78,7 +88,8 @@ export function table(rows: readonly (readonly string[])[]): string[] {
  * the older versions retention removed.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // A stored run's result (see `loadRun`); e.g. after `crystallize run --strategy resume`:
  * storedLines(result); // ["resumed from v19: reused 30, ran 6"]
  * ```
  */
@@ -114,7 +125,8 @@ export function storedLines(result: ResultJson): string[] {
  * (a two-sided p-value ranks a large effect in either direction first).
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // A hypothesis of a result (`result.toJSON().hypotheses[0]`):
  * bestLine(h); // "best (lowest p-value): boost (above the baseline, effect size 1.8)"
  * ```
  */
@@ -137,7 +149,12 @@ export function bestLine(h: ResultJson["hypotheses"][number]): string {
  *
  * @example
  * ```ts
- * console.log(formatSummary(result.toJSON()));
+ * import assert from "node:assert/strict";
+ * import { experiment } from "../../examples/scaling_demo.ts";
+ * import { formatSummary } from "./summary.ts";
+ *
+ * const result = await experiment.run({ replicates: 4 });
+ * assert.match(formatSummary(result.toJSON()), /boost_total/);
  * ```
  */
 export function formatSummary(result: ResultJson): string {

@@ -37,8 +37,16 @@ const MODULE = /\.(ts|mts|tsx|js|mjs|jsx)$/;
  *
  * @example
  * ```ts
- * const target = await resolveTarget("examples/folder_experiment", undefined);
- * target.spec; // { kind: "folder", folder: "/abs/examples/folder_experiment" }
+ * import assert from "node:assert/strict";
+ * import { newCommand } from "./commands/new.ts";
+ * import { resolveTarget } from "./target.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await newCommand("demo", { dir });
+ * const folder = `${dir}/demo`;
+ * const target = await resolveTarget(folder, undefined);
+ * assert.deepEqual(target.spec, { kind: "folder", folder });
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function resolveTarget(raw: string, out: string | undefined): Promise<ResolvedTarget> {

@@ -44,11 +44,18 @@ interface CombinedParams {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { dataSource, standaloneContext } from "@crystallize/deno";
+ * import { CombinedSource } from "./combined_source.ts";
+ *
+ * export const numbers = dataSource(() => [1, 2], { name: "numbers" });
+ * export const label = dataSource((ctx) => ctx.condition, { name: "label" });
+ * const ref = (name: string) => ({ module: import.meta.url, export: name, params: {} });
  * const source = new CombinedSource(
- *   { numbers: { source: numbers(), ref: { module: "file:///exp/datasources.ts", export: "numbers", params: {} } } },
- *   new ExperimentInput({ model: "train#model.json" }),
+ *   { xs: { source: numbers(), ref: ref("numbers") }, label: { source: label(), ref: ref("label") } },
+ *   undefined, // or an ExperimentInput reading other experiments' outputs
  * );
- * await source.fetch(ctx); // { numbers: [...], model: ... }
+ * assert.deepEqual(await source.fetch(standaloneContext()), { xs: [1, 2], label: "baseline" });
  * ```
  */
 export class CombinedSource implements DataSource<Record<string, unknown>> {

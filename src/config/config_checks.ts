@@ -27,11 +27,13 @@ import type { YamlPath, YamlSource } from "./yaml_source.ts";
  * problem is about (the loader checks the rest of the file without them).
  *
  * @example
- * ```ts ignore
- * configIssues(parseYaml("replicates: 1e9\n", "/exp/config.yaml"))
- *   .issues.map((i) => i.message);
- * // ["missing key 'datasource': ...", "missing key 'steps': ...",
- * //  "replicates must be a whole number from 1 to 1000000 written in digits, e.g. `replicates: 20`, got 1e9"]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { configIssues } from "./config_checks.ts";
+ * import { parseYaml } from "./yaml_source.ts";
+ *
+ * const { issues } = configIssues(parseYaml("replicates: 1e9\n", "/exp/config.yaml"));
+ * assert.ok(issues.some((i) => i.message.startsWith("replicates must be a whole number from 1 to 1000000")));
  * ```
  */
 export function configIssues(

@@ -24,11 +24,17 @@ export interface ConfigIssue {
  *
  * @example
  * ```ts
- * try {
- *   await Experiment.fromYaml("experiments/demo");
- * } catch (e) {
- *   if (e instanceof ConfigError) console.error(e.message); // config.yaml:3:1: unknown key ...
- * }
+ * import assert from "node:assert/strict";
+ * import { ConfigError, Experiment } from "@crystallize/deno";
+ *
+ * const folder = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${folder}/config.yaml`, "name: demo\nreplicate: 3\n");
+ * await assert.rejects(Experiment.fromYaml(folder), (e: unknown) => {
+ *   assert.ok(e instanceof ConfigError);
+ *   assert.match(e.message, /config\.yaml:2:1: unknown key 'replicate'/); // file:line:column: ...
+ *   return true;
+ * });
+ * await Deno.remove(folder, { recursive: true });
  * ```
  */
 export class ConfigError extends CrystallizeError {
@@ -59,8 +65,11 @@ export class ConfigError extends CrystallizeError {
  *
  * @example
  * ```ts
- * formatIssue({ file: `${Deno.cwd()}/exp/config.yaml`, line: 3, column: 1, message: "unknown key 'x'" });
- * // "exp/config.yaml:3:1: unknown key 'x'"
+ * import assert from "node:assert/strict";
+ * import { formatIssue } from "./config_error.ts";
+ *
+ * const issue = { file: `${Deno.cwd()}/exp/config.yaml`, line: 3, column: 1, message: "unknown key 'x'" };
+ * assert.equal(formatIssue(issue), "exp/config.yaml:3:1: unknown key 'x'");
  * ```
  */
 export function formatIssue(issue: ConfigIssue): string {
@@ -85,7 +94,11 @@ export function displayPath(file: string): string {
  *
  * @example
  * ```ts
- * issues.toSorted(byPlace);
+ * import assert from "node:assert/strict";
+ * import { byPlace } from "./config_error.ts";
+ *
+ * const at = (line: number) => ({ file: "/exp/config.yaml", line, column: 1, message: `line ${line}` });
+ * assert.deepEqual([at(5), at(2)].toSorted(byPlace).map((i) => i.line), [2, 5]);
  * ```
  */
 export function byPlace(a: ConfigIssue, b: ConfigIssue): number {

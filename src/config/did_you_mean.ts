@@ -5,9 +5,12 @@
  *
  * @example
  * ```ts
- * didYouMean("replicate", ["name", "replicates", "steps"]); // "replicates"
- * didYouMean("addDelta", ["add_delta", "total"]); // "add_delta"
- * didYouMean("zzz", ["name"]); // undefined
+ * import assert from "node:assert/strict";
+ * import { didYouMean } from "./did_you_mean.ts";
+ *
+ * assert.equal(didYouMean("replicate", ["name", "replicates", "steps"]), "replicates");
+ * assert.equal(didYouMean("addDelta", ["add_delta", "total"]), "add_delta");
+ * assert.equal(didYouMean("zzz", ["name"]), undefined);
  * ```
  */
 export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
@@ -30,7 +33,13 @@ export function didYouMean(name: string, candidates: Iterable<string>): string |
  *
  * @example
  * ```ts
- * `unknown key 'replicate'${suggestion("replicate", ["replicates"])}`; // "unknown key 'replicate'; did you mean 'replicates'?"
+ * import assert from "node:assert/strict";
+ * import { suggestion } from "./did_you_mean.ts";
+ *
+ * assert.equal(
+ *   `unknown key 'replicate'${suggestion("replicate", ["replicates"])}`,
+ *   "unknown key 'replicate'; did you mean 'replicates'?",
+ * );
  * ```
  */
 export function suggestion(name: string, candidates: Iterable<string>): string {

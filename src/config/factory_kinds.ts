@@ -18,7 +18,12 @@ function ownName(value: unknown, property: string): string | undefined {
  *
  * @example
  * ```ts
- * STEP_KIND.nameOf(addDelta); // "add_delta"
+ * import assert from "node:assert/strict";
+ * import { pipelineStep } from "@crystallize/deno";
+ * import { STEP_KIND } from "./factory_kinds.ts";
+ *
+ * const addDelta = pipelineStep((d: number) => d, { name: "add_delta" });
+ * assert.equal(STEP_KIND.nameOf(addDelta), "add_delta");
  * ```
  */
 export const STEP_KIND: FactoryKind<StepFactory<unknown, unknown, ParamDefaults>> = {
@@ -34,7 +39,12 @@ export const STEP_KIND: FactoryKind<StepFactory<unknown, unknown, ParamDefaults>
  *
  * @example
  * ```ts
- * DATASOURCE_KIND.nameOf(numbers); // "numbers"
+ * import assert from "node:assert/strict";
+ * import { dataSource } from "@crystallize/deno";
+ * import { DATASOURCE_KIND } from "./factory_kinds.ts";
+ *
+ * const numbers = dataSource(() => [1], { name: "numbers" });
+ * assert.equal(DATASOURCE_KIND.nameOf(numbers), "numbers");
  * ```
  */
 export const DATASOURCE_KIND: FactoryKind<DataSourceFactory<unknown, ParamDefaults>> = {
@@ -50,7 +60,12 @@ export const DATASOURCE_KIND: FactoryKind<DataSourceFactory<unknown, ParamDefaul
  *
  * @example
  * ```ts
- * VERIFIER_KIND.nameOf(byMean); // "by_mean"
+ * import assert from "node:assert/strict";
+ * import { verifier } from "@crystallize/deno";
+ * import { VERIFIER_KIND } from "./factory_kinds.ts";
+ *
+ * const byMean = verifier(() => ({ pValue: 1 }), { name: "by_mean" });
+ * assert.equal(VERIFIER_KIND.nameOf(byMean), "by_mean");
  * ```
  */
 export const VERIFIER_KIND: FactoryKind<VerifierFactory<ParamDefaults>> = {
@@ -80,7 +95,10 @@ function builtIn(make: (options: Record<string, unknown>) => Verifier): BuiltInV
  *
  * @example
  * ```ts
- * BUILT_IN_VERIFIERS.welch.build({ alpha: 0.01 }).params.alpha; // 0.01
+ * import assert from "node:assert/strict";
+ * import { BUILT_IN_VERIFIERS } from "./factory_kinds.ts";
+ *
+ * assert.equal(BUILT_IN_VERIFIERS.welch.build({ alpha: 0.01 }).params.alpha, 0.01);
  * ```
  */
 export const BUILT_IN_VERIFIERS: Readonly<Record<string, BuiltInVerifier>> = {

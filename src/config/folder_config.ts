@@ -123,7 +123,12 @@ export interface ConfigFile {
  *
  * @example
  * ```ts
- * configPathOf("experiments/demo"); // "/abs/experiments/demo/config.yaml" (when demo is a folder)
+ * import assert from "node:assert/strict";
+ * const folder = new URL("../../examples/folder_experiment", import.meta.url).pathname;
+ * import { configPathOf } from "./folder_config.ts";
+ *
+ * assert.equal(configPathOf(folder), `${folder}/config.yaml`); // a folder: its config.yaml
+ * assert.equal(configPathOf(`${folder}/config.yaml`), `${folder}/config.yaml`);
  * ```
  */
 export function configPathOf(path: string): string {
@@ -144,7 +149,14 @@ export function configPathOf(path: string): string {
  *
  * @example
  * ```ts
- * const { name, cli, config } = await readConfigFile("experiments/demo");
+ * import assert from "node:assert/strict";
+ * import { readConfigFile } from "./folder_config.ts";
+ *
+ * const folder = new URL("../../examples/folder_experiment", import.meta.url).pathname;
+ * const { name, cli, config } = await readConfigFile(folder);
+ * assert.equal(name, "smoothing");
+ * assert.equal(cli.group, "Examples");
+ * assert.equal(config.replicates, 12);
  * ```
  */
 export async function readConfigFile(path: string): Promise<ConfigFile> {
@@ -163,8 +175,14 @@ export async function readConfigFile(path: string): Promise<ConfigFile> {
  *
  * @example
  * ```ts
- * const file = await inspectConfigFile("experiments/demo");
- * file.schemaIssues.map((i) => i.message); // ["unknown key 'replicate' at the top level; ..."]
+ * import assert from "node:assert/strict";
+ * import { inspectConfigFile } from "./folder_config.ts";
+ *
+ * const folder = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${folder}/config.yaml`, "replicate: 3\n");
+ * const file = await inspectConfigFile(folder); // schema problems are collected, not thrown
+ * assert.ok(file.schemaIssues.some((i) => i.message.startsWith("unknown key 'replicate' at the top level")));
+ * await Deno.remove(folder, { recursive: true });
  * ```
  */
 export async function inspectConfigFile(path: string): Promise<ConfigFile> {
@@ -246,7 +264,13 @@ function acceptedPart(value: Record<string, unknown>, refused: readonly YamlPath
  *
  * @example
  * ```ts
- * for (const [index, entry] of configEntries(file.config.steps)) console.log(index, entry);
+ * import assert from "node:assert/strict";
+ * import { configEntries, readConfigFile } from "./folder_config.ts";
+ *
+ * const folder = new URL("../../examples/folder_experiment", import.meta.url).pathname;
+ * const file = await readConfigFile(folder);
+ * assert.deepEqual(configEntries(file.config.steps).map(([index]) => index), [0, 1]);
+ * assert.deepEqual(configEntries(undefined), []);
  * ```
  */
 export function configEntries<T>(list: readonly T[] | undefined): [number, T][] {

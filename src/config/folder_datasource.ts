@@ -17,7 +17,22 @@ import type { ReferenceResolver } from "./folder_references.ts";
  *
  * @example
  * ```ts
- * const source = await buildDatasource(configFile, modules, resolver, issues);
+ * import assert from "node:assert/strict";
+ * import { standaloneContext } from "@crystallize/deno";
+ * import { readConfigFile } from "./folder_config.ts";
+ * import { buildDatasource } from "./folder_datasource.ts";
+ * import { FolderModules } from "./folder_modules.ts";
+ * import { ReferenceResolver } from "./folder_references.ts";
+ * import type { ConfigIssue } from "./config_error.ts";
+ *
+ * const folder = new URL("../../examples/folder_experiment", import.meta.url).pathname;
+ * const file = await readConfigFile(folder);
+ * const issues: ConfigIssue[] = [];
+ * const modules = new FolderModules(folder, file.source);
+ * const source = await buildDatasource(file, modules, ReferenceResolver.siblingsOf(folder), issues);
+ * assert.deepEqual(issues, []);
+ * assert.equal(source?.name, "noisy_sine");
+ * assert.ok(await source?.fetch(standaloneContext({}, { seed: 1 })));
  * ```
  */
 export async function buildDatasource(

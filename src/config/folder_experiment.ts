@@ -32,8 +32,14 @@ export interface FolderExperimentOptions extends ExperimentOptions {
  *
  * @example
  * ```ts
- * const experiment = await Experiment.fromYaml("experiments/demo");
- * if (experiment instanceof FolderExperiment) console.log(experiment.cli.group, experiment.permissions);
+ * import assert from "node:assert/strict";
+ * import { Experiment, FolderExperiment } from "@crystallize/deno";
+ *
+ * const folder = new URL("../../examples/folder_experiment", import.meta.url).pathname;
+ * const experiment = await Experiment.fromYaml(folder);
+ * assert.ok(experiment instanceof FolderExperiment);
+ * assert.equal(experiment.cli.group, "Examples");
+ * assert.equal(experiment.folder, folder);
  * ```
  */
 export class FolderExperiment extends Experiment {

@@ -26,7 +26,17 @@ const BUILT_IN_NAMES = ["welch", "student_t", "mann_whitney"];
  *
  * @example
  * ```ts
- * const hypotheses = await buildHypotheses(configFile, modules, issues);
+ * import assert from "node:assert/strict";
+ * import type { ConfigIssue } from "./config_error.ts";
+ * import { readConfigFile } from "./folder_config.ts";
+ * import { buildHypotheses } from "./folder_hypotheses.ts";
+ * import { FolderModules } from "./folder_modules.ts";
+ *
+ * const folder = new URL("../../examples/folder_experiment", import.meta.url).pathname;
+ * const file = await readConfigFile(folder);
+ * const issues: ConfigIssue[] = [];
+ * const hypotheses = await buildHypotheses(file, new FolderModules(folder, file.source), issues);
+ * assert.deepEqual(hypotheses.map((h) => h.name), ["smoother_is_better", "biggest_drop"]);
  * ```
  */
 export async function buildHypotheses(

@@ -18,8 +18,18 @@ export type ModuleExports = Readonly<Record<string, unknown>>;
  *
  * @example
  * ```ts
- * const modules = new FolderModules("/abs/experiments/demo", source);
+ * import assert from "node:assert/strict";
+ * import type { ConfigIssue } from "./config_error.ts";
+ * import { readConfigFile } from "./folder_config.ts";
+ * import { FolderModules } from "./folder_modules.ts";
+ *
+ * const folder = new URL("../../examples/folder_experiment", import.meta.url).pathname;
+ * const file = await readConfigFile(folder);
+ * const modules = new FolderModules(folder, file.source);
+ * const issues: ConfigIssue[] = [];
  * const steps = await modules.load("steps", ["steps", 0], issues);
+ * assert.ok(steps && "smooth" in steps);
+ * assert.equal(modules.has("outputs"), false);
  * ```
  */
 export class FolderModules {
@@ -153,7 +163,13 @@ export interface FactoryCall {
  *
  * @example
  * ```ts
- * factoryCall({ add_delta: { delta: 2 } }, ["steps", 0]).params; // { delta: 2 }
+ * import assert from "node:assert/strict";
+ * import { factoryCall } from "./folder_modules.ts";
+ *
+ * const call = factoryCall({ add_delta: { delta: 2 } }, ["steps", 0]);
+ * assert.equal(call.name, "add_delta");
+ * assert.deepEqual(call.params, { delta: 2 });
+ * assert.deepEqual(factoryCall("total", ["steps", 1]).params, {});
  * ```
  */
 export function factoryCall(entry: FactoryCallConfig, path: YamlPath): FactoryCall {
@@ -200,7 +216,21 @@ export interface FoundFactory<F> {
  *
  * @example
  * ```ts
- * findFactory(stepsModule, STEP_KIND, call, source, issues)?.factory; // the StepFactory
+ * import assert from "node:assert/strict";
+ * import type { ConfigIssue } from "./config_error.ts";
+ * import { STEP_KIND } from "./factory_kinds.ts";
+ * import { readConfigFile } from "./folder_config.ts";
+ * import { factoryCall, findFactory, FolderModules } from "./folder_modules.ts";
+ *
+ * const folder = new URL("../../examples/folder_experiment", import.meta.url).pathname;
+ * const file = await readConfigFile(folder);
+ * const modules = new FolderModules(folder, file.source);
+ * const issues: ConfigIssue[] = [];
+ * const stepsModule = (await modules.load("steps", ["steps", 0], issues))!;
+ * const found = findFactory(stepsModule, STEP_KIND, factoryCall("smooth", ["steps", 0]), file.source, issues);
+ * assert.equal(found?.exportName, "smooth");
+ * assert.equal(findFactory(stepsModule, STEP_KIND, factoryCall("smoth", ["steps", 0]), file.source, issues), undefined);
+ * assert.match(issues[0].message, /did you mean 'smooth'/);
  * ```
  */
 export function findFactory<F>(
@@ -266,7 +296,16 @@ export function findFactory<F>(
  *
  * @example
  * ```ts
- * checkParams("step 'add_delta'", { delta: 0 }, call, source, issues);
+ * import assert from "node:assert/strict";
+ * import type { ConfigIssue } from "./config_error.ts";
+ * import { checkParams, factoryCall } from "./folder_modules.ts";
+ * import { parseYaml } from "./yaml_source.ts";
+ *
+ * const source = parseYaml("steps:\n  - add_delta: { delt: 1 }\n", "/exp/config.yaml");
+ * const issues: ConfigIssue[] = [];
+ * const call = factoryCall({ add_delta: { delt: 1 } }, ["steps", 0]);
+ * assert.equal(checkParams("step 'add_delta'", { delta: 0 }, call, source, issues), false);
+ * assert.match(issues[0].message, /has no parameter 'delt'; did you mean 'delta'\?/);
  * ```
  */
 export function checkParams(

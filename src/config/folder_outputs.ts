@@ -13,7 +13,17 @@ import type { FolderModules } from "./folder_modules.ts";
  *
  * @example
  * ```ts
- * const outputs = await resolveOutputs(configFile, modules, issues); // { model: Artifact("model.json") }
+ * import assert from "node:assert/strict";
+ * import type { ConfigIssue } from "./config_error.ts";
+ * import { readConfigFile } from "./folder_config.ts";
+ * import { FolderModules } from "./folder_modules.ts";
+ * import { resolveOutputs } from "./folder_outputs.ts";
+ *
+ * const folder = new URL("../../examples/dag/producer", import.meta.url).pathname;
+ * const file = await readConfigFile(folder);
+ * const issues: ConfigIssue[] = [];
+ * const outputs = await resolveOutputs(file, new FolderModules(folder, file.source), issues);
+ * assert.deepEqual(Object.values(outputs).map((a) => a.name), ["readings.json"]);
  * ```
  */
 export async function resolveOutputs(

@@ -39,7 +39,16 @@ const EXECUTION = new Set(["SerialExecution", "AsyncExecution", "ParallelExecuti
  *
  * @example
  * ```ts
- * const plugins = buildPlugins(configFile, permissions, issues); // [ParallelExecution, ArtifactPlugin]
+ * import assert from "node:assert/strict";
+ * import { SeedPlugin } from "@crystallize/deno";
+ * import type { ConfigIssue } from "./config_error.ts";
+ * import { readConfigFile } from "./folder_config.ts";
+ * import { buildPlugins } from "./folder_plugins.ts";
+ *
+ * const folder = new URL("../../examples/folder_experiment", import.meta.url).pathname;
+ * const issues: ConfigIssue[] = [];
+ * const plugins = buildPlugins(await readConfigFile(folder), {}, issues);
+ * assert.ok(plugins.some((p) => p instanceof SeedPlugin && p.seed === 2024));
  * ```
  */
 export function buildPlugins(
@@ -86,8 +95,13 @@ export function buildPlugins(
  *
  * @example
  * ```ts
- * resolvePermissions({ read: ["./data"], net: ["api.example.com:443"] }, "/exp");
- * // { read: ["/exp/data"], net: ["api.example.com:443"] }
+ * import assert from "node:assert/strict";
+ * import { resolvePermissions } from "./folder_plugins.ts";
+ *
+ * assert.deepEqual(resolvePermissions({ read: ["./data"], net: ["api.example.com:443"] }, "/exp"), {
+ *   read: ["/exp/data"],
+ *   net: ["api.example.com:443"],
+ * });
  * ```
  */
 export function resolvePermissions(

@@ -25,8 +25,14 @@ export interface UpstreamExperiment {
  *
  * @example
  * ```ts
- * const resolver = ReferenceResolver.siblingsOf("/abs/experiments/evaluate");
- * const upstream = await resolver.resolve("train"); // { name: "train", root: ".../train/.crystallize", outputs }
+ * import assert from "node:assert/strict";
+ * import { ReferenceResolver } from "./folder_references.ts";
+ *
+ * const consumer = new URL("../../examples/dag/consumer", import.meta.url).pathname;
+ * const upstream = await ReferenceResolver.siblingsOf(consumer).resolve("producer");
+ * assert.ok(typeof upstream !== "string"); // a string says why it could not be resolved
+ * assert.equal(upstream.name, "producer");
+ * assert.match(upstream.root, /examples\/dag\/producer\/\.crystallize$/);
  * ```
  */
 export class ReferenceResolver {
@@ -148,7 +154,12 @@ export class ReferenceResolver {
  *
  * @example
  * ```ts
- * storageRootOf(await readConfigFile("experiments/train")); // "/abs/experiments/train/.crystallize"
+ * import assert from "node:assert/strict";
+ * import { readConfigFile } from "./folder_config.ts";
+ * import { storageRootOf } from "./folder_references.ts";
+ *
+ * const producer = new URL("../../examples/dag/producer", import.meta.url).pathname;
+ * assert.equal(storageRootOf(await readConfigFile(producer)), `${producer}/.crystallize`);
  * ```
  */
 export function storageRootOf(file: ConfigFile): string {

@@ -40,8 +40,15 @@ export interface LoadOptions {
  *
  * @example
  * ```ts
- * const experiment = await loadFolderExperiment("examples/folder_experiment");
- * const result = await experiment.run();
+ * import assert from "node:assert/strict";
+ * import { loadFolderExperiment } from "./load_folder_experiment.ts";
+ *
+ * const folder = new URL("../../examples/folder_experiment", import.meta.url).pathname;
+ * const outputDir = await Deno.makeTempDir();
+ * const experiment = await loadFolderExperiment(folder, { outputDir });
+ * const result = await experiment.run({ replicates: 2 });
+ * assert.equal(result.metrics.treatments.window_5.metrics.mae.length, 2);
+ * await Deno.remove(outputDir, { recursive: true });
  * ```
  */
 export async function loadFolderExperiment(

@@ -17,8 +17,12 @@ const SKIPPED = new Set(["node_modules"]);
  *
  * @example
  * ```ts
- * const experiments = await loadGraphExperiments("examples/dag");
- * experiments.map((e) => e.name); // ["consumer", "producer"]
+ * import assert from "node:assert/strict";
+ * import { loadGraphExperiments } from "./load_graph.ts";
+ *
+ * const dag = new URL("../../examples/dag", import.meta.url).pathname;
+ * const experiments = await loadGraphExperiments(dag);
+ * assert.deepEqual(experiments.map((e) => e.name).sort(), ["consumer", "producer"]);
  * ```
  */
 export async function loadGraphExperiments(

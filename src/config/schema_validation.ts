@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { Ajv, type ErrorObject, type ValidateFunction } from "npm:ajv@8.20.0";
 import schema from "../../schema/config.schema.json" with { type: "json" };
 import type { ConfigIssue } from "./config_error.ts";
 import { suggestion } from "./did_you_mean.ts";
@@ -57,8 +57,13 @@ export interface SchemaCheck {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { validateConfig } from "./schema_validation.ts";
+ * import { parseYaml } from "./yaml_source.ts";
+ *
  * const issues = validateConfig(parseYaml("replicate: 3\n", "/exp/config.yaml"));
- * issues[0].message; // "unknown key 'replicate' at the top level; did you mean 'replicates'?"
+ * assert.ok(issues.some((i) => i.message === "unknown key 'replicate' at the top level; did you mean 'replicates'?"));
+ * assert.ok(issues.some((i) => i.message.startsWith("missing key 'datasource'")));
  * ```
  */
 export function validateConfig(source: YamlSource): ConfigIssue[] {
@@ -71,7 +76,15 @@ export function validateConfig(source: YamlSource): ConfigIssue[] {
  *
  * @example
  * ```ts
- * checkSchema(parseYaml("replicate: 3\n", "/exp/config.yaml")).refused; // [["replicate"], ["datasource"], ["steps"]]
+ * import assert from "node:assert/strict";
+ * import { checkSchema } from "./schema_validation.ts";
+ * import { parseYaml } from "./yaml_source.ts";
+ *
+ * assert.deepEqual(checkSchema(parseYaml("replicate: 3\n", "/exp/config.yaml")).refused, [
+ *   ["datasource"],
+ *   ["steps"],
+ *   ["replicate"],
+ * ]);
  * ```
  */
 export function checkSchema(source: YamlSource): SchemaCheck {
@@ -207,7 +220,10 @@ function pointerToPath(pointer: string, root: unknown): YamlPath {
  *
  * @example
  * ```ts
- * describePath(["hypotheses", 0, "metrics"]); // "hypotheses[0].metrics"
+ * import assert from "node:assert/strict";
+ * import { describePath } from "./schema_validation.ts";
+ *
+ * assert.equal(describePath(["hypotheses", 0, "metrics"]), "hypotheses[0].metrics");
  * ```
  */
 export function describePath(path: YamlPath): string {
@@ -234,8 +250,11 @@ function typeWords(types: string): string {
  *
  * @example
  * ```ts
- * describeValue("three"); // '"three"'
- * describeValue([1]); // "a list"
+ * import assert from "node:assert/strict";
+ * import { describeValue } from "./schema_validation.ts";
+ *
+ * assert.equal(describeValue("three"), '"three"');
+ * assert.equal(describeValue([1]), "a list");
  * ```
  */
 export function describeValue(value: unknown): string {

@@ -8,7 +8,7 @@ import {
   type LineCounter,
   type Node,
   visit,
-} from "yaml";
+} from "npm:yaml@2.9.1";
 import type { ConfigIssue } from "./config_error.ts";
 
 /**
@@ -19,7 +19,14 @@ import type { ConfigIssue } from "./config_error.ts";
  *
  * @example
  * ```ts
- * aliasIssues(doc, lines, file); // [] for a document within MAX_ALIAS_EXPANSION
+ * import assert from "node:assert/strict";
+ * import { LineCounter, parseDocument } from "npm:yaml@2.9.1";
+ * import { aliasIssues, MAX_ALIAS_EXPANSION } from "./yaml_aliases.ts";
+ *
+ * const lines = new LineCounter();
+ * const doc = parseDocument("a: &x [1, 2]\nb: *x\n", { lineCounter: lines });
+ * assert.deepEqual(aliasIssues(doc, lines, "/exp/config.yaml"), []); // within MAX_ALIAS_EXPANSION
+ * assert.equal(MAX_ALIAS_EXPANSION, 10_000);
  * ```
  */
 export const MAX_ALIAS_EXPANSION = 10_000;
@@ -35,10 +42,16 @@ export const MAX_ALIAS_EXPANSION = 10_000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { LineCounter, parseDocument } from "npm:yaml@2.9.1";
+ * import { aliasIssues } from "./yaml_aliases.ts";
+ *
  * const lines = new LineCounter();
  * const doc = parseDocument("a: *nope\n", { lineCounter: lines });
- * aliasIssues(doc, lines, "/exp/config.yaml")[0].message;
- * // "YAML alias '*nope' refers to no anchor: define '&nope' on a value before it, or remove the alias"
+ * assert.equal(
+ *   aliasIssues(doc, lines, "/exp/config.yaml")[0].message,
+ *   "YAML alias '*nope' refers to no anchor: define '&nope' on a value before it, or remove the alias",
+ * );
  * ```
  */
 export function aliasIssues(doc: Document, lines: LineCounter, file: string): ConfigIssue[] {

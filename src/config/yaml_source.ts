@@ -8,7 +8,7 @@ import {
   type Pair,
   parseDocument,
   type YAMLMap,
-} from "yaml";
+} from "npm:yaml@2.9.1";
 import { CrystallizeError } from "../errors.ts";
 import { ConfigError, type ConfigIssue } from "./config_error.ts";
 import { aliasIssues, MAX_ALIAS_EXPANSION } from "./yaml_aliases.ts";
@@ -30,10 +30,13 @@ export interface Position {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseYaml } from "./yaml_source.ts";
+ *
  * const source = parseYaml("replicates: three\n", "/exp/config.yaml");
- * source.value; // { replicates: "three" }
- * source.position(["replicates"]); // { line: 1, column: 13 }
- * source.position(["replicates"], { key: true }); // { line: 1, column: 1 }
+ * assert.deepEqual(source.value, { replicates: "three" });
+ * assert.deepEqual(source.position(["replicates"]), { line: 1, column: 13 });
+ * assert.deepEqual(source.position(["replicates"], { key: true }), { line: 1, column: 1 });
  * ```
  */
 export class YamlSource {
@@ -86,7 +89,10 @@ export class YamlSource {
    *
    * @example
    * ```ts
-   * parseYaml("replicates: 1e3\n", "/exp/config.yaml").scalarText(["replicates"]); // "1e3"
+   * import assert from "node:assert/strict";
+   * import { parseYaml } from "./yaml_source.ts";
+   *
+   * assert.equal(parseYaml("replicates: 1e3\n", "/exp/config.yaml").scalarText(["replicates"]), "1e3");
    * ```
    */
   scalarText(path: YamlPath): string | undefined {
@@ -120,7 +126,15 @@ function findPair(map: YAMLMap, key: string | number): Pair | undefined {
  *
  * @example
  * ```ts
- * parseYaml("steps: [a, b\n", "/exp/config.yaml"); // throws ConfigError: .../config.yaml:2:1: YAML syntax error: ...
+ * import assert from "node:assert/strict";
+ * import { ConfigError } from "@crystallize/deno";
+ * import { parseYaml } from "./yaml_source.ts";
+ *
+ * assert.throws(() => parseYaml("steps: [a, b\n", "/exp/config.yaml"), (e: unknown) => {
+ *   assert.ok(e instanceof ConfigError);
+ *   assert.match(e.message, /config\.yaml:2:1: YAML syntax error/);
+ *   return true;
+ * });
  * ```
  */
 export function parseYaml(text: string, file: string): YamlSource {

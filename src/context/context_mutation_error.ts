@@ -7,13 +7,11 @@ import { CrystallizeError } from "../errors.ts";
  *
  * @example
  * ```ts
- * import { standaloneContext } from "./frozen_context.ts";
+ * import assert from "node:assert/strict";
+ * import { ContextMutationError, standaloneContext } from "@crystallize/deno";
+ *
  * const ctx = standaloneContext({ lr: 0.1 });
- * try {
- *   ctx.add("lr", 0.2);
- * } catch (e) {
- *   console.log(e instanceof ContextMutationError); // true
- * }
+ * assert.throws(() => ctx.add("lr", 0.2), ContextMutationError);
  * ```
  */
 export class ContextMutationError extends CrystallizeError {}

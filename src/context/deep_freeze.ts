@@ -14,9 +14,12 @@ const deeplyFrozen = new WeakSet<object>();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { deepFreeze } from "./deep_freeze.ts";
+ *
  * const v = deepFreeze({ a: [1, 2] });
- * Object.isFrozen(v.a); // true
- * Object.isFrozen(deepFreeze(Object.freeze({ b: [3] })).b); // true
+ * assert.ok(Object.isFrozen(v) && Object.isFrozen(v.a));
+ * assert.ok(Object.isFrozen(deepFreeze(Object.freeze({ b: [3] })).b));
  * ```
  */
 export function deepFreeze<T>(value: T): T {

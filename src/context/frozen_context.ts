@@ -55,13 +55,20 @@ let quietLogger: Logger | undefined;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { FrozenContext } from "@crystallize/deno";
+ *
  * const ctx = new FrozenContext({ lr: 0.1 }, { replicate: 2, condition: "fast", seed: 7 });
- * ctx.get("lr"); // 0.1
- * ctx.get("missing", 5); // 5
+ * assert.equal(ctx.get("lr"), 0.1);
+ * assert.equal(ctx.get("missing", 5), 5);
  * ctx.add("batch", 32);
+ * assert.equal(ctx.get("batch"), 32);
  * ctx.metrics.add("loss", 0.3);
- * ctx.rng.random(); // reproducible: seeded with 7
- * ctx.replicate; // 2
+ * assert.deepEqual(ctx.metrics.get("loss"), [0.3]);
+ * const again = new FrozenContext({}, { seed: 7 });
+ * assert.equal(ctx.rng.random(), again.rng.random()); // reproducible: seeded with 7
+ * assert.equal(ctx.replicate, 2);
+ * assert.equal(ctx.condition, "fast");
  * ```
  */
 export class FrozenContext {
@@ -136,7 +143,11 @@ export class FrozenContext {
     return this.#step;
   }
 
-  /** Engine-only: see {@linkcode CACHE_ACCESS}. */
+  /**
+   * Engine-only: see {@linkcode CACHE_ACCESS} (left out of the documentation).
+   *
+   * @ignore
+   */
   get [CACHE_ACCESS](): CacheAccess {
     return {
       ownKeys: () => Object.keys(this.#values),
@@ -212,9 +223,14 @@ function preview(value: unknown): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { standaloneContext } from "@crystallize/deno";
+ *
  * const ctx = standaloneContext({ delta: 2 });
  * ctx.metrics.add("total", 3);
- * ctx.get("delta"); // 2
+ * assert.equal(ctx.get("delta"), 2);
+ * assert.deepEqual(ctx.metrics.get("total"), [3]);
+ * assert.equal(ctx.condition, "baseline");
  * ```
  */
 export function standaloneContext(

@@ -22,11 +22,15 @@ export type LogSink = (record: LogRecord) => void;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { createLogger, type LogRecord } from "@crystallize/deno";
+ *
  * const records: LogRecord[] = [];
  * const log = createLogger({ level: "info", sink: (r) => records.push(r) });
  * log.info("loaded", { rows: 10 });
  * log.debug("hidden"); // below the threshold
- * records.length; // 1
+ * assert.equal(records.length, 1);
+ * assert.equal(records[0].message, "loaded");
  * ```
  */
 export interface Logger {
@@ -60,7 +64,11 @@ const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
  *
  * @example
  * ```ts
- * textSink({ level: "info", message: "hello", time: Date.now(), fields: { n: 1 } });
+ * import assert from "node:assert/strict";
+ * import { textSink } from "@crystallize/deno";
+ *
+ * // Prints `info hello n=1` style text to stderr; returns nothing.
+ * assert.equal(textSink({ level: "info", message: "hello", time: Date.now(), fields: { n: 1 } }), undefined);
  * ```
  */
 export function textSink(record: LogRecord): void {
@@ -76,7 +84,11 @@ export function textSink(record: LogRecord): void {
  *
  * @example
  * ```ts
- * jsonSink({ level: "info", message: "hello", time: Date.now(), fields: {} });
+ * import assert from "node:assert/strict";
+ * import { jsonSink } from "@crystallize/deno";
+ *
+ * // Prints one JSON line to stderr; returns nothing.
+ * assert.equal(jsonSink({ level: "info", message: "hello", time: Date.now(), fields: {} }), undefined);
  * ```
  */
 export function jsonSink(record: LogRecord): void {
@@ -95,8 +107,13 @@ export function jsonSink(record: LogRecord): void {
  *
  * @example
  * ```ts
- * const log = createLogger({ level: "debug" });
+ * import assert from "node:assert/strict";
+ * import { createLogger, type LogRecord } from "@crystallize/deno";
+ *
+ * const records: LogRecord[] = [];
+ * const log = createLogger({ level: "debug", sink: (r) => records.push(r) });
  * log.child({ replicate: 3 }).debug("starting");
+ * assert.equal(records[0].fields.replicate, 3);
  * ```
  */
 export function createLogger(options: LoggerOptions = {}): Logger {

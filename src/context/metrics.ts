@@ -20,11 +20,14 @@ export type MetricTags = Readonly<Record<string, string | number | boolean>>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { MetricsLog } from "@crystallize/deno";
+ *
  * const m = new MetricsLog();
  * m.add("loss", 0.5);
  * m.add("loss", 0.25, { epoch: 2 });
- * m.get("loss"); // [0.5, 0.25]
- * m.tags("loss"); // [{}, { epoch: 2 }]
+ * assert.deepEqual(m.get("loss"), [0.5, 0.25]);
+ * assert.deepEqual(m.tags("loss"), [{}, { epoch: 2 }]);
  * ```
  */
 export class MetricsLog {
@@ -83,10 +86,13 @@ export class MetricsLog {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
+   * import { MetricsLog } from "@crystallize/deno";
+   *
    * const m = new MetricsLog();
    * const before = m.counts();
    * m.add("loss", 0.5);
-   * m.since(before); // [["loss", [0.5], [{}]]]
+   * assert.deepEqual(m.since(before), [["loss", [0.5], [{}]]]);
    * ```
    */
   since(counts: Readonly<Record<string, number>>): [string, MetricValue[], MetricTags[]][] {

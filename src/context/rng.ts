@@ -6,10 +6,16 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { Rng } from "@crystallize/deno";
+ *
  * const rng = new Rng(42);
- * rng.random(); // a float in [0, 1)
- * rng.int(1, 6); // a die roll, both ends included
- * rng.normal(0, 1); // a standard normal draw
+ * const x = rng.random();
+ * assert.ok(x >= 0 && x < 1);
+ * const roll = rng.int(1, 6); // a die roll, both ends included
+ * assert.ok(Number.isInteger(roll) && roll >= 1 && roll <= 6);
+ * assert.equal(typeof rng.normal(0, 1), "number");
+ * assert.equal(new Rng(42).random(), x); // same seed, same sequence
  * ```
  */
 export class Rng {
@@ -50,9 +56,12 @@ export class Rng {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
+   * import { Rng } from "@crystallize/deno";
+   *
    * const a = new Rng(1);
    * const b = Rng.fromState(a.state());
-   * a.random() === b.random(); // true
+   * assert.equal(a.random(), b.random());
    * ```
    */
   static fromState(state: readonly number[]): Rng {

@@ -28,11 +28,18 @@ const decoder = new TextDecoder();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { Artifact, pipelineStep, standaloneContext } from "@crystallize/deno";
+ *
  * export const model = new Artifact("model.json", { format: "json" });
  * export const train = pipelineStep((data: number[], ctx) => {
  *   model.write(ctx, { mean: data.reduce((a, b) => a + b, 0) / data.length });
  *   return data;
  * }, { name: "train" });
+ *
+ * const ctx = standaloneContext();
+ * train().run([1, 3], ctx);
+ * assert.deepEqual([...ctx.artifacts].map((a) => a.name), ["model.json"]);
  * ```
  */
 export class Artifact<T = unknown> {
@@ -83,8 +90,12 @@ export class Artifact<T = unknown> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { PathNameError } from "@crystallize/deno";
+ * import { checkArtifactName } from "./artifact.ts";
+ *
  * checkArtifactName("model.json"); // fine
- * checkArtifactName("../x"); // throws PathNameError
+ * assert.throws(() => checkArtifactName("../x"), PathNameError);
  * ```
  */
 export function checkArtifactName(name: string): void {

@@ -20,9 +20,12 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { ArtifactLog } from "@crystallize/deno";
+ *
  * const log = new ArtifactLog();
  * log.add("model.json", JSON.stringify({ w: [1, 2] }));
- * [...log].map((a) => a.name); // ["model.json"]
+ * assert.deepEqual([...log].map((a) => a.name), ["model.json"]);
  * ```
  */
 export class ArtifactLog implements Iterable<ArtifactRecord> {

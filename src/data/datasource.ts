@@ -67,10 +67,15 @@ export interface DataSourceFactory<Out, P extends ParamDefaults> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { dataSource, standaloneContext } from "@crystallize/deno";
+ *
  * const numbers = dataSource((ctx) => [1, 2, 3].map((x) => x + ctx.replicate), {
  *   name: "numbers",
  * });
  * const source = numbers();
+ * assert.equal(source.name, "numbers");
+ * assert.deepEqual(await source.fetch(standaloneContext({}, { replicate: 1 })), [2, 3, 4]);
  * ```
  */
 export function dataSource<Out, P extends ParamDefaults = Record<never, never>>(

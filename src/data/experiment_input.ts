@@ -17,7 +17,7 @@ import {
 import { checkPathName, PathNameError } from "../storage/path_name.ts";
 import { Artifact, type ArtifactFormat, checkArtifactName } from "./artifact.ts";
 import { readManifest } from "../experiment/stored_run.ts";
-import { type DataSource, dataSource } from "./datasource.ts";
+import { type DataSource, dataSource, type DataSourceFactory } from "./datasource.ts";
 import { conditionReader, registerReaders } from "../pipeline/context_readers.ts";
 
 /** Where another experiment's artifact is: plain data (it crosses to workers). */
@@ -68,18 +68,44 @@ interface UpstreamRun {
  *
  * @example
  * ```ts
- * const evaluate = new Experiment({
- *   name: "evaluate",
- *   datasource: new ExperimentInput({ model: "train#model.json" }),
- *   pipeline: [score()],
- * });
+ * import assert from "node:assert/strict";
+ * import {
+ *   Artifact,
+ *   ArtifactPlugin,
+ *   dataSource,
+ *   Experiment,
+ *   ExperimentGraph,
+ *   ExperimentInput,
+ *   pipelineStep,
+ * } from "@crystallize/deno";
+ *
+ * const outputDir = await Deno.makeTempDir();
+ * const model = new Artifact("model.json", { format: "json" });
+ * export const fit = pipelineStep((d: number[], ctx) => {
+ *   model.write(ctx, { mean: (d[0] + d[1]) / 2 });
+ *   return d;
+ * }, { name: "fit" });
+ * export const score = pipelineStep((inputs: { model: { mean: number } }, ctx) => {
+ *   ctx.metrics.add("mean", inputs.model.mean);
+ *   return inputs;
+ * }, { name: "score" });
+ * export const pair = dataSource(() => [1, 3], { name: "pair" });
+ *
+ * const train = Experiment.builder("train").datasource(pair()).addStep(fit()).outputs([model])
+ *   .plugins([new ArtifactPlugin()]).outputDir(outputDir).build();
+ * const evaluate = Experiment.builder("evaluate")
+ *   .datasource(new ExperimentInput({ model: "train#model.json" }, { root: outputDir }))
+ *   .addStep(score()).plugins([new ArtifactPlugin()]).outputDir(outputDir).build();
+ * const results = await new ExperimentGraph([train, evaluate]).run();
+ * assert.deepEqual(results.evaluate.metrics.baseline.metrics.mean, [2]);
+ * await Deno.remove(outputDir, { recursive: true });
  * ```
  */
 export class ExperimentInput implements DataSource<Record<string, unknown>> {
   /** Datasource name. */
-  readonly name = "experiment_input";
+  readonly name: string = "experiment_input";
   /** The factory workers rebuild it with. */
-  readonly factory = experimentInputSource;
+  readonly factory: typeof experimentInputSource = experimentInputSource;
   /** The artifacts it reads (edges of an `ExperimentGraph`). */
   readonly requiredOutputs: readonly { readonly experiment: string; readonly artifact: string }[];
   readonly #inputs: Readonly<Record<string, ArtifactRef>>;
@@ -177,7 +203,10 @@ export class ExperimentInput implements DataSource<Record<string, unknown>> {
  * The factory behind {@linkcode ExperimentInput}, exported so worker
  * processes rebuild inputs by reference from plain parameters.
  */
-export const experimentInputSource = Object.assign(
+export const experimentInputSource: DataSourceFactory<
+  Record<string, unknown>,
+  { inputs: Readonly<Record<string, ArtifactRef>> }
+> = Object.assign(
   dataSource(
     (ctx, { inputs }: { inputs: Readonly<Record<string, ArtifactRef>> }) => {
       const runs = new Map<string, UpstreamRun>();

@@ -21,7 +21,18 @@ export interface AsyncExecutionOptions {
  *
  * @example
  * ```ts
- * Experiment.builder("fetching").plugins([new AsyncExecution({ concurrency: 50 })]);
+ * import assert from "node:assert/strict";
+ * import { AsyncExecution, dataSource, Experiment, pipelineStep } from "@crystallize/deno";
+ *
+ * const wait = pipelineStep(async (d: number, ctx) => {
+ *   await new Promise((r) => setTimeout(r, 10));
+ *   ctx.metrics.add("d", d);
+ *   return d;
+ * }, { name: "wait" });
+ * const experiment = Experiment.builder("fetching").datasource(dataSource(() => 1, { name: "one" })())
+ *   .addStep(wait()).plugins([new AsyncExecution({ concurrency: 50 })]).replicates(20).build();
+ * const result = await experiment.run(); // 20 waits at once: about 10 ms, not 200
+ * assert.equal(result.metrics.baseline.metrics.d.length, 20);
  * ```
  */
 export class AsyncExecution extends BasePlugin {

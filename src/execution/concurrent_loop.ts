@@ -9,7 +9,21 @@ import { isPromiseLike } from "../promise.ts";
  *
  * @example
  * ```ts
- * const outcomes = await runConcurrently(replicateFn, { replicates: 10, signal }, 4);
+ * import assert from "node:assert/strict";
+ * import { runConcurrently } from "./concurrent_loop.ts";
+ *
+ * let running = 0;
+ * let most = 0;
+ * const replicateFn = async (replicate: number) => {
+ *   most = Math.max(most, ++running);
+ *   await new Promise((r) => setTimeout(r, 5));
+ *   running--;
+ *   return { replicate, conditions: [] };
+ * };
+ * const loop = { replicates: 10, signal: new AbortController().signal, plan: undefined as never };
+ * const outcomes = await runConcurrently(replicateFn, loop, 4);
+ * assert.deepEqual(outcomes.map((o) => o.replicate), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]); // in order
+ * assert.equal(most, 4);
  * ```
  */
 export async function runConcurrently(
@@ -36,7 +50,11 @@ export async function runConcurrently(
  *
  * @example
  * ```ts
- * checkConcurrency("AsyncExecution", "concurrency", 8); // 8
+ * import assert from "node:assert/strict";
+ * import { checkConcurrency } from "./concurrent_loop.ts";
+ *
+ * assert.equal(checkConcurrency("AsyncExecution", "concurrency", 8), 8);
+ * assert.throws(() => checkConcurrency("AsyncExecution", "concurrency", 0), /concurrency/);
  * ```
  */
 export function checkConcurrency(owner: string, option: string, value: number): number {

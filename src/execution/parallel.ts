@@ -82,17 +82,33 @@ export interface ParallelExecutionOptions {
  *
  * @example
  * ```ts
- * Experiment.builder("cpu").plugins([
- *   new ParallelExecution({ executorType: "process", maxWorkers: 2, permissions: { net: ["127.0.0.1:8080"] } }),
- * ]);
+ * import assert from "node:assert/strict";
+ * import { Experiment, ParallelExecution } from "@crystallize/deno";
+ *
+ * const execution = new ParallelExecution({
+ *   executorType: "process",
+ *   maxWorkers: 2,
+ *   permissions: { net: ["127.0.0.1:8080"] },
+ * });
+ * const builder = Experiment.builder("cpu").plugins([execution]);
+ * assert.deepEqual(execution.permissions, { net: ["127.0.0.1:8080"] });
+ * void builder;
  * ```
  *
  * @example Reusing workers across runs
  * ```ts
- * await using execution = new ParallelExecution({ executorType: "process", keepAlive: true });
- * const experiment = Experiment.builder("search").plugins([execution]).build();
- * await experiment.optimize(new GridSearchOptimizer({ delta: [0, 1, 2] }, { metric: "sum" }), { numTrials: 3 });
- * // leaving the block calls execution.close(): the workers exit
+ * import assert from "node:assert/strict";
+ * import { Experiment, GridSearchOptimizer, ParallelExecution } from "@crystallize/deno";
+ * import { addDelta, fetchNumbers, total } from "../../examples/scaling_demo.ts";
+ *
+ * {
+ *   await using execution = new ParallelExecution({ executorType: "process", keepAlive: true, maxWorkers: 1 });
+ *   const experiment = Experiment.builder("search").datasource(fetchNumbers()).addStep(addDelta())
+ *     .addStep(total()).plugins([execution]).replicates(2).build();
+ *   const grid = new GridSearchOptimizer({ delta: [0, 1, 2] }, { metric: "total" });
+ *   const best = await experiment.optimize(grid, { numTrials: 3 }); // the workers start once
+ *   assert.deepEqual(best.values, { delta: 0 });
+ * } // leaving the block calls execution.close(): the workers exit
  * ```
  */
 export class ParallelExecution extends BasePlugin {
@@ -136,8 +152,17 @@ export class ParallelExecution extends BasePlugin {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
+   * import { Experiment, ParallelExecution } from "@crystallize/deno";
+   * import { fetchNumbers, total } from "../../examples/scaling_demo.ts";
+   *
+   * const execution = new ParallelExecution({ executorType: "process", keepAlive: true, maxWorkers: 1 });
+   * const experiment = Experiment.builder("kept").datasource(fetchNumbers()).addStep(total())
+   *   .plugins([execution]).replicates(2).build();
    * await experiment.run();
-   * execution.idleWorkerPids; // [48121, 48122]
+   * assert.equal(execution.idleWorkerPids.length, 1); // e.g. [48121]
+   * await execution.close();
+   * assert.deepEqual(execution.idleWorkerPids, []);
    * ```
    */
   get idleWorkerPids(): readonly number[] {
@@ -151,10 +176,17 @@ export class ParallelExecution extends BasePlugin {
    *
    * @example
    * ```ts
-   * const execution = new ParallelExecution({ executorType: "process", keepAlive: true });
+   * import assert from "node:assert/strict";
+   * import { Experiment, ParallelExecution } from "@crystallize/deno";
+   * import { fetchNumbers, total } from "../../examples/scaling_demo.ts";
+   *
+   * const execution = new ParallelExecution({ executorType: "process", keepAlive: true, maxWorkers: 1 });
+   * const experiment = Experiment.builder("reused").datasource(fetchNumbers()).addStep(total())
+   *   .plugins([execution]).replicates(2).build();
    * try {
-   *   await experiment.run();
-   *   await experiment.run(); // reuses the workers
+   *   const first = await experiment.run({ seed: 1 });
+   *   const second = await experiment.run({ seed: 1 }); // reuses the workers
+   *   assert.deepEqual(second.metrics, first.metrics);
    * } finally {
    *   await execution.close();
    * }

@@ -43,9 +43,12 @@ const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/;
  *
  * @example
  * ```ts
- * permissionValueProblem("net", "api.example.com:443"); // undefined
- * permissionValueProblem("net", "http://x/y"); // "'http://x/y' is a URL: give the host (and port) only, e.g. x:443"
- * permissionValueProblem("sys", "bogus"); // "'bogus' is not system information Deno knows (hostname, osRelease, ...)"
+ * import assert from "node:assert/strict";
+ * import { permissionValueProblem } from "./permission_values.ts";
+ *
+ * assert.equal(permissionValueProblem("net", "api.example.com:443"), undefined);
+ * assert.equal(permissionValueProblem("net", "http://x/y"), "'http://x/y' is a URL: give the host (and port) only, e.g. x:443");
+ * assert.match(permissionValueProblem("sys", "bogus") ?? "", /^'bogus' is not system information Deno knows/);
  * ```
  */
 export function permissionValueProblem(kind: string, value: string): string | undefined {

@@ -18,7 +18,17 @@ const SLICE_MS = 25;
  *
  * @example
  * ```ts
- * Experiment.builder("serial").plugins([new SerialExecution()]);
+ * import assert from "node:assert/strict";
+ * import { dataSource, Experiment, pipelineStep, SerialExecution } from "@crystallize/deno";
+ *
+ * const order: number[] = [];
+ * const note = pipelineStep((d: number, ctx) => {
+ *   order.push(ctx.replicate);
+ *   return d;
+ * }, { name: "note" });
+ * await Experiment.builder("serial").datasource(dataSource(() => 1, { name: "one" })()).addStep(note())
+ *   .plugins([new SerialExecution()]).replicates(3).build().run();
+ * assert.deepEqual(order, [0, 1, 2]); // one after another
  * ```
  */
 export class SerialExecution extends BasePlugin {

@@ -28,8 +28,34 @@ export interface Aggregate {
  *
  * @example
  * ```ts
- * const agg = aggregate(outcomes, ["baseline", "boost"], pipeline.steps);
- * agg.metrics.get("baseline")?.total; // one value per successful replicate
+ * import assert from "node:assert/strict";
+ * import { dataSource, Experiment, pipelineStep, treatment, type ExperimentView, type LoopContext, type ReplicateFunction, BasePlugin } from "@crystallize/deno";
+ * import { runReplicate } from "./condition_runner.ts";
+ * import { aggregate } from "./aggregate.ts";
+ *
+ * // A plugin that keeps the run's plan; returning undefined lets the serial loop run.
+ * class KeepPlan extends BasePlugin {
+ *   plan: LoopContext["plan"] | undefined;
+ *   override runExperimentLoop(_e: ExperimentView, _fn: ReplicateFunction, loop: LoopContext) {
+ *     this.plan = loop.plan;
+ *     return undefined;
+ *   }
+ * }
+ * const numbers = dataSource((ctx) => [1, 2, 3].map((x) => x + ctx.rng.normal(0, 0.1)), {
+ *   name: "numbers",
+ * });
+ * const total = pipelineStep((data: number[], ctx) => {
+ *   ctx.metrics.add("total", data.reduce((a, b) => a + b, 0));
+ *   return data;
+ * }, { name: "total" });
+ * const keep = new KeepPlan();
+ * await Experiment.builder("demo").datasource(numbers()).addStep(total())
+ *   .treatments([treatment("boost", {})]).plugins([keep]).build().run();
+ * const plan = keep.plan!;
+ * const outcomes = [await runReplicate(plan, 0), await runReplicate(plan, 1)];
+ * const agg = aggregate(outcomes, ["baseline", "boost"], plan.steps);
+ * assert.equal(agg.metrics.get("baseline")?.total.length, 2); // one value per successful replicate
+ * assert.deepEqual(agg.errors, []);
  * ```
  */
 export function aggregate(

@@ -13,12 +13,24 @@ import type { TreatmentLike } from "./treatment.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { dataSource, Experiment, pipelineStep, treatment } from "@crystallize/deno";
+ *
+ * const numbers = dataSource((ctx) => [1, 2, 3].map((x) => x + ctx.rng.normal(0, 0.1)), {
+ *   name: "numbers",
+ * });
+ * const addDelta = pipelineStep(
+ *   (data: number[], _ctx, { delta }) => data.map((x) => x + delta),
+ *   { name: "add_delta", params: { delta: 0 } },
+ * );
  * const experiment = Experiment.builder("demo")
  *   .datasource(numbers())
  *   .addStep(addDelta())
- *   .treatments([boost])
+ *   .treatments([treatment("boost", { delta: 1 })])
  *   .replicates(10)
  *   .build();
+ * assert.equal(experiment.name, "demo");
+ * assert.equal(experiment.replicates, 10);
  * ```
  */
 export class ExperimentBuilder {

@@ -23,8 +23,13 @@ export interface ConditionPlan {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { treatment } from "@crystallize/deno";
+ * import { conditionPlan } from "./condition_plan.ts";
+ *
+ * const fast = treatment("fast", { model: { lr: 0.1 } });
  * const plan = conditionPlan("fast", { model: { lr: 0.1 } }, fast);
- * Object.isFrozen(plan.values.model); // true
+ * assert.ok(Object.isFrozen(plan.values.model));
  * ```
  */
 export function conditionPlan(
@@ -42,8 +47,13 @@ export function conditionPlan(
  *
  * @example
  * ```ts
- * conditionPlans({ delta: 0 }, [treatment("boost", { delta: 1 })]).map((c) => c.name);
- * // ["baseline", "boost"]
+ * import assert from "node:assert/strict";
+ * import { treatment } from "@crystallize/deno";
+ * import { conditionPlans } from "./condition_plan.ts";
+ *
+ * const plans = conditionPlans({ delta: 0 }, [treatment("boost", { delta: 1 })]);
+ * assert.deepEqual(plans.map((c) => c.name), ["baseline", "boost"]);
+ * assert.deepEqual(plans.map((c) => c.values.delta), [0, 1]);
  * ```
  */
 export function conditionPlans(

@@ -83,7 +83,28 @@ export interface RunPlan {
  *
  * @example
  * ```ts
- * const outcome = runReplicate(plan, 0); // or await it when async
+ * import assert from "node:assert/strict";
+ * import { dataSource, Experiment, pipelineStep, type ExperimentView, type LoopContext, type ReplicateFunction, BasePlugin } from "@crystallize/deno";
+ * import { runReplicate } from "./condition_runner.ts";
+ *
+ * // A plugin that keeps the run's plan; returning undefined lets the serial loop run.
+ * class KeepPlan extends BasePlugin {
+ *   plan: LoopContext["plan"] | undefined;
+ *   override runExperimentLoop(_e: ExperimentView, _fn: ReplicateFunction, loop: LoopContext) {
+ *     this.plan = loop.plan;
+ *     return undefined;
+ *   }
+ * }
+ * const total = pipelineStep((data: number[], ctx) => {
+ *   ctx.metrics.add("total", data.reduce((a, b) => a + b, 0));
+ *   return data;
+ * }, { name: "total" });
+ * const keep = new KeepPlan();
+ * const experiment = Experiment.builder("demo").datasource(dataSource(() => [1, 2], { name: "n" })())
+ *   .addStep(total()).plugins([keep]).build();
+ * await experiment.run();
+ * const outcome = await runReplicate(keep.plan!, 0); // a plain value when nothing was async
+ * assert.deepEqual(outcome.conditions[0].metrics, { total: [3] });
  * ```
  */
 export function runReplicate(plan: RunPlan, replicate: number): MaybePromise<ReplicateOutcome> {

@@ -10,8 +10,16 @@ import type { ProgressEvent, ProgressListener } from "./events.ts";
  *
  * @example
  * ```ts
- * const sink = eventSink(experiment.plugins, (e) => console.log(e.type), logger);
- * sink?.steps; // whether step events are wanted
+ * import assert from "node:assert/strict";
+ * import { createLogger, type ProgressEvent } from "@crystallize/deno";
+ * import { eventSink } from "./event_sink.ts";
+ *
+ * assert.equal(eventSink([], undefined, undefined), undefined); // nobody listens: no events made
+ * const seen: ProgressEvent[] = [];
+ * const sink = eventSink([], (e) => seen.push(e), createLogger({ level: "error" }));
+ * assert.equal(sink?.steps, true); // a run listener wants step events too
+ * sink?.emit({ type: "run-finished", experiment: "x", runId: "r", durationMs: 1, errors: 0 } as ProgressEvent);
+ * assert.equal(seen.length, 1);
  * ```
  */
 export function eventSink(

@@ -32,9 +32,20 @@ export interface StepEventBase extends ReplicateEventBase {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { dataSource, Experiment, pipelineStep, type ProgressEvent } from "@crystallize/deno";
+ *
+ * const total = pipelineStep((data: number[], ctx) => {
+ *   ctx.metrics.add("total", data.reduce((a, b) => a + b, 0));
+ *   return data;
+ * }, { name: "total" });
+ * const finished: number[] = [];
  * const onEvent = (e: ProgressEvent) => {
- *   if (e.type === "replicate-finished") console.log(e.condition, e.replicate, e.durationMs);
+ *   if (e.type === "replicate-finished") finished.push(e.replicate);
  * };
+ * await Experiment.builder("demo").datasource(dataSource(() => [1], { name: "n" })()).addStep(total())
+ *   .replicates(3).build().run({ onEvent });
+ * assert.deepEqual(finished.sort(), [0, 1, 2]);
  * ```
  */
 export type ProgressEvent =

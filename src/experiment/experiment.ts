@@ -166,6 +166,28 @@ interface RunSettings {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import {
+ *   dataSource,
+ *   Experiment,
+ *   hypothesis,
+ *   Pipeline,
+ *   pipelineStep,
+ *   stats,
+ *   treatment,
+ * } from "@crystallize/deno";
+ *
+ * const numbers = dataSource((ctx) => [1, 2, 3].map((x) => x + ctx.rng.normal(0, 0.1)), {
+ *   name: "numbers",
+ * });
+ * const addDelta = pipelineStep(
+ *   (data: number[], _ctx, { delta }) => data.map((x) => x + delta),
+ *   { name: "add_delta", params: { delta: 0 } },
+ * );
+ * const total = pipelineStep((data: number[], ctx) => {
+ *   ctx.metrics.add("total", data.reduce((a, b) => a + b, 0));
+ *   return data;
+ * }, { name: "total" });
  * const experiment = new Experiment({
  *   name: "demo",
  *   datasource: numbers(),
@@ -175,6 +197,8 @@ interface RunSettings {
  *   replicates: 20,
  * });
  * const result = await experiment.run();
+ * assert.equal(result.metrics.baseline.metrics.total.length, 20);
+ * assert.equal(result.getHypothesis("by_p")?.ranking.best, "boost");
  * ```
  */
 export class Experiment {
@@ -234,11 +258,22 @@ export class Experiment {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
+   * import { dataSource, Experiment, pipelineStep } from "@crystallize/deno";
+   *
+   * const numbers = dataSource((ctx) => [1, 2, 3].map((x) => x + ctx.rng.normal(0, 0.1)), {
+   *   name: "numbers",
+   * });
+   * const addDelta = pipelineStep(
+   *   (data: number[], _ctx, { delta }) => data.map((x) => x + delta),
+   *   { name: "add_delta", params: { delta: 0 } },
+   * );
    * const experiment = Experiment.builder("demo")
    *   .datasource(numbers())
    *   .addStep(addDelta())
    *   .replicates(10)
    *   .build();
+   * assert.equal((await experiment.run()).provenance.replicates, 10);
    * ```
    */
   static builder(name?: string): ExperimentBuilder {
@@ -258,8 +293,16 @@ export class Experiment {
    *
    * @example
    * ```ts
-   * const experiment = await Experiment.fromYaml("examples/folder_experiment");
-   * const result = await experiment.run();
+   * import assert from "node:assert/strict";
+   * import { Experiment } from "@crystallize/deno";
+   *
+   * const folder = new URL("../../examples/folder_experiment", import.meta.url).pathname;
+   * const outputDir = await Deno.makeTempDir();
+   * const experiment = await Experiment.fromYaml(folder, { outputDir });
+   * assert.equal(experiment.name, "smoothing");
+   * const result = await experiment.run({ replicates: 2 });
+   * assert.equal(result.metrics.baseline.metrics.mae.length, 2);
+   * await Deno.remove(outputDir, { recursive: true });
    * ```
    */
   static async fromYaml(
@@ -277,7 +320,22 @@ export class Experiment {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
+   * import {
+   *   Artifact,
+   *   ArtifactPlugin,
+   *   dataSource,
+   *   Experiment,
+   *   ExperimentInput,
+   *   pipelineStep,
+   * } from "@crystallize/deno";
+   *
+   * const train = Experiment.builder("train").datasource(dataSource(() => 1, { name: "one" })())
+   *   .addStep(pipelineStep((d: number) => d, { name: "id" })())
+   *   .outputs([new Artifact("model.json", { format: "json" })])
+   *   .plugins([new ArtifactPlugin()]).build();
    * const input = new ExperimentInput({ model: train.output("model.json") });
+   * assert.deepEqual(input.requiredOutputs, [{ experiment: "train", artifact: "model.json" }]);
    * ```
    */
   output(name: string): ArtifactRef {
@@ -318,10 +376,19 @@ export class Experiment {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
+   * import { dataSource, Experiment, pipelineStep, treatment } from "@crystallize/deno";
+   *
+   * const numbers = dataSource((ctx) => [1, 2, 3].map((x) => x + ctx.rng.normal(0, 0.1)), {
+   *   name: "numbers",
+   * });
+   * const addDelta = pipelineStep(
+   *   (data: number[], _ctx, { delta }) => data.map((x) => x + delta),
+   *   { name: "add_delta", params: { delta: 0 } },
+   * );
    * const experiment = Experiment.builder("demo").datasource(numbers())
    *   .addStep(addDelta({ delta: 0 })).treatments([treatment("boost", { delta: 1 })]).build();
-   * experiment.validate()[0].message;
-   * // "treatment 'boost' sets 'delta', but step 'add_delta' fixes it explicitly, ..."
+   * assert.match(experiment.validate()[0].message, /^treatment 'boost' sets 'delta', but step 'add_delta' fixes it/);
    * ```
    */
   validate(): ValidationWarning[] {
@@ -497,11 +564,24 @@ export class Experiment {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
+   * import { dataSource, Experiment, GridSearchOptimizer, pipelineStep } from "@crystallize/deno";
+   *
+   * const addDelta = pipelineStep(
+   *   (data: number[], _ctx, { delta }) => data.map((x) => x + delta),
+   *   { name: "add_delta", params: { delta: 0 } },
+   * );
+   * const sum = pipelineStep((data: number[], ctx) => {
+   *   ctx.metrics.add("sum", data.reduce((a, b) => a + b, 0));
+   *   return data;
+   * }, { name: "sum" });
+   * const experiment = Experiment.builder("search").datasource(dataSource(() => [1, 2], { name: "n" })())
+   *   .addStep(addDelta()).addStep(sum()).build();
    * const best = await experiment.optimize(
    *   new GridSearchOptimizer({ delta: [0, 1, 2] }, { metric: "sum", direction: "minimize" }),
    *   { numTrials: 3 },
    * );
-   * best.values; // { delta: 0 }
+   * assert.deepEqual(best.values, { delta: 0 });
    * ```
    */
   async optimize(

@@ -82,9 +82,29 @@ export interface GraphRunOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { Artifact, ArtifactPlugin, dataSource, Experiment, ExperimentInput, pipelineStep, ExperimentGraph } from "@crystallize/deno";
+ *
+ * const outputDir = await Deno.makeTempDir();
+ * const model = new Artifact("model.json", { format: "json" });
+ * const pair = dataSource(() => [1, 3], { name: "pair" });
+ * const fit = pipelineStep((d: number[], ctx) => {
+ *   model.write(ctx, { mean: (d[0] + d[1]) / 2 });
+ *   return d;
+ * }, { name: "fit" });
+ * const score = pipelineStep((inputs: { model: { mean: number } }, ctx) => {
+ *   ctx.metrics.add("accuracy", inputs.model.mean / 2);
+ *   return inputs;
+ * }, { name: "score" });
+ * const train = Experiment.builder("train").datasource(pair()).addStep(fit()).outputs([model])
+ *   .plugins([new ArtifactPlugin()]).outputDir(outputDir).build();
+ * const evaluate = Experiment.builder("evaluate")
+ *   .datasource(new ExperimentInput({ model: train.output("model.json") }))
+ *   .addStep(score()).plugins([new ArtifactPlugin()]).outputDir(outputDir).build();
  * const graph = new ExperimentGraph([train, evaluate]);
  * const results = await graph.run({ strategy: "resume" });
- * results.evaluate.metrics.baseline.metrics.accuracy;
+ * assert.deepEqual(results.evaluate.metrics.baseline.metrics.accuracy, [1]);
+ * await Deno.remove(outputDir, { recursive: true });
  * ```
  */
 export class ExperimentGraph {
@@ -138,8 +158,11 @@ export class ExperimentGraph {
    *
    * @example
    * ```ts
-   * const graph = await ExperimentGraph.fromYaml("examples/dag");
-   * graph.order; // ["producer", "consumer"]
+   * import assert from "node:assert/strict";
+   * import { ExperimentGraph } from "@crystallize/deno";
+   *
+   * const graph = await ExperimentGraph.fromYaml(new URL("../../examples/dag", import.meta.url).pathname);
+   * assert.deepEqual(graph.order, ["producer", "consumer"]);
    * ```
    */
   static async fromYaml(path: string | readonly string[]): Promise<ExperimentGraph> {
@@ -178,8 +201,14 @@ export class ExperimentGraph {
    *
    * @example
    * ```ts
-   * graph.toString();
-   * // "Dependencies:\n  producer -> consumer (numbers.json)\nExecution order: producer -> consumer"
+   * import assert from "node:assert/strict";
+   * import { ExperimentGraph } from "@crystallize/deno";
+   *
+   * const graph = await ExperimentGraph.fromYaml(new URL("../../examples/dag", import.meta.url).pathname);
+   * assert.equal(
+   *   graph.toString(),
+   *   "Dependencies:\n  producer -> consumer (readings.json)\nExecution order: producer -> consumer",
+   * );
    * ```
    */
   toString(): string {

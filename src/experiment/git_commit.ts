@@ -23,7 +23,13 @@ export interface GitInfo {
  *
  * @example
  * ```ts
- * const git = await gitCommitOf(Deno.cwd()); // { commit: "3f2a...", branch: "main", dirty: false }
+ * import assert from "node:assert/strict";
+ * import { gitCommitOf } from "./git_commit.ts";
+ *
+ * const folder = await Deno.makeTempDir(); // not in a git checkout
+ * assert.equal(await gitCommitOf(folder), undefined);
+ * await Deno.remove(folder);
+ * // In a checkout: { commit: "3f2a...", branch: "main", dirty: false }
  * ```
  */
 export async function gitCommitOf(folder: string): Promise<GitInfo | undefined> {

@@ -77,8 +77,14 @@ const GITLINK = 0o160000;
  *
  * @example
  * ```ts
- * const index = parseGitIndex(await Deno.readFile(".git/index"));
- * index?.entries.map((e) => e.path); // ["README.md", "src/mod.ts", ...]
+ * import assert from "node:assert/strict";
+ * import { parseGitIndex } from "./git_index.ts";
+ *
+ * // A version 2 index with no entries: header, then the SHA-1 of the header.
+ * const header = new Uint8Array([0x44, 0x49, 0x52, 0x43, 0, 0, 0, 2, 0, 0, 0, 0]);
+ * const bytes = new Uint8Array([...header, ...new Uint8Array(await crypto.subtle.digest("SHA-1", header))]);
+ * assert.deepEqual(parseGitIndex(bytes)?.entries, []);
+ * assert.equal(parseGitIndex(new Uint8Array([1, 2, 3])), undefined);
  * ```
  */
 export function parseGitIndex(bytes: Uint8Array, hashLength: 20 | 32 = 20): GitIndex | undefined {
@@ -165,7 +171,10 @@ export function parseGitIndex(bytes: Uint8Array, hashLength: 20 | 32 = 20): GitI
  *
  * @example
  * ```ts
- * blobId(new TextEncoder().encode("hi\n")); // "45b983be36b73c0788dc9cbcb76cbb80fc7bb057"
+ * import assert from "node:assert/strict";
+ * import { blobId } from "./git_index.ts";
+ *
+ * assert.equal(blobId(new TextEncoder().encode("hi\n")), "45b983be36b73c0788dc9cbcb76cbb80fc7bb057");
  * ```
  */
 export function blobId(content: Uint8Array, algorithm: "sha1" | "sha256" = "sha1"): string {
@@ -181,7 +190,10 @@ export function blobId(content: Uint8Array, algorithm: "sha1" | "sha256" = "sha1
  *
  * @example
  * ```ts
- * parseGitConfig("[extensions]\n\tobjectFormat = sha256\n").get("extensions.objectformat"); // "sha256"
+ * import assert from "node:assert/strict";
+ * import { parseGitConfig } from "./git_index.ts";
+ *
+ * assert.equal(parseGitConfig("[extensions]\n\tobjectFormat = sha256\n").get("extensions.objectformat"), "sha256");
  * ```
  */
 export function parseGitConfig(text: string): Map<string, string> {
@@ -232,10 +244,21 @@ export function parseGitConfig(text: string): Map<string, string> {
  *
  * @example
  * ```ts
- * const dirty = await gitDirtyOf(
- *   { topLevel: "/repo", gitDir: "/repo/.git", commonDir: "/repo/.git" },
- *   "/repo/experiments/a",
- * ); // false
+ * import assert from "node:assert/strict";
+ * import { gitDirtyOf } from "./git_index.ts";
+ *
+ * // A throwaway repository in a temp folder (git init and add only; no commit needed).
+ * const repo = await Deno.makeTempDir();
+ * const git = (...args: string[]) => new Deno.Command("git", { args, cwd: repo, stdout: "null" }).output();
+ * await git("init", "-q");
+ * await Deno.mkdir(`${repo}/experiments/a`, { recursive: true });
+ * await Deno.writeTextFile(`${repo}/experiments/a/steps.ts`, "export {};\n");
+ * await git("add", ".");
+ * const checkout = { topLevel: repo, gitDir: `${repo}/.git`, commonDir: `${repo}/.git` };
+ * assert.equal(await gitDirtyOf(checkout, `${repo}/experiments/a`), false);
+ * await Deno.writeTextFile(`${repo}/experiments/a/steps.ts`, "export const changed = 1;\n");
+ * assert.equal(await gitDirtyOf(checkout, `${repo}/experiments/a`), true);
+ * await Deno.remove(repo, { recursive: true });
  * ```
  */
 export async function gitDirtyOf(

@@ -9,11 +9,27 @@ import type { Result } from "./result.ts";
  *
  * @example
  * ```ts
- * try {
- *   new ExperimentGraph([a, b]);
- * } catch (e) {
- *   if (e instanceof GraphError) console.error(e.message); // "Experiment graph has a cycle: a -> b -> a; ..."
- * }
+ * import assert from "node:assert/strict";
+ * import { Artifact, ArtifactPlugin, dataSource, Experiment, ExperimentInput, pipelineStep, ExperimentGraph, GraphError } from "@crystallize/deno";
+ *
+ * const outputDir = await Deno.makeTempDir();
+ * const model = new Artifact("model.json", { format: "json" });
+ * const pair = dataSource(() => [1, 3], { name: "pair" });
+ * const fit = pipelineStep((d: number[], ctx) => {
+ *   model.write(ctx, { mean: (d[0] + d[1]) / 2 });
+ *   return d;
+ * }, { name: "fit" });
+ * const score = pipelineStep((inputs: { model: { mean: number } }, ctx) => {
+ *   ctx.metrics.add("accuracy", inputs.model.mean / 2);
+ *   return inputs;
+ * }, { name: "score" });
+ * const train = Experiment.builder("train").datasource(pair()).addStep(fit()).outputs([model])
+ *   .plugins([new ArtifactPlugin()]).outputDir(outputDir).build();
+ * const evaluate = Experiment.builder("evaluate")
+ *   .datasource(new ExperimentInput({ model: train.output("model.json") }))
+ *   .addStep(score()).plugins([new ArtifactPlugin()]).outputDir(outputDir).build();
+ * assert.throws(() => new ExperimentGraph([evaluate]), GraphError); // it reads train, which is missing
+ * await Deno.remove(outputDir, { recursive: true });
  * ```
  */
 export class GraphError extends CrystallizeError {}
@@ -26,11 +42,36 @@ export class GraphError extends CrystallizeError {}
  *
  * @example
  * ```ts
- * try {
- *   await graph.run();
- * } catch (e) {
- *   if (e instanceof GraphRunError) console.log(Object.keys(e.results), Object.keys(e.failures));
- * }
+ * import assert from "node:assert/strict";
+ * import { Artifact, ArtifactPlugin, dataSource, Experiment, ExperimentInput, pipelineStep, ExperimentGraph, GraphRunError } from "@crystallize/deno";
+ *
+ * const outputDir = await Deno.makeTempDir();
+ * const model = new Artifact("model.json", { format: "json" });
+ * const pair = dataSource(() => [1, 3], { name: "pair" });
+ * const fit = pipelineStep((d: number[], ctx) => {
+ *   model.write(ctx, { mean: (d[0] + d[1]) / 2 });
+ *   return d;
+ * }, { name: "fit" });
+ * const score = pipelineStep((inputs: { model: { mean: number } }, ctx) => {
+ *   ctx.metrics.add("accuracy", inputs.model.mean / 2);
+ *   return inputs;
+ * }, { name: "score" });
+ * const train = Experiment.builder("train").datasource(pair()).addStep(fit()).outputs([model])
+ *   .plugins([new ArtifactPlugin()]).outputDir(outputDir).build();
+ * const evaluate = Experiment.builder("evaluate")
+ *   .datasource(new ExperimentInput({ model: train.output("model.json") }))
+ *   .addStep(score()).plugins([new ArtifactPlugin()]).outputDir(outputDir).build();
+ * const broken = Experiment.builder("train").datasource(pair())
+ *   .addStep(pipelineStep((): number[] => {
+ *     throw new Error("no data");
+ *   }, { name: "fail" })())
+ *   .outputs([model]).plugins([new ArtifactPlugin()]).outputDir(outputDir).build();
+ * const error = await new ExperimentGraph([broken, evaluate]).run().catch((e) => e);
+ * assert.ok(error instanceof GraphRunError);
+ * // train ran (its replicate failed, so it wrote no model); evaluate could not read the model.
+ * assert.deepEqual(Object.keys(error.results), ["train"]);
+ * assert.deepEqual(Object.keys(error.failures), ["evaluate"]);
+ * await Deno.remove(outputDir, { recursive: true });
  * ```
  */
 export class GraphRunError extends CrystallizeError {

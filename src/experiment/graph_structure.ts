@@ -28,7 +28,13 @@ interface ReadsOutputs {
  *
  * @example
  * ```ts
- * requiredInputs(new ExperimentInput({ m: "train#model.json" })); // [{ experiment: "train", artifact: "model.json", root: undefined }]
+ * import assert from "node:assert/strict";
+ * import { ExperimentInput } from "@crystallize/deno";
+ * import { requiredInputs } from "./graph_structure.ts";
+ *
+ * assert.deepEqual(requiredInputs(new ExperimentInput({ m: "train#model.json" })), [
+ *   { experiment: "train", artifact: "model.json", root: undefined },
+ * ]);
  * ```
  */
 export function requiredInputs(
@@ -55,8 +61,30 @@ export function requiredInputs(
  *
  * @example
  * ```ts
- * graphEdges(new Map([["train", train], ["evaluate", evaluate]]));
- * // [{ from: "train", to: "evaluate", artifact: "model.json" }]
+ * import assert from "node:assert/strict";
+ * import { Artifact, ArtifactPlugin, dataSource, Experiment, ExperimentInput, pipelineStep } from "@crystallize/deno";
+ * import { graphEdges } from "./graph_structure.ts";
+ *
+ * const outputDir = await Deno.makeTempDir();
+ * const model = new Artifact("model.json", { format: "json" });
+ * const pair = dataSource(() => [1, 3], { name: "pair" });
+ * const fit = pipelineStep((d: number[], ctx) => {
+ *   model.write(ctx, { mean: (d[0] + d[1]) / 2 });
+ *   return d;
+ * }, { name: "fit" });
+ * const score = pipelineStep((inputs: { model: { mean: number } }, ctx) => {
+ *   ctx.metrics.add("accuracy", inputs.model.mean / 2);
+ *   return inputs;
+ * }, { name: "score" });
+ * const train = Experiment.builder("train").datasource(pair()).addStep(fit()).outputs([model])
+ *   .plugins([new ArtifactPlugin()]).outputDir(outputDir).build();
+ * const evaluate = Experiment.builder("evaluate")
+ *   .datasource(new ExperimentInput({ model: train.output("model.json") }))
+ *   .addStep(score()).plugins([new ArtifactPlugin()]).outputDir(outputDir).build();
+ * assert.deepEqual(graphEdges(new Map([["train", train], ["evaluate", evaluate]])), [
+ *   { from: "train", to: "evaluate", artifact: "model.json" },
+ * ]);
+ * await Deno.remove(outputDir, { recursive: true });
  * ```
  */
 export function graphEdges(experiments: ReadonlyMap<string, Experiment>): GraphEdge[] {
@@ -118,8 +146,11 @@ export function graphEdges(experiments: ReadonlyMap<string, Experiment>): GraphE
  *
  * @example
  * ```ts
- * findCycle(["a", "b"], [{ from: "a", to: "b", artifact: "x" }, { from: "b", to: "a", artifact: "y" }]);
- * // ["a", "b", "a"]
+ * import assert from "node:assert/strict";
+ * import { findCycle } from "./graph_structure.ts";
+ *
+ * const edges = [{ from: "a", to: "b", artifact: "x" }, { from: "b", to: "a", artifact: "y" }];
+ * assert.deepEqual(findCycle(["a", "b"], edges), ["a", "b", "a"]);
  * ```
  */
 export function findCycle(
@@ -155,8 +186,13 @@ export function findCycle(
  *
  * @example
  * ```ts
- * topologicalOrder(["evaluate", "train"], [{ from: "train", to: "evaluate", artifact: "m" }]);
- * // ["train", "evaluate"]
+ * import assert from "node:assert/strict";
+ * import { topologicalOrder } from "./graph_structure.ts";
+ *
+ * assert.deepEqual(
+ *   topologicalOrder(["evaluate", "train"], [{ from: "train", to: "evaluate", artifact: "m" }]),
+ *   ["train", "evaluate"],
+ * );
  * ```
  */
 export function topologicalOrder(names: readonly string[], edges: readonly GraphEdge[]): string[] {

@@ -16,11 +16,34 @@ export interface Objective {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { BaseOptimizer, dataSource, Experiment, pipelineStep, Treatment } from "@crystallize/deno";
+ *
  * class Fixed extends BaseOptimizer {
- *   ask() { return [new Treatment("t", { x: 1 })]; }
- *   tell(_values: Readonly<Record<string, number>>) {}
- *   getBestTreatment() { return new Treatment("best", { x: 1 }); }
+ *   seen: number[] = [];
+ *   ask() {
+ *     return [new Treatment("t", { delta: 1 })];
+ *   }
+ *   tell(values: Readonly<Record<string, number>>) {
+ *     this.seen.push(...Object.values(values));
+ *   }
+ *   getBestTreatment() {
+ *     return new Treatment("best", { delta: 1 });
+ *   }
  * }
+ * const addDelta = pipelineStep(
+ *   (data: number[], _ctx, { delta }) => data.map((x) => x + delta),
+ *   { name: "add_delta", params: { delta: 0 } },
+ * );
+ * const sum = pipelineStep((d: number[], ctx) => {
+ *   ctx.metrics.add("sum", d[0] + d[1]);
+ *   return d;
+ * }, { name: "sum" });
+ * const experiment = Experiment.builder("fixed").datasource(dataSource(() => [1, 2], { name: "n" })())
+ *   .addStep(addDelta()).addStep(sum()).build();
+ * const optimizer = new Fixed({ metric: "sum" });
+ * assert.equal((await experiment.optimize(optimizer, { numTrials: 2 })).name, "best");
+ * assert.equal(optimizer.seen.length, 2); // told once per trial
  * ```
  */
 export abstract class BaseOptimizer {
@@ -46,9 +69,23 @@ export abstract class BaseOptimizer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { dataSource, Experiment, GridSearchOptimizer, pipelineStep } from "@crystallize/deno";
+ *
+ * const addDelta = pipelineStep(
+ *   (data: number[], _ctx, { delta }) => data.map((x) => x + delta),
+ *   { name: "add_delta", params: { delta: 0 } },
+ * );
+ * const sum = pipelineStep((d: number[], ctx) => {
+ *   ctx.metrics.add("sum", d[0] + d[1]);
+ *   return d;
+ * }, { name: "sum" });
+ * const experiment = Experiment.builder("grid").datasource(dataSource(() => [1, 2], { name: "n" })())
+ *   .addStep(addDelta()).addStep(sum()).build();
  * const grid = new GridSearchOptimizer({ delta: [0, 1, 2] }, { metric: "sum" });
  * const best = await experiment.optimize(grid, { numTrials: 3 });
- * grid.results; // objective values in trial order
+ * assert.deepEqual(grid.results, [3, 5, 7]); // objective values in trial order
+ * assert.deepEqual(best.values, { delta: 0 }); // minimized by default
  * ```
  */
 export class GridSearchOptimizer extends BaseOptimizer {

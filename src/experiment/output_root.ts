@@ -11,8 +11,14 @@ export const OUTPUT_ROOT_ENV = "CRYSTALLIZE_HOME";
  *
  * @example
  * ```ts
- * outputRoot({ outputDir: "out" }); // "/path/to/cwd/out"
- * outputRoot({}); // "/path/to/cwd/.crystallize" unless CRYSTALLIZE_HOME is set
+ * import assert from "node:assert/strict";
+ * import { join, resolve } from "node:path";
+ * import { outputRoot } from "@crystallize/deno";
+ *
+ * assert.equal(outputRoot({ outputDir: "out" }), resolve("out"));
+ * // Without outputDir: $CRYSTALLIZE_HOME when this process may read it, else .crystallize here.
+ * const home = Deno.permissions.querySync({ name: "env", variable: "CRYSTALLIZE_HOME" });
+ * if (home.state !== "granted") assert.equal(outputRoot({}), join(Deno.cwd(), ".crystallize"));
  * ```
  */
 export function outputRoot(experiment: { readonly outputDir?: string | undefined }): string {

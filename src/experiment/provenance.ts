@@ -117,7 +117,10 @@ export interface Provenance {
  *
  * @example
  * ```ts
- * runtimeEnvironment().deno; // "2.9.6"
+ * import assert from "node:assert/strict";
+ * import { runtimeEnvironment } from "./provenance.ts";
+ *
+ * assert.equal(runtimeEnvironment().deno, Deno.version.deno);
  * ```
  */
 export function runtimeEnvironment(): Provenance["environment"] {

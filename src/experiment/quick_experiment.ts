@@ -20,11 +20,15 @@ export interface QuickExperimentOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { quickExperiment } from "@crystallize/deno";
+ *
  * const out = await quickExperiment((cfg: { n: number }, ctx) => cfg.n + ctx.rng.random(), {
  *   small: { n: 1 },
  *   large: { n: 100 },
  * }, { replicates: 3, seed: 7 });
- * out.small.length; // 3
+ * assert.equal(out.small.length, 3);
+ * assert.ok(out.large.every((x) => x >= 100 && x < 101));
  * ```
  */
 export async function quickExperiment<C, R>(

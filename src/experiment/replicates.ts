@@ -8,7 +8,11 @@
  *
  * @example
  * ```ts
- * replicatesProblem(MAX_REPLICATES + 1); // "replicates must be a whole number from 1 to 1000000, got 1000001"
+ * import assert from "node:assert/strict";
+ * import { MAX_REPLICATES } from "@crystallize/deno";
+ * import { replicatesProblem } from "./replicates.ts";
+ *
+ * assert.equal(replicatesProblem(MAX_REPLICATES + 1), "replicates must be a whole number from 1 to 1000000, got 1000001");
  * ```
  */
 export const MAX_REPLICATES = 1_000_000;
@@ -20,9 +24,12 @@ export const MAX_REPLICATES = 1_000_000;
  *
  * @example
  * ```ts
- * replicatesProblem(20); // undefined
- * replicatesProblem(2.5); // "replicates must be a whole number from 1 to 1000000, got 2.5"
- * replicatesProblem(1e9); // "replicates must be a whole number from 1 to 1000000, got 1000000000"
+ * import assert from "node:assert/strict";
+ * import { replicatesProblem } from "./replicates.ts";
+ *
+ * assert.equal(replicatesProblem(20), undefined);
+ * assert.equal(replicatesProblem(2.5), "replicates must be a whole number from 1 to 1000000, got 2.5");
+ * assert.equal(replicatesProblem(1e9), "replicates must be a whole number from 1 to 1000000, got 1000000000");
  * ```
  */
 export function replicatesProblem(n: unknown): string | undefined {

@@ -61,10 +61,13 @@ export interface StoredRunInfo {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { experiment } from "../../examples/scaling_demo.ts";
+ *
  * const result = await experiment.run({ replicates: 32 });
- * result.metrics.baseline.metrics.total.length; // 32
- * result.getHypothesis("by_p_value")?.ranking.best;
- * console.log(result.toString()); // a readable summary
+ * assert.equal(result.metrics.baseline.metrics.total.length, 32);
+ * assert.equal(result.getHypothesis("by_p_value")?.ranking.best, "boost_total");
+ * assert.match(result.toString(), /boost_total/); // a readable summary
  * ```
  */
 export class Result {

@@ -8,13 +8,19 @@ import type { Result } from "./result.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { dataSource, Experiment, pipelineStep, RunCancelledError } from "@crystallize/deno";
+ *
  * const controller = new AbortController();
- * setTimeout(() => controller.abort(), 1000);
- * try {
- *   await experiment.run({ signal: controller.signal });
- * } catch (e) {
- *   if (e instanceof RunCancelledError) console.log(e.result.provenance.replicates);
- * }
+ * const stopAfterTwo = pipelineStep((d: number, ctx) => {
+ *   if (ctx.replicate === 1) controller.abort();
+ *   return d;
+ * }, { name: "stop_after_two" });
+ * const experiment = Experiment.builder("cancelled").datasource(dataSource(() => 1, { name: "one" })())
+ *   .addStep(stopAfterTwo()).replicates(100).build();
+ * const error = await experiment.run({ signal: controller.signal }).catch((e) => e);
+ * assert.ok(error instanceof RunCancelledError);
+ * assert.deepEqual(error.result.errors, []); // what finished before the cancel
  * ```
  */
 export class RunCancelledError extends CrystallizeError {

@@ -46,7 +46,32 @@ export interface RunStorage {
  *
  * @example
  * ```ts
- * conditionFingerprints(plan, pipeline.signature(), 42, experiment.outputs).baseline; // "3f0c..."
+ * import assert from "node:assert/strict";
+ * import { dataSource, Experiment, pipelineStep, type ExperimentView, type LoopContext, type ReplicateFunction, BasePlugin } from "@crystallize/deno";
+ * import { conditionFingerprints } from "./run_storage.ts";
+ *
+ * // A plugin that keeps the run's plan; returning undefined lets the serial loop run.
+ * class KeepPlan extends BasePlugin {
+ *   plan: LoopContext["plan"] | undefined;
+ *   override runExperimentLoop(_e: ExperimentView, _fn: ReplicateFunction, loop: LoopContext) {
+ *     this.plan = loop.plan;
+ *     return undefined;
+ *   }
+ * }
+ * const total = pipelineStep((data: number[], ctx) => {
+ *   ctx.metrics.add("total", data.reduce((a, b) => a + b, 0));
+ *   return data;
+ * }, { name: "total" });
+ * const keep = new KeepPlan();
+ * const pipeline = [total()];
+ * const experiment = Experiment.builder("demo").datasource(dataSource(() => [1], { name: "n" })())
+ *   .addStep(pipeline[0]).plugins([keep]).build();
+ * await experiment.run();
+ * const signature = { steps: pipeline.map((s) => ({ name: s.name, params: s.params, codeHash: s.codeHash })) };
+ * const a = conditionFingerprints(keep.plan!, signature as never, 42, []);
+ * const b = conditionFingerprints(keep.plan!, signature as never, 43, []);
+ * assert.match(a.baseline ?? "", /^[0-9a-f]{64}$/);
+ * assert.notEqual(a.baseline, b.baseline); // the seed is part of it
  * ```
  */
 export function conditionFingerprints(
@@ -79,7 +104,13 @@ export function conditionFingerprints(
  *
  * @example
  * ```ts
- * declaredOutputs([new Artifact("model.json", { format: "json" })]); // [{ name: "model.json", format: "json" }]
+ * import assert from "node:assert/strict";
+ * import { Artifact } from "@crystallize/deno";
+ * import { declaredOutputs } from "./run_storage.ts";
+ *
+ * assert.deepEqual(declaredOutputs([new Artifact("model.json", { format: "json" })]), [
+ *   { name: "model.json", format: "json" },
+ * ]);
  * ```
  */
 export function declaredOutputs(outputs: readonly DeclaredOutput[]): DeclaredOutput[] {
@@ -92,7 +123,18 @@ export function declaredOutputs(outputs: readonly DeclaredOutput[]): DeclaredOut
  *
  * @example
  * ```ts
- * lastRecordedRun(plugin.experimentDir(experiment))?.manifest.seed;
+ * import assert from "node:assert/strict";
+ * import { ArtifactPlugin, dataSource, Experiment, pipelineStep } from "@crystallize/deno";
+ * import { lastRecordedRun } from "./run_storage.ts";
+ *
+ * const outputDir = await Deno.makeTempDir();
+ * const plugin = new ArtifactPlugin();
+ * const experiment = Experiment.builder("train").datasource(dataSource(() => 1, { name: "one" })())
+ *   .addStep(pipelineStep((d: number) => d, { name: "id" })()).plugins([plugin]).outputDir(outputDir).build();
+ * assert.equal(lastRecordedRun(plugin.experimentDir(experiment)), undefined);
+ * await experiment.run({ seed: 5 });
+ * assert.equal(lastRecordedRun(plugin.experimentDir(experiment))?.manifest.seed, 5);
+ * await Deno.remove(outputDir, { recursive: true });
  * ```
  */
 export function lastRecordedRun(
@@ -111,7 +153,24 @@ export function lastRecordedRun(
  *
  * @example
  * ```ts
- * const storage = openRunStorage(plugin, experiment, manifest, previous, logger);
+ * import assert from "node:assert/strict";
+ * import { ArtifactPlugin, createLogger } from "@crystallize/deno";
+ * import { openRunStorage } from "./run_storage.ts";
+ *
+ * const outputDir = await Deno.makeTempDir();
+ * const manifest = {
+ *   runId: "r1",
+ *   experiment: "train",
+ *   seed: 1,
+ *   replicates: 1,
+ *   startedAt: new Date().toISOString(),
+ *   fingerprints: { baseline: null },
+ *   outputs: [],
+ * };
+ * const storage = openRunStorage(new ArtifactPlugin(), { name: "train", outputDir }, manifest, undefined, createLogger());
+ * assert.equal(storage.target.version, 0);
+ * assert.equal(storage.resumedFrom, undefined);
+ * await Deno.remove(outputDir, { recursive: true });
  * ```
  */
 export function openRunStorage(
@@ -219,7 +278,17 @@ function linkOrCopy(from: string, to: string): void {
  *
  * @example
  * ```ts
- * const all = mergeReused(outcomes, storage.reused, ["baseline", "boost"]);
+ * import assert from "node:assert/strict";
+ * import { mergeReused } from "./run_storage.ts";
+ *
+ * const fresh = { condition: "boost", seed: 1, metrics: { x: [2] }, durationMs: 1, stepMs: [1] };
+ * const stored = { condition: "baseline", seed: 1, metrics: { x: [1] }, durationMs: 1, stepMs: [1] };
+ * const all = mergeReused(
+ *   [{ replicate: 0, conditions: [fresh] }],
+ *   new Map([["baseline", new Map([[0, stored]])]]),
+ *   ["baseline", "boost"],
+ * );
+ * assert.deepEqual(all[0].conditions.map((c) => c.condition), ["baseline", "boost"]);
  * ```
  */
 export function mergeReused(
@@ -245,8 +314,17 @@ export function mergeReused(
  *
  * @example
  * ```ts
- * artifactIndex(outcomes, "/out/train/v0", ["baseline"], 2)["model.json"].baseline;
- * // ["/out/train/v0/0/baseline/model.json", "/out/train/v0/1/baseline/model.json"]
+ * import assert from "node:assert/strict";
+ * import { artifactIndex } from "./run_storage.ts";
+ *
+ * const outcome = (replicate: number) => ({
+ *   replicate,
+ *   conditions: [{ condition: "baseline", seed: 1, metrics: {}, durationMs: 1, stepMs: [], artifacts: ["model.json"] }],
+ * });
+ * assert.deepEqual(artifactIndex([outcome(0), outcome(1)], "/out/train/v0", ["baseline"], 2)["model.json"].baseline, [
+ *   "/out/train/v0/0/baseline/model.json",
+ *   "/out/train/v0/1/baseline/model.json",
+ * ]);
  * ```
  */
 export function artifactIndex(

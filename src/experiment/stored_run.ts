@@ -13,11 +13,12 @@ import type { ArtifactIndex, ResultJson } from "./result.ts";
  *
  * @example
  * ```ts
- * try {
- *   await loadRun(".crystallize/train");
- * } catch (e) {
- *   if (e instanceof StoredRunError) console.log(e.message);
- * }
+ * import assert from "node:assert/strict";
+ * import { loadRun, StoredRunError } from "@crystallize/deno";
+ *
+ * const empty = await Deno.makeTempDir();
+ * await assert.rejects(loadRun(`${empty}/train`), StoredRunError); // no stored run there
+ * await Deno.remove(empty, { recursive: true });
  * ```
  */
 export class StoredRunError extends CrystallizeError {
@@ -88,9 +89,22 @@ export interface RunListing {
  *
  * @example
  * ```ts
- * const run = await loadRun(".crystallize/train");
- * run.result.metrics.baseline.loss; // the stored values
- * run.artifacts["model.json"].baseline[0]; // a path
+ * import assert from "node:assert/strict";
+ * import { Artifact, ArtifactPlugin, dataSource, Experiment, pipelineStep, loadRun } from "@crystallize/deno";
+ *
+ * const outputDir = await Deno.makeTempDir();
+ * const model = new Artifact("model.json", { format: "json" });
+ * const fit = pipelineStep((d: number, ctx) => {
+ *   model.write(ctx, { w: d });
+ *   ctx.metrics.add("loss", d / 10);
+ *   return d;
+ * }, { name: "fit" });
+ * await Experiment.builder("train").datasource(dataSource(() => 1, { name: "one" })()).addStep(fit())
+ *   .outputs([model]).plugins([new ArtifactPlugin()]).outputDir(outputDir).build().run({ seed: 3 });
+ * const run = await loadRun(`${outputDir}/train`);
+ * assert.deepEqual(run.result.metrics.baseline.loss, [0.1]);
+ * assert.equal(run.artifacts["model.json"].baseline[0], `${outputDir}/train/v0/0/baseline/model.json`);
+ * await Deno.remove(outputDir, { recursive: true });
  * ```
  */
 export async function loadRun(
@@ -133,7 +147,20 @@ export async function loadRun(
  *
  * @example
  * ```ts
- * listRuns(".crystallize/train").map((r) => [r.version, r.complete]); // [[0, true], [1, false]]
+ * import assert from "node:assert/strict";
+ * import { Artifact, ArtifactPlugin, dataSource, Experiment, pipelineStep, listRuns } from "@crystallize/deno";
+ *
+ * const outputDir = await Deno.makeTempDir();
+ * const model = new Artifact("model.json", { format: "json" });
+ * const fit = pipelineStep((d: number, ctx) => {
+ *   model.write(ctx, { w: d });
+ *   ctx.metrics.add("loss", d / 10);
+ *   return d;
+ * }, { name: "fit" });
+ * await Experiment.builder("train").datasource(dataSource(() => 1, { name: "one" })()).addStep(fit())
+ *   .outputs([model]).plugins([new ArtifactPlugin()]).outputDir(outputDir).build().run({ seed: 3 });
+ * assert.deepEqual(listRuns(`${outputDir}/train`).map((r) => [r.version, r.complete]), [[0, true]]);
+ * await Deno.remove(outputDir, { recursive: true });
  * ```
  */
 export function listRuns(experimentDir: string): RunListing[] {
@@ -148,7 +175,21 @@ export function listRuns(experimentDir: string): RunListing[] {
  *
  * @example
  * ```ts
- * readManifest(".crystallize/train/v0")?.seed;
+ * import assert from "node:assert/strict";
+ * import { Artifact, ArtifactPlugin, dataSource, Experiment, pipelineStep } from "@crystallize/deno";
+ * import { readManifest } from "./stored_run.ts";
+ *
+ * const outputDir = await Deno.makeTempDir();
+ * const model = new Artifact("model.json", { format: "json" });
+ * const fit = pipelineStep((d: number, ctx) => {
+ *   model.write(ctx, { w: d });
+ *   ctx.metrics.add("loss", d / 10);
+ *   return d;
+ * }, { name: "fit" });
+ * await Experiment.builder("train").datasource(dataSource(() => 1, { name: "one" })()).addStep(fit())
+ *   .outputs([model]).plugins([new ArtifactPlugin()]).outputDir(outputDir).build().run({ seed: 3 });
+ * assert.equal(readManifest(`${outputDir}/train/v0`)?.seed, 3);
+ * await Deno.remove(outputDir, { recursive: true });
  * ```
  */
 export function readManifest(dir: string): RunManifest | undefined {
@@ -165,7 +206,21 @@ export function readManifest(dir: string): RunManifest | undefined {
  *
  * @example
  * ```ts
- * readOutcomes(".crystallize/train/v1").get("baseline")?.get(0)?.metrics;
+ * import assert from "node:assert/strict";
+ * import { Artifact, ArtifactPlugin, dataSource, Experiment, pipelineStep } from "@crystallize/deno";
+ * import { readOutcomes } from "./stored_run.ts";
+ *
+ * const outputDir = await Deno.makeTempDir();
+ * const model = new Artifact("model.json", { format: "json" });
+ * const fit = pipelineStep((d: number, ctx) => {
+ *   model.write(ctx, { w: d });
+ *   ctx.metrics.add("loss", d / 10);
+ *   return d;
+ * }, { name: "fit" });
+ * await Experiment.builder("train").datasource(dataSource(() => 1, { name: "one" })()).addStep(fit())
+ *   .outputs([model]).plugins([new ArtifactPlugin()]).outputDir(outputDir).build().run({ seed: 3 });
+ * assert.deepEqual(readOutcomes(`${outputDir}/train/v0`).get("baseline")?.get(0)?.metrics, { loss: [0.1] });
+ * await Deno.remove(outputDir, { recursive: true });
  * ```
  */
 export function readOutcomes(dir: string): Map<string, Map<number, ConditionOutcome>> {

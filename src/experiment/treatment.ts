@@ -21,9 +21,15 @@ export type TreatmentFunction = (ctx: FrozenContext) => MaybePromise<void>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { standaloneContext, Treatment } from "@crystallize/deno";
+ *
  * const fast = new Treatment("fast", { lr: 0.1, model: { depth: 2 } });
  * const dynamic = new Treatment("dynamic", (ctx) => ctx.add("delta", ctx.get("delta", 0) + 1));
- * fast.values.lr; // 0.1
+ * assert.equal(fast.values.lr, 0.1);
+ * const ctx = standaloneContext();
+ * dynamic.apply?.(ctx);
+ * assert.equal(ctx.get("delta"), 1);
  * ```
  */
 export class Treatment {
@@ -86,9 +92,13 @@ export type TreatmentFactory = Treatment & (() => Treatment);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { treatment } from "@crystallize/deno";
+ *
  * const boost = treatment("boost_total", { delta: 10 });
  * const plusOne = treatment("plus_one", (ctx) => ctx.add("delta", ctx.get("delta", 0) + 1));
- * boost().name; // "boost_total"
+ * assert.equal(boost().name, "boost_total"); // callable: boost and boost() are the same
+ * assert.equal(plusOne.name, "plus_one");
  * ```
  */
 export function treatment(
@@ -135,8 +145,12 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
  *
  * @example
  * ```ts
- * mergeValues({ model: { lr: 0.01, depth: 2 } }, { model: { lr: 0.1 } });
- * // { model: { lr: 0.1, depth: 2 } }
+ * import assert from "node:assert/strict";
+ * import { mergeValues } from "./treatment.ts";
+ *
+ * assert.deepEqual(mergeValues({ model: { lr: 0.01, depth: 2 } }, { model: { lr: 0.1 } }), {
+ *   model: { lr: 0.1, depth: 2 },
+ * });
  * ```
  */
 export function mergeValues(

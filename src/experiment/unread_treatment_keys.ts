@@ -29,7 +29,10 @@ export interface FixWording {
  *
  * @example
  * ```ts
- * CODE_WORDING.treatmentAt("boost"); // "treatment 'boost'"
+ * import assert from "node:assert/strict";
+ * import { CODE_WORDING } from "./unread_treatment_keys.ts";
+ *
+ * assert.equal(CODE_WORDING.treatmentAt("boost"), "treatment 'boost'");
  * ```
  */
 export const CODE_WORDING: FixWording = {
@@ -52,8 +55,15 @@ export const CODE_WORDING: FixWording = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { treatment } from "@crystallize/deno";
+ * import { paramReader } from "../pipeline/context_readers.ts";
+ * import { CODE_WORDING, unreadTreatmentKeys } from "./unread_treatment_keys.ts";
+ *
+ * const fn = (d: number[]) => d;
+ * // add_delta declares delta but fixes it explicitly, so the treatment's value is never read.
  * const readers = [paramReader("step", "add_delta", { delta: 0 }, { delta: 0 }, fn)];
- * unreadTreatmentKeys(readers, [treatment("boost", { delta: 1 })], CODE_WORDING)[0].key; // "delta"
+ * assert.equal(unreadTreatmentKeys(readers, [treatment("boost", { delta: 1 })], CODE_WORDING)[0].key, "delta");
  * ```
  */
 export function unreadTreatmentKeys(
@@ -92,8 +102,11 @@ export function unreadTreatmentKeys(
  *
  * @example
  * ```ts
- * valueText(0); // "0"
- * valueText("fast"); // '"fast"'
+ * import assert from "node:assert/strict";
+ * import { valueText } from "./unread_treatment_keys.ts";
+ *
+ * assert.equal(valueText(0), "0");
+ * assert.equal(valueText("fast"), '"fast"');
  * ```
  */
 export function valueText(value: unknown): string {

@@ -6,11 +6,14 @@ import { CrystallizeError } from "../errors.ts";
  *
  * @example
  * ```ts
- * try {
- *   Experiment.builder("empty").build();
- * } catch (e) {
- *   if (e instanceof ValidationError) console.log(e.problems);
- * }
+ * import assert from "node:assert/strict";
+ * import { Experiment, ValidationError } from "@crystallize/deno";
+ *
+ * assert.throws(() => Experiment.builder("empty").build(), (e: unknown) => {
+ *   assert.ok(e instanceof ValidationError);
+ *   assert.ok(e.problems.length > 0); // e.g. no datasource; every problem with its fix
+ *   return true;
+ * });
  * ```
  */
 export class ValidationError extends CrystallizeError {

@@ -7,7 +7,11 @@ import { createSha256 } from "../sha256.ts";
  *
  * @example
  * ```ts
- * codeHash((x: number) => x + 1) === codeHash((x: number) => x + 1); // true
+ * import assert from "node:assert/strict";
+ * import { codeHash } from "./code_hash.ts";
+ *
+ * assert.equal(codeHash((x: number) => x + 1), codeHash((x: number) => x + 1));
+ * assert.notEqual(codeHash((x: number) => x + 1), codeHash((x: number) => x + 2));
  * ```
  */
 export function codeHash(fn: (...args: never[]) => unknown): string {
@@ -20,8 +24,11 @@ export function codeHash(fn: (...args: never[]) => unknown): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { lazyCodeHash } from "./code_hash.ts";
+ *
  * const hashOf = lazyCodeHash((x: number) => x + 1);
- * hashOf() === hashOf(); // true, computed once
+ * assert.equal(hashOf(), hashOf()); // computed once, on first use
  * ```
  */
 export function lazyCodeHash(fn: (...args: never[]) => unknown): () => string {
@@ -34,7 +41,10 @@ export function lazyCodeHash(fn: (...args: never[]) => unknown): () => string {
  *
  * @example
  * ```ts
- * sha256Hex("abc").slice(0, 8); // "ba7816bf"
+ * import assert from "node:assert/strict";
+ * import { sha256Hex } from "./code_hash.ts";
+ *
+ * assert.equal(sha256Hex("abc").slice(0, 8), "ba7816bf");
  * ```
  */
 export function sha256Hex(text: string): string {

@@ -41,7 +41,13 @@ const registered = new WeakMap<object, () => readonly ContextReader[]>();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { contextReaders, paramReader, registerReaders } from "./context_readers.ts";
+ *
+ * const fn = (d: number[]) => d;
+ * const step = { name: "add_delta", run: fn };
  * registerReaders(step, () => [paramReader("step", "add_delta", { delta: 0 }, {}, fn)]);
+ * assert.deepEqual(contextReaders(step, "step")[0].open, ["delta"]);
  * ```
  */
 export function registerReaders(owner: object, readers: () => readonly ContextReader[]): void {
@@ -56,7 +62,16 @@ export function registerReaders(owner: object, readers: () => readonly ContextRe
  *
  * @example
  * ```ts
- * contextReaders(addDelta(), "step")[0].open; // ["delta"]
+ * import assert from "node:assert/strict";
+ * import { pipelineStep } from "@crystallize/deno";
+ * import { contextReaders } from "./context_readers.ts";
+ *
+ * const addDelta = pipelineStep((d: number[], _ctx, { delta }) => d.map((x) => x + delta), {
+ *   name: "add_delta",
+ *   params: { delta: 0 },
+ * });
+ * assert.deepEqual(contextReaders(addDelta(), "step")[0].open, ["delta"]); // injected
+ * assert.deepEqual(contextReaders(addDelta({ delta: 1 }), "step")[0].open, []); // fixed
  * ```
  */
 export function contextReaders(
@@ -84,7 +99,12 @@ export function contextReaders(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { conditionReader, contextReaders, registerReaders } from "./context_readers.ts";
+ *
+ * const input = { name: "experiment_input", fetch: () => ({}) };
  * registerReaders(input, () => [conditionReader("datasource", "experiment_input")]);
+ * assert.equal(contextReaders(input, "datasource")[0].name, "experiment_input");
  * ```
  */
 export function conditionReader(kind: ContextReader["kind"], name: string): ContextReader {
@@ -105,7 +125,12 @@ export function conditionReader(kind: ContextReader["kind"], name: string): Cont
  *
  * @example
  * ```ts
- * paramReader("step", "add_delta", { delta: 0 }, { delta: 1 }, fn).fixed; // { delta: 1 }
+ * import assert from "node:assert/strict";
+ * import { paramReader } from "./context_readers.ts";
+ *
+ * const reader = paramReader("step", "add_delta", { delta: 0 }, { delta: 1 }, (d: number[]) => d);
+ * assert.deepEqual(reader.fixed, { delta: 1 });
+ * assert.deepEqual(reader.open, []);
  * ```
  */
 export function paramReader(

@@ -19,8 +19,13 @@ export type Resolved<P> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { standaloneContext } from "@crystallize/deno";
+ * import { BoundParams } from "./declared_params.ts";
+ *
  * const bound = BoundParams.bind("step 'scale'", { k: 1, offset: 0 }, { offset: 5 });
- * bound.resolve(standaloneContext({ k: 3 })); // { offset: 5, k: 3 }
+ * assert.deepEqual(bound.resolve(standaloneContext({ k: 3 })), { k: 3, offset: 5 });
+ * assert.deepEqual(bound.resolve(standaloneContext()), { k: 1, offset: 5 });
  * ```
  */
 export class BoundParams<P extends ParamDefaults> {

@@ -9,7 +9,11 @@ const FRAME_URL = /((?:file|https?|data|blob):[^\s()]+?):\d+:\d+\)?$/;
  *
  * @example
  * ```ts
- * const url = callerModuleUrl(); // e.g. "file:///home/me/exp/steps.ts"
+ * import assert from "node:assert/strict";
+ * import { addDelta } from "../../examples/scaling_demo.ts";
+ *
+ * // Factories record the module that called them (through callerModuleUrl), for workers.
+ * assert.match(addDelta.moduleUrl ?? "", /^file:.*\/examples\/scaling_demo\.ts$/);
  * ```
  */
 export function callerModuleUrl(): string | undefined {

@@ -7,16 +7,15 @@ import { CrystallizeError } from "../errors.ts";
  *
  * @example
  * ```ts
- * import { pipelineStep } from "./step.ts";
+ * import assert from "node:assert/strict";
+ * import { ParameterError, pipelineStep } from "@crystallize/deno";
+ *
  * const scale = pipelineStep((d: number[], _ctx, { k }) => d.map((x) => x * k), {
  *   name: "scale",
  *   params: { k: 1 },
  * });
- * try {
- *   scale({ q: 2 } as never);
- * } catch (e) {
- *   console.log(e instanceof ParameterError); // true: "step 'scale' has no parameter 'q'..."
- * }
+ * // "step 'scale' has no parameter 'q'..."
+ * assert.throws(() => scale({ q: 2 } as never), ParameterError);
  * ```
  */
 export class ParameterError extends CrystallizeError {}

@@ -20,9 +20,12 @@ export interface PipelineSignature {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { Pipeline, pipelineStep } from "@crystallize/deno";
+ *
  * const double = pipelineStep((d: number[]) => d.map((x) => x * 2), { name: "double" });
  * const pipeline = new Pipeline([double(), double()]);
- * pipeline.signature().steps.map((s) => s.name); // ["double", "double"]
+ * assert.deepEqual(pipeline.signature().steps.map((s) => s.name), ["double", "double"]);
  * ```
  */
 export class Pipeline {

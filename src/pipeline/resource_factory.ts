@@ -19,8 +19,11 @@ const built = new Map<string | ResourceFactory<unknown>, unknown>();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { resourceFactory, standaloneContext } from "@crystallize/deno";
+ *
  * const db = resourceFactory(() => new Map<string, number>(), { key: "db" });
- * db.get(standaloneContext()) === db.get(standaloneContext()); // true: built once
+ * assert.equal(db.get(standaloneContext()), db.get(standaloneContext())); // built once
  * ```
  */
 export class ResourceFactory<T> {
@@ -60,11 +63,16 @@ export class ResourceFactory<T> {
  *
  * @example
  * ```ts
- * const client = resourceFactory((ctx) => ({ createdFor: ctx.condition }));
- * const fetchRows = pipelineStep((_d: unknown, _ctx, { client }) => client, {
+ * import assert from "node:assert/strict";
+ * import { pipelineStep, resourceFactory, standaloneContext } from "@crystallize/deno";
+ *
+ * export const client = resourceFactory((ctx) => ({ createdFor: ctx.condition }));
+ * export const fetchRows = pipelineStep((_d: unknown, _ctx, { client }) => client, {
  *   name: "fetch_rows",
  *   params: { client },
  * });
+ * // The step receives the built object, not the factory.
+ * assert.deepEqual(fetchRows().run(null, standaloneContext()), { createdFor: "baseline" });
  * ```
  */
 export function resourceFactory<T>(

@@ -71,6 +71,9 @@ export interface StepFactory<In, Out, P extends ParamDefaults> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { pipelineStep, standaloneContext } from "@crystallize/deno";
+ *
  * const addDelta = pipelineStep(
  *   (data: number[], _ctx, { delta }) => data.map((x) => x + delta),
  *   { name: "add_delta", params: { delta: 0 } },
@@ -79,8 +82,11 @@ export interface StepFactory<In, Out, P extends ParamDefaults> {
  *   ctx.metrics.add("total", data.reduce((a, b) => a + b, 0));
  *   return data;
  * }, { name: "total" });
- * addDelta(); // delta injected from the context, default 0
- * addDelta({ delta: 1 }); // always 1
+ * const ctx = standaloneContext({ delta: 5 });
+ * assert.deepEqual(addDelta().run([1, 2], ctx), [6, 7]); // delta injected from the context
+ * assert.deepEqual(addDelta({ delta: 1 }).run([1, 2], ctx), [2, 3]); // always 1
+ * total().run([1, 2], ctx);
+ * assert.deepEqual(ctx.metrics.get("total"), [3]);
  * ```
  */
 export function pipelineStep<In, Out, P extends ParamDefaults = Record<never, never>>(

@@ -48,14 +48,34 @@ const NEXT_SUFFIX = ".next";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import {
+ *   Artifact,
+ *   ArtifactPlugin,
+ *   dataSource,
+ *   Experiment,
+ *   loadRun,
+ *   pipelineStep,
+ * } from "@crystallize/deno";
+ *
+ * const model = new Artifact("model.json", { format: "json" });
+ * const data = dataSource(() => [1, 2, 3], { name: "data" });
+ * const fit = pipelineStep((d: number[], ctx) => {
+ *   model.write(ctx, { mean: 2 });
+ *   return d;
+ * }, { name: "fit" });
+ * const outputDir = await Deno.makeTempDir();
  * const experiment = Experiment.builder("train")
  *   .datasource(data())
  *   .addStep(fit())
  *   .outputs([model])
  *   .plugins([new ArtifactPlugin({ retention: 5 })])
+ *   .outputDir(outputDir)
  *   .build();
  * const result = await experiment.run();
- * result.outputDir; // ".../.crystallize/train/v0"
+ * assert.equal(result.outputDir, `${outputDir}/train/v0`);
+ * assert.equal((await loadRun(`${outputDir}/train`)).version, 0);
+ * await Deno.remove(outputDir, { recursive: true });
  * ```
  */
 export class ArtifactPlugin extends BasePlugin {
@@ -144,7 +164,8 @@ export class ArtifactPlugin extends BasePlugin {
    * store an artifact (`errors` holds an `ArtifactPlugin` failure).
    *
    * @example
-   * ```ts
+   * ```ts ignore
+   * // `target` is the run being stored (see `saveRun`):
    * new ArtifactPlugin({ retention: 3 }).retiredVersions(target, []); // [3] when writing v6 beside v3..v5
    * ```
    */

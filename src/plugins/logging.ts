@@ -29,8 +29,18 @@ export interface LoggingPluginOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { dataSource, Experiment, LoggingPlugin, type LogRecord, pipelineStep } from "@crystallize/deno";
+ *
  * const records: LogRecord[] = [];
  * const logging = new LoggingPlugin({ level: "info", sink: (r) => records.push(r) });
+ * const experiment = Experiment.builder("logged")
+ *   .datasource(dataSource(() => 1, { name: "one" })())
+ *   .addStep(pipelineStep((d: number) => d, { name: "id" })())
+ *   .plugins([logging])
+ *   .build();
+ * await experiment.run();
+ * assert.ok(records.some((r) => r.level === "info")); // a run summary at info
  * ```
  */
 export class LoggingPlugin extends BasePlugin {

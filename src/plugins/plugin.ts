@@ -37,7 +37,14 @@ export interface LoopContext {
   readonly signal: AbortSignal;
   /** Per-replicate time limit, ms, when the run set one. */
   readonly timeoutMs?: number;
-  /** The run's plan (conditions, seeding, steps), for loops that run replicates elsewhere. */
+  /**
+   * The run's plan (conditions, seeding, steps), for loops that run
+   * replicates elsewhere (`ParallelExecution` sends it to worker processes).
+   * Its shape is the engine's and may change between versions, so it is left
+   * out of the documentation.
+   *
+   * @ignore
+   */
   readonly plan: RunPlan;
 }
 
@@ -64,12 +71,24 @@ export interface LoopContext {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { BasePlugin, dataSource, Experiment, pipelineStep } from "@crystallize/deno";
+ *
  * class CountSteps extends BasePlugin {
  *   steps = 0;
  *   override afterStep() {
  *     this.steps++;
  *   }
  * }
+ * const counter = new CountSteps();
+ * const experiment = Experiment.builder("counted")
+ *   .datasource(dataSource(() => 1, { name: "one" })())
+ *   .addStep(pipelineStep((d: number) => d, { name: "id" })())
+ *   .plugins([counter])
+ *   .replicates(3)
+ *   .build();
+ * await experiment.run();
+ * assert.equal(counter.steps, 3);
  * ```
  */
 export interface BasePlugin {

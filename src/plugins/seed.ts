@@ -24,8 +24,11 @@ const TWO_32 = 2 ** 32;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { SeedPlugin } from "@crystallize/deno";
+ *
  * const seeds = new SeedPlugin({ seed: 123 });
- * [0, 1, 2].map((r) => seeds.seedFor(r)); // [123, 31460, 62797]
+ * assert.deepEqual([0, 1, 2].map((r) => seeds.seedFor(r)), [123, 31460, 62797]);
  * ```
  */
 export class SeedPlugin extends BasePlugin {
@@ -68,7 +71,11 @@ export interface Seeding {
  *
  * @example
  * ```ts
- * replicateSeed({ master: 1, autoSeed: true }, 2); // 62675
+ * import assert from "node:assert/strict";
+ * import { replicateSeed } from "./seed.ts";
+ *
+ * assert.equal(replicateSeed({ master: 1, autoSeed: true }, 2), 62675); // 1 + 2 * 31337
+ * assert.equal(replicateSeed({ master: 1, autoSeed: false }, 2), 1);
  * ```
  */
 export function replicateSeed(seeding: Seeding, replicate: number): number {

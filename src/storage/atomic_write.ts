@@ -11,7 +11,13 @@ export type FileWriter = (path: string, data: Uint8Array) => void;
  *
  * @example
  * ```ts
- * atomicWriteSync(".crystallize/cache/x.bin", new Uint8Array([1, 2, 3]));
+ * import assert from "node:assert/strict";
+ * import { atomicWriteSync } from "./atomic_write.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * atomicWriteSync(`${dir}/x.bin`, new Uint8Array([1, 2, 3]));
+ * assert.deepEqual(await Deno.readFile(`${dir}/x.bin`), new Uint8Array([1, 2, 3]));
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export function atomicWriteSync(

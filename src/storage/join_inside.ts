@@ -9,11 +9,11 @@ import { CrystallizeError } from "../errors.ts";
  *
  * @example
  * ```ts
- * try {
- *   joinInside("/out", "../etc");
- * } catch (e) {
- *   if (e instanceof PathEscapeError) console.log(e.message);
- * }
+ * import assert from "node:assert/strict";
+ * import { PathEscapeError } from "@crystallize/deno";
+ * import { joinInside } from "./join_inside.ts";
+ *
+ * assert.throws(() => joinInside("/out", "../etc"), PathEscapeError);
  * ```
  */
 export class PathEscapeError extends CrystallizeError {}
@@ -24,8 +24,12 @@ export class PathEscapeError extends CrystallizeError {}
  *
  * @example
  * ```ts
- * joinInside("/out", "train", "v0"); // "/out/train/v0"
- * joinInside("/out", "a/../../b"); // throws PathEscapeError
+ * import assert from "node:assert/strict";
+ * import { PathEscapeError } from "@crystallize/deno";
+ * import { joinInside } from "./join_inside.ts";
+ *
+ * assert.equal(joinInside("/out", "train", "v0"), "/out/train/v0");
+ * assert.throws(() => joinInside("/out", "a/../../b"), PathEscapeError);
  * ```
  */
 export function joinInside(folder: string, ...segments: string[]): string {
@@ -45,9 +49,12 @@ export function joinInside(folder: string, ...segments: string[]): string {
  *
  * @example
  * ```ts
- * isInside("/out", "/out/train/v0"); // true
- * isInside("/out", "/out/../etc"); // false
- * isInside("/out", "/out"); // false
+ * import assert from "node:assert/strict";
+ * import { isInside } from "./join_inside.ts";
+ *
+ * assert.equal(isInside("/out", "/out/train/v0"), true);
+ * assert.equal(isInside("/out", "/out/../etc"), false);
+ * assert.equal(isInside("/out", "/out"), false);
  * ```
  */
 export function isInside(folder: string, path: string): boolean {

@@ -5,8 +5,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { fromJsonText, toJsonText } from "./json_values.ts";
+ *
  * const text = toJsonText({ loss: [NaN, 1] });
- * fromJsonText(text); // { loss: [NaN, 1] }
+ * assert.deepEqual(fromJsonText(text), { loss: [NaN, 1] });
  * ```
  */
 export function toJsonText(value: unknown, indent?: number): string {
@@ -22,7 +25,10 @@ export function toJsonText(value: unknown, indent?: number): string {
  *
  * @example
  * ```ts
- * fromJsonText('{"x":{"$number":"-Infinity"}}'); // { x: -Infinity }
+ * import assert from "node:assert/strict";
+ * import { fromJsonText } from "./json_values.ts";
+ *
+ * assert.deepEqual(fromJsonText('{"x":{"$number":"-Infinity"}}'), { x: -Infinity });
  * ```
  */
 export function fromJsonText(text: string): unknown {

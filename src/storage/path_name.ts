@@ -11,7 +11,7 @@ export const MAX_PATH_NAME_BYTES = 200;
  * The rule for names that become a folder or file name (experiments,
  * treatments, artifacts), as error messages state it.
  */
-export const PATH_NAME_RULE =
+export const PATH_NAME_RULE: string =
   'a name may use letters, digits, spaces and punctuation except / \\ : * ? " < > |, but no ' +
   'control characters (newline, tab, NUL), no space at either end, not "." or "..", and at most ' +
   `${MAX_PATH_NAME_BYTES} bytes (e.g. "boost_total")`;
@@ -32,12 +32,12 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
- * try {
- *   checkPathName("../x", "treatment");
- * } catch (e) {
- *   if (e instanceof PathNameError) console.log(e.message);
- *   // treatment name "../x" cannot be used as a folder or file name: it contains "/"; a name may use ...
- * }
+ * import assert from "node:assert/strict";
+ * import { PathNameError } from "@crystallize/deno";
+ * import { checkPathName } from "./path_name.ts";
+ *
+ * // treatment name "../x" cannot be used as a folder or file name: it contains "/"; a name may use ...
+ * assert.throws(() => checkPathName("../x", "treatment"), PathNameError);
  * ```
  */
 export class PathNameError extends CrystallizeError {}
@@ -48,9 +48,12 @@ export class PathNameError extends CrystallizeError {}
  *
  * @example
  * ```ts
- * pathNameProblem("boost_total"); // undefined
- * pathNameProblem("a/../../b"); // 'it contains "/"'
- * pathNameProblem(".."); // 'it is ".."'
+ * import assert from "node:assert/strict";
+ * import { pathNameProblem } from "@crystallize/deno";
+ *
+ * assert.equal(pathNameProblem("boost_total"), undefined);
+ * assert.equal(pathNameProblem("a/../../b"), 'it contains "/"');
+ * assert.equal(pathNameProblem(".."), 'it is ".."');
  * ```
  */
 export function pathNameProblem(name: unknown): string | undefined {
@@ -74,8 +77,12 @@ export function pathNameProblem(name: unknown): string | undefined {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { PathNameError } from "@crystallize/deno";
+ * import { checkPathName } from "./path_name.ts";
+ *
  * checkPathName("boost_total", "treatment"); // fine
- * checkPathName("/abs", "experiment"); // throws PathNameError
+ * assert.throws(() => checkPathName("/abs", "experiment"), PathNameError);
  * ```
  */
 export function checkPathName(name: unknown, what: string): asserts name is string {
@@ -88,8 +95,13 @@ export function checkPathName(name: unknown, what: string): asserts name is stri
  *
  * @example
  * ```ts
- * pathNameMessage("..", "experiment", 'it is ".."');
- * // 'experiment name ".." cannot be used as a folder or file name: it is ".."; a name may use ...'
+ * import assert from "node:assert/strict";
+ * import { pathNameMessage } from "./path_name.ts";
+ *
+ * assert.match(
+ *   pathNameMessage("..", "experiment", 'it is ".."'),
+ *   /^experiment name "\.\." cannot be used as a folder or file name: it is "\.\."; a name may use /,
+ * );
  * ```
  */
 export function pathNameMessage(name: unknown, what: string, problem: string): string {

@@ -16,7 +16,12 @@ import { checkPathName, PathNameError } from "./path_name.ts";
  *
  * @example
  * ```ts
- * const dir = versionDir(experimentDir(".crystallize", "train"), 3); // ".crystallize/train/v3"
+ * import assert from "node:assert/strict";
+ * import { experimentDir, RUN_FILES, versionDir } from "./run_layout.ts";
+ *
+ * const dir = versionDir(experimentDir(".crystallize", "train"), 3);
+ * assert.equal(dir, ".crystallize/train/v3");
+ * assert.equal(RUN_FILES.manifest, "manifest.json");
  * ```
  */
 export const RUN_FILES = {
@@ -32,8 +37,12 @@ export const RUN_FILES = {
  *
  * @example
  * ```ts
- * experimentDir("/out", "my exp"); // "/out/my exp"
- * experimentDir("/out", "../x"); // throws PathNameError
+ * import assert from "node:assert/strict";
+ * import { PathNameError } from "@crystallize/deno";
+ * import { experimentDir } from "./run_layout.ts";
+ *
+ * assert.equal(experimentDir("/out", "my exp"), "/out/my exp");
+ * assert.throws(() => experimentDir("/out", "../x"), PathNameError);
  * ```
  */
 export function experimentDir(root: string, experiment: string): string {
@@ -46,7 +55,10 @@ export function experimentDir(root: string, experiment: string): string {
  *
  * @example
  * ```ts
- * versionDir("/out/train", 2); // "/out/train/v2"
+ * import assert from "node:assert/strict";
+ * import { versionDir } from "./run_layout.ts";
+ *
+ * assert.equal(versionDir("/out/train", 2), "/out/train/v2");
  * ```
  */
 export function versionDir(experimentDir: string, version: number): string {
@@ -62,8 +74,12 @@ export function versionDir(experimentDir: string, version: number): string {
  *
  * @example
  * ```ts
- * artifactPath("/out/train/v2", 0, "baseline", "model.json"); // "/out/train/v2/0/baseline/model.json"
- * artifactPath("/out/train/v2", 0, "..", "x"); // throws PathNameError
+ * import assert from "node:assert/strict";
+ * import { PathNameError } from "@crystallize/deno";
+ * import { artifactPath } from "./run_layout.ts";
+ *
+ * assert.equal(artifactPath("/out/train/v2", 0, "baseline", "model.json"), "/out/train/v2/0/baseline/model.json");
+ * assert.throws(() => artifactPath("/out/train/v2", 0, "..", "x"), PathNameError);
  * ```
  */
 export function artifactPath(
@@ -94,7 +110,13 @@ function checkIndex(value: number, what: string): void {
  *
  * @example
  * ```ts
- * listVersions(".crystallize/train"); // [0, 1, 2]
+ * import assert from "node:assert/strict";
+ * import { listVersions } from "./run_layout.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * for (const v of ["v0", "v2", "v1", "notes"]) await Deno.mkdir(`${dir}/${v}`);
+ * assert.deepEqual(listVersions(dir), [0, 1, 2]);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export function listVersions(experimentDir: string): number[] {
@@ -115,7 +137,14 @@ export function listVersions(experimentDir: string): number[] {
  *
  * @example
  * ```ts
- * isComplete(".crystallize/train/v2"); // true once the run finished
+ * import assert from "node:assert/strict";
+ * import { isComplete, RUN_FILES } from "./run_layout.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * assert.equal(isComplete(dir), false);
+ * await Deno.writeTextFile(`${dir}/${RUN_FILES.result}`, "{}");
+ * assert.equal(isComplete(dir), true); // once the run finished (run.json written last)
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export function isComplete(versionDir: string): boolean {

@@ -49,9 +49,21 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
- * const recorder = new RunRecorder({ dir: ".crystallize/train/v0", runId }, logger);
- * const names = recorder.writeArtifacts(ctx); // ["model.json"]
- * recorder.appendOutcome(outcome);
+ * import assert from "node:assert/strict";
+ * import { createLogger, standaloneContext } from "@crystallize/deno";
+ * import { readOutcomes } from "../experiment/stored_run.ts";
+ * import { RunRecorder } from "./run_recorder.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const recorder = new RunRecorder({ dir, runId: "r1" }, createLogger());
+ * const ctx = standaloneContext({}, { replicate: 0 });
+ * ctx.artifacts.add("model.json", JSON.stringify({ w: 1 }));
+ * assert.deepEqual(recorder.writeArtifacts(ctx), ["model.json"]);
+ * assert.equal(await Deno.readTextFile(`${dir}/0/baseline/model.json`), '{"w":1}');
+ * const condition = { condition: "baseline", seed: 1, metrics: { loss: [0.5] }, durationMs: 1, stepMs: [1] };
+ * recorder.appendOutcome({ replicate: 0, conditions: [condition] });
+ * assert.deepEqual(readOutcomes(dir).get("baseline")?.get(0)?.metrics, { loss: [0.5] });
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export class RunRecorder {

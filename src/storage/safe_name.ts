@@ -13,10 +13,13 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
- * safeName("add_delta"); // "add_delta"
- * safeName("../../tmp/x"); // "..%2F..%2Ftmp%2Fx"
- * safeName(".."); // "%2E%2E"
- * safeName("lr=0.1"); // "lr%3D0.1"
+ * import assert from "node:assert/strict";
+ * import { safeName } from "./safe_name.ts";
+ *
+ * assert.equal(safeName("add_delta"), "add_delta");
+ * assert.equal(safeName("../../tmp/x"), "..%2F..%2Ftmp%2Fx");
+ * assert.equal(safeName(".."), "%2E%2E");
+ * assert.equal(safeName("lr=0.1"), "lr%3D0.1");
  * ```
  */
 export function safeName(name: string): string {

@@ -84,7 +84,11 @@ export type ConditionMetrics = Readonly<Record<string, readonly MetricValue[]>>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { Hypothesis, stats } from "@crystallize/deno";
+ *
  * const byP = new Hypothesis({ name: "by_p_value", verifier: stats.welch(), metrics: "total" });
+ * assert.equal(byP.name, "by_p_value");
  * ```
  */
 export class Hypothesis {
@@ -198,12 +202,16 @@ function rank(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { hypothesis, stats } from "@crystallize/deno";
+ *
  * const byP = hypothesis({
  *   name: "by_p_value",
  *   verifier: stats.welch({ alpha: 0.05 }),
  *   metrics: "total",
  *   rankBy: (r) => r.pValue ?? 1,
  * });
+ * assert.deepEqual(byP.metrics, ["total"]);
  * ```
  */
 export function hypothesis(options: HypothesisOptions): Hypothesis {

@@ -8,11 +8,34 @@ import { CrystallizeError, errorMessage } from "../errors.ts";
  *
  * @example
  * ```ts
- * try {
- *   await experiment.run();
- * } catch (e) {
- *   if (e instanceof HypothesisError) console.log(e.hypothesis, e.result);
- * }
+ * import assert from "node:assert/strict";
+ * import {
+ *   dataSource,
+ *   Experiment,
+ *   hypothesis,
+ *   HypothesisError,
+ *   pipelineStep,
+ *   type Result,
+ *   treatment,
+ *   verifier,
+ * } from "@crystallize/deno";
+ *
+ * const broken = verifier(() => {
+ *   throw new Error("no verdict");
+ * }, { name: "broken" });
+ * const experiment = Experiment.builder("failing")
+ *   .datasource(dataSource(() => 1, { name: "one" })())
+ *   .addStep(pipelineStep((d: number, ctx) => {
+ *     ctx.metrics.add("x", d);
+ *     return d;
+ *   }, { name: "record" })())
+ *   .treatments([treatment("t", {})])
+ *   .hypotheses([hypothesis({ name: "h", verifier: broken(), metrics: "x" })])
+ *   .build();
+ * const error = await experiment.run().catch((e) => e);
+ * assert.ok(error instanceof HypothesisError);
+ * assert.equal(error.hypothesis, "h");
+ * assert.deepEqual((error.result as Result).metrics.baseline.metrics.x, [1]); // the result is kept
  * ```
  */
 export class HypothesisError extends CrystallizeError {

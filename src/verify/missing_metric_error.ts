@@ -8,11 +8,18 @@ import { CrystallizeError } from "../errors.ts";
  *
  * @example
  * ```ts
- * try {
- *   await experiment.run();
- * } catch (e) {
- *   if (e instanceof MissingMetricError) console.log(e.metric, e.result?.metrics);
- * }
+ * import assert from "node:assert/strict";
+ * import { dataSource, Experiment, hypothesis, MissingMetricError, pipelineStep, stats, treatment } from "@crystallize/deno";
+ *
+ * const experiment = Experiment.builder("no_metric")
+ *   .datasource(dataSource(() => 1, { name: "one" })())
+ *   .addStep(pipelineStep((d: number) => d, { name: "id" })())
+ *   .treatments([treatment("t", {})])
+ *   .hypotheses([hypothesis({ name: "h", verifier: stats.welch(), metrics: "total" })])
+ *   .build();
+ * const error = await experiment.run().catch((e) => e);
+ * assert.ok(error instanceof MissingMetricError);
+ * assert.equal(error.metric, "total");
  * ```
  */
 export class MissingMetricError extends CrystallizeError {

@@ -116,7 +116,16 @@ const mannWhitneyFactory = readyVerifier(
  *
  * @example
  * ```ts
- * hypothesis({ name: "faster", verifier: stats.welch({ alpha: 0.01, alternative: "less" }), metrics: "ms" });
+ * import assert from "node:assert/strict";
+ * import { hypothesis, stats } from "@crystallize/deno";
+ *
+ * const faster = hypothesis({
+ *   name: "faster",
+ *   verifier: stats.welch({ alpha: 0.01, alternative: "less" }),
+ *   metrics: "ms",
+ * });
+ * const verdict = faster.verifier.verify({ ms: [10, 11, 12, 11] }, { ms: [5, 6, 5, 6] });
+ * assert.equal((await verdict).significant, true);
  * ```
  */
 export function welch(options: ReadyVerifierOptions = {}): Verifier {
@@ -128,7 +137,13 @@ export function welch(options: ReadyVerifierOptions = {}): Verifier {
  *
  * @example
  * ```ts
- * hypothesis({ verifier: stats.studentT(), metrics: "score" });
+ * import assert from "node:assert/strict";
+ * import { hypothesis, stats } from "@crystallize/deno";
+ *
+ * const h = hypothesis({ verifier: stats.studentT(), metrics: "score" });
+ * const verdict = await h.verifier.verify({ score: [1, 2, 3, 4] }, { score: [3, 4, 5, 6] });
+ * assert.equal(verdict.pValue?.toFixed(4), "0.0710"); // t = 2.19 with 6 degrees of freedom
+ * assert.equal(verdict.significant, false); // at the default alpha 0.05
  * ```
  */
 export function studentT(options: ReadyVerifierOptions = {}): Verifier {
@@ -140,7 +155,12 @@ export function studentT(options: ReadyVerifierOptions = {}): Verifier {
  *
  * @example
  * ```ts
- * hypothesis({ verifier: stats.mannWhitney(), metrics: "latency" });
+ * import assert from "node:assert/strict";
+ * import { hypothesis, stats } from "@crystallize/deno";
+ *
+ * const h = hypothesis({ verifier: stats.mannWhitney(), metrics: "latency" });
+ * const verdict = await h.verifier.verify({ latency: [1, 2, 3, 4] }, { latency: [5, 6, 7, 8] });
+ * assert.ok(verdict.pValue! < 0.05);
  * ```
  */
 export function mannWhitney(options: ReadyVerifierOptions = {}): Verifier {

@@ -4,9 +4,12 @@
  *
  * @example
  * ```ts
- * import { stats } from "../../mod.ts";
- * stats.welchTTest([1, 2, 3, 4], [2, 3, 4, 5]).pValue;
- * hypothesis({ verifier: stats.welch(), metrics: "total" });
+ * import assert from "node:assert/strict";
+ * import { hypothesis, stats } from "@crystallize/deno";
+ * import { welchTTest } from "@crystallize/deno/stats";
+ *
+ * assert.equal(stats.welchTTest([1, 2, 3, 4], [2, 3, 4, 5]).pValue, welchTTest([1, 2, 3, 4], [2, 3, 4, 5]).pValue);
+ * assert.deepEqual(hypothesis({ verifier: stats.welch(), metrics: "total" }).metrics, ["total"]);
  * ```
  * @module
  */

@@ -64,11 +64,16 @@ export interface VerifierOptions<P extends ParamDefaults> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { stats, verifier } from "@crystallize/deno";
+ *
  * const welch = verifier((baseline, treated, { alpha }) => {
  *   const t = stats.welchTTest(treated.total, baseline.total);
  *   return { pValue: t.pValue, significant: t.pValue < alpha };
  * }, { name: "welch", params: { alpha: 0.05 } });
  * const strict = welch({ alpha: 0.01 });
+ * const verdict = await strict.verify({ total: [1, 2, 3, 4] }, { total: [2, 3, 4, 5] });
+ * assert.equal(verdict.significant, false);
  * ```
  */
 export function verifier<P extends ParamDefaults = Record<never, never>>(

@@ -12,7 +12,18 @@ import { RUN_FILES } from "../../storage/run_layout.ts";
  *
  * @example
  * ```ts
- * await cleanCommand("examples/folder_experiment", { yes: true });
+ * import assert from "node:assert/strict";
+ * import { newCommand } from "./new.ts";
+ * import { runCommand } from "./run.ts";
+ * import { cleanCommand } from "./clean.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await newCommand("demo", { dir });
+ * const folder = `${dir}/demo`;
+ * await runCommand(folder, { cache: true, treatments: true, quiet: true });
+ * assert.equal(await cleanCommand(folder, { yes: true }), 0);
+ * assert.equal(await Deno.stat(`${folder}/.crystallize`).catch(() => undefined), undefined);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function cleanCommand(

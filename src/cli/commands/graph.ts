@@ -21,8 +21,11 @@ export interface GraphNode {
  *
  * @example
  * ```ts
- * dependencyOrder([{ name: "b", folder: "b", inputs: { x: "a#x" } }, { name: "a", folder: "a", inputs: {} }]);
- * // ["a", "b"]
+ * import assert from "node:assert/strict";
+ * import { dependencyOrder, type GraphNode } from "./graph.ts";
+ *
+ * const nodes: GraphNode[] = [{ name: "b", folder: "b", inputs: { x: "a#x" } }, { name: "a", folder: "a", inputs: {} }];
+ * assert.deepEqual(dependencyOrder(nodes), ["a", "b"]);
  * ```
  */
 export function dependencyOrder(nodes: readonly GraphNode[]): string[] {
@@ -65,7 +68,11 @@ export function dependencyOrder(nodes: readonly GraphNode[]): string[] {
  *
  * @example
  * ```ts
- * await graphCommand("examples/dag", {});
+ * import assert from "node:assert/strict";
+ * import { graphCommand } from "./graph.ts";
+ *
+ * const dag = new URL("../../../examples/dag", import.meta.url).pathname;
+ * assert.equal(await graphCommand(dag, { json: true }), 0); // prints producer -> consumer as JSON
  * ```
  */
 export async function graphCommand(

@@ -47,7 +47,15 @@ export interface Listing {
  *
  * @example
  * ```ts
- * orderEntries(entries).map((e) => e.target);
+ * import assert from "node:assert/strict";
+ * import { orderEntries } from "./list.ts";
+ *
+ * const entry = (target: string, group: string, priority: number) => ({
+ *   target, name: target, kind: "folder" as const, group, priority, icon: "🧪", hidden: false,
+ *   replicates: 1, description: "",
+ * });
+ * const ordered = orderEntries([entry("z", "Beta", 1), entry("b", "Alpha", 2), entry("a", "Alpha", 5)]);
+ * assert.deepEqual(ordered.map((e) => e.target), ["b", "a", "z"]); // group, then priority, then path
  * ```
  */
 export function orderEntries(entries: readonly ListEntry[]): ListEntry[] {
@@ -64,7 +72,17 @@ export function orderEntries(entries: readonly ListEntry[]): ListEntry[] {
  *
  * @example
  * ```ts
- * const { experiments, errors } = await listExperiments("examples");
+ * import assert from "node:assert/strict";
+ * import { newCommand } from "./new.ts";
+ * import { listExperiments } from "./list.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await newCommand("demo", { dir });
+ * const folder = `${dir}/demo`;
+ * const { experiments, errors } = await listExperiments(dir);
+ * assert.deepEqual(experiments.map((e) => e.name), ["demo"]);
+ * assert.deepEqual(errors, []);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function listExperiments(dir: string): Promise<Listing> {
@@ -124,7 +142,15 @@ export async function listExperiments(dir: string): Promise<Listing> {
  *
  * @example
  * ```ts
- * await listCommand("examples", { json: true });
+ * import assert from "node:assert/strict";
+ * import { newCommand } from "./new.ts";
+ * import { listCommand } from "./list.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await newCommand("demo", { dir });
+ * const folder = `${dir}/demo`;
+ * assert.equal(await listCommand(dir, { json: true }), 0); // prints the listing as JSON
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function listCommand(

@@ -16,7 +16,12 @@ const NAME = /^[a-z][a-z0-9_-]*$/;
  *
  * @example
  * ```ts
- * scaffoldFiles("demo", "../../mod.ts")["config.yaml"];
+ * import assert from "node:assert/strict";
+ * import { scaffoldFiles } from "./new.ts";
+ *
+ * const files = scaffoldFiles("demo", "../../mod.ts");
+ * assert.deepEqual(Object.keys(files), ["config.yaml", "datasources.ts", "steps.ts"]);
+ * assert.match(files["steps.ts"], /from "\.\.\/\.\.\/mod\.ts"/);
  * ```
  */
 export function scaffoldFiles(name: string, library: string): Record<string, string> {
@@ -83,7 +88,13 @@ export const recordTotal = pipelineStep((data: number[], ctx) => {
  *
  * @example
  * ```ts
- * await newCommand("demo", { dir: "experiments" });
+ * import assert from "node:assert/strict";
+ * import { newCommand } from "./new.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * assert.equal(await newCommand("demo", { dir }), 0); // "Created .../demo: config.yaml, datasources.ts, steps.ts"
+ * assert.ok(Deno.statSync(`${dir}/demo/config.yaml`).isFile);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function newCommand(

@@ -43,7 +43,16 @@ export interface RunCommandOptions
  *
  * @example
  * ```ts
- * const code = await runCommand("examples/folder_experiment", { cache: true, treatments: true });
+ * import assert from "node:assert/strict";
+ * import { newCommand } from "./new.ts";
+ * import { runCommand } from "./run.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await newCommand("demo", { dir });
+ * const folder = `${dir}/demo`;
+ * const code = await runCommand(folder, { cache: true, treatments: true, quiet: true, seed: 1 });
+ * assert.equal(code, 0); // every replicate succeeded; the summary was printed
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function runCommand(raw: string, options: RunCommandOptions): Promise<ExitCode> {
@@ -158,8 +167,13 @@ function exitCode(
  *
  * @example
  * ```ts
- * printFailure(new CliError("no experiment at 'x'"), EXIT.USAGE);
- * // {"ok": false, "exitCode": 2, "experiments": [], "results": [], "error": {...}}
+ * import assert from "node:assert/strict";
+ * import { CliError } from "../cli_error.ts";
+ * import { EXIT } from "../exit_codes.ts";
+ * import { printFailure } from "./run.ts";
+ *
+ * // Prints `error: no experiment at 'x'` to stderr (with --json: one document on stdout).
+ * assert.equal(printFailure(new CliError("no experiment at 'x'"), EXIT.USAGE), undefined);
  * ```
  */
 export function printFailure(error: Error, code: ExitCode): void {

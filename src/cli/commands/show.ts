@@ -14,7 +14,17 @@ import { formatSummary } from "../summary.ts";
  *
  * @example
  * ```ts
- * await showCommand("examples/folder_experiment", {});
+ * import assert from "node:assert/strict";
+ * import { newCommand } from "./new.ts";
+ * import { runCommand } from "./run.ts";
+ * import { showCommand } from "./show.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await newCommand("demo", { dir });
+ * const folder = `${dir}/demo`;
+ * await runCommand(folder, { cache: true, treatments: true, quiet: true });
+ * assert.equal(await showCommand(folder, {}), 0); // prints the summary of the stored run
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function showCommand(

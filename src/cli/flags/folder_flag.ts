@@ -17,8 +17,14 @@ const PRIVILEGED = Deno.build.os === "windows" ? [] : ["/proc", "/dev", "/sys"];
  *
  * @example
  * ```ts
- * folderProblem("/dev/null/x"); // "/dev/null is not a folder, so nothing can be created in it"
- * folderProblem("runs"); // undefined (created when needed)
+ * import assert from "node:assert/strict";
+ * import { folderProblem } from "./folder_flag.ts";
+ *
+ * const file = await Deno.makeTempFile();
+ * assert.equal(folderProblem(`${file}/x`), `${file} is not a folder, so nothing can be created in it`);
+ * assert.equal(folderProblem("/dev/null/x"), "/dev/null/x is under /dev, where Deno lets no sandboxed process write");
+ * assert.equal(folderProblem("runs"), undefined); // created when needed
+ * await Deno.remove(file);
  * ```
  */
 export function folderProblem(path: string): string | undefined {
@@ -50,7 +56,12 @@ export function folderProblem(path: string): string | undefined {
  *
  * @example
  * ```ts
- * checkOutFlag(options.out); // before the runner starts
+ * import assert from "node:assert/strict";
+ * import { checkOutFlag } from "./folder_flag.ts";
+ *
+ * checkOutFlag(undefined); // no --out: nothing to check
+ * checkOutFlag("./runs"); // created when needed
+ * assert.throws(() => checkOutFlag("/dev/null/x"), /--out \/dev\/null\/x: /);
  * ```
  */
 export function checkOutFlag(out: string | undefined): void {
@@ -72,7 +83,13 @@ export function checkOutFlag(out: string | undefined): void {
  *
  * @example
  * ```ts
- * checkDirFlag("experiments", "/abs/experiments/demo");
+ * import assert from "node:assert/strict";
+ * import { checkDirFlag } from "./folder_flag.ts";
+ *
+ * const dir = await Deno.makeTempDir(); // a folder this process may write
+ * checkDirFlag(dir, `${dir}/demo`);
+ * assert.throws(() => checkDirFlag("", `${dir}/demo`), /--dir : it is empty/);
+ * await Deno.remove(dir);
  * ```
  */
 export function checkDirFlag(dir: string, folder: string): void {

@@ -29,9 +29,14 @@ const EXAMPLES: Readonly<Record<PermissionKind, string>> = {
  *
  * @example
  * ```ts
- * permissionFlagsProblem({ allowNet: "api.example.com:443" }); // undefined
- * permissionFlagsProblem({ allowNet: "http://x/y" });
- * // "--allow-net=http://x/y: 'http://x/y' is a URL: give the host (and port) only, e.g. x:443; --allow-net takes ..."
+ * import assert from "node:assert/strict";
+ * import { permissionFlagsProblem } from "./permission_flags.ts";
+ *
+ * assert.equal(permissionFlagsProblem({ allowNet: "api.example.com:443" }), undefined);
+ * assert.match(
+ *   permissionFlagsProblem({ allowNet: "http://x/y" }) ?? "",
+ *   /^--allow-net=http:\/\/x\/y: 'http:\/\/x\/y' is a URL: give the host \(and port\) only/,
+ * );
  * ```
  */
 export function permissionFlagsProblem(options: PermissionFlagValues): string | undefined {
@@ -62,7 +67,12 @@ export function permissionFlagsProblem(options: PermissionFlagValues): string | 
  *
  * @example
  * ```ts
- * checkPermissionFlags(options); // before the sandbox is built
+ * import assert from "node:assert/strict";
+ * import { CliError } from "../cli_error.ts";
+ * import { checkPermissionFlags } from "./permission_flags.ts";
+ *
+ * checkPermissionFlags({ allowRead: "./data" }); // before the sandbox is built
+ * assert.throws(() => checkPermissionFlags({ allowNet: "" }), CliError); // --allow-net= with nothing after =
  * ```
  */
 export function checkPermissionFlags(options: PermissionFlagValues): void {

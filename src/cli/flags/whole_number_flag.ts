@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError } from "npm:commander@15.1.0";
 
 /** Bounds and an example value of a numeric flag. */
 export interface WholeNumberFlag {
@@ -21,10 +21,15 @@ export interface WholeNumberFlag {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { wholeNumberProblem } from "./whole_number_flag.ts";
+ *
  * const replicates = { flag: "--replicates", min: 1, max: 1_000_000, example: 20 };
- * wholeNumberProblem("20", replicates); // undefined
- * wholeNumberProblem("1e6", replicates);
- * // "--replicates takes a whole number from 1 to 1000000 in plain digits, e.g. --replicates 20; got '1e6'"
+ * assert.equal(wholeNumberProblem("20", replicates), undefined);
+ * assert.equal(
+ *   wholeNumberProblem("1e6", replicates),
+ *   "--replicates takes a whole number from 1 to 1000000 in plain digits, e.g. --replicates 20; got '1e6'",
+ * );
  * ```
  */
 export function wholeNumberProblem(text: string, spec: WholeNumberFlag): string | undefined {
@@ -43,7 +48,13 @@ export function wholeNumberProblem(text: string, spec: WholeNumberFlag): string 
  *
  * @example
  * ```ts
- * command.option("--seed <n>", "master seed", wholeNumberFlag({ flag: "--seed", min: 0, max: 2 ** 32 - 1, example: 42 }));
+ * import assert from "node:assert/strict";
+ * import { Command } from "npm:commander@15.1.0";
+ * import { wholeNumberFlag } from "./whole_number_flag.ts";
+ *
+ * const command = new Command().exitOverride()
+ *   .option("--seed <n>", "master seed", wholeNumberFlag({ flag: "--seed", min: 0, max: 2 ** 32 - 1, example: 42 }));
+ * assert.equal(command.parse(["--seed", "7"], { from: "user" }).opts().seed, 7);
  * ```
  */
 export function wholeNumberFlag(spec: WholeNumberFlag): (text: string) => number {

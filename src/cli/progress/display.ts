@@ -30,9 +30,13 @@ function concat(...parts: readonly Uint8Array[]): Uint8Array {
  *
  * @example
  * ```ts
- * const display = new ProgressDisplay(Deno.stderr.isTerminal() ? "live" : "lines");
- * display.events(events);
+ * import assert from "node:assert/strict";
+ * import { ProgressDisplay } from "./display.ts";
+ *
+ * const display = new ProgressDisplay("quiet"); // "live" on a terminal, "lines" otherwise
+ * display.events([{ type: "run-started", experiment: "x", runId: "r", replicates: 2, conditions: ["baseline"], strategy: "serial" }]);
  * display.close();
+ * assert.ok(display);
  * ```
  */
 export class ProgressDisplay {

@@ -9,8 +9,11 @@ const BAR = 20;
  *
  * @example
  * ```ts
- * formatDuration(4_230); // "4.2s"
- * formatDuration(65_000); // "1:05"
+ * import assert from "node:assert/strict";
+ * import { formatDuration } from "./render.ts";
+ *
+ * assert.equal(formatDuration(4_230), "4.2s");
+ * assert.equal(formatDuration(65_000), "1:05");
  * ```
  */
 export function formatDuration(ms: number | undefined): string {
@@ -40,8 +43,17 @@ function fit(line: string, width: number): string {
  *
  * @example
  * ```ts
- * renderProgress(state, 80);
- * // ["scaling_demo · serial · 12/64 replicates · ETA 0:05", "  baseline     [######--------------]  6/32", ...]
+ * import assert from "node:assert/strict";
+ * import { applyEvent, initialProgress } from "./state.ts";
+ * import { renderProgress } from "./render.ts";
+ *
+ * const state = applyEvent(initialProgress(0), {
+ *   type: "run-started", experiment: "scaling_demo", runId: "r", replicates: 32,
+ *   conditions: ["baseline", "boost"], strategy: "serial",
+ * }, 0);
+ * const lines = renderProgress(state, 80);
+ * assert.match(lines[0], /^scaling_demo · serial · 0\/64 replicates/);
+ * assert.match(lines[1], /baseline +\[-+\] +0\/32/);
  * ```
  */
 export function renderProgress(state: ProgressState, width: number): string[] {
@@ -114,7 +126,17 @@ function runStatus(state: ProgressState): string {
  *
  * @example
  * ```ts
- * logLine(before, after, event); // "[scaling_demo] 50% (32/64 replicates), ETA 0:02"
+ * import assert from "node:assert/strict";
+ * import { applyEvent, initialProgress } from "./state.ts";
+ * import { logLine } from "./render.ts";
+ *
+ * const before = initialProgress(0);
+ * const event = {
+ *   type: "run-started" as const, experiment: "scaling_demo", runId: "r", replicates: 2,
+ *   conditions: ["baseline"], strategy: "serial",
+ * };
+ * const after = applyEvent(before, event, 0);
+ * assert.match(logLine(before, after, event) ?? "", /scaling_demo/); // a line at start, failures, every 10 %
  * ```
  */
 export function logLine(

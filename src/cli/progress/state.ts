@@ -76,7 +76,12 @@ export const EMA_ALPHA = 0.3;
  *
  * @example
  * ```ts
- * const state = applyEvent(initialProgress(0), event, performance.now());
+ * import assert from "node:assert/strict";
+ * import { initialProgress } from "./state.ts";
+ *
+ * const state = initialProgress(performance.now());
+ * assert.equal(state.replicates, 0);
+ * assert.equal(state.finished, false);
  * ```
  */
 export function initialProgress(now: number): ProgressState {
@@ -108,9 +113,12 @@ export function initialProgress(now: number): ProgressState {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { applyEvent, initialProgress } from "./state.ts";
+ *
  * let s = initialProgress(0);
  * s = applyEvent(s, { type: "run-started", experiment: "x", runId: "r", replicates: 2, conditions: ["baseline"], strategy: "serial" }, 0);
- * s.replicates; // 2
+ * assert.equal(s.replicates, 2);
  * ```
  */
 export function applyEvent(state: ProgressState, event: GraphEvent, now: number): ProgressState {
@@ -229,7 +237,9 @@ const NO_REPLICATES: ConditionProgress = { done: 0, failed: 0, reused: 0, cancel
  *
  * @example
  * ```ts
- * endProgress(state).ended; // "stopped"
+ * import assert from "node:assert/strict";
+ * import { endProgress, initialProgress } from "./state.ts";
+ * assert.equal(endProgress(initialProgress(0)).ended, "stopped");
  * ```
  */
 export function endProgress(state: ProgressState): ProgressState {
@@ -242,7 +252,9 @@ export function endProgress(state: ProgressState): ProgressState {
  *
  * @example
  * ```ts
- * reusedCount(state); // 30
+ * import assert from "node:assert/strict";
+ * import { initialProgress, reusedCount } from "./state.ts";
+ * assert.equal(reusedCount(initialProgress(0)), 0);
  * ```
  */
 export function reusedCount(state: ProgressState): number {
@@ -254,7 +266,14 @@ export function reusedCount(state: ProgressState): number {
  *
  * @example
  * ```ts
- * const { done, total } = completion(state); // { done: 12, total: 64 }
+ * import assert from "node:assert/strict";
+ * import { applyEvent, completion, initialProgress } from "./state.ts";
+ *
+ * const state = applyEvent(initialProgress(0), {
+ *   type: "run-started", experiment: "x", runId: "r", replicates: 32, conditions: ["baseline", "boost"],
+ *   strategy: "serial",
+ * }, 0);
+ * assert.deepEqual(completion(state), { done: 0, total: 64 });
  * ```
  */
 export function completion(state: ProgressState): { done: number; total: number } {
@@ -269,7 +288,10 @@ export function completion(state: ProgressState): { done: number; total: number 
  *
  * @example
  * ```ts
- * etaMs(state); // 5400
+ * import assert from "node:assert/strict";
+ * import { etaMs, initialProgress } from "./state.ts";
+ *
+ * assert.equal(etaMs(initialProgress(0)), undefined); // no finished replicate yet: no estimate
  * ```
  */
 export function etaMs(state: ProgressState): number | undefined {

@@ -60,6 +60,9 @@ class UsageFailure extends CrystallizeError {}
  *
  * @example
  * ```ts ignore
+ * // Not run: it serves frames on this process's own stdin and stdout (the runner's main loop).
+ * import { serveRunner } from "./serve.ts";
+ *
  * await serveRunner(async () => ({ "file:///exp/demo.ts": await import("file:///exp/demo.ts") }));
  * ```
  */

@@ -34,7 +34,10 @@ const FRAME_MS = 33;
  * terminal is restored however it ends.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // Not run: it takes over this process's terminal (raw mode, alternate screen) until q.
+ * import { runTui } from "./app.ts";
+ *
  * if (Deno.stdin.isTerminal() && Deno.stdout.isTerminal()) Deno.exit(await runTui("."));
  * ```
  */

@@ -20,7 +20,15 @@ import { type ResolvedTarget, resolveTarget } from "../target.ts";
  *
  * @example
  * ```ts
- * entryFolder(entry); // "/abs/experiments/demo"
+ * import assert from "node:assert/strict";
+ * import type { ListEntry } from "../commands/list.ts";
+ * import { entryFolder } from "./entry_target.ts";
+ *
+ * const entry: ListEntry = {
+ *   target: "experiments/demo", name: "demo", kind: "folder", group: "Experiments", priority: 999,
+ *   icon: "🧪", hidden: false, replicates: 10, description: "Does adding delta raise the total?",
+ * };
+ * assert.equal(entryFolder(entry), `${Deno.cwd()}/experiments/demo`); // a module entry has none
  * ```
  */
 export function entryFolder(entry: ListEntry): string | undefined {
@@ -35,7 +43,17 @@ export function entryFolder(entry: ListEntry): string | undefined {
  *
  * @example
  * ```ts
- * await entryTreatments(entry); // ["add_one"]
+ * import assert from "node:assert/strict";
+ * import { newCommand } from "../commands/new.ts";
+ * import { listExperiments } from "../commands/list.ts";
+ * import { entryTreatments } from "./entry_target.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await newCommand("demo", { dir });
+ * const folder = `${dir}/demo`;
+ * const [entry] = (await listExperiments(dir)).experiments;
+ * assert.deepEqual(await entryTreatments(entry), ["add_one"]);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function entryTreatments(entry: ListEntry): Promise<string[] | undefined> {
@@ -54,7 +72,17 @@ export async function entryTreatments(entry: ListEntry): Promise<string[] | unde
  *
  * @example
  * ```ts
- * (await entryTarget(entry)).spec; // { kind: "folder", folder: "/abs/experiments/demo" }
+ * import assert from "node:assert/strict";
+ * import { newCommand } from "../commands/new.ts";
+ * import { listExperiments } from "../commands/list.ts";
+ * import { entryTarget } from "./entry_target.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await newCommand("demo", { dir });
+ * const folder = `${dir}/demo`;
+ * const [entry] = (await listExperiments(dir)).experiments;
+ * assert.deepEqual((await entryTarget(entry)).spec, { kind: "folder", folder });
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export function entryTarget(entry: ListEntry): Promise<ResolvedTarget> {
@@ -67,7 +95,17 @@ export function entryTarget(entry: ListEntry): Promise<ResolvedTarget> {
  *
  * @example
  * ```ts
- * await entryStore(entry); // "/abs/experiments/demo/.crystallize/demo"
+ * import assert from "node:assert/strict";
+ * import { newCommand } from "../commands/new.ts";
+ * import { listExperiments } from "../commands/list.ts";
+ * import { entryStore } from "./entry_target.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await newCommand("demo", { dir });
+ * const folder = `${dir}/demo`;
+ * const [entry] = (await listExperiments(dir)).experiments;
+ * assert.equal(await entryStore(entry), `${folder}/.crystallize/demo`);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function entryStore(entry: ListEntry): Promise<string> {

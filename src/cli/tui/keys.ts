@@ -50,7 +50,10 @@ const CONTROL_KEYS: Readonly<Record<string, Key>> = {
  *
  * @example
  * ```ts
- * parseKeys("\x1b[Bj\r"); // ["down", "j", "enter"]
+ * import assert from "node:assert/strict";
+ * import { parseKeys } from "./keys.ts";
+ *
+ * assert.deepEqual(parseKeys("\x1b[Bj\r"), ["down", "j", "enter"]);
  * ```
  */
 export function parseKeys(input: string): Key[] {

@@ -81,7 +81,11 @@ export interface TuiModel {
  *
  * @example
  * ```ts
- * initialModel().selection.loading; // true
+ * import assert from "node:assert/strict";
+ * import { initialModel } from "./model.ts";
+ *
+ * assert.equal(initialModel().selection.loading, true);
+ * assert.equal(initialModel().screen, "select");
  * ```
  */
 export function initialModel(color = false): TuiModel {
@@ -99,7 +103,15 @@ export function initialModel(color = false): TuiModel {
  *
  * @example
  * ```ts
- * openRun(entry).status; // "idle"
+ * import assert from "node:assert/strict";
+ * import type { ListEntry } from "../commands/list.ts";
+ * import { openRun } from "./model.ts";
+ *
+ * const entry: ListEntry = {
+ *   target: "experiments/demo", name: "demo", kind: "folder", group: "Experiments", priority: 999,
+ *   icon: "🧪", hidden: false, replicates: 10, description: "Does adding delta raise the total?",
+ * };
+ * assert.equal(openRun(entry).status, "idle");
  * ```
  */
 export function openRun(entry: ListEntry): RunModel {
@@ -127,7 +139,15 @@ export function openRun(entry: ListEntry): RunModel {
  *
  * @example
  * ```ts
- * cachingOn(run) ? "resume" : "rerun";
+ * import assert from "node:assert/strict";
+ * import type { ListEntry } from "../commands/list.ts";
+ * import { cachingOn, openRun } from "./model.ts";
+ *
+ * const entry: ListEntry = {
+ *   target: "experiments/demo", name: "demo", kind: "folder", group: "Experiments", priority: 999,
+ *   icon: "🧪", hidden: false, replicates: 10, description: "Does adding delta raise the total?",
+ * };
+ * assert.equal(cachingOn(openRun(entry)) ? "resume" : "rerun", "resume"); // on unless switched off
  * ```
  */
 export function cachingOn(run: RunModel): boolean {
@@ -139,7 +159,16 @@ export function cachingOn(run: RunModel): boolean {
  *
  * @example
  * ```ts
- * if (isRunning(run)) console.log("c cancels");
+ * import assert from "node:assert/strict";
+ * import type { ListEntry } from "../commands/list.ts";
+ * import { isRunning, openRun } from "./model.ts";
+ *
+ * const entry: ListEntry = {
+ *   target: "experiments/demo", name: "demo", kind: "folder", group: "Experiments", priority: 999,
+ *   icon: "🧪", hidden: false, replicates: 10, description: "Does adding delta raise the total?",
+ * };
+ * assert.equal(isRunning(openRun(entry)), false);
+ * assert.equal(isRunning({ ...openRun(entry), status: "running" }), true); // c cancels then
  * ```
  */
 export function isRunning(run: RunModel): boolean {

@@ -17,7 +17,12 @@ export interface RunEnd {
  *
  * @example
  * ```ts
- * runEnd(outcome, Deno.cwd()).notice; // "Finished: demo stored in experiments/demo/.crystallize/demo/v0. s shows the summary."
+ * import assert from "node:assert/strict";
+ * import { runEnd } from "./run_outcome.ts";
+ *
+ * const outcome = { loaded: [], results: [], failures: {}, failure: undefined, cancelled: true };
+ * assert.equal(runEnd(outcome, Deno.cwd()).status, "cancelled");
+ * // a finished run: "Finished: demo stored in experiments/demo/.crystallize/demo/v0. s shows the summary."
  * ```
  */
 export function runEnd(outcome: SandboxedOutcome, cwd: string): RunEnd {

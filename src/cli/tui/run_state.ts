@@ -30,7 +30,11 @@ export const EMPTY_RUN_STATE: RunState = { inactiveTreatments: [], uncachedExper
  *
  * @example
  * ```ts
- * parseRunState('{"inactive_treatments": ["b", "a"]}', "config.state.json").inactiveTreatments; // ["a", "b"]
+ * import assert from "node:assert/strict";
+ * import { parseRunState } from "./run_state.ts";
+ *
+ * const state = parseRunState('{"inactive_treatments": ["b", "a"]}', "config.state.json");
+ * assert.deepEqual(state.inactiveTreatments, ["a", "b"]);
  * ```
  */
 export function parseRunState(text: string, file: string): RunState {
@@ -67,8 +71,13 @@ function names(record: Record<string, unknown>, key: string, file: string): stri
  *
  * @example
  * ```ts
- * formatRunState({ inactiveTreatments: ["a"], uncachedExperiments: [] });
- * // '{\n  "inactive_treatments": [\n    "a"\n  ],\n  "uncached_experiments": []\n}\n'
+ * import assert from "node:assert/strict";
+ * import { formatRunState } from "./run_state.ts";
+ *
+ * assert.equal(
+ *   formatRunState({ inactiveTreatments: ["a"], uncachedExperiments: [] }),
+ *   '{\n  "inactive_treatments": [\n    "a"\n  ],\n  "uncached_experiments": []\n}\n',
+ * );
  * ```
  */
 export function formatRunState(state: RunState): string {
@@ -90,7 +99,12 @@ export function formatRunState(state: RunState): string {
  *
  * @example
  * ```ts
- * const { inactiveTreatments } = await readRunState("experiments/demo");
+ * import assert from "node:assert/strict";
+ * import { readRunState } from "./run_state.ts";
+ *
+ * const folder = await Deno.makeTempDir(); // no config.state.json yet
+ * assert.deepEqual((await readRunState(folder)).inactiveTreatments, []);
+ * await Deno.remove(folder);
  * ```
  */
 export async function readRunState(folder: string): Promise<RunState> {
@@ -113,7 +127,13 @@ export async function readRunState(folder: string): Promise<RunState> {
  *
  * @example
  * ```ts
- * writeRunState("experiments/demo", { inactiveTreatments: ["add_one"], uncachedExperiments: [] });
+ * import assert from "node:assert/strict";
+ * import { readRunState, writeRunState } from "./run_state.ts";
+ *
+ * const folder = await Deno.makeTempDir();
+ * writeRunState(folder, { inactiveTreatments: ["add_one"], uncachedExperiments: [] });
+ * assert.deepEqual((await readRunState(folder)).inactiveTreatments, ["add_one"]);
+ * await Deno.remove(folder, { recursive: true });
  * ```
  */
 export function writeRunState(folder: string, state: RunState): void {

@@ -7,7 +7,12 @@ import { CrystallizeError } from "../../errors.ts";
  *
  * @example
  * ```ts
- * throw new RunStateError("experiments/demo/config.state.json", "inactive_treatments must be a list of names");
+ * import assert from "node:assert/strict";
+ * import { parseRunState } from "./run_state.ts";
+ * import { RunStateError } from "./run_state_error.ts";
+ *
+ * // "experiments/demo/config.state.json: inactive_treatments must be a list of names ..."
+ * assert.throws(() => parseRunState('{"inactive_treatments": 3}', "config.state.json"), RunStateError);
  * ```
  */
 export class RunStateError extends CrystallizeError {

@@ -31,7 +31,18 @@ const STATUS: Readonly<Record<RunStatus, string>> = {
  *
  * @example
  * ```ts
- * renderRun(model.run, 80, 24)[0]; // "🧪 experiments/demo  demo · 10 replicates · …"
+ * import assert from "node:assert/strict";
+ * import type { ListEntry } from "../commands/list.ts";
+ * import { openRun } from "./model.ts";
+ * import { renderRun } from "./run_view.ts";
+ *
+ * const entry: ListEntry = {
+ *   target: "experiments/demo", name: "demo", kind: "folder", group: "Experiments", priority: 999,
+ *   icon: "🧪", hidden: false, replicates: 10, description: "Does adding delta raise the total?",
+ * };
+ * const lines = renderRun(openRun(entry), 80, 24);
+ * assert.match(lines[0], /^🧪 experiments\/demo {2}demo · 10 replicates/);
+ * assert.equal(lines.length, 24);
  * ```
  */
 export function renderRun(run: RunModel, width: number, height: number): string[] {

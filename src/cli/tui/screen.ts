@@ -8,7 +8,12 @@ import { renderSelection } from "./selection_view.ts";
  *
  * @example
  * ```ts
- * renderScreen(initialModel(), 80, 24)[2]; // "Scanning for experiments and graphs…"
+ * import assert from "node:assert/strict";
+ * import { initialModel } from "./model.ts";
+ * import { renderScreen } from "./screen.ts";
+ *
+ * const lines = renderScreen(initialModel(), 80, 24);
+ * assert.ok(lines.some((l) => l.includes("Scanning for experiments and graphs")));
  * ```
  */
 export function renderScreen(model: TuiModel, width: number, height: number): string[] {

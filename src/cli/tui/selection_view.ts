@@ -16,7 +16,12 @@ export const SELECTION_KEYS = "↑/↓ or j/k move · enter open · r rescan · 
  *
  * @example
  * ```ts
- * renderSelection(model.selection, 80, 24).at(-1); // "↑/↓ or j/k move · enter open · r rescan · q quit"
+ * import assert from "node:assert/strict";
+ * import { initialModel } from "./model.ts";
+ * import { renderSelection } from "./selection_view.ts";
+ *
+ * const lines = renderSelection(initialModel().selection, 80, 24);
+ * assert.match(lines.at(-1) ?? "", /q quit/); // the key help on the last line
  * ```
  */
 export function renderSelection(
@@ -70,7 +75,15 @@ export function renderSelection(
  *
  * @example
  * ```ts
- * entryLine(entry); // "🧪 experiments/demo  demo · 10 replicates · Does adding delta raise the total?"
+ * import assert from "node:assert/strict";
+ * import type { ListEntry } from "../commands/list.ts";
+ * import { entryLine } from "./selection_view.ts";
+ *
+ * const entry: ListEntry = {
+ *   target: "experiments/demo", name: "demo", kind: "folder", group: "Experiments", priority: 999,
+ *   icon: "🧪", hidden: false, replicates: 10, description: "Does adding delta raise the total?",
+ * };
+ * assert.equal(entryLine(entry), "🧪 experiments/demo  demo · 10 replicates · Does adding delta raise the total?");
  * ```
  */
 export function entryLine(entry: ListEntry): string {

@@ -41,7 +41,10 @@ export interface Terminal {
  * Call `restore()` when done, also on errors.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // Not run: it switches this process's terminal to raw mode and the alternate screen.
+ * import { openTerminal } from "./terminal.ts";
+ *
  * const terminal = openTerminal();
  * try {
  *   terminal.draw(["hello"]);

@@ -14,7 +14,10 @@ const REVERSE = ["\x1b[7m", "\x1b[27m"] as const;
  *
  * @example
  * ```ts
- * displayWidth("🧪 demo"); // 7
+ * import assert from "node:assert/strict";
+ * import { displayWidth } from "./text.ts";
+ *
+ * assert.equal(displayWidth("🧪 demo"), 7); // the emoji takes two columns
  * ```
  */
 export function displayWidth(text: string): number {
@@ -43,8 +46,11 @@ function charWidth(code: number): number {
  *
  * @example
  * ```ts
- * fitLine("a long line", 6); // "a lon…"
- * fitLine("ab", 4, true); // "ab  "
+ * import assert from "node:assert/strict";
+ * import { fitLine } from "./text.ts";
+ *
+ * assert.equal(fitLine("a long line", 6), "a lon…");
+ * assert.equal(fitLine("ab", 4, true), "ab  ");
  * ```
  */
 export function fitLine(line: string, width: number, pad = false): string {
@@ -69,7 +75,10 @@ export function fitLine(line: string, width: number, pad = false): string {
  *
  * @example
  * ```ts
- * highlight("> demo", 10); // "\x1b[7m> demo    \x1b[27m"
+ * import assert from "node:assert/strict";
+ * import { highlight } from "./text.ts";
+ *
+ * assert.equal(highlight("> demo", 10), "\x1b[7m> demo    \x1b[27m");
  * ```
  */
 export function highlight(line: string, width: number): string {
@@ -82,7 +91,10 @@ export function highlight(line: string, width: number): string {
  *
  * @example
  * ```ts
- * plainText("\x1b[31mred\x1b[0m\r\n"); // "red\n"
+ * import assert from "node:assert/strict";
+ * import { plainText } from "./text.ts";
+ *
+ * assert.equal(plainText("\x1b[31mred\x1b[0m\r\n"), "red\n");
  * ```
  */
 export function plainText(text: string): string {

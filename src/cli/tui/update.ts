@@ -24,9 +24,13 @@ const PAGE = 10;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { initialModel } from "./model.ts";
+ * import { update } from "./update.ts";
+ *
  * const { model, effects } = update(initialModel(), { type: "key", key: "q" });
- * model.done; // true
- * effects; // [{ type: "quit" }]
+ * assert.equal(model.done, true);
+ * assert.deepEqual(effects, [{ type: "quit" }]);
  * ```
  */
 export function update(model: TuiModel, action: TuiAction): Update {
@@ -253,7 +257,19 @@ function toggleCaching(model: TuiModel, run: RunModel): Update {
  *
  * @example
  * ```ts
- * runSettings(run); // { cache: true, strategy: "resume", treatments: ["add_one"] }
+ * import assert from "node:assert/strict";
+ * import type { ListEntry } from "../commands/list.ts";
+ * import { openRun } from "./model.ts";
+ * import { runSettings } from "./update.ts";
+ *
+ * const entry: ListEntry = {
+ *   target: "experiments/demo", name: "demo", kind: "folder", group: "Experiments", priority: 999,
+ *   icon: "🧪", hidden: false, replicates: 10, description: "Does adding delta raise the total?",
+ * };
+ * const run = { ...openRun(entry), treatments: ["add_one", "add_two"] };
+ * assert.deepEqual(runSettings(run), { cache: true, strategy: "resume" }); // every treatment on
+ * const picked = { ...run, choices: { inactiveTreatments: ["add_two"], uncachedExperiments: [] } };
+ * assert.deepEqual(runSettings(picked), { cache: true, strategy: "resume", treatments: ["add_one"] });
  * ```
  */
 export function runSettings(run: RunModel): RunSettings {

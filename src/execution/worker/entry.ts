@@ -50,14 +50,17 @@ export interface ChildEntry {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { childEntry } from "./entry.ts";
+ *
  * const url = childEntry({
  *   serve: "src/execution/worker/host.ts",
  *   serveExport: "serveWorker",
  *   modules: ["file:///exp/steps.ts"],
  *   loading: "checked",
  * });
- * if (!url.startsWith("data:application/typescript,")) throw new Error("not a data: URL");
+ * assert.ok(url.startsWith("data:application/typescript,"));
+ * assert.match(decodeURIComponent(url), /file:\/\/\/exp\/steps\.ts/);
  * ```
  */
 export function childEntry(entry: ChildEntry): string {
@@ -94,8 +97,28 @@ export function childEntry(entry: ChildEntry): string {
  * module the spec refers to and serves the worker protocol.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Experiment, type ExperimentView, type LoopContext, type ReplicateFunction, BasePlugin } from "@crystallize/deno";
+ * import { fetchNumbers, total } from "../../../examples/scaling_demo.ts";
+ * import { workerSpec } from "./spec.ts";
+ *
+ * // A plugin that keeps the run's plan; returning undefined lets the serial loop run.
+ * class KeepPlan extends BasePlugin {
+ *   plan: LoopContext["plan"] | undefined;
+ *   override runExperimentLoop(_e: ExperimentView, _fn: ReplicateFunction, loop: LoopContext) {
+ *     this.plan = loop.plan;
+ *     return undefined;
+ *   }
+ * }
+ * const keep = new KeepPlan();
+ * await Experiment.builder("on_workers").datasource(fetchNumbers()).addStep(total())
+ *   .plugins([keep]).replicates(2).build().run({ seed: 1 });
+ * const spec = await workerSpec(keep.plan!, "warn");
+ * import { workerEntry } from "./entry.ts";
+ *
  * const url = workerEntry(spec, { loading: "checked" });
+ * assert.match(decodeURIComponent(url), /examples\/scaling_demo\.ts/); // the modules it imports
  * ```
  */
 export function workerEntry(
@@ -116,8 +139,13 @@ export function workerEntry(
  * directory, when this process may read it.
  *
  * @example
- * ```ts ignore
- * configFile(); // "/home/me/project/deno.json"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { configFile } from "./entry.ts";
+ *
+ * // In this repository: its deno.json (the nearest one at or above the working directory).
+ * assert.match(configFile() ?? "", /deno\.jsonc?$/);
+ * assert.equal(configFile("/"), undefined);
  * ```
  */
 export function configFile(start: string = Deno.cwd()): string | undefined {

@@ -1,18 +1,27 @@
 import { CrystallizeError } from "../../errors.ts";
+import { configuredDeno } from "../deno_runtime.ts";
 import { FRAME_KEY_BYTES, FrameCorruptError, FrameReader, FrameWriter } from "./frames.ts";
 import { ProtocolError } from "./message_shapes.ts";
 
 /**
- * The Deno executable to start workers with: this process's own, or `deno`
- * from PATH when only that is allowed. Throws a `CrystallizeError` saying
+ * The Deno executable to start workers with: `$DENO_BIN` when set (and
+ * readable), this process's own, or `deno` from PATH when only that is
+ * allowed (always in a compiled binary). Throws a `CrystallizeError` saying
  * which `--allow-run` to add when neither may be run.
  *
  * @example
  * ```ts
- * denoExecutable(); // "/usr/bin/deno"
+ * import assert from "node:assert/strict";
+ * import { denoExecutable } from "./framed_child.ts";
+ *
+ * // This process's own Deno when it may run it, else `deno` from PATH (--allow-run=deno).
+ * assert.ok(denoExecutable() === Deno.execPath() || denoExecutable() === "deno");
  * ```
  */
 export function denoExecutable(): string {
+  // $DENO_BIN, or in a compiled binary (whose own executable runs no modules) deno from PATH.
+  const configured = configuredDeno();
+  if (configured !== undefined) return configured;
   const own = Deno.execPath();
   if (Deno.permissions.querySync({ name: "run", command: own }).state === "granted") return own;
   if (Deno.permissions.querySync({ name: "run", command: "deno" }).state === "granted") {
@@ -63,12 +72,21 @@ export interface FramedChildHandlers {
  *
  * @example
  * ```ts
- * const child = new FramedChild({ flags: ["--no-prompt"], entry, stderrTail: 4096 }, {
- *   frame: (f) => console.log(f),
- *   output: (bytes) => Deno.stderr.write(bytes).then(() => {}),
+ * import assert from "node:assert/strict";
+ * import { FramedChild } from "./framed_child.ts";
+ *
+ * const printed: string[] = [];
+ * const child = new FramedChild({
+ *   flags: ["--no-prompt"],
+ *   entry: `data:application/javascript,${encodeURIComponent('console.log("plain output")')}`,
+ *   stderrTail: 4096,
+ * }, {
+ *   frame: () => {}, // only frames sealed with this child's key arrive here
+ *   output: (bytes) => void printed.push(new TextDecoder().decode(bytes)),
+ *   broken: (reason) => assert.fail(reason),
  * });
- * child.send({ type: "init", spec });
- * await child.exited;
+ * assert.equal((await child.exited).code, 0);
+ * assert.equal(printed.join(""), "plain output\n");
  * ```
  */
 export class FramedChild {

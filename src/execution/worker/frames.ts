@@ -44,10 +44,12 @@ export class FrameCorruptError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { FrameReader, FrameWriter } from "./frames.ts";
+ *
  * const key = crypto.getRandomValues(new Uint8Array(32));
- * const frames = new FrameReader(key).push(new FrameWriter(key).encode({ hello: 1 })).frames;
- * if (JSON.stringify(frames) !== '[{"hello":1}]') throw new Error("round trip failed");
+ * const { frames } = new FrameReader(key).push(new FrameWriter(key).encode({ hello: 1 }));
+ * assert.deepEqual(frames, [{ hello: 1 }]);
  * ```
  */
 export class FrameWriter {
@@ -85,10 +87,13 @@ export class FrameWriter {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { FrameReader, FrameWriter } from "./frames.ts";
+ *
  * const reader = new FrameReader();
  * const { frames, output } = reader.push(new FrameWriter().encode([1, 2]));
- * if (frames.length !== 1 || output.length !== 0) throw new Error("expected one frame");
+ * assert.deepEqual(frames, [[1, 2]]);
+ * assert.equal(output.length, 0);
  * ```
  */
 export class FrameReader {

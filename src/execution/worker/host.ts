@@ -44,6 +44,9 @@ function withPermissionHints(outcome: ReplicateOutcome): ReplicateOutcome {
  *
  * @example
  * ```ts ignore
+ * // Not run: it serves frames on this process's own stdin and stdout (it is a worker's main loop).
+ * import { serveWorker } from "./host.ts";
+ *
  * await serveWorker(async () => ({ "file:///exp/steps.ts": await import("file:///exp/steps.ts") }));
  * ```
  */

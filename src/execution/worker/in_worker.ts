@@ -7,7 +7,10 @@ export const IN_WORKER: unique symbol = Symbol.for("crystallize.inWorker");
  *
  * @example
  * ```ts
- * if (isInsideWorker()) console.log("imported by a worker");
+ * import assert from "node:assert/strict";
+ * import { isInsideWorker } from "./in_worker.ts";
+ *
+ * assert.equal(isInsideWorker(), false); // true only in a worker process
  * ```
  */
 export function isInsideWorker(): boolean {

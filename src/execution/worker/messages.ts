@@ -91,7 +91,12 @@ export type FromWorker =
  *
  * @example
  * ```ts
- * errorData(new RangeError("x")).name; // "RangeError"
+ * import assert from "node:assert/strict";
+ * import { errorData } from "./messages.ts";
+ *
+ * const data = errorData(new RangeError("x"));
+ * assert.equal(data.name, "RangeError");
+ * assert.equal(data.message, "x");
  * ```
  */
 export function errorData(error: unknown): ErrorData {
@@ -106,7 +111,27 @@ export function errorData(error: unknown): ErrorData {
  *
  * @example
  * ```ts
- * new Set(allRefs(spec).map((r) => r.module)); // the modules a worker imports
+ * import assert from "node:assert/strict";
+ * import { Experiment, type ExperimentView, type LoopContext, type ReplicateFunction, BasePlugin } from "@crystallize/deno";
+ * import { fetchNumbers, total } from "../../../examples/scaling_demo.ts";
+ * import { workerSpec } from "./spec.ts";
+ *
+ * // A plugin that keeps the run's plan; returning undefined lets the serial loop run.
+ * class KeepPlan extends BasePlugin {
+ *   plan: LoopContext["plan"] | undefined;
+ *   override runExperimentLoop(_e: ExperimentView, _fn: ReplicateFunction, loop: LoopContext) {
+ *     this.plan = loop.plan;
+ *     return undefined;
+ *   }
+ * }
+ * const keep = new KeepPlan();
+ * await Experiment.builder("on_workers").datasource(fetchNumbers()).addStep(total())
+ *   .plugins([keep]).replicates(2).build().run({ seed: 1 });
+ * const spec = await workerSpec(keep.plan!, "warn");
+ * import { allRefs } from "./messages.ts";
+ *
+ * const modules = new Set(allRefs(spec).map((r) => r.module)); // the modules a worker imports
+ * assert.ok([...modules].every((m) => m.endsWith("/examples/scaling_demo.ts")));
  * ```
  */
 export function allRefs(spec: WorkerSpec): ExportRef[] {

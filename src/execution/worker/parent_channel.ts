@@ -33,6 +33,9 @@ function readKey(): Uint8Array {
  *
  * @example
  * ```ts ignore
+ * // Not run: it writes a frame to this process's stdout, for a parent that started it.
+ * import { sendToParent } from "./parent_channel.ts";
+ *
  * sendToParent({ type: "ready" });
  * ```
  */
@@ -47,6 +50,9 @@ export function sendToParent(message: unknown): void {
  *
  * @example
  * ```ts ignore
+ * // Not run: it reads this process's stdin, which a parent writes frames to.
+ * import { messagesFromParent } from "./parent_channel.ts";
+ *
  * for await (const message of messagesFromParent()) console.error(message);
  * ```
  */

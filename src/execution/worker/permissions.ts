@@ -39,8 +39,15 @@ const FLAG = {
  *
  * @example
  * ```ts
- * permissionFlags(["/exp"], ["/exp/.crystallize"], { net: ["127.0.0.1:8080"] });
- * // ["--no-prompt", "--allow-read=/exp", "--allow-write=/exp/.crystallize", "--allow-net=127.0.0.1:8080"]
+ * import assert from "node:assert/strict";
+ * import { permissionFlags } from "./permissions.ts";
+ *
+ * assert.deepEqual(permissionFlags(["/exp"], ["/exp/.crystallize"], { net: ["127.0.0.1:8080"] }), [
+ *   "--no-prompt",
+ *   "--allow-read=/exp",
+ *   "--allow-write=/exp/.crystallize",
+ *   "--allow-net=127.0.0.1:8080",
+ * ]);
  * ```
  */
 export function permissionFlags(
@@ -87,10 +94,14 @@ const DENIED = /Requires (read|write|net|env|run|sys|ffi|import) access to (.+?)
  *
  * @example
  * ```ts
- * explainPermissionError({ name: "NotCapable", message: 'Requires read access to "/etc/hostname", run again with the --allow-read flag' });
- * // 'Requires read access to "/etc/hostname" (experiment code runs with scoped permissions; grant it with
- * //  ParallelExecution({ permissions: { read: ["/etc/hostname"] } }), or under `permissions:` in a folder
- * //  experiment's config.yaml)'
+ * import assert from "node:assert/strict";
+ * import { explainPermissionError } from "./permissions.ts";
+ *
+ * const text = explainPermissionError({
+ *   name: "NotCapable",
+ *   message: 'Requires read access to "/etc/hostname", run again with the --allow-read flag',
+ * });
+ * assert.match(text, /grant it with\s+ParallelExecution\(\{ permissions: \{ read: \["\/etc\/hostname"\] \} \}\)/);
  * ```
  */
 export function explainPermissionError(error: ErrorData): string {

@@ -39,7 +39,13 @@ let installed: PoolLauncher | undefined;
  *
  * @example
  * ```ts
- * setPoolLauncher((request, loop) => askParentToRun(request, loop));
+ * import assert from "node:assert/strict";
+ * import { poolLauncher, setPoolLauncher } from "./pool_launcher.ts";
+ *
+ * // The CLI's sandboxed runner installs one that asks the CLI to start the workers.
+ * setPoolLauncher(() => Promise.resolve([]));
+ * assert.notEqual(poolLauncher(), undefined);
+ * setPoolLauncher(undefined);
  * ```
  */
 export function setPoolLauncher(launcher: PoolLauncher | undefined): void {
@@ -51,7 +57,10 @@ export function setPoolLauncher(launcher: PoolLauncher | undefined): void {
  *
  * @example
  * ```ts
- * const delegated = poolLauncher(); // undefined in an ordinary process
+ * import assert from "node:assert/strict";
+ * import { poolLauncher } from "./pool_launcher.ts";
+ *
+ * assert.equal(poolLauncher(), undefined); // in an ordinary process
  * ```
  */
 export function poolLauncher(): PoolLauncher | undefined {

@@ -27,7 +27,34 @@ export interface RebuildSinks {
  *
  * @example
  * ```ts
- * const plan = rebuildPlan(spec, modules, signal, { event: post, log: post });
+ * import assert from "node:assert/strict";
+ * import { Experiment, type ExperimentView, type LoopContext, type ReplicateFunction, BasePlugin } from "@crystallize/deno";
+ * import { fetchNumbers, total } from "../../../examples/scaling_demo.ts";
+ * import { workerSpec } from "./spec.ts";
+ *
+ * // A plugin that keeps the run's plan; returning undefined lets the serial loop run.
+ * class KeepPlan extends BasePlugin {
+ *   plan: LoopContext["plan"] | undefined;
+ *   override runExperimentLoop(_e: ExperimentView, _fn: ReplicateFunction, loop: LoopContext) {
+ *     this.plan = loop.plan;
+ *     return undefined;
+ *   }
+ * }
+ * const keep = new KeepPlan();
+ * await Experiment.builder("on_workers").datasource(fetchNumbers()).addStep(total())
+ *   .plugins([keep]).replicates(2).build().run({ seed: 1 });
+ * const spec = await workerSpec(keep.plan!, "warn");
+ * import { runReplicate } from "../../experiment/condition_runner.ts";
+ * import { allRefs } from "./messages.ts";
+ * import { rebuildPlan } from "./rebuild.ts";
+ *
+ * const modules: Record<string, Record<string, unknown>> = {};
+ * for (const { module } of allRefs(spec)) modules[module] = await import(module);
+ * const post = () => {};
+ * const plan = rebuildPlan(spec, modules, new AbortController().signal, { event: post, log: post });
+ * assert.deepEqual(plan.steps.map((s) => s.name), ["total"]);
+ * const outcome = await runReplicate(plan, 0);
+ * assert.equal(outcome.conditions[0].metrics.total.length, 1);
  * ```
  */
 export function rebuildPlan(

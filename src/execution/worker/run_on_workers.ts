@@ -43,9 +43,36 @@ const MAX_INIT_FAILURES = 2;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { Experiment, type ExperimentView, type LoopContext, type ReplicateFunction, BasePlugin } from "@crystallize/deno";
+ * import { fetchNumbers, total } from "../../../examples/scaling_demo.ts";
+ * import { workerSpec } from "./spec.ts";
+ *
+ * // A plugin that keeps the run's plan; returning undefined lets the serial loop run.
+ * class KeepPlan extends BasePlugin {
+ *   plan: LoopContext["plan"] | undefined;
+ *   override runExperimentLoop(_e: ExperimentView, _fn: ReplicateFunction, loop: LoopContext) {
+ *     this.plan = loop.plan;
+ *     return undefined;
+ *   }
+ * }
+ * const keep = new KeepPlan();
+ * await Experiment.builder("on_workers").datasource(fetchNumbers()).addStep(total())
+ *   .plugins([keep]).replicates(2).build().run({ seed: 1 });
+ * const spec = await workerSpec(keep.plan!, "warn");
+ * import { workerEntry } from "./entry.ts";
+ * import { permissionFlags } from "./permissions.ts";
+ * import { runOnWorkers } from "./run_on_workers.ts";
+ * import { WorkerPool } from "./worker_pool.ts";
+ *
+ * const examples = new URL("../../../examples", import.meta.url).pathname;
+ * const launch = { entry: workerEntry(spec, { loading: "static" }), flags: permissionFlags([examples], [], {}) };
  * const pool = new WorkerPool({ keepAlive: false, maxIdle: 0 });
- * const outcomes = await runOnWorkers(spec, plan, pool, { workers: 2, launch, cancelGraceMs: 500 }, loop);
+ * const sinks = { events: undefined, logger: console };
+ * const loop = { replicates: 2, signal: new AbortController().signal };
+ * const outcomes = await runOnWorkers(spec, sinks, pool, { workers: 1, launch, cancelGraceMs: 500 }, loop);
  * await pool.close();
+ * assert.deepEqual(outcomes.map((o) => o.replicate), [0, 1]);
  * ```
  */
 export function runOnWorkers(

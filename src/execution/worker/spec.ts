@@ -12,11 +12,16 @@ import type { ExportRef, FactoryCall, WorkerSpec } from "./messages.ts";
  *
  * @example
  * ```ts
- * try {
- *   await experiment.run();
- * } catch (e) {
- *   if (e instanceof RebuildError) console.log(e.problems.join("\n"));
- * }
+ * import assert from "node:assert/strict";
+ * import { dataSource, Experiment, ParallelExecution, pipelineStep, RebuildError } from "@crystallize/deno";
+ *
+ * // A step created inline cannot be rebuilt in a worker process: refused before any worker starts.
+ * const experiment = Experiment.builder("inline").datasource(dataSource(() => 1, { name: "one" })())
+ *   .addStep(pipelineStep((d: number) => d, { name: "inline" })())
+ *   .plugins([new ParallelExecution({ executorType: "process" })]).build();
+ * const error = await experiment.run().catch((e) => e);
+ * assert.ok(error instanceof RebuildError);
+ * assert.ok(error.problems.length > 0); // each names the step or value and the fix
  * ```
  */
 export class RebuildError extends CrystallizeError {
@@ -40,7 +45,25 @@ export class RebuildError extends CrystallizeError {
  *
  * @example
  * ```ts
- * const spec = await workerSpec(plan, "warn");
+ * import assert from "node:assert/strict";
+ * import { Experiment, type ExperimentView, type LoopContext, type ReplicateFunction, BasePlugin } from "@crystallize/deno";
+ * import { fetchNumbers, total } from "../../../examples/scaling_demo.ts";
+ * import { workerSpec } from "./spec.ts";
+ *
+ * // A plugin that keeps the run's plan; returning undefined lets the serial loop run.
+ * class KeepPlan extends BasePlugin {
+ *   plan: LoopContext["plan"] | undefined;
+ *   override runExperimentLoop(_e: ExperimentView, _fn: ReplicateFunction, loop: LoopContext) {
+ *     this.plan = loop.plan;
+ *     return undefined;
+ *   }
+ * }
+ * const keep = new KeepPlan();
+ * await Experiment.builder("on_workers").datasource(fetchNumbers()).addStep(total())
+ *   .plugins([keep]).replicates(2).build().run({ seed: 1 });
+ * const spec = await workerSpec(keep.plan!, "warn");
+ *
+ * assert.deepEqual(spec.steps.map((s) => s.ref.name), ["total"]); // rebuilt by reference
  * ```
  */
 export async function workerSpec(plan: RunPlan, logLevel: LogLevel): Promise<WorkerSpec> {

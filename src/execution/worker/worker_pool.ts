@@ -24,11 +24,36 @@ const UNOWNED: WorkerProcessEvents = { message: () => {}, exit: () => {} };
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { Experiment, type ExperimentView, type LoopContext, type ReplicateFunction, BasePlugin } from "@crystallize/deno";
+ * import { fetchNumbers, total } from "../../../examples/scaling_demo.ts";
+ * import { workerSpec } from "./spec.ts";
+ *
+ * // A plugin that keeps the run's plan; returning undefined lets the serial loop run.
+ * class KeepPlan extends BasePlugin {
+ *   plan: LoopContext["plan"] | undefined;
+ *   override runExperimentLoop(_e: ExperimentView, _fn: ReplicateFunction, loop: LoopContext) {
+ *     this.plan = loop.plan;
+ *     return undefined;
+ *   }
+ * }
+ * const keep = new KeepPlan();
+ * await Experiment.builder("on_workers").datasource(fetchNumbers()).addStep(total())
+ *   .plugins([keep]).replicates(2).build().run({ seed: 1 });
+ * const spec = await workerSpec(keep.plan!, "warn");
+ * import { workerEntry } from "./entry.ts";
+ * import { permissionFlags } from "./permissions.ts";
+ * import { WorkerPool } from "./worker_pool.ts";
+ *
+ * const examples = new URL("../../../examples", import.meta.url).pathname;
+ * const launch = { entry: workerEntry(spec, { loading: "static" }), flags: permissionFlags([examples], [], {}) };
  * const pool = new WorkerPool({ keepAlive: true, maxIdle: 2 });
- * const workers = pool.take({ entry, flags }, 2, events);
+ * const workers = pool.take(launch, 1, { message: () => {}, exit: () => {} });
  * // ... run replicates, then for each worker:
  * pool.giveBack(workers[0]);
+ * assert.deepEqual(pool.idlePids, [workers[0].pid]); // kept for the next run
  * await pool.close();
+ * assert.deepEqual(pool.idlePids, []);
  * ```
  */
 export class WorkerPool {

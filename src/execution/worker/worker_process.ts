@@ -30,8 +30,37 @@ export interface WorkerLaunch {
  *
  * @example
  * ```ts
- * const worker = new WorkerProcess(1, { entry: workerEntry(spec), flags: ["--no-prompt"] }, events);
- * worker.send({ type: "init", spec });
+ * import assert from "node:assert/strict";
+ * import { Experiment, type ExperimentView, type LoopContext, type ReplicateFunction, BasePlugin } from "@crystallize/deno";
+ * import { fetchNumbers, total } from "../../../examples/scaling_demo.ts";
+ * import { workerSpec } from "./spec.ts";
+ *
+ * // A plugin that keeps the run's plan; returning undefined lets the serial loop run.
+ * class KeepPlan extends BasePlugin {
+ *   plan: LoopContext["plan"] | undefined;
+ *   override runExperimentLoop(_e: ExperimentView, _fn: ReplicateFunction, loop: LoopContext) {
+ *     this.plan = loop.plan;
+ *     return undefined;
+ *   }
+ * }
+ * const keep = new KeepPlan();
+ * await Experiment.builder("on_workers").datasource(fetchNumbers()).addStep(total())
+ *   .plugins([keep]).replicates(2).build().run({ seed: 1 });
+ * const spec = await workerSpec(keep.plan!, "warn");
+ * import { workerEntry } from "./entry.ts";
+ * import { permissionFlags } from "./permissions.ts";
+ * import { WorkerProcess } from "./worker_process.ts";
+ *
+ * const examples = new URL("../../../examples", import.meta.url).pathname;
+ * const launch = { entry: workerEntry(spec, { loading: "static" }), flags: permissionFlags([examples], [], {}) };
+ * const exited = Promise.withResolvers<number>();
+ * const worker = new WorkerProcess(1, launch, {
+ *   message: () => {},
+ *   exit: (_worker, status) => exited.resolve(status.code),
+ * });
+ * worker.init(spec);
+ * worker.close(); // no replicates: it exits
+ * assert.equal(await exited.promise, 0);
  * ```
  */
 export class WorkerProcess {

@@ -10,9 +10,12 @@ import { StatisticsInputError } from "./errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Alternative } from "./alternative.ts";
- * const alternative: Alternative = "greater";
- * console.log(alternative);
+ * import { welchTTest } from "./t_test.ts";
+ *
+ * const alternative: Alternative = "greater"; // a's mean is greater than b's
+ * assert.ok(welchTTest([3, 4, 5], [1, 2, 3], { alternative }).pValue < 0.05);
  * ```
  */
 export type Alternative = "two-sided" | "less" | "greater";

@@ -65,11 +65,14 @@ export interface BootstrapResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bootstrapMeanDiffCI } from "./bootstrap.ts";
+ *
  * const ci = bootstrapMeanDiffCI([5.1, 4.9, 5.3, 5.0, 5.2], [4.1, 4.4, 3.9, 4.2, 4.0], {
  *   seed: 42,
  * });
- * console.log(ci.low > 0, ci.estimate.toFixed(2)); // true "0.98"
+ * assert.ok(ci.low > 0 && ci.low <= ci.estimate && ci.estimate <= ci.high);
+ * assert.equal(ci.estimate.toFixed(2), "0.98");
  * ```
  */
 export function bootstrapMeanDiffCI(
@@ -141,8 +144,10 @@ export function bootstrapMeanDiffCI(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { percentile } from "./bootstrap.ts";
- * console.log(percentile([1, 2, 3, 4], 50)); // 2.5
+ *
+ * assert.equal(percentile([1, 2, 3, 4], 50), 2.5);
  * ```
  */
 export function percentile(sorted: ArrayLike<number>, q: number): number {

@@ -103,10 +103,12 @@ const NORMAL_SATURATION_U = 27.3;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { normalCdf } from "./distributions.ts";
- * console.log(normalCdf(0)); // 0.5
- * console.log(normalCdf(-1.959963984540054).toFixed(6)); // "0.025000"
- * console.log(normalCdf(-20)); // 2.7536241186062337e-89
+ *
+ * assert.equal(normalCdf(0), 0.5);
+ * assert.equal(normalCdf(-1.959963984540054).toFixed(6), "0.025000");
+ * assert.ok(Math.abs(normalCdf(-20) / 2.7536241186062337e-89 - 1) < 1e-12);
  * ```
  */
 export function normalCdf(x: number): number {
@@ -278,9 +280,11 @@ function gammaRatioParts(z: number, h: number): { base: number; logRest: number 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gammaRatio } from "./distributions.ts";
- * console.log(gammaRatio(3, 2)); // 12 (Γ(5)/Γ(3) = 24/2), up to rounding
- * console.log(gammaRatio(0.5, 0.5) * Math.sqrt(Math.PI)); // ≈ 1 (Γ(1)/Γ(½) = 1/√π)
+ *
+ * assert.ok(Math.abs(gammaRatio(3, 2) - 12) < 1e-12); // Γ(5)/Γ(3) = 24/2
+ * assert.ok(Math.abs(gammaRatio(0.5, 0.5) * Math.sqrt(Math.PI) - 1) < 1e-12); // Γ(1)/Γ(½) = 1/√π
  * ```
  */
 export function gammaRatio(z: number, h: number): number {
@@ -506,9 +510,11 @@ function lowerSide(a: number, b: number, x: number, y: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { regularizedIncompleteBeta } from "./distributions.ts";
- * console.log(regularizedIncompleteBeta(0.25, 1, 1)); // 0.25 (uniform), up to rounding
- * console.log(regularizedIncompleteBeta(0.5, 2.5, 2.5)); // 0.5 (symmetric), up to rounding
+ *
+ * assert.ok(Math.abs(regularizedIncompleteBeta(0.25, 1, 1) - 0.25) < 1e-12); // uniform
+ * assert.ok(Math.abs(regularizedIncompleteBeta(0.5, 2.5, 2.5) - 0.5) < 1e-12); // symmetric
  * ```
  */
 export function regularizedIncompleteBeta(x: number, a: number, b: number): number {
@@ -552,10 +558,12 @@ const NORMAL_LIMIT_DF = 1e30;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { studentTCdf } from "./distributions.ts";
- * console.log(studentTCdf(0, 3)); // 0.5
- * console.log(studentTCdf(-1, 1)); // 0.25 (Cauchy: ½ + atan(t)/π), up to rounding
- * console.log(studentTCdf(-2.228138851986274, 10).toFixed(6)); // "0.025000"
+ *
+ * assert.equal(studentTCdf(0, 3), 0.5);
+ * assert.ok(Math.abs(studentTCdf(-1, 1) - 0.25) < 1e-12); // Cauchy: ½ + atan(t)/π
+ * assert.equal(studentTCdf(-2.228138851986274, 10).toFixed(6), "0.025000");
  * ```
  */
 export function studentTCdf(t: number, df: number): number {

@@ -24,8 +24,10 @@ import { validateSample } from "./sample.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cohensD } from "./effect_size.ts";
- * console.log(cohensD([1, 2, 3], [2, 3, 4])); // -1
+ *
+ * assert.equal(cohensD([1, 2, 3], [2, 3, 4]), -1);
  * ```
  */
 export function cohensD(a: readonly number[], b: readonly number[]): number {
@@ -53,8 +55,10 @@ export function cohensD(a: readonly number[], b: readonly number[]): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { hedgesG } from "./effect_size.ts";
- * console.log(hedgesG([1, 2, 3], [2, 3, 4]).toFixed(4)); // "-0.7979" (J(4) = √(2/π))
+ *
+ * assert.equal(hedgesG([1, 2, 3], [2, 3, 4]).toFixed(4), "-0.7979"); // J(4) = √(2/π)
  * ```
  */
 export function hedgesG(a: readonly number[], b: readonly number[]): number {
@@ -68,8 +72,10 @@ export function hedgesG(a: readonly number[], b: readonly number[]): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { hedgesCorrection } from "./effect_size.ts";
- * console.log(hedgesCorrection(2).toFixed(12)); // "0.564189583548" (1/√π)
+ *
+ * assert.equal(hedgesCorrection(2).toFixed(12), "0.564189583548"); // 1/√π
  * ```
  */
 export function hedgesCorrection(df: number): number {

@@ -20,13 +20,16 @@ export interface StatisticsInputErrorDetails {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { StatisticsInputError } from "./errors.ts";
  * import { welchTTest } from "./t_test.ts";
- * try {
- *   welchTTest([1, 2, NaN], [3, 4, 5]);
- * } catch (e) {
- *   if (e instanceof StatisticsInputError) console.log(e.argument, e.index); // "a" 2
- * }
+ *
+ * assert.throws(() => welchTTest([1, 2, NaN], [3, 4, 5]), (e: unknown) => {
+ *   assert.ok(e instanceof StatisticsInputError);
+ *   assert.equal(e.argument, "a");
+ *   assert.equal(e.index, 2);
+ *   return true;
+ * });
  * ```
  */
 export class StatisticsInputError extends CrystallizeError {

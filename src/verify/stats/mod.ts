@@ -6,12 +6,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { holm, mannWhitneyU, welchTTest } from "./mod.ts";
+ *
  * const baseline = [0.81, 0.79, 0.83, 0.80, 0.82];
  * const candidate = [0.86, 0.84, 0.88, 0.85, 0.87];
  * const t = welchTTest(candidate, baseline, { alternative: "greater" });
  * const u = mannWhitneyU(candidate, baseline, { alternative: "greater" });
- * console.log(holm([t.pValue, u.pValue]).every((p) => p < 0.05)); // true
+ * assert.ok(holm([t.pValue, u.pValue]).every((p) => p < 0.05));
  * ```
  *
  * @module

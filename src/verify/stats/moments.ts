@@ -26,14 +26,16 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { meanDifference, moments, scaleExponent, variance } from "./moments.ts";
+ *
  * const a = [1e12 + 0.25, 1e12 + 0.5, 1e12 + 1];
  * const b = [1e12, 1e12 + 0.125, 1e12 + 0.5];
  * const e = scaleExponent(a, b);
  * const ma = moments(a, e);
  * const mb = moments(b, e);
- * console.log(meanDifference(ma, mb) * 2 ** e); // 0.375
- * console.log(variance(ma) * 4 ** e); // 0.14583333333333334
+ * assert.equal(meanDifference(ma, mb) * 2 ** e, 0.375);
+ * assert.equal(variance(ma) * 4 ** e, 0.14583333333333334);
  * ```
  *
  * @module
@@ -66,9 +68,11 @@ const MAX_EXPONENT = 1022;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scaleExponent } from "./moments.ts";
- * console.log(scaleExponent([3, -8], [5])); // 3
- * console.log(scaleExponent([0, 0])); // 0
+ *
+ * assert.equal(scaleExponent([3, -8], [5]), 3);
+ * assert.equal(scaleExponent([0, 0]), 0);
  * ```
  */
 export function scaleExponent(...samples: readonly (readonly number[])[]): number {
@@ -95,9 +99,12 @@ export interface Pivoted {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pivoted } from "./moments.ts";
+ *
  * const { pivot, deviations } = pivoted([5, 6, 4], 1);
- * console.log(pivot, Array.from(deviations)); // 2.5 [0, 0.5, -0.5]
+ * assert.equal(pivot, 2.5);
+ * assert.deepEqual(Array.from(deviations), [0, 0.5, -0.5]);
  * ```
  */
 export function pivoted(values: readonly number[], exponent: number): Pivoted {
@@ -117,8 +124,10 @@ export function pivoted(values: readonly number[], exponent: number): Pivoted {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { moments } from "./moments.ts";
- * console.log(moments([1, 2, 3, 4], 0)); // { n: 4, pivot: 1, offset: 1.5, m2: 5 }
+ *
+ * assert.deepEqual({ ...moments([1, 2, 3, 4], 0) }, { n: 4, pivot: 1, offset: 1.5, m2: 5 });
  * ```
  */
 export function moments(values: readonly number[], exponent: number): Moments {
@@ -156,9 +165,11 @@ export interface PairMoments {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { meanDifference, pairMoments } from "./moments.ts";
+ *
  * const { a, b, exponent } = pairMoments([1e300, 3e300], [2e300, 6e300]);
- * console.log(meanDifference(a, b) * 2 ** exponent); // -2e+300
+ * assert.equal(meanDifference(a, b) * 2 ** exponent, -2e300); // no overflow
  * ```
  */
 export function pairMoments(a: readonly number[], b: readonly number[]): PairMoments {
@@ -173,8 +184,10 @@ export function pairMoments(a: readonly number[], b: readonly number[]): PairMom
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { meanDifference, moments } from "./moments.ts";
- * console.log(meanDifference(moments([1, 2], 0), moments([4, 6], 0))); // -3.5
+ *
+ * assert.equal(meanDifference(moments([1, 2], 0), moments([4, 6], 0)), -3.5);
  * ```
  */
 export function meanDifference(a: Moments, b: Moments): number {
@@ -193,8 +206,10 @@ export function meanDifference(a: Moments, b: Moments): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pivotedDifference } from "./moments.ts";
- * console.log(pivotedDifference(1e16, 1, 1e16, 0.5)); // 0.5
+ *
+ * assert.equal(pivotedDifference(1e16, 1, 1e16, 0.5), 0.5);
  * ```
  */
 export function pivotedDifference(
@@ -212,8 +227,10 @@ export function pivotedDifference(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { moments, variance } from "./moments.ts";
- * console.log(variance(moments([1, 2, 3, 4], 0))); // 1.6666666666666667
+ *
+ * assert.equal(variance(moments([1, 2, 3, 4], 0)), 1.6666666666666667);
  * ```
  */
 export function variance(m: Moments): number {
@@ -227,8 +244,10 @@ export function variance(m: Moments): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { moments, pooledVariance } from "./moments.ts";
- * console.log(pooledVariance(moments([1, 2, 3], 0), moments([2, 3, 4], 0))); // 1
+ *
+ * assert.equal(pooledVariance(moments([1, 2, 3], 0), moments([2, 3, 4], 0)), 1);
  * ```
  */
 export function pooledVariance(a: Moments, b: Moments): number {
@@ -241,8 +260,10 @@ export function pooledVariance(a: Moments, b: Moments): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { neumaierSum } from "./moments.ts";
- * console.log(neumaierSum([1e16, 1, -1e16])); // 1
+ *
+ * assert.equal(neumaierSum([1e16, 1, -1e16]), 1); // a plain sum gives 0
  * ```
  */
 export function neumaierSum(values: ArrayLike<number>): number {

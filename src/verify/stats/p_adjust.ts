@@ -20,8 +20,10 @@ import { describeValue } from "./sample.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { holm } from "./p_adjust.ts";
- * console.log(holm([0.01, 0.04, 0.03])); // [0.03, 0.06, 0.06]
+ *
+ * assert.deepEqual(holm([0.01, 0.04, 0.03]), [0.03, 0.06, 0.06]);
  * ```
  */
 export function holm(pValues: readonly number[]): number[] {
@@ -52,8 +54,10 @@ export function holm(pValues: readonly number[]): number[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { benjaminiHochberg } from "./p_adjust.ts";
- * console.log(benjaminiHochberg([0.01, 0.04, 0.03])); // [0.03, 0.04, 0.04]
+ *
+ * assert.deepEqual(benjaminiHochberg([0.01, 0.04, 0.03]), [0.03, 0.04, 0.04]);
  * ```
  */
 export function benjaminiHochberg(pValues: readonly number[]): number[] {

@@ -13,8 +13,10 @@ import { StatisticsInputError } from "./errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describeValue } from "./sample.ts";
- * console.log(describeValue("3")); // "3" (string)
+ *
+ * assert.equal(describeValue("3"), '"3" (string)');
  * ```
  */
 export function describeValue(value: unknown): string {
@@ -39,9 +41,11 @@ export function describeValue(value: unknown): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { validateSample } from "./sample.ts";
- * const a = validateSample("welchTTest", "a", [1, 2, 3], 2);
- * console.log(a.length); // 3
+ *
+ * assert.equal(validateSample("welchTTest", "a", [1, 2, 3], 2).length, 3);
+ * assert.throws(() => validateSample("welchTTest", "a", [1], 2), /at least 2/);
  * ```
  */
 export function validateSample(

@@ -54,9 +54,11 @@ const MIN_SIZE = 2;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { welchTTest } from "./t_test.ts";
+ *
  * const { statistic, pValue, df } = welchTTest([2.1, 3.4, 1.9, 5.6], [3.3, 6.1, 5.8, 7.2]);
- * console.log(statistic < 0, pValue < 0.1, df > 5); // true true true
+ * assert.ok(statistic < 0 && pValue < 0.1 && df > 5);
  * ```
  */
 export function welchTTest(
@@ -106,9 +108,12 @@ export function welchTTest(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { studentTTest } from "./t_test.ts";
+ *
  * const r = studentTTest([1, 2, 3, 4], [3, 4, 5, 6], { alternative: "less" });
- * console.log(r.df, r.pValue < 0.05); // 6 true
+ * assert.equal(r.df, 6);
+ * assert.ok(r.pValue < 0.05);
  * ```
  */
 export function studentTTest(
