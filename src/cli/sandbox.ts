@@ -71,6 +71,10 @@ const OFFLINE = ["--no-remote", "--cached-only", "--no-lock", "--node-modules-di
  *   "--allow-read=/exp,/lib/mod.ts,/lib/src", // the output root is below /exp
  *   "--allow-write=/exp/.crystallize",
  *   "--allow-env=CRYSTALLIZE_HOME,LOG_TOKENS,LOG_STREAM",
+ *   "--no-remote",
+ *   "--cached-only",
+ *   "--no-lock",
+ *   "--node-modules-dir=none",
  * ]);
  * ```
  */
