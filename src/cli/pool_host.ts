@@ -9,6 +9,7 @@ import { WorkerPool } from "../execution/worker/worker_pool.ts";
 import { MAX_REPLICATES } from "../experiment/replicates.ts";
 import { CliError } from "./cli_error.ts";
 import { libraryUrl } from "./runner_entry.ts";
+import { WORKER_BUDGET } from "./worker_budget.ts";
 import { libraryConfig, mayImport, type Sandbox, sandboxFlags } from "./sandbox.ts";
 
 /** Most worker processes one run may ask for. */
@@ -28,7 +29,8 @@ export interface PoolSinks {
  * request (worker count, that every module a worker would import lies in
  * the sandbox's readable folders), then starts each worker with the
  * sandbox's own permission flags — never flags from the runner — and the
- * generated entry for the spec. Permissions the experiment's plugin asked
+ * generated entry for the spec, as many at once as the CLI's worker
+ * budget allows (see `worker_budget.ts`). Permissions the experiment's plugin asked
  * for are not granted (the runner has only what the sandbox gives); they
  * come from config.yaml or `--allow-*` flags.
  *
@@ -91,9 +93,10 @@ export async function hostPool(
     },
   };
   const pool = new WorkerPool({ keepAlive: false, maxIdle: 0 });
+  const workers = await WORKER_BUDGET.reserve(request.workers);
   try {
     return await runOnWorkers(request.spec, plan, pool, {
-      workers: request.workers,
+      workers,
       launch: {
         entry: workerEntry(request.spec, {
           loading: "checked",
@@ -106,6 +109,7 @@ export async function hostPool(
     }, { replicates, signal });
   } finally {
     await pool.close();
+    WORKER_BUDGET.release(workers);
   }
 }
 
