@@ -85,8 +85,20 @@ export function describePermissions(permissions: WorkerPermissions): string {
  * `CliError` (exit code 2) lists exactly what was asked and how to grant it.
  *
  * @example
- * ```ts ignore
- * await confirmConfigPermissions(target, { allow: options.allowConfigPermissions, ask: askOnTerminal });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CliError } from "./cli_error.ts";
+ * import { confirmConfigPermissions } from "./config_permissions.ts";
+ *
+ * const target = {
+ *   spec: { kind: "folder", folder: "/exp" } as const,
+ *   read: ["/exp"],
+ *   write: ["/exp/.crystallize"],
+ *   granted: { run: ["bash"] },
+ * };
+ * await assert.rejects(confirmConfigPermissions(target, {}), CliError); // lists "run: bash"
+ * await confirmConfigPermissions(target, { allow: true }); // --allow-config-permissions
+ * await confirmConfigPermissions(target, { ask: () => Promise.resolve(true) }); // a "y"
  * ```
  */
 export async function confirmConfigPermissions(
@@ -113,9 +125,12 @@ export async function confirmConfigPermissions(
  * clean); `undefined` when stdin or stderr is not a terminal.
  *
  * @example
- * ```ts ignore
- * const ask = terminalQuestion();
- * if (ask && await ask("Grant? [y/N] ")) grant();
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { terminalQuestion } from "./config_permissions.ts";
+ *
+ * // Under a test runner (or in CI) stdin is no terminal: there is nobody to ask.
+ * if (!Deno.stdin.isTerminal()) assert.equal(terminalQuestion(), undefined);
  * ```
  */
 export function terminalQuestion(): ((question: string) => Promise<boolean>) | undefined {

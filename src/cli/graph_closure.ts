@@ -30,8 +30,13 @@ export async function graphClosure(folder: string): Promise<ConfigFile[]> {
  * sandbox running the closure may read.
  *
  * @example
- * ```ts ignore
- * await graphClosureFolders("examples/dag/consumer"); // [".../consumer", ".../producer"]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fileURLToPath } from "node:url";
+ * import { graphClosureFolders } from "./graph_closure.ts";
+ *
+ * const dag = fileURLToPath(new URL("../../examples/dag/", import.meta.url));
+ * assert.deepEqual(await graphClosureFolders(`${dag}consumer`), [`${dag}consumer`, `${dag}producer`]);
  * ```
  */
 export async function graphClosureFolders(folder: string): Promise<string[]> {

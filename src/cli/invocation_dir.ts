@@ -37,11 +37,14 @@ export function invocationDir(): string | undefined {
  * the working directory of this process and of the processes it starts.
  *
  * @example
- * ```ts ignore
- * // Not run as a test: it changes this process's working directory.
- * import { runCli } from "./program.ts";
- * enterInvocationDir();
- * Deno.exit(await runCli(Deno.args));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { enterInvocationDir, invocationDir } from "./invocation_dir.ts";
+ *
+ * const before = Deno.cwd();
+ * enterInvocationDir(); // `deno task cli` sets INIT_CWD; elsewhere nothing changes
+ * assert.equal(Deno.cwd(), invocationDir() ?? before);
+ * Deno.chdir(before);
  * ```
  */
 export function enterInvocationDir(): void {

@@ -44,8 +44,17 @@ interface RunnerAnswer {
  * runner.
  *
  * @example
- * ```ts ignore
- * const { found, failed } = await inspectModules("/repo", ["file:///repo/demo.ts"]);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fileURLToPath } from "node:url";
+ * import { inspectModules } from "./module_inspection.ts";
+ *
+ * const examples = fileURLToPath(new URL("../../examples/", import.meta.url));
+ * const { found, failed } = await inspectModules(examples, [
+ *   new URL("../../examples/scaling_demo.ts", import.meta.url).href,
+ * ]);
+ * assert.deepEqual(failed, []);
+ * assert.equal(found[0].name, "scaling_demo");
  * ```
  */
 export async function inspectModules(root: string, urls: readonly string[]): Promise<Inspection> {

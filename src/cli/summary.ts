@@ -88,9 +88,18 @@ export function table(rows: readonly (readonly string[])[]): string[] {
  * the older versions retention removed.
  *
  * @example
- * ```ts ignore
- * // A stored run's result (see `loadRun`); e.g. after `crystallize run --strategy resume`:
- * storedLines(result); // ["resumed from v19: reused 30, ran 6"]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ResultJson } from "../experiment/result.ts";
+ * import { storedLines } from "./summary.ts";
+ *
+ * const result = {
+ *   provenance: {
+ *     stored: { version: 20, resumedFrom: 19, reused: { baseline: 15, boost: 15 } },
+ *     timings: { conditions: { baseline: { replicates: 18 }, boost: { replicates: 18 } } },
+ *   },
+ * } as unknown as ResultJson;
+ * assert.deepEqual(storedLines(result), ["resumed from v19: reused 30, ran 6"]);
  * ```
  */
 export function storedLines(result: ResultJson): string[] {
@@ -125,9 +134,16 @@ export function storedLines(result: ResultJson): string[] {
  * (a two-sided p-value ranks a large effect in either direction first).
  *
  * @example
- * ```ts ignore
- * // A hypothesis of a result (`result.toJSON().hypotheses[0]`):
- * bestLine(h); // "best (lowest p-value): boost (above the baseline, effect size 1.8)"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ResultJson } from "../experiment/result.ts";
+ * import { bestLine } from "./summary.ts";
+ *
+ * const h = {
+ *   ranking: { by: "lowest p-value", best: "boost", ranked: [] },
+ *   results: [{ treatment: "boost", pValue: 0.01, effectSize: 1.8 }],
+ * } as unknown as ResultJson["hypotheses"][number];
+ * assert.equal(bestLine(h), "best (lowest p-value): boost (above the baseline, effect size 1.8)");
  * ```
  */
 export function bestLine(h: ResultJson["hypotheses"][number]): string {

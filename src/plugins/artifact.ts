@@ -164,9 +164,15 @@ export class ArtifactPlugin extends BasePlugin {
    * store an artifact (`errors` holds an `ArtifactPlugin` failure).
    *
    * @example
-   * ```ts ignore
-   * // `target` is the run being stored (see `saveRun`):
-   * new ArtifactPlugin({ retention: 3 }).retiredVersions(target, []); // [3] when writing v6 beside v3..v5
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ArtifactPlugin } from "./artifact.ts";
+   *
+   * const experimentDir = await Deno.makeTempDir();
+   * for (const v of [3, 4, 5]) await Deno.mkdir(`${experimentDir}/v${v}`);
+   * const target = { experimentDir, dir: `${experimentDir}/v6`, version: 6 };
+   * assert.deepEqual(new ArtifactPlugin({ retention: 3 }).retiredVersions(target, []), [3]);
+   * await Deno.remove(experimentDir, { recursive: true });
    * ```
    */
   retiredVersions(

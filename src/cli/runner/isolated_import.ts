@@ -16,11 +16,12 @@ let current: { rejection?: { reason: unknown } } | undefined;
  * in the process's `unhandledrejection` listener. One import at a time.
  *
  * @example
- * ```ts ignore
- * globalThis.addEventListener("unhandledrejection", (e) => {
- *   if (claimRejection(e.reason)) e.preventDefault();
- * });
- * const mod = await importIsolated("file:///exp/demo.ts");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { importIsolated } from "./isolated_import.ts";
+ *
+ * const mod = await importIsolated(new URL("../../../examples/scaling_demo.ts", import.meta.url).href);
+ * assert.equal(typeof mod.experiment, "object");
  * ```
  */
 export async function importIsolated(url: string): Promise<Record<string, unknown>> {
@@ -43,8 +44,12 @@ export async function importIsolated(url: string): Promise<Record<string, unknow
  * process's own).
  *
  * @example
- * ```ts ignore
- * if (!claimRejection(event.reason)) reportAndExit(event.reason);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { claimRejection } from "./isolated_import.ts";
+ *
+ * // No module is being imported: the rejection is not a module's, so the caller reports it.
+ * assert.equal(claimRejection(new Error("late")), false);
  * ```
  */
 export function claimRejection(reason: unknown): boolean {
