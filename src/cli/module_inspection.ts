@@ -5,7 +5,7 @@ import { ProgressDisplay } from "./progress/display.ts";
 import type { ExportedExperiment, FromRunner } from "./runner/protocol.ts";
 import { loadFailure, RunnerProcess } from "./runner_client.ts";
 import { runnerEntry } from "./runner_entry.ts";
-import { libraryConfig, libraryRoot, sandboxFlags } from "./sandbox.ts";
+import { libraryRoot, sandboxFlags } from "./sandbox.ts";
 import { confineSandbox } from "./sandbox_paths.ts";
 
 /** How long `list` waits for one module to load (its top-level code included), ms. */
@@ -62,8 +62,6 @@ export async function inspectModules(root: string, urls: readonly string[]): Pro
   const flags = sandboxFlags(
     await confineSandbox({ read: [root], write: [], home: root, granted: {}, library }),
   );
-  const config = libraryConfig(library);
-  if (config !== undefined) flags.push(`--config=${config}`);
   const found: ExportedExperiment[] = [];
   const failed: InspectionFailure[] = [];
   let left = [...urls];

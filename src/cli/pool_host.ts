@@ -10,7 +10,7 @@ import { MAX_REPLICATES } from "../experiment/replicates.ts";
 import { CliError } from "./cli_error.ts";
 import { libraryUrl } from "./runner_entry.ts";
 import { WORKER_BUDGET } from "./worker_budget.ts";
-import { libraryConfig, mayImport, type Sandbox, sandboxFlags } from "./sandbox.ts";
+import { mayImport, type Sandbox, sandboxFlags } from "./sandbox.ts";
 
 /** Most worker processes one run may ask for. */
 const MAX_WORKERS = 64;
@@ -73,8 +73,6 @@ export async function hostPool(
 ): Promise<ReplicateOutcome[]> {
   checkRequest(sandbox, request, replicates);
   const flags = sandboxFlags(sandbox);
-  const config = libraryConfig(sandbox.library);
-  if (config !== undefined) flags.push(`--config=${config}`);
   if (request.maxHeapMb !== undefined) {
     flags.push(`--v8-flags=--max-old-space-size=${request.maxHeapMb}`);
   }

@@ -1,3 +1,4 @@
+import { projectImportFlags } from "./project_imports.ts";
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
@@ -5,7 +6,6 @@ import {
   isCompiled as compiledRuntime,
   readableEnv,
 } from "../execution/deno_runtime.ts";
-import { configFile } from "../execution/worker/entry.ts";
 import { permissionFlags, type WorkerPermissions } from "../execution/worker/permissions.ts";
 import { OUTPUT_ROOT_ENV } from "../experiment/output_root.ts";
 import { CliError } from "./cli_error.ts";
@@ -58,7 +58,8 @@ const OFFLINE = ["--no-remote", "--cached-only", "--no-lock", "--node-modules-di
  * folders, the library and the output root, write on the output root, the
  * `CRYSTALLIZE_HOME` variable (which carries the output root), plus what is
  * granted, minus `denyRead`. No `run`, `net`, `sys` or `ffi` unless granted,
- * and no downloads (see `OFFLINE`).
+ * no downloads (see `OFFLINE`), and of the project's `deno.json` only its
+ * bare-name imports (see `projectImportFlags`).
  *
  * @example
  * ```ts
@@ -75,6 +76,7 @@ const OFFLINE = ["--no-remote", "--cached-only", "--no-lock", "--node-modules-di
  *   "--cached-only",
  *   "--no-lock",
  *   "--node-modules-dir=none",
+ *   "--no-config", // this checkout's deno.json maps no bare names
  * ]);
  * ```
  */
@@ -91,7 +93,7 @@ export function sandboxFlags(sandbox: Sandbox): string[] {
     granted,
   );
   if (sandbox.denyRead?.length) flags.push(`--deny-read=${sandbox.denyRead.join(",")}`);
-  return [...flags, ...OFFLINE];
+  return [...flags, ...OFFLINE, ...projectImportFlags()];
 }
 
 /**
@@ -234,28 +236,6 @@ export async function prepareLibrary(): Promise<void> {
  */
 export function isCompiled(): boolean {
   return compiledRuntime();
-}
-
-/**
- * The `deno.json` runner and worker processes use: the project's, i.e. the
- * nearest `deno.json`/`deno.jsonc` at or above the working directory (as
- * `deno run` there would discover it; their `data:` entry modules discover
- * none), so an experiment's imports resolve under `crystallize run` as
- * under `deno run`. The library needs no configuration: it imports its npm
- * packages by full, pinned `npm:` specifiers. `undefined` when there is
- * none; `library` is kept for callers and ignored.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { libraryConfig } from "./sandbox.ts";
- *
- * // In this checkout: its deno.json.
- * assert.match(libraryConfig("/lib") ?? "", /deno\.jsonc?$/);
- * ```
- */
-export function libraryConfig(_library?: string): string | undefined {
-  return configFile();
 }
 
 /**

@@ -16,7 +16,7 @@ import type {
 } from "./runner/protocol.ts";
 import { loadFailure, RunnerProcess } from "./runner_client.ts";
 import { runnerEntry } from "./runner_entry.ts";
-import { libraryConfig, mergePermissions, type Sandbox, sandboxFlags } from "./sandbox.ts";
+import { mergePermissions, type Sandbox, sandboxFlags } from "./sandbox.ts";
 import { confineSandbox } from "./sandbox_paths.ts";
 import type { ResolvedTarget } from "./target.ts";
 
@@ -118,8 +118,6 @@ export async function runSandboxed(
   cancel?: AbortSignal,
 ): Promise<SandboxedOutcome> {
   const flags = sandboxFlags(sandbox);
-  const config = libraryConfig(sandbox.library);
-  if (config !== undefined) flags.push(`--config=${config}`);
   let loaded: readonly ExportedExperiment[] = [];
   let results: ResultJson[] = [];
   let failures: Record<string, ErrorData> = {};
