@@ -231,7 +231,14 @@ Deno.test("run screen: a resume with nothing to do says so", async () => {
     provenance: { stored: { upToDate: true } },
   } as unknown as Parameters<typeof runEnd>[0]["results"][number];
   const end = runEnd(
-    { loaded: [], results: [result], failures: {}, failure: undefined, cancelled: false },
+    {
+      loaded: [],
+      results: [result],
+      failures: {},
+      failure: undefined,
+      cancelled: false,
+      swept: [],
+    },
     "/w",
   );
   assert.match(

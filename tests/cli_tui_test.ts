@@ -585,6 +585,7 @@ Deno.test("run outcomes: cancelled, could not run, a graph experiment failed, re
     failures: {},
     failure: undefined,
     cancelled: false,
+    swept: [],
     ...extra,
   });
   const result = (errors: number) =>

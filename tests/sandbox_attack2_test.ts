@@ -174,7 +174,7 @@ export const use = pipelineStep((d: unknown, ctx) => { ctx.metrics.add("ok", 1);
   };
 }
 
-Deno.test("HOLE: an upstream's config.yaml 'ArtifactPlugin: { root: ../../home/.ssh }' makes the CLI grant read and write there without confirmation: a consumer's run reads id_rsa and writes authorized_keys", async () => {
+Deno.test("an upstream's config.yaml 'ArtifactPlugin: { root: ../../home/.ssh }' needs confirmation before the CLI grants it: id_rsa stays unread, authorized_keys unwritten", async () => {
   await using dir = await tempDir("attack2-root");
   const lab = resolve(dir.path);
   const ssh = join(lab, "home", ".ssh");
@@ -189,7 +189,7 @@ Deno.test("HOLE: an upstream's config.yaml 'ArtifactPlugin: { root: ../../home/.
   assert.notEqual(run.code, 0, "an output root outside the experiments needs the user's consent");
 });
 
-Deno.test("HOLE: an upstream's config.yaml 'ArtifactPlugin: { root: <library>/src/cli/runner }' lets experiment code rewrite the library every later runner (and a checkout's CLI) runs unsandboxed", async () => {
+Deno.test("an output root inside the library's code ('ArtifactPlugin: { root: <library>/src/cli/runner }') is refused: the library stays unchanged", async () => {
   const lib = await libraryCopy("attack2-lib-victim-");
   await using dir = await tempDir("attack2-libroot");
   const lab = resolve(dir.path);
@@ -206,7 +206,7 @@ Deno.test("HOLE: an upstream's config.yaml 'ArtifactPlugin: { root: <library>/sr
 // ---------------------------------------------------------------------------
 // 2. The project's deno.json is passed to the runner (--config)
 
-Deno.test("HOLE: the project's deno.json import map can remap a library module of the runner's static graph to experiment code, whose static imports Deno loads without permission checks: a JSON or text import of ~/.ssh/id_rsa leaks it", async () => {
+Deno.test("the project's deno.json import map cannot remap a library module of the runner's static graph (only bare names are passed): ~/.ssh/id_rsa stays unread", async () => {
   await using dir = await tempDir("attack2-importmap");
   const lab = resolve(dir.path);
   const proj = join(lab, "proj");
@@ -251,7 +251,7 @@ function plantGit(dir: string, marker: string): string {
 } catch (e) { console.error(String(e)); }`;
 }
 
-Deno.test("HOLE: experiment code can plant a .git (or a bare repository) in its output root during the run; `git status` there later runs its core.fsmonitor command", async () => {
+Deno.test("a .git (or a bare repository) planted in the output root during the run is removed after it, with a warning: `git status` there cannot run its core.fsmonitor command", async () => {
   await using dir = await tempDir("attack2-gittrap");
   const lab = resolve(dir.path);
   const planted: string[] = [];
@@ -264,9 +264,22 @@ Deno.test("HOLE: experiment code can plant a .git (or a bare repository) in its 
     const run = await crystallize(["run", join(lab, "exp", `${module}.ts`), "--out", out]);
     // What a shell prompt does on `cd` into the folder, or a user looking at the results.
     const where = join(out, repo.replace(/\/\.git$/, ""));
-    await new Deno.Command("git", { args: ["status"], cwd: where, stdout: "null", stderr: "null" })
-      .output().catch(() => undefined);
+    try {
+      await new Deno.Command("git", {
+        args: ["status"],
+        cwd: where,
+        stdout: "null",
+        stderr: "null",
+      })
+        .output();
+    } catch {
+      // The folder is gone: the CLI removed the planted repository.
+    }
     if (await exists(marker)) planted.push(`${module}: ${where} (run exit ${run.code})`);
+    assert.match(
+      run.stderr,
+      /warning: removed .* from the output root: experiment code planted it/,
+    );
   }
   assert.deepEqual(planted, [], "git ran the command a run planted in its output root");
 });
@@ -274,7 +287,7 @@ Deno.test("HOLE: experiment code can plant a .git (or a bare repository) in its 
 // ---------------------------------------------------------------------------
 // 4. Messages that pass the shape checks but crash the CLI
 
-Deno.test("HOLE: messages sent with the library's own sendToParent that pass the shape checks crash the CLI (uncaught TypeError; with --json no document): a run-started event without conditions, a result without provenance.hypotheses (summary)", async () => {
+Deno.test("messages sent with the library's own sendToParent that lack fields the CLI reads (a run-started event without conditions, a result without provenance.hypotheses) stop the run with a protocol error, not a CLI crash", async () => {
   await using dir = await tempDir("attack2-shapes");
   const lab = resolve(dir.path);
   const crashes: string[] = [];
@@ -305,7 +318,7 @@ Deno.exit(0);`),
   assert.deepEqual(crashes, [], "the CLI crashed");
 });
 
-Deno.test("HOLE: a sealed frame whose payload is not V8 data, or nests 200000 deep, crashes the CLI (uncaught 'Unable to deserialize' / RangeError in FrameReader.push); experiment code makes one by patching node:v8's Serializer.prototype.releaseBuffer", async () => {
+Deno.test("a sealed frame whose payload is not V8 data, or nests 200000 deep (made by patching node:v8's Serializer.prototype.releaseBuffer), stops the run with a protocol error, not a CLI crash", async () => {
   await using dir = await tempDir("attack2-payload");
   const lab = resolve(dir.path);
   const crashes: string[] = [];
@@ -345,7 +358,7 @@ sendToParent({ type: "ignored" });`),
 // ---------------------------------------------------------------------------
 // 5. Hostile stored runs read by `show`
 
-Deno.test("HOLE: crystallize show on a stored run whose run.json was rewritten by experiment code ({}, null, a hypothesis without metrics) crashes with an uncaught TypeError instead of exit 2", async () => {
+Deno.test("crystallize show on a stored run whose run.json was rewritten by experiment code ({}, null, a hypothesis without metrics) exits 2 naming the file, without a crash", async () => {
   await using dir = await tempDir("attack2-show");
   const lab = resolve(dir.path);
   const crashes: string[] = [];

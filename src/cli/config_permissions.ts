@@ -17,7 +17,7 @@ export const CONFIRM_FLAG = "--allow-config-permissions";
 /**
  * What the target's config.yaml files ask for that needs confirmation:
  * `run`, `ffi`, `sys` and `env` of any kind, `write` anywhere outside the
- * output roots, `read` outside the experiment's folders (by real path: a
+ * output roots (and to an output root a config chose outside its folder), `read` outside the experiment's folders (by real path: a
  * link inside pointing outside is outside), and `net` to every host or to
  * an address range. Empty when nothing does.
  *
@@ -32,9 +32,10 @@ export const CONFIRM_FLAG = "--allow-config-permissions";
  * ```
  */
 export function permissionsToConfirm(
-  target: Pick<ResolvedTarget, "read" | "write" | "granted">,
+  target: Pick<ResolvedTarget, "read" | "write" | "granted" | "configRoots">,
 ): WorkerPermissions {
   const out: Record<string, true | string[]> = {};
+  if (target.configRoots?.length) out.write = [...target.configRoots];
   for (const kind of PERMISSION_KINDS) {
     const value = target.granted[kind];
     if (value === undefined || value === false) continue;
@@ -49,7 +50,7 @@ export function permissionsToConfirm(
         ? entry.includes("/")
         : given === undefined || !given.some((f) => within(realPath(f), realPath(entry)))
     );
-    if (beyond.length > 0) out[kind] = beyond;
+    if (beyond.length > 0) out[kind] = [...((out[kind] as string[] | undefined) ?? []), ...beyond];
   }
   return out;
 }
@@ -102,7 +103,7 @@ export function describePermissions(permissions: WorkerPermissions): string {
  * ```
  */
 export async function confirmConfigPermissions(
-  target: Pick<ResolvedTarget, "read" | "write" | "granted" | "spec">,
+  target: Pick<ResolvedTarget, "read" | "write" | "granted" | "spec" | "configRoots">,
   options: { readonly allow?: boolean; readonly ask?: (question: string) => Promise<boolean> },
 ): Promise<void> {
   const asked = permissionsToConfirm(target);

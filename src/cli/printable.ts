@@ -37,15 +37,21 @@ export function printable(text: string): string {
  * ```
  */
 export function printableData<T>(value: T): T {
-  return clean(value) as T;
+  return clean(value, 0) as T;
 }
 
-function clean(value: unknown): unknown {
+/** Deeper than this, values are left as they are: nothing the CLI prints is nested that deep. */
+const MAX_DEPTH = 64;
+
+function clean(value: unknown, depth: number): unknown {
   if (typeof value === "string") return printable(value);
-  if (Array.isArray(value)) return value.map(clean);
+  if (depth >= MAX_DEPTH) return value;
+  if (Array.isArray(value)) return value.map((v) => clean(v, depth + 1));
   if (value === null || typeof value !== "object" || ArrayBuffer.isView(value)) return value;
   if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) {
     return value;
   }
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [printable(k), clean(v)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [printable(k), clean(v, depth + 1)]),
+  );
 }

@@ -54,6 +54,12 @@ export async function confineSandbox(sandbox: Sandbox): Promise<Sandbox> {
       );
     }
     if (writes[i].split(sep).includes(".git")) throw gitInOutputRoot(write, writes[i]);
+    if (within(join(library, "src"), writes[i])) {
+      throw new CliError(
+        `the output root ${write} lies inside the Crystallize library's code (${library}/src): ` +
+          "a run could rewrite code later runs load. Store runs elsewhere (--out <folder>)",
+      );
+    }
   }
   const found = { links: [] as Link[], git: [] as string[] };
   const roots = [...new Set([...sandbox.read, ...sandbox.write])];
@@ -228,4 +234,59 @@ export function within(folder: string, path: string): boolean {
 
 function unique(paths: readonly string[]): string[] {
   return [...new Set(paths)];
+}
+
+/**
+ * After a run: removes what experiment code could have planted in its output
+ * roots for programs other than Crystallize to trust later — a `.git`, or a
+ * folder git would take for a repository (`HEAD`, `objects/`, `refs/`: its
+ * `config` can make `git status` run commands) — and clears setuid and
+ * setgid bits. Returns what it removed or changed, for a warning. A run
+ * never writes such things itself.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sweepOutputRoots } from "./sandbox_paths.ts";
+ *
+ * const root = await Deno.makeTempDir();
+ * await Deno.mkdir(`${root}/exp/.git`, { recursive: true });
+ * await Deno.writeTextFile(`${root}/exp/v0.json`, "{}");
+ * assert.deepEqual(await sweepOutputRoots([root]), [`${root}/exp/.git`]);
+ * assert.deepEqual([...Deno.readDirSync(`${root}/exp`)].map((e) => e.name), ["v0.json"]);
+ * await Deno.remove(root, { recursive: true });
+ * ```
+ */
+export async function sweepOutputRoots(roots: readonly string[]): Promise<string[]> {
+  const swept: string[] = [];
+  const pending = [...roots];
+  for (let folder = pending.pop(); folder !== undefined; folder = pending.pop()) {
+    let entries;
+    try {
+      entries = await Array.fromAsync(Deno.readDir(folder));
+    } catch {
+      continue;
+    }
+    const names = new Set(entries.map((e) => e.name));
+    if (names.has("HEAD") && names.has("objects") && names.has("refs")) {
+      await Deno.remove(folder, { recursive: true });
+      swept.push(folder);
+      continue;
+    }
+    for (const entry of entries) {
+      const path = join(folder, entry.name);
+      if (entry.name === ".git") {
+        await Deno.remove(path, { recursive: true });
+        swept.push(path);
+      } else if (entry.isDirectory) pending.push(path);
+      else if (entry.isFile) {
+        const mode = (await Deno.lstat(path)).mode;
+        if (mode !== null && (mode & 0o6000) !== 0) {
+          await Deno.chmod(path, mode & 0o777 & ~0o6000);
+          swept.push(path);
+        }
+      }
+    }
+  }
+  return swept;
 }

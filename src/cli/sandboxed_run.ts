@@ -17,7 +17,7 @@ import type {
 import { loadFailure, RunnerProcess } from "./runner_client.ts";
 import { runnerEntry } from "./runner_entry.ts";
 import { mergePermissions, type Sandbox, sandboxFlags } from "./sandbox.ts";
-import { confineSandbox } from "./sandbox_paths.ts";
+import { confineSandbox, sweepOutputRoots } from "./sandbox_paths.ts";
 import type { ResolvedTarget } from "./target.ts";
 
 /** How a sandboxed run ended. */
@@ -32,6 +32,8 @@ export interface SandboxedOutcome {
   readonly failure: RunnerFailure | undefined;
   /** Whether the user cancelled it. */
   readonly cancelled: boolean;
+  /** What experiment code planted in the output roots and the CLI removed (see `sweepOutputRoots`). */
+  readonly swept: readonly string[];
 }
 
 /**
@@ -124,6 +126,7 @@ export async function runSandboxed(
   let failure: RunnerFailure | undefined;
   let cancelled = false;
   const pools = new Map<number, AbortController>();
+  const poolRuns = new Set<Promise<unknown>>();
   const runner = new RunnerProcess(
     {
       flags,
@@ -151,13 +154,14 @@ export async function runSandboxed(
             const control = new AbortController();
             pools.set(message.id, control);
             const reply = (m: ToRunner) => runner.send(m);
-            hostPool(sandbox, message.request, message.replicates, control.signal, {
+            const hosted = hostPool(sandbox, message.request, message.replicates, control.signal, {
               events: (events) => reply({ type: "pool-events", id: message.id, events }),
               log: (record) => reply({ type: "pool-log", id: message.id, record }),
             }).then(
               (outcomes) => reply({ type: "pool-done", id: message.id, outcomes }),
               (error) => reply({ type: "pool-failed", id: message.id, error: errorData(error) }),
             ).finally(() => pools.delete(message.id));
+            poolRuns.add(hosted);
             break;
           }
           case "pool-cancel":
@@ -197,8 +201,11 @@ export async function runSandboxed(
     Deno.removeSignalListener("SIGINT", onInterrupt);
     cancel?.removeEventListener("abort", onInterrupt);
     for (const control of pools.values()) control.abort();
+    await Promise.allSettled(poolRuns);
     display.close();
   }
+  // Workers have stopped too: nothing writes to the output roots any more.
+  const swept = await sweepOutputRoots(sandbox.write);
   if (failure === undefined && results.length === 0 && Object.keys(failures).length === 0) {
     const why = loadFailure(runner.stderrTail) || "the runner process ended without a result";
     failure = {
@@ -207,7 +214,7 @@ export async function runSandboxed(
       kind: cancelled ? "run" : "usage",
     };
   }
-  return { loaded, results, failures, failure, cancelled };
+  return { loaded, results, failures, failure, cancelled, swept };
 }
 
 /** A result with permission errors rewritten to name the CLI's flags. */

@@ -10,6 +10,7 @@ import { discover } from "./discover.ts";
 import { graphClosure, graphClosureFolders } from "./graph_closure.ts";
 import type { TargetSpec } from "./runner/protocol.ts";
 import { fileUrl, mergePermissions } from "./sandbox.ts";
+import { within } from "./sandbox_paths.ts";
 
 /** A `run` target, resolved without running any of its code. */
 export interface ResolvedTarget {
@@ -25,6 +26,12 @@ export interface ResolvedTarget {
   readonly home: string;
   /** Permissions config.yaml files grant. */
   readonly granted: WorkerPermissions;
+  /**
+   * Output roots (among `write`) that config.yaml files chose outside their
+   * experiment's folder (`ArtifactPlugin: { root }`): writing there is asked
+   * for like any write outside (see `config_permissions.ts`).
+   */
+  readonly configRoots?: readonly string[];
 }
 
 const MODULE = /\.(ts|mts|tsx|js|mjs|jsx)$/;
@@ -134,6 +141,7 @@ async function closureTarget(folder: string): Promise<ResolvedTarget> {
     // Only the experiments of the closure: not the folder around them (it may be $HOME).
     read: members,
     write: closure.map(storageRootOf),
+    configRoots: closure.map(storageRootOf).filter((root, i) => !within(closure[i].folder, root)),
     home: join(dirname(folder), ".crystallize"),
     granted: closure.reduce(
       (all, f) => mergePermissions(all, resolvePermissions(f.config.permissions, f.folder)),

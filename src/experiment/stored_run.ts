@@ -1,3 +1,4 @@
+import { RESULT } from "./result_shape.ts";
 import { basename, dirname, join, resolve } from "node:path";
 import { CrystallizeError } from "../errors.ts";
 import type { ArtifactFormat } from "../data/artifact.ts";
@@ -268,6 +269,14 @@ async function readRun(dir: string, version: number): Promise<StoredRun> {
         (error as Error).message
       }); the run's outcomes.jsonl still holds its replicates`,
       { cause: error },
+    );
+  }
+  // Experiment code may have rewritten the file: read nothing of it until it has the shape.
+  const problem = RESULT(result, RUN_FILES.result);
+  if (problem !== undefined) {
+    throw new StoredRunError(
+      `${join(dir, RUN_FILES.result)} is not a run Crystallize stored (${problem}); ` +
+        "run the experiment again to replace it",
     );
   }
   return {

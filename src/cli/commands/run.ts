@@ -1,3 +1,4 @@
+import { printable } from "../printable.ts";
 import type { ResultJson } from "../../experiment/result.ts";
 import { CrystallizeError } from "../../errors.ts";
 import { CliError } from "../cli_error.ts";
@@ -96,6 +97,12 @@ async function runTarget(raw: string, options: RunCommandOptions): Promise<ExitC
     options.quiet ? "quiet" : Deno.stderr.isTerminal() ? "live" : "lines",
   );
   const outcome = await runSandboxed(target, sandbox, settings, display);
+  for (const path of outcome.swept) {
+    console.error(printable(
+      `warning: removed ${path} from the output root: experiment code planted it ` +
+        "(a git repository, or a setuid/setgid file) for other programs to run",
+    ));
+  }
   const results = outcome.failure?.result
     ? [...outcome.results, outcome.failure.result]
     : outcome.results;

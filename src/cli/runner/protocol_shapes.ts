@@ -14,13 +14,13 @@ import {
   literal,
   number,
   object,
-  oneOf,
   optional,
   record,
   type Shape,
   string,
   tagged,
 } from "../../execution/worker/shape.ts";
+import { RESULT } from "../../experiment/result_shape.ts";
 import type { FromRunner } from "./protocol.ts";
 
 const NAME = 64 * 1024;
@@ -34,47 +34,6 @@ const EXPORTED: Shape = object({
   description: optional(string()),
   replicates: COUNT,
   treatments: array(string(NAME)),
-});
-
-/** The parts of a result the CLI reads (summaries, exit codes, the terminal UI). */
-const RESULT: Shape = object({
-  experiment: string(NAME),
-  metrics: object({
-    baseline: record(array(anything)),
-    treatments: record(record(array(anything))),
-  }),
-  hypotheses: array(object({
-    name: string(NAME),
-    metrics: array(string(NAME)),
-    results: array(object({ treatment: string(NAME) })),
-    ranking: object({
-      best: oneOf(literal(null), string(NAME)),
-      ranked: array(object({ treatment: string(NAME), score: anything })),
-    }),
-  })),
-  errors: array(object({
-    condition: string(NAME),
-    replicate: COUNT,
-    step: string(NAME),
-    name: string(NAME),
-    message: string(),
-  })),
-  provenance: object({
-    runId: string(NAME),
-    startedAt: string(NAME),
-    durationMs: number(),
-    replicates: COUNT,
-    seed: optional(number()),
-    seedDrawn: boolean,
-    executionStrategy: string(NAME),
-    pipeline: object({ steps: array(object({ name: string(NAME) })) }),
-    cache: object({ hits: COUNT, misses: COUNT }),
-    environment: object({ deno: string(NAME), os: string(NAME), arch: string(NAME) }),
-    git: optional(object({ commit: string(NAME), dirty: optional(boolean) })),
-    stored: optional(object({ version: COUNT })),
-  }),
-  artifacts: record(record(array(oneOf(literal(null), string(NAME))))),
-  outputDir: optional(string(NAME)),
 });
 
 const FAILURE: Shape = (v, path) =>

@@ -169,7 +169,7 @@ export class FrameReader {
         }
         this.#counter++;
       }
-      frames.push(deserialize(payload));
+      frames.push(decode(payload));
       buf = buf.slice(start + LENGTH + sealed + length + sealed);
       from = 0;
     }
@@ -184,6 +184,17 @@ export class FrameReader {
     this.#waitingBytes = 0;
     this.#need = 0;
     return rest;
+  }
+}
+
+/** A payload as a message; a payload V8 cannot decode (or that nests too deep) breaks the stream. */
+function decode(payload: Uint8Array): unknown {
+  try {
+    return deserialize(payload);
+  } catch (error) {
+    throw new FrameCorruptError(
+      `a protocol message could not be decoded (${(error as Error).message})`,
+    );
   }
 }
 

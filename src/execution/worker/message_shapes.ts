@@ -12,7 +12,6 @@ import {
   literal,
   number,
   object,
-  oneOf,
   optional,
   record,
   type Shape,
@@ -32,16 +31,44 @@ export const ERROR_DATA: Shape = object({
   stack: optional(string()),
 });
 
+const COUNT = number({ integer: true, min: 0 });
+const RUN = { experiment: string(NAME), runId: string(NAME) };
+const REPLICATE = { ...RUN, replicate: COUNT, condition: string(NAME) };
+const STEP = { ...REPLICATE, step: string(NAME), index: optional(COUNT) };
+const GRAPH_NODE = object({ experiment: string(NAME), message: optional(string()) });
+
 /**
- * A progress event: a `type`, the experiment, and plain values only
- * (strings, numbers, booleans, lists of strings, counts by name), which is
- * all the displays read.
+ * A progress event, by its type: the fields every reader of events (the
+ * progress display, the terminal UI, event listeners) uses, typed. Unknown
+ * types are refused.
  */
-export const EVENT: Shape = (v, path) =>
-  object({ type: string(64), experiment: string(NAME) })(v, path) ??
-    record(
-      oneOf(string(), number(), boolean, literal(null), array(string(NAME)), record(number())),
-    )(v, path);
+export const EVENT: Shape = tagged({
+  "experiment-started": GRAPH_NODE,
+  "experiment-skipped": GRAPH_NODE,
+  "experiment-finished": GRAPH_NODE,
+  "experiment-failed": GRAPH_NODE,
+  "run-started": object({
+    ...RUN,
+    replicates: COUNT,
+    conditions: array(string(NAME)),
+    strategy: string(NAME),
+    resumedFrom: optional(COUNT),
+    reused: optional(record(COUNT)),
+  }),
+  "replicate-started": object(REPLICATE),
+  "step-started": object(STEP),
+  "step-finished": object({ ...STEP, durationMs: number(), cache: literal("hit", "miss", "off") }),
+  "replicate-finished": object({
+    ...REPLICATE,
+    durationMs: number(),
+    ok: boolean,
+    cancelled: optional(boolean),
+  }),
+  "replicate-cancelled": object({ ...REPLICATE, step: string(NAME) }),
+  error: object({ ...REPLICATE, step: string(NAME), message: string() }),
+  "run-cancelled": object({ ...RUN, durationMs: number(), finished: COUNT, cancelled: COUNT }),
+  "run-finished": object({ ...RUN, durationMs: number(), replicates: COUNT, errors: COUNT }),
+});
 
 /** A `ctx.logger` record. */
 export const LOG_RECORD: Shape = object({
@@ -109,7 +136,14 @@ export function checkFromWorker(frame: unknown): FromWorker {
  * ```
  */
 export function checked<T>(shape: Shape, value: unknown, sender: string): T {
-  const problem = shape(value, "message");
+  let problem: string | undefined;
+  try {
+    problem = shape(value, "message");
+  } catch (error) {
+    // Nesting deep enough to exhaust the stack is no message of ours either.
+    if (!(error instanceof RangeError)) throw error;
+    problem = "it nests too deep";
+  }
   if (problem !== undefined) {
     throw new ProtocolError(
       `the ${sender} process sent a malformed message (${problem}); it runs experiment code, ` +
