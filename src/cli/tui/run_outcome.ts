@@ -20,7 +20,7 @@ export interface RunEnd {
  * import assert from "node:assert/strict";
  * import { runEnd } from "./run_outcome.ts";
  *
- * const outcome = { loaded: [], results: [], failures: {}, failure: undefined, cancelled: true };
+ * const outcome = { loaded: [], results: [], failures: {}, failure: undefined, cancelled: true, swept: [] };
  * assert.equal(runEnd(outcome, Deno.cwd()).status, "cancelled");
  * // a finished run: "Finished: demo stored in experiments/demo/.crystallize/demo/v0. s shows the summary."
  * ```
