@@ -40,8 +40,29 @@ export async function graphClosure(folder: string): Promise<ConfigFile[]> {
  * ```
  */
 export async function graphClosureFolders(folder: string): Promise<string[]> {
+  return (await closureOf(folder)).folders;
+}
+
+/**
+ * {@linkcode graphClosure} and {@linkcode graphClosureFolders} in one walk.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fileURLToPath } from "node:url";
+ * import { closureOf } from "./graph_closure.ts";
+ *
+ * const dag = fileURLToPath(new URL("../../examples/dag/", import.meta.url));
+ * const { files, folders } = await closureOf(`${dag}consumer`);
+ * assert.deepEqual(files.map((f) => f.name), ["consumer", "producer"]);
+ * assert.equal(folders.length, 2);
+ * ```
+ */
+export async function closureOf(
+  folder: string,
+): Promise<{ files: ConfigFile[]; folders: string[] }> {
   const { files, broken } = await walkClosure(folder);
-  return [...files.map((f) => f.folder), ...broken];
+  return { files, folders: [...files.map((f) => f.folder), ...broken] };
 }
 
 function isConfigFolder(folder: string): boolean {

@@ -7,7 +7,7 @@ import type { WorkerPermissions } from "../execution/worker/permissions.ts";
 import { outputRoot } from "../experiment/output_root.ts";
 import { CliError } from "./cli_error.ts";
 import { discover } from "./discover.ts";
-import { graphClosure, graphClosureFolders } from "./graph_closure.ts";
+import { closureOf, graphClosureFolders } from "./graph_closure.ts";
 import type { TargetSpec } from "./runner/protocol.ts";
 import { fileUrl, mergePermissions } from "./sandbox.ts";
 import { within } from "./sandbox_paths.ts";
@@ -133,8 +133,7 @@ export async function resolveTarget(raw: string, out: string | undefined): Promi
  * and write every member's output root, with every member's permissions.
  */
 async function closureTarget(folder: string): Promise<ResolvedTarget> {
-  const closure = await graphClosure(folder);
-  const members = await graphClosureFolders(folder);
+  const { files: closure, folders: members } = await closureOf(folder);
   return {
     spec: { kind: "graph-folder", folder, members },
     modules: [],
