@@ -185,6 +185,7 @@ export {
   ParallelExecution,
   type ParallelExecutionOptions,
 } from "./src/execution/parallel.ts";
+export { DEFAULT_WORKER_V8_FLAGS } from "./src/execution/worker/v8_flags.ts";
 
 export {
   type Samples,
