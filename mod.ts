@@ -196,6 +196,7 @@ export {
 } from "./src/execution/parallel.ts";
 export type { WorkerPermissions } from "./src/execution/worker/permissions.ts";
 export { RebuildError } from "./src/execution/worker/spec.ts";
+export { DEFAULT_WORKER_V8_FLAGS } from "./src/execution/worker/v8_flags.ts";
 
 export {
   type Samples,

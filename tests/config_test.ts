@@ -201,7 +201,7 @@ Deno.test("bad config: wrong parameter names list the declared ones; wrong types
     "4:21: datasource 'noisy' has no parameter 'centre'; did you mean 'center'? (it declares: center)",
   ]);
   await assertMessage(BASE.replace("verifier: mean_diff", "verifier: {welch: {alpah: 0.01}}"), [
-    "11:24: verifier 'welch' has no parameter 'alpah'; did you mean 'alpha'? (it declares: alpha, alternative, metric, confidence, resamples)",
+    "11:24: verifier 'welch' has no parameter 'alpah'; did you mean 'alpha'? (it declares: alpha, alternative, metric, confidence, resamples, ciMethod)",
   ]);
   await assertMessage(BASE.replace("- add_delta", "- {add_delta: {delta: 1}, total: null}"), [
     "6:5: steps[0] must have exactly one key, the name, with its parameters under it (got 2: add_delta, total)",

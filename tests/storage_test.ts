@@ -5,10 +5,13 @@ import {
   type ArtifactMeta,
   listRuns,
   loadRun,
+  type Logger,
   type Result,
+  RunCancelledError,
   StoredRunError,
   treatment,
 } from "../mod.ts";
+import { RunRecorder } from "../src/storage/run_recorder.ts";
 import { calls, evaluate, train } from "./fixtures/storage/experiments.ts";
 import { tempDir } from "./temp_dir.ts";
 
@@ -232,57 +235,83 @@ Deno.test("resume: more replicates or a new treatment compute only what is missi
   );
 });
 
-Deno.test("resume: a run killed with SIGKILL mid-run completes with every replicate exactly once", async () => {
-  await using dir = await tempDir("store-kill");
-  const fixture = new URL("./fixtures/storage/experiments.ts", import.meta.url).pathname;
-  const child = new Deno.Command("deno", {
-    args: ["run", "--allow-read=.", "--allow-write=.test-tmp", fixture, dir.path, "12"],
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const outcomes = join(dir.path, "train", "v0", "outcomes.jsonl");
-  const lines = () => {
-    try {
-      return Deno.readTextFileSync(outcomes).split("\n").filter((l) => l !== "").length;
-    } catch {
-      return 0;
-    }
-  };
-  const deadline = Date.now() + 20_000;
-  while (lines() < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  child.kill("SIGKILL");
-  const status = await child.status;
-  await child.stderr.cancel();
-  assert.equal(status.signal, "SIGKILL");
-  const recorded = lines();
-  assert.ok(recorded >= 3 && recorded < 12, `killed mid-run (${recorded} of 12 recorded)`);
-  assert.equal(listRuns(join(dir.path, "train"))[0].complete, false);
+// Slow replicates reach outcomes.jsonl one or two at a time; fast ones in buffered batches
+// (200 ms of work), so the kill loses a buffered tail that resume must compute again.
+for (const [delayMs, replicates] of [[40, 12], [1, 400]]) {
+  Deno.test(`resume: a run killed with SIGKILL mid-run (${delayMs} ms steps) recomputes exactly the unrecorded replicates, each once`, async () => {
+    await using dir = await tempDir("store-kill");
+    const fixture = new URL("./fixtures/storage/experiments.ts", import.meta.url).pathname;
+    const child = new Deno.Command("deno", {
+      args: [
+        "run",
+        "--allow-read=.",
+        "--allow-write=.test-tmp",
+        fixture,
+        dir.path,
+        String(replicates),
+        String(delayMs),
+      ],
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const outcomes = join(dir.path, "train", "v0", "outcomes.jsonl");
+    const text = () => {
+      try {
+        return Deno.readTextFileSync(outcomes);
+      } catch {
+        return "";
+      }
+    };
+    const lines = () => text().split("\n").filter((l) => l !== "").length;
+    const deadline = Date.now() + 20_000;
+    while (lines() < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    child.kill("SIGKILL");
+    const status = await child.status;
+    await child.stderr.cancel();
+    assert.equal(status.signal, "SIGKILL");
+    // Only whole lines reach the file, and in order: the recorded replicates are 0..k-1.
+    const onDisk = text();
+    assert.ok(onDisk.endsWith("\n"), "no torn last line");
+    const recorded = onDisk.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l).replicate);
+    assert.ok(
+      recorded.length >= 3 && recorded.length < replicates,
+      `killed mid-run (${recorded.length} of ${replicates} recorded)`,
+    );
+    assert.deepEqual(recorded, recorded.map((_, i) => i));
+    assert.equal(listRuns(join(dir.path, "train"))[0].complete, false);
 
-  calls.fit = 0;
-  const resumed = await train(dir.path, { delayMs: 40 }).run({
-    replicates: 12,
-    strategy: "resume",
+    calls.fit = 0;
+    const started: string[] = [];
+    const resumed = await train(dir.path, { delayMs }).run({
+      replicates,
+      strategy: "resume",
+      onEvent: (e) => {
+        if (e.type === "replicate-started") started.push(`${e.replicate}/${e.condition}`);
+      },
+    });
+    assert.equal(resumed.errors.length, 0);
+    const missing = Array.from(
+      { length: replicates - recorded.length },
+      (_, i) => recorded.length + i,
+    )
+      .flatMap((r) => [`${r}/baseline`, `${r}/doubled`]);
+    assert.deepEqual(started, missing, "exactly the unrecorded replicates run again");
+    assert.equal(calls.fit, missing.length);
+    const stored = await loadRun(join(dir.path, "train"));
+    assert.equal(stored.version, 1);
+    assert.deepEqual(stored.result.metrics.baseline.loss.length, replicates);
+    // Exactly once: one record per replicate and condition in the new version.
+    const records = Deno.readTextFileSync(join(dir.path, "train", "v1", "outcomes.jsonl"))
+      .split("\n").filter((l) => l !== "").flatMap((l) => {
+        const o = JSON.parse(l);
+        return o.conditions.map((c: { condition: string }) => `${o.replicate}/${c.condition}`);
+      }).sort();
+    assert.equal(records.length, 2 * replicates);
+    assert.equal(new Set(records).size, 2 * replicates);
+    await using fresh = await tempDir("store-kill-fresh");
+    assert.equal(metricsOf(resumed), metricsOf(await train(fresh.path).run({ replicates })));
   });
-  assert.equal(resumed.errors.length, 0);
-  assert.equal(
-    calls.fit,
-    2 * (12 - recorded),
-    `only unrecorded replicates run again (${recorded} recorded, ${calls.fit} fits)`,
-  );
-  const stored = await loadRun(join(dir.path, "train"));
-  assert.equal(stored.version, 1);
-  assert.deepEqual(stored.result.metrics.baseline.loss.length, 12);
-  // Exactly once: one record per replicate and condition in the new version.
-  const records = Deno.readTextFileSync(join(dir.path, "train", "v1", "outcomes.jsonl"))
-    .split("\n").filter((l) => l !== "").flatMap((l) => {
-      const o = JSON.parse(l);
-      return o.conditions.map((c: { condition: string }) => `${o.replicate}/${c.condition}`);
-    }).sort();
-  assert.equal(records.length, 24);
-  assert.equal(new Set(records).size, 24);
-  await using fresh = await tempDir("store-kill-fresh");
-  assert.equal(metricsOf(resumed), metricsOf(await train(fresh.path).run({ replicates: 12 })));
-});
+}
 
 Deno.test("resume: without an ArtifactPlugin is refused with the fix", async () => {
   const { Experiment, dataSource, pipelineStep } = await import("../mod.ts");
@@ -414,4 +443,79 @@ Deno.test("resume on worker processes: workers skip the reused replicates", asyn
   assert.deepEqual(more.provenance.stored?.reused, { baseline: 3, doubled: 3 });
   await using fresh = await tempDir("store-resume-workers-fresh");
   assert.equal(metricsOf(more), metricsOf(await train(fresh.path).run({ replicates: 5 })));
+});
+
+Deno.test("RunRecorder: outcome lines are buffered until 200 ms of work or 64 KiB, written whole and in order", () => {
+  const writes: string[] = [];
+  const warnings: string[] = [];
+  const logger = { warn: (m: string) => warnings.push(m) } as unknown as Logger;
+  let failing = false;
+  const recorder = new RunRecorder(
+    { dir: "/nowhere", runId: "r" },
+    logger,
+    undefined,
+    (path, bytes) => {
+      if (failing) throw new Error("disk full");
+      assert.equal(path, join("/nowhere", "outcomes.jsonl"));
+      writes.push(new TextDecoder().decode(bytes));
+    },
+  );
+  const outcome = (replicate: number, durationMs: number) => ({
+    replicate,
+    conditions: [{
+      condition: "baseline",
+      seed: 1,
+      metrics: { x: [replicate] },
+      durationMs,
+      stepMs: [],
+    }],
+  });
+  for (let r = 0; r < 19; r++) recorder.appendOutcome(outcome(r, 10));
+  assert.equal(writes.length, 0, "190 ms of work stays buffered");
+  recorder.appendOutcome(outcome(19, 10));
+  assert.equal(writes.length, 1, "200 ms: written");
+  assert.deepEqual(writes[0].split("\n").slice(0, -1).map((l) => JSON.parse(l).replicate), [
+    ...Array(20).keys(),
+  ]);
+  recorder.appendOutcome(outcome(20, 250));
+  assert.equal(writes.length, 2, "a slow replicate is written at once");
+  recorder.appendOutcome(outcome(21, 0.01));
+  recorder.appendOutcome({ replicate: 22, conditions: [] });
+  assert.equal(writes.length, 2);
+  recorder.flush();
+  recorder.flush();
+  assert.equal(writes.length, 3, "flush writes the tail, once");
+  assert.equal(writes[2], JSON.stringify(outcome(21, 0.01)) + "\n");
+  const big = { x: Array.from({ length: 70_000 }, () => 1) };
+  recorder.appendOutcome({
+    ...outcome(23, 0),
+    conditions: [{ ...outcome(23, 0).conditions[0], metrics: big }],
+  });
+  assert.equal(writes.length, 4, "64 KiB: written");
+  failing = true;
+  recorder.appendOutcome(outcome(24, 300));
+  recorder.appendOutcome(outcome(25, 300));
+  assert.equal(warnings.length, 1, "a failing disk is reported once, not thrown");
+  assert.match(warnings[0], /could not record 1 replicate in .*outcomes\.jsonl: disk full/);
+});
+
+Deno.test("a cancelled stored run has written every replicate it finished to outcomes.jsonl", async () => {
+  await using dir = await tempDir("store-cancel");
+  const controller = new AbortController();
+  let finished = 0;
+  const error = await train(dir.path).run({
+    replicates: 1000,
+    signal: controller.signal,
+    onEvent: (e) => {
+      if (e.type === "replicate-finished" && e.condition === "doubled" && ++finished === 40) {
+        controller.abort();
+      }
+    },
+  }).catch((e) => e);
+  assert.ok(error instanceof RunCancelledError, String(error));
+  const done = error.result.metrics.baseline.metrics.loss.length;
+  assert.ok(done >= 40 && done < 1000, `${done} done`);
+  const lines = Deno.readTextFileSync(join(dir.path, "train", "v0", "outcomes.jsonl"))
+    .split("\n").filter((l) => l !== "");
+  assert.equal(lines.length, done, "the buffered tail was written when the run stopped");
 });

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import {
   BasePlugin,
   dataSource,
+  DEFAULT_WORKER_V8_FLAGS,
   Experiment,
   LoggingPlugin,
   ParallelExecution,
@@ -20,6 +21,8 @@ import {
 import { doubled, noisyRows, scale, summarise, tagged, wide } from "./fixtures/workers/cpu.ts";
 import { access, fault, index, record } from "./fixtures/workers/faults.ts";
 import { harmless } from "./fixtures/workers/broken_import.ts";
+import { v8Settings } from "./fixtures/workers/v8.ts";
+import { v8FlagsArguments } from "../src/execution/worker/v8_flags.ts";
 
 const quiet = () => new LoggingPlugin({ level: "silent" });
 const processes = (options: ParallelExecutionOptions = {}) =>
@@ -349,4 +352,35 @@ Deno.test("process mode without --allow-run says which permission to add, before
     new TextDecoder().decode(out.stderr),
     /Process workers are separate Deno processes, and this process may not start them: run it with --allow-run=\S+ \(or --allow-run=deno when deno is on PATH\)/,
   );
+});
+
+Deno.test("v8Flags reach the workers, together with maxHeapMb; by default workers start with DEFAULT_WORKER_V8_FLAGS", async () => {
+  const run = (options: ParallelExecutionOptions) =>
+    new Experiment({
+      datasource: index(),
+      pipeline: [v8Settings()],
+      plugins: [processes({ maxWorkers: 1, ...options }), quiet()],
+      replicates: 1,
+    }).run();
+  const flagged = await run({ v8Flags: ["--expose-gc"], maxHeapMb: 300 });
+  assert.deepEqual(flagged.errors, []);
+  assert.deepEqual(flagged.metrics.baseline.metrics.exposedGc, [1]);
+  const limit = flagged.metrics.baseline.metrics.heapLimitMb[0] as number;
+  assert.ok(limit >= 300 && limit < 600, `heap limit ${limit} MiB`);
+  const plain = await run({});
+  assert.deepEqual(plain.metrics.baseline.metrics.exposedGc, [0]);
+  assert.deepEqual(processes().v8Flags, DEFAULT_WORKER_V8_FLAGS);
+  assert.deepEqual(DEFAULT_WORKER_V8_FLAGS, ["--no-concurrent-recompilation"]);
+  assert.deepEqual(processes({ v8Flags: [] }).v8Flags, []);
+});
+
+Deno.test("v8Flags: a flag Deno would split or misread is refused when the plugin is made", () => {
+  for (const flag of ["--a,--b", "expose-gc", "--stack-size 100", ""]) {
+    assert.throws(() => processes({ v8Flags: [flag] }), /v8Flags entries must look like "--flag"/);
+  }
+  assert.deepEqual(v8FlagsArguments(["--a", "--b=1"], 64), [
+    "--v8-flags=--a,--b=1,--max-old-space-size=64",
+  ]);
+  assert.deepEqual(v8FlagsArguments([], 64), ["--v8-flags=--max-old-space-size=64"]);
+  assert.deepEqual(v8FlagsArguments([]), []);
 });

@@ -6,6 +6,7 @@ import { allRefs } from "../execution/worker/messages.ts";
 import type { PoolRequest } from "../execution/worker/pool_launcher.ts";
 import { runOnWorkers } from "../execution/worker/run_on_workers.ts";
 import { WorkerPool } from "../execution/worker/worker_pool.ts";
+import { DEFAULT_WORKER_V8_FLAGS, v8FlagsArguments } from "../execution/worker/v8_flags.ts";
 import { MAX_REPLICATES } from "../experiment/replicates.ts";
 import { CliError } from "./cli_error.ts";
 import { libraryUrl } from "./runner_entry.ts";
@@ -73,9 +74,7 @@ export async function hostPool(
 ): Promise<ReplicateOutcome[]> {
   checkRequest(sandbox, request, replicates);
   const flags = sandboxFlags(sandbox);
-  if (request.maxHeapMb !== undefined) {
-    flags.push(`--v8-flags=--max-old-space-size=${request.maxHeapMb}`);
-  }
+  flags.push(...v8FlagsArguments(DEFAULT_WORKER_V8_FLAGS, request.maxHeapMb));
   // The pool reports through these two members of a run plan only.
   const plan = {
     events: {

@@ -30,6 +30,12 @@ export interface ContextInit {
 /** Engine-only: marks the step now running (for `ctx.step` and artifact records). */
 export const ENTER_STEP: unique symbol = Symbol("enterStep");
 
+/**
+ * Engine-only: whether the context holds any artifact, without creating the
+ * artifact log (the run recorder asks once per condition; most write none).
+ */
+export const HAS_ARTIFACTS: unique symbol = Symbol("hasArtifacts");
+
 /** Engine-only: the step cache's access to a context's store and generator. */
 export const CACHE_ACCESS: unique symbol = Symbol("cacheAccess");
 
@@ -156,6 +162,11 @@ export class FrozenContext {
         this.#rng = Rng.fromState(state);
       },
     };
+  }
+
+  /** Engine-only: see {@linkcode HAS_ARTIFACTS}. */
+  get [HAS_ARTIFACTS](): boolean {
+    return this.#artifacts !== undefined && this.#artifacts.size > 0;
   }
 
   /** Engine-only: see {@linkcode ENTER_STEP}. */

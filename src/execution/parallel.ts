@@ -19,6 +19,7 @@ import { WorkerPool } from "./worker/worker_pool.ts";
 import type { WorkerLaunch } from "./worker/worker_process.ts";
 import { denoExecutable } from "./worker/framed_child.ts";
 import { configFile, workerEntry } from "./worker/entry.ts";
+import { DEFAULT_WORKER_V8_FLAGS, v8FlagsArguments } from "./worker/v8_flags.ts";
 
 /** `"thread"`: bounded concurrency in the main isolate; `"process"`: a pool of worker processes. */
 export type ExecutorType = "thread" | "process";
@@ -36,6 +37,13 @@ export interface ParallelExecutionOptions {
   permissions?: WorkerPermissions;
   /** Process mode: V8 heap limit of each worker, MiB (a worker over it is replaced). */
   maxHeapMb?: number;
+  /**
+   * Process mode: V8 flags the workers start with (`deno run --v8-flags=...`;
+   * `maxHeapMb` is added to them). Default {@linkcode DEFAULT_WORKER_V8_FLAGS}
+   * (`--no-concurrent-recompilation`, which keeps steps called a few times per
+   * worker at full speed); `[]` runs V8 with its own defaults.
+   */
+  v8Flags?: readonly string[];
   /** Process mode: how long cancelled workers may finish before they are killed, ms; default 1000. */
   cancelGraceMs?: number;
   /**
@@ -120,6 +128,8 @@ export class ParallelExecution extends BasePlugin {
   readonly permissions: WorkerPermissions;
   /** Heap limit per process worker, MiB. */
   readonly maxHeapMb: number | undefined;
+  /** V8 flags of process workers. */
+  readonly v8Flags: readonly string[];
   /** Grace period before cancelled workers are killed, ms. */
   readonly cancelGraceMs: number;
   /** Whether process workers are kept alive between runs. */
@@ -142,6 +152,8 @@ export class ParallelExecution extends BasePlugin {
       : checkConcurrency("ParallelExecution", "maxWorkers", options.maxWorkers);
     this.permissions = options.permissions ?? {};
     this.maxHeapMb = options.maxHeapMb;
+    this.v8Flags = Object.freeze([...(options.v8Flags ?? DEFAULT_WORKER_V8_FLAGS)]);
+    v8FlagsArguments(this.v8Flags); // a bad flag throws here, not when workers start
     this.cancelGraceMs = options.cancelGraceMs ?? 1000;
     this.keepAlive = options.keepAlive ?? false;
   }
@@ -267,9 +279,7 @@ export class ParallelExecution extends BasePlugin {
     );
     const config = configFile();
     if (config !== undefined) flags.push(`--config=${config}`);
-    if (this.maxHeapMb !== undefined) {
-      flags.push(`--v8-flags=--max-old-space-size=${this.maxHeapMb}`);
-    }
+    flags.push(...v8FlagsArguments(this.v8Flags, this.maxHeapMb));
     return { entry: workerEntry(spec, { loading: "static" }), flags };
   }
 

@@ -1,4 +1,4 @@
-import { ENTER_STEP, FrozenContext } from "../context/frozen_context.ts";
+import { ENTER_STEP, FrozenContext, HAS_ARTIFACTS } from "../context/frozen_context.ts";
 import type { Logger } from "../context/logger.ts";
 import type { DataSource } from "../data/datasource.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
@@ -389,7 +389,7 @@ class ConditionRun {
 
   succeed(): ConditionOutcome {
     const recorder = this.#plan.recorder;
-    if (recorder === undefined || this.ctx.artifacts.size === 0) return this.#finish(undefined);
+    if (recorder === undefined || !this.ctx[HAS_ARTIFACTS]) return this.#finish(undefined);
     let names: string[];
     try {
       names = recorder.writeArtifacts(this.ctx);

@@ -860,9 +860,13 @@ export class Experiment {
       plan,
     };
     const replicateFn = (replicate: number) => runReplicate(plan, replicate);
-    const ran = await execution.runExperimentLoop!(this, replicateFn, loop);
-    const computed: readonly ReplicateOutcome[] = ran ??
-      await new SerialExecution().runExperimentLoop(this, replicateFn, loop);
+    let computed: readonly ReplicateOutcome[];
+    try {
+      computed = await execution.runExperimentLoop!(this, replicateFn, loop) ??
+        await new SerialExecution().runExperimentLoop(this, replicateFn, loop);
+    } finally {
+      storage?.recorder.flush(); // the buffered tail of outcomes.jsonl, even when the loop threw
+    }
     const outcomes = storage === undefined
       ? computed
       : mergeReused(computed, storage.reused, conditions);

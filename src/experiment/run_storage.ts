@@ -336,7 +336,8 @@ export function artifactIndex(
   const index: Record<string, Record<string, (string | null)[]>> = {};
   for (const o of outcomes) {
     for (const c of o.conditions) {
-      for (const name of c.artifacts ?? []) {
+      if (c.artifacts === undefined) continue; // most conditions write none
+      for (const name of c.artifacts) {
         const byCondition = index[name] ??= Object.fromEntries(
           conditions.map((k) => [k, new Array<string | null>(replicates).fill(null)]),
         );

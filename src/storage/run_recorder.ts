@@ -44,8 +44,9 @@ const encoder = new TextEncoder();
 /**
  * Records a run while its replicates execute, in whichever process runs
  * them: each condition's artifacts (atomically, with metadata) when it
- * succeeds, and one line per replicate in `outcomes.jsonl` when it finishes,
- * so a killed run can be resumed from what reached the disk.
+ * succeeds, and one line per replicate in `outcomes.jsonl` when it finishes
+ * (buffered: see {@linkcode RunRecorder.appendOutcome}), so a killed run can
+ * be resumed from what reached the disk.
  *
  * @example
  * ```ts
@@ -62,6 +63,7 @@ const encoder = new TextEncoder();
  * assert.equal(await Deno.readTextFile(`${dir}/0/baseline/model.json`), '{"w":1}');
  * const condition = { condition: "baseline", seed: 1, metrics: { loss: [0.5] }, durationMs: 1, stepMs: [1] };
  * recorder.appendOutcome({ replicate: 0, conditions: [condition] });
+ * recorder.flush(); // lines are buffered: written whole, at the latest when the run ends
  * assert.deepEqual(readOutcomes(dir).get("baseline")?.get(0)?.metrics, { loss: [0.5] });
  * await Deno.remove(dir, { recursive: true });
  * ```
@@ -71,13 +73,28 @@ export class RunRecorder {
   readonly settings: RecordSettings;
   readonly #logger: Logger;
   readonly #writeFile: FileWriter;
+  readonly #appendFile: (path: string, bytes: Uint8Array) => void;
   #outcomeWarned = false;
+  /** Outcome lines not yet in the file, and how many. */
+  #pending = "";
+  #pendingLines = 0;
+  /** Work the pending lines stand for: the sum of their conditions' durations, ms. */
+  #pendingMs = 0;
 
-  /** Creates a recorder; `writeFile` replaces the file writer (tests simulate failing disks with it). */
-  constructor(settings: RecordSettings, logger: Logger, writeFile?: FileWriter) {
+  /**
+   * Creates a recorder; `writeFile` replaces the artifact writer and
+   * `appendFile` the outcome appender (tests simulate failing disks with them).
+   */
+  constructor(
+    settings: RecordSettings,
+    logger: Logger,
+    writeFile?: FileWriter,
+    appendFile?: (path: string, bytes: Uint8Array) => void,
+  ) {
     this.settings = settings;
     this.#logger = logger;
     this.#writeFile = writeFile ?? Deno.writeFileSync;
+    this.#appendFile = appendFile ?? appendFileSync;
   }
 
   /**
@@ -119,25 +136,61 @@ export class RunRecorder {
     return names;
   }
 
-  /** Appends the replicate's outcome to `outcomes.jsonl`; a failure is logged once, not thrown. */
+  /**
+   * Appends the replicate's outcome to `outcomes.jsonl`, through a buffer:
+   * the lines reach the file once they hold {@linkcode OUTCOME_FLUSH_MS} of
+   * work (the conditions' durations: so a slow replicate is written at once)
+   * or {@linkcode OUTCOME_FLUSH_CHARS} of text, and at {@linkcode flush}.
+   * Only whole lines are written, in order, so a process killed mid-run
+   * loses at most those ~200 ms of work, which resume computes again. A
+   * failure is logged once, not thrown.
+   */
   appendOutcome(outcome: ReplicateOutcome): void {
     if (outcome.conditions.length === 0) return;
+    // Concatenated, not joined later: V8 keeps a rope, and encoding it once is cheaper.
+    this.#pending += toJsonText(outcome) + "\n";
+    this.#pendingLines++;
+    for (const c of outcome.conditions) this.#pendingMs += c.durationMs;
+    if (this.#pendingMs >= OUTCOME_FLUSH_MS || this.#pending.length >= OUTCOME_FLUSH_CHARS) {
+      this.flush();
+    }
+  }
+
+  /**
+   * Writes the buffered outcome lines to `outcomes.jsonl` (one append, so
+   * processes recording the same run never interleave within a line) and
+   * closes the file. Call it when a run, or a worker's batch, ends.
+   */
+  flush(): void {
+    if (this.#pendingLines === 0) return;
+    const text = this.#pending;
+    const replicates = this.#pendingLines;
+    this.#pending = "";
+    this.#pendingLines = 0;
+    this.#pendingMs = 0;
+    const path = join(this.settings.dir, RUN_FILES.outcomes);
     try {
-      Deno.writeTextFileSync(
-        join(this.settings.dir, RUN_FILES.outcomes),
-        toJsonText(outcome) + "\n",
-        { append: true },
-      );
+      this.#appendFile(path, encoder.encode(text));
     } catch (error) {
       if (this.#outcomeWarned) return;
       this.#outcomeWarned = true;
       this.#logger.warn(
-        `could not record replicate ${outcome.replicate} in ${
-          join(this.settings.dir, RUN_FILES.outcomes)
-        }: ${
+        `could not record ${replicates} replicate${replicates === 1 ? "" : "s"} in ${path}: ${
           errorMessage(error)
         }; the run goes on, but a resume will recompute replicates it could not record`,
       );
     }
   }
+}
+
+/** Buffered outcome lines are written once they stand for this much work, ms (what a kill loses)... */
+export const OUTCOME_FLUSH_MS = 200;
+
+/** ...or once they hold this many characters. */
+export const OUTCOME_FLUSH_CHARS = 64 * 1024;
+
+/** Appends `bytes` to the file at `path` (created if missing) in one write where the OS allows. */
+function appendFileSync(path: string, bytes: Uint8Array): void {
+  using file = Deno.openSync(path, { append: true, create: true });
+  for (let at = 0; at < bytes.length;) at += file.writeSync(bytes.subarray(at));
 }

@@ -7,6 +7,7 @@ import {
   studentTTest,
   welchTTest,
 } from "./stats/mod.ts";
+import { normalMeanDiffCI } from "./stats/normal_ci.ts";
 import { type Samples, type Verifier, verifier, type VerifierOutput } from "./verifier.ts";
 
 /** Options of the ready-made verifiers. */
@@ -17,11 +18,33 @@ export interface ReadyVerifierOptions {
   alternative?: Alternative;
   /** Metric to test when the hypothesis compares several; default: its only metric. */
   metric?: string | null;
-  /** Confidence level of the bootstrap CI of the mean difference; default 0.95. */
+  /** Confidence level of the CI of the mean difference; default 0.95. */
   confidence?: number;
   /** Bootstrap resamples for the CI; default 2000. */
   resamples?: number;
+  /**
+   * How the CI of the mean difference is computed: `"bootstrap"` (seeded
+   * percentile bootstrap, {@linkcode bootstrapMeanDiffCI}), `"normal"` (its
+   * large-sample limit: estimate ± z·√(σ²_t/n_t + σ²_b/n_b) with plug-in
+   * variances, one pass over the data), or `"auto"` (default):
+   * the bootstrap while it draws at most {@linkcode BOOTSTRAP_DRAW_BUDGET}
+   * values (`resamples` × both sample sizes; with 2000 resamples, up to about
+   * 2,000 replicates per condition), the normal interval beyond. Either way the
+   * result is deterministic; `ci.method` says which was used.
+   */
+  ciMethod?: CIMethod;
 }
+
+/** How a ready verifier's CI is computed (see {@linkcode ReadyVerifierOptions.ciMethod}). */
+export type CIMethod = "auto" | "bootstrap" | "normal";
+
+/**
+ * Most values the `"auto"` CI of a ready verifier resamples (2²³): about
+ * 0.1–0.2 s of bootstrap at most. Past it the bootstrap would cost ~15 ns per
+ * draw × 2000 resamples per replicate, while the percentile interval has
+ * converged to the normal one (both samples are then over ~2,000 values).
+ */
+export const BOOTSTRAP_DRAW_BUDGET = 2 ** 23;
 
 /** What the ready-made verifiers report. */
 export interface ReadyVerifierOutput extends VerifierOutput {
@@ -33,8 +56,13 @@ export interface ReadyVerifierOutput extends VerifierOutput {
   readonly significant: boolean;
   /** Cohen's d of treatment vs baseline. */
   readonly effectSize: number;
-  /** Bootstrap CI of mean(treatment) − mean(baseline). */
-  readonly ci: { readonly low: number; readonly high: number; readonly estimate: number };
+  /** CI of mean(treatment) − mean(baseline), and how it was computed. */
+  readonly ci: {
+    readonly low: number;
+    readonly high: number;
+    readonly estimate: number;
+    readonly method: "bootstrap" | "normal";
+  };
 }
 
 const DEFAULTS = {
@@ -43,6 +71,7 @@ const DEFAULTS = {
   metric: null as string | null,
   confidence: 0.95,
   resamples: 2000,
+  ciMethod: "auto" as CIMethod,
 };
 
 type TestFn = (
@@ -65,15 +94,33 @@ function readyVerifier(name: string, test: TestFn) {
         pValue,
         significant: pValue < p.alpha,
         effectSize: cohensD(t, b),
-        ci: bootstrapMeanDiffCI(t, b, {
-          confidence: p.confidence,
-          resamples: p.resamples,
-          seed: 0,
-        }),
+        ci: meanDiffCI(name, t, b, p),
       };
     },
     { name, params: DEFAULTS },
   );
+}
+
+function meanDiffCI(
+  name: string,
+  t: readonly number[],
+  b: readonly number[],
+  p: typeof DEFAULTS,
+): ReadyVerifierOutput["ci"] {
+  if (p.ciMethod !== "auto" && p.ciMethod !== "bootstrap" && p.ciMethod !== "normal") {
+    throw new CrystallizeError(
+      `${name}: ciMethod must be "auto", "bootstrap" or "normal", got ${
+        JSON.stringify(p.ciMethod)
+      }`,
+    );
+  }
+  const method = p.ciMethod === "auto"
+    ? (p.resamples * (t.length + b.length) <= BOOTSTRAP_DRAW_BUDGET ? "bootstrap" : "normal")
+    : p.ciMethod;
+  const ci = method === "bootstrap"
+    ? bootstrapMeanDiffCI(t, b, { confidence: p.confidence, resamples: p.resamples, seed: 0 })
+    : normalMeanDiffCI(t, b, { confidence: p.confidence });
+  return { ...ci, method };
 }
 
 function pickMetric(name: string, samples: Samples, metric: string | null): string {
@@ -112,7 +159,8 @@ const mannWhitneyFactory = readyVerifier(
 
 /**
  * Welch's t-test (unequal variances) of treatment vs baseline, with Cohen's d
- * and a bootstrap CI of the mean difference.
+ * and a CI of the mean difference (bootstrap for small samples, normal
+ * approximation for large ones: see {@linkcode ReadyVerifierOptions.ciMethod}).
  *
  * @example
  * ```ts

@@ -89,10 +89,17 @@ export async function serveWorker(load: ModuleLoader): Promise<void> {
   };
   const runAll = async (replicates: readonly number[]) => {
     const signal = cancel.signal;
-    for (const r of replicates) {
-      if (signal.aborted) return;
-      const out = runReplicate(plan!, r);
-      send({ type: "outcome", outcome: withPermissionHints(isPromiseLike(out) ? await out : out) });
+    try {
+      for (const r of replicates) {
+        if (signal.aborted) return;
+        const out = runReplicate(plan!, r);
+        send({
+          type: "outcome",
+          outcome: withPermissionHints(isPromiseLike(out) ? await out : out),
+        });
+      }
+    } finally {
+      plan!.recorder?.flush(); // a batch's outcome lines are on disk before the next batch
     }
   };
   const handle = (message: ToWorker) => {

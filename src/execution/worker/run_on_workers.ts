@@ -35,8 +35,8 @@ const MAX_INIT_FAILURES = 2;
  * collects one outcome per replicate, and keeps going when things break. A
  * worker that crashes (uncaught error, exit, out of memory) or exceeds the
  * per-replicate time limit is killed and replaced; the replicate it was
- * running is recorded as failed and the rest of its batch goes back in the
- * queue. Workers with nothing left to do go back to the pool. Cancelling
+ * running is recorded as failed and the rest of what it held goes back in
+ * the queue. Workers with nothing left to do go back to the pool. Cancelling
  * asks the workers still running replicates to stop and kills them after
  * the grace period; the run resolves once they have exited, so no work of
  * this run goes on after it.
@@ -186,6 +186,7 @@ class WorkerRun {
         worker.currentSince = performance.now();
         this.#record(r, message.outcome);
         if (worker.assigned.length === 0) this.#assign(worker);
+        else this.#prefetch(worker);
         break;
       }
       case "event":
@@ -236,6 +237,23 @@ class WorkerRun {
     }
     worker.assigned.push(...batch);
     worker.currentSince = performance.now();
+    worker.send({ type: "run", replicates: batch });
+    this.#prefetch(worker);
+  }
+
+  /**
+   * Sends a worker running its last batch the next one, so that it never
+   * waits a round trip between batches (for 16 replicates on 2 workers,
+   * batches of 1, that was a turn of both event loops per replicate) — but
+   * only while every worker could still get a full batch, so the last
+   * batches go to whichever worker frees up first and none waits behind a
+   * queue at the end. A worker holds at most two batches.
+   */
+  #prefetch(worker: WorkerProcess): void {
+    if (worker.assigned.length > this.#batch || this.#finishing || this.#signal.aborted) return;
+    if (this.#pending.length < this.#options.workers * this.#batch) return;
+    const batch = this.#pending.splice(0, this.#batch);
+    worker.assigned.push(...batch);
     worker.send({ type: "run", replicates: batch });
   }
 

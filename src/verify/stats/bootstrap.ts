@@ -8,7 +8,7 @@
 import { Rng } from "../../context/rng.ts";
 import { StatisticsInputError } from "./errors.ts";
 import { meanDifference, pairMoments, pivoted, pivotedDifference } from "./moments.ts";
-import { describeValue, validateSample } from "./sample.ts";
+import { describeValue, validateConfidence, validateSample } from "./sample.ts";
 
 /** Options of {@linkcode bootstrapMeanDiffCI}. */
 export interface BootstrapOptions {
@@ -82,14 +82,7 @@ export function bootstrapMeanDiffCI(
 ): BootstrapResult {
   const fn = "bootstrapMeanDiffCI";
   const { confidence = 0.95, resamples = 10_000, seed = 0 } = options;
-  if (typeof confidence !== "number" || !(confidence > 0 && confidence < 1)) {
-    throw new StatisticsInputError(
-      `${fn}: option "confidence" is ${
-        describeValue(confidence)
-      }; use a number strictly between 0 and 1, e.g. 0.95.`,
-      { argument: "confidence" },
-    );
-  }
+  validateConfidence(fn, confidence);
   if (!Number.isSafeInteger(resamples) || resamples < 1) {
     throw new StatisticsInputError(
       `${fn}: option "resamples" is ${

@@ -163,26 +163,34 @@ function resolveMethod(fn: string, method: unknown): MannWhitneyMethod {
 
 /**
  * Sum of the (tie-averaged, 1-based) ranks of `a` in the pooled sample, and
- * the sizes of the tie groups (only groups of 2 or more).
+ * the sizes of the tie groups (only groups of 2 or more). Each sample is
+ * sorted on its own as a typed array (a native numeric sort, several times
+ * faster than sorting pooled indices with a comparator) and the two are
+ * merged: each group of equal values, from either sample, gets its average
+ * rank. Ranks are half-integers below 2⁵², so the sum is exact whatever the
+ * order of the additions.
  */
 function rankSum(
   a: readonly number[],
   b: readonly number[],
 ): { rankSumA: number; tieSizes: number[] } {
-  const n1 = a.length;
-  const pooled = [...a, ...b];
-  const order = pooled.map((_, i) => i).sort((i, j) => pooled[i] - pooled[j]);
+  const sa = Float64Array.from(a).sort();
+  const sb = Float64Array.from(b).sort();
   let rankSumA = 0;
   const tieSizes: number[] = [];
-  let start = 0;
-  while (start < order.length) {
-    let end = start;
-    while (end + 1 < order.length && pooled[order[end + 1]] === pooled[order[start]]) end++;
-    const size = end - start + 1;
+  let i = 0;
+  let j = 0;
+  let ranked = 0;
+  while (i < sa.length || j < sb.length) {
+    const v = j >= sb.length || (i < sa.length && sa[i] <= sb[j]) ? sa[i] : sb[j];
+    const fromA = i;
+    while (i < sa.length && sa[i] === v) i++; // === makes -0 and 0 one group
+    const fromB = j;
+    while (j < sb.length && sb[j] === v) j++;
+    const size = i - fromA + (j - fromB);
     if (size > 1) tieSizes.push(size);
-    const rank = (start + end + 2) / 2;
-    for (let k = start; k <= end; k++) if (order[k] < n1) rankSumA += rank;
-    start = end + 1;
+    rankSumA += (i - fromA) * (ranked + (size + 1) / 2);
+    ranked += size;
   }
   return { rankSumA, tieSizes };
 }

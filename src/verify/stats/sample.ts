@@ -90,3 +90,28 @@ export function validateSample(
   }
   return values as readonly number[];
 }
+
+/**
+ * Checks that `confidence` is a number strictly between 0 and 1 and returns it.
+ *
+ * @param fn Name of the public function, used to prefix the message.
+ * @param confidence What the caller passed.
+ * @throws {StatisticsInputError} naming the function and the fix otherwise.
+ *
+ * @example
+ * ```ts
+ * import { validateConfidence } from "./sample.ts";
+ * console.log(validateConfidence("normalMeanDiffCI", 0.95)); // 0.95
+ * ```
+ */
+export function validateConfidence(fn: string, confidence: unknown): number {
+  if (typeof confidence !== "number" || !(confidence > 0 && confidence < 1)) {
+    throw new StatisticsInputError(
+      `${fn}: option "confidence" is ${
+        describeValue(confidence)
+      }; use a number strictly between 0 and 1, e.g. 0.95.`,
+      { argument: "confidence" },
+    );
+  }
+  return confidence;
+}

@@ -1,0 +1,105 @@
+/**
+ * How a run hands replicates to worker processes, with stand-in workers
+ * driven step by step (no processes), so the order of messages is exact.
+ */
+import assert from "node:assert/strict";
+import type { ReplicateOutcome } from "../src/experiment/outcome.ts";
+import type { FromWorker, ToWorker, WorkerSpec } from "../src/execution/worker/messages.ts";
+import { runOnWorkers } from "../src/execution/worker/run_on_workers.ts";
+import type { WorkerPool } from "../src/execution/worker/worker_pool.ts";
+import type {
+  WorkerLaunch,
+  WorkerProcess,
+  WorkerProcessEvents,
+} from "../src/execution/worker/worker_process.ts";
+
+/** The part of a `WorkerProcess` a run uses, recording what it is sent. */
+class StandInWorker {
+  readonly assigned: number[] = [];
+  readonly runs: number[][] = [];
+  currentSince = 0;
+  ready = false;
+  loaded = false;
+  killedBecause: string | undefined;
+  crash = undefined;
+  stderrTail = "";
+  open = true;
+  events!: WorkerProcessEvents;
+
+  init(_spec: WorkerSpec): void {}
+  send(message: ToWorker): void {
+    if (message.type === "run") this.runs.push([...message.replicates]);
+  }
+  close(): void {
+    this.open = false;
+  }
+  kill(reason: string): void {
+    this.killedBecause = reason;
+  }
+  /** Delivers a message from this worker to the run. */
+  report(message: FromWorker): void {
+    if (message.type === "ready") this.ready = this.loaded = true;
+    this.events.message(this as unknown as WorkerProcess, message);
+  }
+}
+
+function standInPool(workers: StandInWorker[]): WorkerPool {
+  return {
+    take(_launch: WorkerLaunch, count: number, events: WorkerProcessEvents) {
+      const taken = workers.splice(0, count);
+      for (const w of taken) w.events = events;
+      return taken;
+    },
+    giveBack(worker: StandInWorker) {
+      worker.close();
+    },
+  } as unknown as WorkerPool;
+}
+
+const spec = {
+  experimentName: "dispatch",
+  runId: "r",
+  conditions: [],
+  seeding: undefined,
+  events: { replicates: false, steps: false, errors: false },
+} as unknown as WorkerSpec;
+
+const outcome = (replicate: number): FromWorker => ({
+  type: "outcome",
+  outcome: { replicate, conditions: [] },
+});
+
+Deno.test("dispatch: a worker gets its next batch while it runs one, and holds at most two; the last batches go to whoever is free", async () => {
+  const workers = [new StandInWorker(), new StandInWorker()];
+  const [a, b] = workers;
+  const done = runOnWorkers(
+    spec,
+    { events: undefined, logger: console },
+    standInPool([...workers]),
+    {
+      workers: 2,
+      launch: { entry: "data:,", flags: [] },
+      cancelGraceMs: 0,
+    },
+    { replicates: 16, signal: new AbortController().signal },
+  );
+
+  a.report({ type: "ready" });
+  b.report({ type: "ready" });
+  // 16 replicates on 2 workers go in batches of 1: each worker already holds the next one.
+  assert.deepEqual(a.runs, [[0], [1]]);
+  assert.deepEqual(b.runs, [[2], [3]]);
+
+  // Worker a is twice as fast: it reports two replicates for each of b's.
+  for (let turn = 0; a.assigned.length + b.assigned.length > 0; turn++) {
+    for (const w of turn % 3 === 2 ? [b] : [a]) {
+      if (w.assigned.length > 0) w.report(outcome(w.assigned[0]));
+    }
+    assert.ok(a.assigned.length <= 2 && b.assigned.length <= 2, `turn ${turn}`);
+  }
+  const outcomes: ReplicateOutcome[] = await done;
+  assert.deepEqual(outcomes.map((o) => o.replicate), Array.from({ length: 16 }, (_, i) => i));
+  const ran = [...a.runs, ...b.runs].flat().sort((x, y) => x - y);
+  assert.deepEqual(ran, Array.from({ length: 16 }, (_, i) => i), "each replicate sent once");
+  assert.ok(a.runs.length > b.runs.length + 2, `the faster worker ran more: ${a.runs} / ${b.runs}`);
+});
