@@ -1,3 +1,4 @@
+import { within } from "./sandbox_paths.ts";
 import { projectImportFlags } from "./project_imports.ts";
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -269,10 +270,7 @@ export function mayImport(sandbox: Sandbox, moduleUrl: string): boolean {
     return false;
   }
   const inside = (roots: readonly (string | URL)[]) =>
-    roots.some((root) => {
-      const folder = (root instanceof URL ? fileURLToPath(root) : root).replace(/[\\/]$/, "");
-      return path === folder || path.startsWith(folder + "/");
-    });
+    roots.some((root) => within(root instanceof URL ? fileURLToPath(root) : root, path));
   if (inside(sandbox.write)) return false;
   const extra = sandbox.granted.read;
   return extra === true ||
