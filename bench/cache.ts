@@ -109,70 +109,75 @@ function bestOf(runs: number, fn: () => unknown): number {
   return best;
 }
 
-await Deno.mkdir(".bench-tmp", { recursive: true });
-const dir = await Deno.makeTempDir({ dir: ".bench-tmp", prefix: "cache-" });
-try {
-  const [cold, coldMs] = await timed(() => experiment(dir).run());
-  const [warm, warmMs] = await timed(() => experiment(dir).run());
-  if (JSON.stringify(cold.metrics) !== JSON.stringify(warm.metrics)) {
-    throw new Error("warm run gave different metrics");
+if (import.meta.main) await main();
+
+/** Runs the measurement (importing this module, e.g. `crystallize list`, runs nothing). */
+async function main(): Promise<void> {
+  await Deno.mkdir(".bench-tmp", { recursive: true });
+  const dir = await Deno.makeTempDir({ dir: ".bench-tmp", prefix: "cache-" });
+  try {
+    const [cold, coldMs] = await timed(() => experiment(dir).run());
+    const [warm, warmMs] = await timed(() => experiment(dir).run());
+    if (JSON.stringify(cold.metrics) !== JSON.stringify(warm.metrics)) {
+      throw new Error("warm run gave different metrics");
+    }
+    console.log(`cacheable step ≈${STEP_MS} ms × 4 replicates`);
+    console.log(
+      `  cold run  ${coldMs.toFixed(0).padStart(6)} ms  (cache ${
+        JSON.stringify({ hits: cold.provenance.cache.hits, misses: cold.provenance.cache.misses })
+      })`,
+    );
+    console.log(
+      `  warm run  ${warmMs.toFixed(1).padStart(6)} ms  (cache ${
+        JSON.stringify({ hits: warm.provenance.cache.hits, misses: warm.provenance.cache.misses })
+      })`,
+    );
+    console.log(`  warm is ${(coldMs / warmMs).toFixed(0)}× faster (target ≥ 20×)`);
+
+    const miss = await largeInput(dir).run();
+    const hit = await largeInput(dir).run();
+    const stepMs = (r: typeof miss) => r.provenance.timings.steps[0].meanMs;
+    console.log(`cacheable step ≈${STEP_MS} ms on a 10 MB input (260k rows)`);
+    console.log(
+      `  miss ${stepMs(miss).toFixed(1)} ms (hits ${miss.provenance.cache.hits}), hit ${
+        stepMs(hit).toFixed(1)
+      } ms (hits ${hit.provenance.cache.hits}): ${
+        (stepMs(miss) / stepMs(hit)).toFixed(1)
+      }× faster (target ≥ 5×)`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
-  console.log(`cacheable step ≈${STEP_MS} ms × 4 replicates`);
-  console.log(
-    `  cold run  ${coldMs.toFixed(0).padStart(6)} ms  (cache ${
-      JSON.stringify({ hits: cold.provenance.cache.hits, misses: cold.provenance.cache.misses })
-    })`,
-  );
-  console.log(
-    `  warm run  ${warmMs.toFixed(1).padStart(6)} ms  (cache ${
-      JSON.stringify({ hits: warm.provenance.cache.hits, misses: warm.provenance.cache.misses })
-    })`,
-  );
-  console.log(`  warm is ${(coldMs / warmMs).toFixed(0)}× faster (target ≥ 20×)`);
 
-  const miss = await largeInput(dir).run();
-  const hit = await largeInput(dir).run();
-  const stepMs = (r: typeof miss) => r.provenance.timings.steps[0].meanMs;
-  console.log(`cacheable step ≈${STEP_MS} ms on a 10 MB input (260k rows)`);
-  console.log(
-    `  miss ${stepMs(miss).toFixed(1)} ms (hits ${miss.provenance.cache.hits}), hit ${
-      stepMs(hit).toFixed(1)
-    } ms (hits ${hit.provenance.cache.hits}): ${
-      (stepMs(miss) / stepMs(hit)).toFixed(1)
-    }× faster (target ≥ 5×)`,
-  );
-} finally {
-  await Deno.remove(dir, { recursive: true });
-}
-
-const cases: [string, unknown][] = [
-  ["Float64Array (10 MB)", Float64Array.from({ length: MB / 8 }, (_, i) => i * 0.5)],
-  ["number[] (1.3 M integers)", Array.from({ length: MB / 8 }, (_, i) => i)],
-  ["number[] (1.3 M fractions)", Array.from({ length: MB / 8 }, (_, i) => i / 7)],
-  ["{id, score, label}[] (260k rows)", ROWS],
-  ["string[] (1 M short ASCII)", Array.from({ length: 1_000_000 }, (_, i) => `item-${i}`)],
-  ["string[] (500k short Latin-1)", Array.from({ length: 500_000 }, (_, i) => `é-${i}-ü`)],
-  ["string[] (100k CJK)", Array.from({ length: 100_000 }, (_, i) => `数据-${i}-行`.repeat(4))],
-  ["one 10 MB ASCII string", "x".repeat(MB)],
-  [
-    "[number, string, {k}][] (200k)",
-    Array.from({ length: 200_000 }, (_, i) => [i, `s${i}`, { k: i % 3 === 0 ? null : true }]),
-  ],
-  [
-    "Map<string, number[]> (10k entries)",
-    new Map(Array.from({ length: 10_000 }, (_, i) => [`key-${i}`, [i, i + 1, i + 2]])),
-  ],
-];
-console.log("canonical hashing vs the floor (v8.serialize + SHA-256), best of 9");
-for (const [name, value] of cases) {
-  const bytes = serialize(value).length;
-  const hash = bestOf(9, () => canonicalHash(value));
-  const floor = bestOf(9, () => createSha256().update(serialize(value)).digest("hex"));
-  console.log(
-    `  ${name.padEnd(36)} ${hash.toFixed(1).padStart(7)} ms  floor ${
-      floor.toFixed(1).padStart(6)
-    } ms  ×${(hash / floor).toFixed(2)}  (${
-      (bytes / 1024 / 1024 / (hash / 1000)).toFixed(0)
-    } MB/s of serialized data)`,
-  );
+  const cases: [string, unknown][] = [
+    ["Float64Array (10 MB)", Float64Array.from({ length: MB / 8 }, (_, i) => i * 0.5)],
+    ["number[] (1.3 M integers)", Array.from({ length: MB / 8 }, (_, i) => i)],
+    ["number[] (1.3 M fractions)", Array.from({ length: MB / 8 }, (_, i) => i / 7)],
+    ["{id, score, label}[] (260k rows)", ROWS],
+    ["string[] (1 M short ASCII)", Array.from({ length: 1_000_000 }, (_, i) => `item-${i}`)],
+    ["string[] (500k short Latin-1)", Array.from({ length: 500_000 }, (_, i) => `é-${i}-ü`)],
+    ["string[] (100k CJK)", Array.from({ length: 100_000 }, (_, i) => `数据-${i}-行`.repeat(4))],
+    ["one 10 MB ASCII string", "x".repeat(MB)],
+    [
+      "[number, string, {k}][] (200k)",
+      Array.from({ length: 200_000 }, (_, i) => [i, `s${i}`, { k: i % 3 === 0 ? null : true }]),
+    ],
+    [
+      "Map<string, number[]> (10k entries)",
+      new Map(Array.from({ length: 10_000 }, (_, i) => [`key-${i}`, [i, i + 1, i + 2]])),
+    ],
+  ];
+  console.log("canonical hashing vs the floor (v8.serialize + SHA-256), best of 9");
+  for (const [name, value] of cases) {
+    const bytes = serialize(value).length;
+    const hash = bestOf(9, () => canonicalHash(value));
+    const floor = bestOf(9, () => createSha256().update(serialize(value)).digest("hex"));
+    console.log(
+      `  ${name.padEnd(36)} ${hash.toFixed(1).padStart(7)} ms  floor ${
+        floor.toFixed(1).padStart(6)
+      } ms  ×${(hash / floor).toFixed(2)}  (${
+        (bytes / 1024 / 1024 / (hash / 1000)).toFixed(0)
+      } MB/s of serialized data)`,
+    );
+  }
 }
