@@ -18,12 +18,20 @@ Deno.test("a module that does not load is reported at its file:line:col by run a
     "throws.ts": `export { Experiment } from ${
       JSON.stringify(MOD)
     };\n\nthrow new RangeError("top level says no");\n`,
+    // The library notices (in Experiment.run), but the place shown is the experiment's line.
+    "runs.ts": `import { dataSource, Experiment, pipelineStep } from ${JSON.stringify(MOD)};
+const e = new Experiment({ name: "e", datasource: dataSource(() => 1, { name: "d" })(),
+  pipeline: [pipelineStep((x: number) => x, { name: "s" })()] });
+export default e;
+await e.run();
+`,
   });
   const root = resolve(dir.path);
   const expected = {
     "syntax.ts": `${join(root, "syntax.ts")}:2:11: SyntaxError: Expression expected`,
     "missing.ts": `${join(root, "missing.ts")}:2:8: TypeError: Module not found`,
     "throws.ts": `${join(root, "throws.ts")}:3:7: RangeError: top level says no`,
+    "runs.ts": `${join(root, "runs.ts")}:5:9: CrystallizeError: experiment.run() was called`,
   };
   for (const [file, where] of Object.entries(expected)) {
     const run = await cli(["run", join(dir.path, file), "--out", join(dir.path, "runs")]);

@@ -8,7 +8,8 @@ const ANSI = /\x1b\[[0-9;]*m/g;
 /**
  * Why a module could not be loaded, as a CLI user reads it: the place first
  * (`file:line:column`, of the import that failed, the syntax error, or the
- * top-level line that threw), then the error, then Deno's code excerpt.
+ * top-level line that threw — the experiment's line, not the library's that
+ * noticed), then the error, then Deno's code excerpt.
  *
  * @example
  * ```ts
@@ -33,6 +34,10 @@ export function loadErrorMessage(error: unknown): string {
   return [`${place}${head}`, ...excerpt].join("\n");
 }
 
+/** The library's own code: a frame there is where the library noticed, not where the user's code is. */
+const LIBRARY_SRC = new URL("../../", import.meta.url).href;
+
 function firstFileFrame(stack: string | undefined): string {
-  return stack?.replace(ANSI, "").split("\n").find((l) => AT.test(l)) ?? "";
+  const frames = stack?.replace(ANSI, "").split("\n").filter((l) => AT.test(l)) ?? [];
+  return frames.find((l) => !AT.exec(l)![1].startsWith(LIBRARY_SRC)) ?? frames[0] ?? "";
 }
