@@ -9,6 +9,8 @@ import {
   anything,
   array,
   boolean,
+  count,
+  label,
   literal,
   number,
   object,
@@ -19,10 +21,7 @@ import {
   string,
 } from "../execution/worker/shape.ts";
 
-const NAME = 64 * 1024;
-const COUNT = number({ integer: true, min: 0 });
-
-const CONDITION_TIMING = object({ replicates: COUNT, failed: optional(COUNT) });
+const CONDITION_TIMING = object({ replicates: count, failed: optional(count) });
 
 /**
  * The parts of a result the CLI reads (summaries, exit codes, the terminal
@@ -36,57 +35,57 @@ const CONDITION_TIMING = object({ replicates: COUNT, failed: optional(COUNT) });
  * ```
  */
 export const RESULT: Shape = object({
-  experiment: string(NAME),
+  experiment: label,
   metrics: object({
     baseline: record(array(anything)),
     treatments: record(record(array(anything))),
   }),
   hypotheses: array(object({
-    name: string(NAME),
-    metrics: array(string(NAME)),
-    results: array(object({ treatment: string(NAME) })),
+    name: label,
+    metrics: array(label),
+    results: array(object({ treatment: label })),
     ranking: object({
-      best: oneOf(literal(null), string(NAME)),
-      ranked: array(object({ treatment: string(NAME), score: anything })),
-      by: optional(string(NAME)),
+      best: oneOf(literal(null), label),
+      ranked: array(object({ treatment: label, score: anything })),
+      by: optional(label),
     }),
   })),
   errors: array(object({
-    condition: string(NAME),
-    replicate: COUNT,
-    step: string(NAME),
-    name: string(NAME),
+    condition: label,
+    replicate: count,
+    step: label,
+    name: label,
     message: string(),
   })),
   cancelled: optional(array(object({
-    condition: string(NAME),
-    replicate: COUNT,
-    step: string(NAME),
+    condition: label,
+    replicate: count,
+    step: label,
   }))),
   provenance: object({
-    runId: string(NAME),
-    startedAt: string(NAME),
+    runId: label,
+    startedAt: label,
     durationMs: number(),
-    replicates: COUNT,
+    replicates: count,
     seed: optional(number()),
     seedDrawn: boolean,
-    executionStrategy: string(NAME),
-    hypotheses: array(string(NAME)),
+    executionStrategy: label,
+    hypotheses: array(label),
     cancelled: optional(boolean),
-    pipeline: object({ steps: array(object({ name: string(NAME) })) }),
-    cache: object({ hits: COUNT, misses: COUNT }),
+    pipeline: object({ steps: array(object({ name: label })) }),
+    cache: object({ hits: count, misses: count }),
     timings: object({ conditions: record(CONDITION_TIMING) }),
-    environment: object({ deno: string(NAME), os: string(NAME), arch: string(NAME) }),
-    git: optional(object({ commit: string(NAME), dirty: optional(boolean) })),
+    environment: object({ deno: label, os: label, arch: label }),
+    git: optional(object({ commit: label, dirty: optional(boolean) })),
     stored: optional(object({
-      version: COUNT,
+      version: count,
       upToDate: optional(boolean),
-      resumedFrom: optional(COUNT),
-      reused: optional(record(COUNT)),
-      removed: optional(array(COUNT)),
-      retention: optional(COUNT),
+      resumedFrom: optional(count),
+      reused: optional(record(count)),
+      removed: optional(array(count)),
+      retention: optional(count),
     })),
   }),
-  artifacts: record(record(array(oneOf(literal(null), string(NAME))))),
-  outputDir: optional(string(NAME)),
+  artifacts: record(record(array(oneOf(literal(null), label)))),
+  outputDir: optional(label),
 });

@@ -11,6 +11,8 @@ import {
   anything,
   array,
   boolean,
+  count,
+  label,
   literal,
   number,
   object,
@@ -23,53 +25,50 @@ import {
 import { RESULT } from "../../experiment/result_shape.ts";
 import type { FromRunner } from "./protocol.ts";
 
-const NAME = 64 * 1024;
-const COUNT = number({ integer: true, min: 0 });
-
 const EXPORTED: Shape = object({
-  module: string(NAME),
-  exportName: string(NAME),
+  module: label,
+  exportName: label,
   kind: literal("experiment", "graph"),
-  name: string(NAME),
+  name: label,
   description: optional(string()),
-  replicates: COUNT,
-  treatments: array(string(NAME)),
+  replicates: count,
+  treatments: array(label),
 });
 
 const FAILURE: Shape = (v, path) =>
   ERROR_DATA(v, path) ??
     object({ kind: literal("usage", "run"), result: optional(RESULT) })(v, path);
 
-const EXPORT_REF: Shape = object({ module: string(NAME), name: string(NAME) });
+const EXPORT_REF: Shape = object({ module: label, name: label });
 const FACTORY_CALL: Shape = object({ ref: EXPORT_REF, params: record(anything) });
 
 const POOL_REQUEST: Shape = object({
   spec: object({
-    experimentName: string(NAME),
+    experimentName: label,
     datasource: FACTORY_CALL,
     steps: array(FACTORY_CALL),
     conditions: array(object({
-      name: string(NAME),
+      name: label,
       values: record(anything),
       treatment: optional(EXPORT_REF),
     })),
     events: object({ replicates: boolean, steps: boolean, errors: boolean }),
   }),
-  workers: COUNT,
+  workers: count,
   timeoutMs: optional(number({ min: 0 })),
   cancelGraceMs: number({ min: 0 }),
-  maxHeapMb: optional(COUNT),
+  maxHeapMb: optional(count),
 });
 
 const FROM_RUNNER: Shape = tagged({
   inspected: object({
     found: array(EXPORTED),
-    failed: array(object({ module: string(NAME), error: ERROR_DATA })),
+    failed: array(object({ module: label, error: ERROR_DATA })),
   }),
   loaded: object({ experiments: array(EXPORTED) }),
   events: object({ events: array(EVENT) }),
-  pool: object({ id: COUNT, request: POOL_REQUEST, replicates: COUNT }),
-  "pool-cancel": object({ id: COUNT }),
+  pool: object({ id: count, request: POOL_REQUEST, replicates: count }),
+  "pool-cancel": object({ id: count }),
   done: object({
     runs: array(object({ result: RESULT })),
     failures: optional(record(ERROR_DATA)),

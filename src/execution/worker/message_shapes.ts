@@ -9,6 +9,8 @@ import {
   anything,
   array,
   boolean,
+  count,
+  label,
   literal,
   number,
   object,
@@ -22,20 +24,17 @@ import {
 /** A message from a child process that does not have the protocol's shape. */
 export class ProtocolError extends CrystallizeError {}
 
-const NAME = 64 * 1024;
-
 /** An error as plain data. */
 export const ERROR_DATA: Shape = object({
-  name: string(NAME),
+  name: label,
   message: string(),
   stack: optional(string()),
 });
 
-const COUNT = number({ integer: true, min: 0 });
-const RUN = { experiment: string(NAME), runId: string(NAME) };
-const REPLICATE = { ...RUN, replicate: COUNT, condition: string(NAME) };
-const STEP = { ...REPLICATE, step: string(NAME), index: optional(COUNT) };
-const GRAPH_NODE = object({ experiment: string(NAME), message: optional(string()) });
+const RUN = { experiment: label, runId: label };
+const REPLICATE = { ...RUN, replicate: count, condition: label };
+const STEP = { ...REPLICATE, step: label, index: optional(count) };
+const GRAPH_NODE = object({ experiment: label, message: optional(string()) });
 
 /**
  * A progress event, by its type: the fields every reader of events (the
@@ -49,11 +48,11 @@ export const EVENT: Shape = tagged({
   "experiment-failed": GRAPH_NODE,
   "run-started": object({
     ...RUN,
-    replicates: COUNT,
-    conditions: array(string(NAME)),
-    strategy: string(NAME),
-    resumedFrom: optional(COUNT),
-    reused: optional(record(COUNT)),
+    replicates: count,
+    conditions: array(label),
+    strategy: label,
+    resumedFrom: optional(count),
+    reused: optional(record(count)),
   }),
   "replicate-started": object(REPLICATE),
   "step-started": object(STEP),
@@ -64,10 +63,10 @@ export const EVENT: Shape = tagged({
     ok: boolean,
     cancelled: optional(boolean),
   }),
-  "replicate-cancelled": object({ ...REPLICATE, step: string(NAME) }),
-  error: object({ ...REPLICATE, step: string(NAME), message: string() }),
-  "run-cancelled": object({ ...RUN, durationMs: number(), finished: COUNT, cancelled: COUNT }),
-  "run-finished": object({ ...RUN, durationMs: number(), replicates: COUNT, errors: COUNT }),
+  "replicate-cancelled": object({ ...REPLICATE, step: label }),
+  error: object({ ...REPLICATE, step: label, message: string() }),
+  "run-cancelled": object({ ...RUN, durationMs: number(), finished: count, cancelled: count }),
+  "run-finished": object({ ...RUN, durationMs: number(), replicates: count, errors: count }),
 });
 
 /** A `ctx.logger` record. */
@@ -80,23 +79,23 @@ export const LOG_RECORD: Shape = object({
 
 /** What one replicate produced. */
 export const REPLICATE_OUTCOME: Shape = object({
-  replicate: number({ integer: true, min: 0 }),
+  replicate: count,
   conditions: array(object({
-    condition: string(NAME),
+    condition: label,
     seed: optional(number({ integer: true })),
     metrics: record(array(anything)),
     error: optional(object({
-      condition: string(NAME),
-      replicate: number({ integer: true, min: 0 }),
-      step: string(NAME),
-      name: string(NAME),
+      condition: label,
+      replicate: count,
+      step: label,
+      name: label,
       message: string(),
       stack: optional(string()),
     })),
     durationMs: number(),
     stepMs: array(number()),
     cache: optional(array(literal("hit", "miss", "off"))),
-    artifacts: optional(array(string(NAME))),
+    artifacts: optional(array(label)),
   })),
 });
 

@@ -58,6 +58,28 @@ export function number(
 }
 
 /**
+ * A name, label or path: a string of at most 64 KiB characters.
+ *
+ * @example
+ * ```ts
+ * import { label } from "./shape.ts";
+ * if (label("baseline", "condition") !== undefined) throw new Error();
+ * ```
+ */
+export const label: Shape = string(64 * 1024);
+
+/**
+ * A count or index: a whole number, 0 or more.
+ *
+ * @example
+ * ```ts
+ * import { count } from "./shape.ts";
+ * if (count(1.5, "replicate") === undefined) throw new Error();
+ * ```
+ */
+export const count: Shape = number({ integer: true, min: 0 });
+
+/**
  * A boolean.
  *
  * @example
