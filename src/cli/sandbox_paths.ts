@@ -62,7 +62,11 @@ export async function confineSandbox(sandbox: Sandbox): Promise<Sandbox> {
     }
   }
   const found = { links: [] as Link[], git: [] as string[] };
-  const roots = [...new Set([...sandbox.read, ...sandbox.write])];
+  // An output root inside a readable folder (`<folder>/.crystallize`) is walked with that folder.
+  const roots = unique([
+    ...sandbox.read,
+    ...sandbox.write.filter((w) => !sandbox.read.some((r) => within(r, w))),
+  ]);
   for (const root of roots) await scan(root, sandbox.write, found);
   const storeGit = found.git.find((git) => sandbox.write.some((w) => within(w, git)));
   if (storeGit !== undefined) throw gitInOutputRoot(storeGit, storeGit);
