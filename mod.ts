@@ -68,8 +68,9 @@ export {
   type DataSourceOptions,
   type FetchFunction,
 } from "./src/data/datasource.ts";
-export { ArtifactLog, type ArtifactRecord } from "./src/data/artifact_log.ts";
-export { Artifact, type ArtifactFormat, type ArtifactOptions } from "./src/data/artifact.ts";
+export { ArtifactLog, type ArtifactRecord } from "./src/context/artifact_log.ts";
+export { Artifact, type ArtifactOptions } from "./src/data/artifact.ts";
+export type { ArtifactFormat } from "./src/storage/run_layout.ts";
 export {
   type ArtifactRef,
   type ArtifactRefLike,
@@ -79,7 +80,7 @@ export {
 } from "./src/data/experiment_input.ts";
 export { canonicalHash } from "./src/cache/canonical_hash.ts";
 export { CacheKeyError } from "./src/cache/cache_key_error.ts";
-export { outputRoot } from "./src/experiment/output_root.ts";
+export { outputRoot } from "./src/storage/output_root.ts";
 
 export type { ParamDefaults, Resolved } from "./src/pipeline/declared_params.ts";
 export {
@@ -112,9 +113,9 @@ export {
   type GraphEvent,
   type GraphNodeEvent,
   type GraphRunOptions,
-} from "./src/experiment/experiment_graph.ts";
-export type { GraphEdge } from "./src/experiment/graph_structure.ts";
-export { GraphError, GraphRunError } from "./src/experiment/graph_error.ts";
+} from "./src/graph/experiment_graph.ts";
+export type { GraphEdge } from "./src/graph/graph_structure.ts";
+export { GraphError, GraphRunError } from "./src/graph/graph_error.ts";
 export {
   Treatment,
   treatment,
@@ -122,7 +123,7 @@ export {
   type TreatmentFunction,
   type TreatmentLike,
   type TreatmentValues,
-} from "./src/experiment/treatment.ts";
+} from "./src/run/treatment.ts";
 export {
   type DeclaredOutput,
   listRuns,
@@ -131,44 +132,49 @@ export {
   type RunManifest,
   type StoredRun,
   StoredRunError,
-} from "./src/experiment/stored_run.ts";
+} from "./src/storage/stored_run.ts";
 export { type ArtifactMeta, ArtifactWriteError } from "./src/storage/run_recorder.ts";
 export {
   MAX_PATH_NAME_BYTES,
   PATH_NAME_RULE,
   PathNameError,
   pathNameProblem,
-} from "./src/storage/path_name.ts";
+} from "./src/path_name.ts";
 export { PathEscapeError } from "./src/storage/join_inside.ts";
 export type { FileWriter } from "./src/storage/atomic_write.ts";
-export {
-  type ArtifactIndex,
-  type ExperimentMetrics,
-  Result,
-  type ResultJson,
-  type TreatmentMetrics,
-} from "./src/experiment/result.ts";
+export { Result } from "./src/run/result.ts";
 export type {
+  ArtifactIndex,
+  ExperimentMetrics,
+  ResultJson,
+  TreatmentMetrics,
+} from "./src/storage/result_json.ts";
+export type {
+  CacheStatus,
   CancelledReplicate,
   ConditionOutcome,
   ReplicateError,
   ReplicateOutcome,
-} from "./src/experiment/outcome.ts";
-export type { CacheCounts, CacheUse, Provenance, StepTiming } from "./src/experiment/provenance.ts";
-export type { GitInfo } from "./src/experiment/git_commit.ts";
+} from "./src/storage/outcome.ts";
 export type {
-  CacheStatus,
+  CacheCounts,
+  CacheUse,
+  GitInfo,
+  Provenance,
+  StepTiming,
+} from "./src/storage/provenance.ts";
+export type {
   ProgressEvent,
   ProgressListener,
   ReplicateEventBase,
   RunEventBase,
   StepEventBase,
-} from "./src/experiment/events.ts";
+} from "./src/run/events.ts";
 export { ValidationError } from "./src/experiment/validation_error.ts";
 export type { FixWording, ValidationWarning } from "./src/experiment/unread_treatment_keys.ts";
 export type { ContextReader } from "./src/pipeline/context_readers.ts";
-export { MAX_REPLICATES } from "./src/experiment/replicates.ts";
-export { RunCancelledError } from "./src/experiment/run_cancelled_error.ts";
+export { MAX_REPLICATES } from "./src/run/replicates.ts";
+export { RunCancelledError } from "./src/run/run_cancelled_error.ts";
 export { BaseOptimizer, GridSearchOptimizer, type Objective } from "./src/experiment/optimizer.ts";
 export { quickExperiment, type QuickExperimentOptions } from "./src/experiment/quick_experiment.ts";
 
@@ -178,14 +184,14 @@ export {
   type LoopContext,
   type ReplicateFunction,
   type RunInfo,
-} from "./src/plugins/plugin.ts";
-export { SeedPlugin, type SeedPluginOptions } from "./src/plugins/seed.ts";
-export { LoggingPlugin, type LoggingPluginOptions } from "./src/plugins/logging.ts";
+} from "./src/run/plugin.ts";
+export { SeedPlugin, type SeedPluginOptions } from "./src/run/seed.ts";
+export { LoggingPlugin, type LoggingPluginOptions } from "./src/run/logging_plugin.ts";
 export {
   ArtifactPlugin,
   type ArtifactPluginOptions,
   type StoredRunTarget,
-} from "./src/plugins/artifact.ts";
+} from "./src/run/artifact_plugin.ts";
 
 export { SerialExecution } from "./src/execution/serial.ts";
 export { AsyncExecution, type AsyncExecutionOptions } from "./src/execution/async.ts";

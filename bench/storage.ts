@@ -27,7 +27,7 @@ import {
   SeedPlugin,
   treatment,
 } from "../mod.ts";
-import type { ReplicateOutcome } from "../src/experiment/outcome.ts";
+import type { ReplicateOutcome } from "../src/storage/outcome.ts";
 import { toJsonText } from "../src/storage/json_values.ts";
 import { RunRecorder } from "../src/storage/run_recorder.ts";
 

@@ -14,7 +14,7 @@ import {
   SeedPlugin,
   treatment,
 } from "../mod.ts";
-import type { ProgressEvent } from "../src/experiment/events.ts";
+import type { ProgressEvent } from "../src/run/events.ts";
 import { formatSummary } from "../src/cli/summary.ts";
 import { tempDir } from "./temp_dir.ts";
 

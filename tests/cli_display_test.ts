@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { GraphEvent } from "../src/experiment/experiment_graph.ts";
+import type { GraphEvent } from "../src/graph/experiment_graph.ts";
 import type { ListEntry } from "../src/cli/commands/list.ts";
 import { colored, colorStart } from "../src/cli/entry_color.ts";
 import { ProgressDisplay } from "../src/cli/progress/display.ts";
@@ -19,7 +19,7 @@ import { update } from "../src/cli/tui/update.ts";
 import { readConfigFile } from "../src/config/folder_config.ts";
 import { ConfigError } from "../src/config/config_error.ts";
 import { dataSource, Experiment, hypothesis, pipelineStep, stats, treatment } from "../mod.ts";
-import { LoggingPlugin } from "../src/plugins/logging.ts";
+import { LoggingPlugin } from "../src/run/logging_plugin.ts";
 import { tempDir } from "./temp_dir.ts";
 import { writeFiles } from "./fixtures/cli/run_cli.ts";
 

@@ -4,7 +4,7 @@
  * terminal, and `--quiet`.
  */
 import assert from "node:assert/strict";
-import type { GraphEvent } from "../src/experiment/experiment_graph.ts";
+import type { GraphEvent } from "../src/graph/experiment_graph.ts";
 import { formatDuration, logLine, renderProgress } from "../src/cli/progress/render.ts";
 import {
   applyEvent,

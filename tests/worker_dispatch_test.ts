@@ -3,7 +3,7 @@
  * driven step by step (no processes), so the order of messages is exact.
  */
 import assert from "node:assert/strict";
-import type { ReplicateOutcome } from "../src/experiment/outcome.ts";
+import type { ReplicateOutcome } from "../src/storage/outcome.ts";
 import type { FromWorker, ToWorker, WorkerSpec } from "../src/execution/worker/messages.ts";
 import { runOnWorkers } from "../src/execution/worker/run_on_workers.ts";
 import type { WorkerPool } from "../src/execution/worker/worker_pool.ts";

@@ -1,5 +1,5 @@
 import { CACHE_ACCESS, type FrozenContext } from "../context/frozen_context.ts";
-import type { CacheStatus } from "../experiment/events.ts";
+import type { CacheStatus } from "../storage/outcome.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
 import { type MaybePromise, then } from "../promise.ts";
 import { CacheKeyError } from "./cache_key_error.ts";

@@ -4,7 +4,7 @@ import { type ConfigFile, readConfigFile } from "../config/folder_config.ts";
 import { storageRootOf } from "../config/folder_references.ts";
 import { CliError } from "./cli_error.ts";
 import { discover } from "./discover.ts";
-import { outputRoot } from "../experiment/output_root.ts";
+import { outputRoot } from "../storage/output_root.ts";
 import { experimentDir, listVersions, RUN_FILES } from "../storage/run_layout.ts";
 
 /** Where an experiment's runs are stored, and what to delete to clean it. */

@@ -1,4 +1,4 @@
-import type { ResultJson } from "../experiment/result.ts";
+import type { ResultJson } from "../storage/result_json.ts";
 import { cliWording } from "./cli_wording.ts";
 import { cliPermissionHint } from "./permission_hint.ts";
 
@@ -26,7 +26,7 @@ export function explainForCli(message: string): string {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { ResultJson } from "../experiment/result.ts";
+ * import type { ResultJson } from "../storage/result_json.ts";
  * import { explainResult } from "./explain.ts";
  *
  * const stored = {

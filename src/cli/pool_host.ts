@@ -1,13 +1,13 @@
 import type { LogRecord } from "../context/logger.ts";
-import type { ProgressEvent } from "../experiment/events.ts";
-import type { ReplicateOutcome } from "../experiment/outcome.ts";
+import type { ProgressEvent } from "../run/events.ts";
+import type { ReplicateOutcome } from "../storage/outcome.ts";
 import { workerEntry } from "../execution/worker/entry.ts";
 import { allRefs } from "../execution/worker/messages.ts";
 import type { PoolRequest } from "../execution/worker/pool_launcher.ts";
 import { runOnWorkers } from "../execution/worker/run_on_workers.ts";
 import { WorkerPool } from "../execution/worker/worker_pool.ts";
 import { DEFAULT_WORKER_V8_FLAGS, v8FlagsArguments } from "../execution/worker/v8_flags.ts";
-import { MAX_REPLICATES } from "../experiment/replicates.ts";
+import { MAX_REPLICATES } from "../run/replicates.ts";
 import { CliError } from "./cli_error.ts";
 import { libraryUrl } from "./runner_entry.ts";
 import { WORKER_BUDGET } from "./worker_budget.ts";

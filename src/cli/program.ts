@@ -1,7 +1,7 @@
 import { printable } from "./printable.ts";
 import { Command, CommanderError, Option } from "npm:commander@15.1.0";
 import { CrystallizeError } from "../errors.ts";
-import { MAX_REPLICATES } from "../experiment/replicates.ts";
+import { MAX_REPLICATES } from "../run/replicates.ts";
 import { CliError } from "./cli_error.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
 import { wholeNumberFlag } from "./flags/whole_number_flag.ts";

@@ -8,7 +8,7 @@ import {
   readableEnv,
 } from "../execution/deno_runtime.ts";
 import { permissionFlags, type WorkerPermissions } from "../execution/worker/permissions.ts";
-import { OUTPUT_ROOT_ENV } from "../experiment/output_root.ts";
+import { OUTPUT_ROOT_ENV } from "../storage/output_root.ts";
 import { CliError } from "./cli_error.ts";
 import { type EmbeddedLibrary, embeddedLibrary } from "./library_cache.ts";
 

@@ -1,12 +1,12 @@
 import { dirname } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { gitCommitOf } from "../experiment/git_commit.ts";
-import type { ResultJson } from "../experiment/result.ts";
+import type { ResultJson } from "../storage/result_json.ts";
 import type { ErrorData } from "../execution/worker/messages.ts";
 import { errorData } from "../execution/worker/messages.ts";
 import { explainForCli } from "./explain.ts";
 import { hostPool } from "./pool_host.ts";
-import type { GraphEvent } from "../experiment/experiment_graph.ts";
+import type { GraphEvent } from "../graph/experiment_graph.ts";
 import type {
   ExportedExperiment,
   FromRunner,

@@ -1,5 +1,5 @@
 import { printable } from "./printable.ts";
-import type { ResultJson } from "../experiment/result.ts";
+import type { ResultJson } from "../storage/result_json.ts";
 import { studentTCdf } from "../verify/stats/distributions.ts";
 
 /** Mean and 95% confidence interval of a sample. */
@@ -90,7 +90,7 @@ export function table(rows: readonly (readonly string[])[]): string[] {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { ResultJson } from "../experiment/result.ts";
+ * import type { ResultJson } from "../storage/result_json.ts";
  * import { storedLines } from "./summary.ts";
  *
  * const result = {
@@ -136,7 +136,7 @@ export function storedLines(result: ResultJson): string[] {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { ResultJson } from "../experiment/result.ts";
+ * import type { ResultJson } from "../storage/result_json.ts";
  * import { bestLine } from "./summary.ts";
  *
  * const h = {

@@ -4,7 +4,7 @@ import { type ConfigFile, inspectConfigFile } from "../config/folder_config.ts";
 import { resolvePermissions } from "../config/folder_plugins.ts";
 import { storageRootOf } from "../config/folder_references.ts";
 import type { WorkerPermissions } from "../execution/worker/permissions.ts";
-import { outputRoot } from "../experiment/output_root.ts";
+import { outputRoot } from "../storage/output_root.ts";
 import { CliError } from "./cli_error.ts";
 import { discover } from "./discover.ts";
 import { closureOf, graphClosureFolders } from "./graph_closure.ts";

@@ -1,7 +1,7 @@
 import { basename, dirname } from "node:path";
 import { permissionValueProblem } from "../execution/permission_values.ts";
-import { MAX_REPLICATES } from "../experiment/replicates.ts";
-import { pathNameMessage, pathNameProblem } from "../storage/path_name.ts";
+import { MAX_REPLICATES } from "../run/replicates.ts";
+import { pathNameMessage, pathNameProblem } from "../path_name.ts";
 import type { ConfigIssue } from "./config_error.ts";
 import { checkSchema } from "./schema_validation.ts";
 import type { YamlPath, YamlSource } from "./yaml_source.ts";

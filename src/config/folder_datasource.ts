@@ -2,7 +2,7 @@ import type { DataSource } from "../data/datasource.ts";
 import { type ArtifactRef, ExperimentInput } from "../data/experiment_input.ts";
 import { CombinedSource, type NamedSource } from "./combined_source.ts";
 import type { ConfigIssue } from "./config_error.ts";
-import { suggestion } from "./did_you_mean.ts";
+import { suggestion } from "../did_you_mean.ts";
 import { DATASOURCE_KIND } from "./factory_kinds.ts";
 import type { ConfigFile } from "./folder_config.ts";
 import { checkParams, factoryCall, findFactory, type FolderModules } from "./folder_modules.ts";

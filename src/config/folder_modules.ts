@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ConfigIssue } from "./config_error.ts";
-import { suggestion } from "./did_you_mean.ts";
+import { suggestion } from "../did_you_mean.ts";
 import type { FactoryCallConfig } from "./folder_config.ts";
 import type { YamlPath, YamlSource } from "./yaml_source.ts";
 

@@ -1,6 +1,6 @@
 import { Artifact } from "../data/artifact.ts";
 import type { ConfigIssue } from "./config_error.ts";
-import { suggestion } from "./did_you_mean.ts";
+import { suggestion } from "../did_you_mean.ts";
 import type { ConfigFile } from "./folder_config.ts";
 import type { FolderModules } from "./folder_modules.ts";
 

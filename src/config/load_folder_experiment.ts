@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { Treatment } from "../experiment/treatment.ts";
+import { Treatment } from "../run/treatment.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
 import { byPlace, ConfigError, type ConfigIssue } from "./config_error.ts";
 import { STEP_KIND } from "./factory_kinds.ts";

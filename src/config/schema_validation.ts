@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "npm:ajv@8.20.0";
 import schema from "../../schema/config.schema.json" with { type: "json" };
 import type { ConfigIssue } from "./config_error.ts";
-import { suggestion } from "./did_you_mean.ts";
+import { suggestion } from "../did_you_mean.ts";
 import type { YamlPath, YamlSource } from "./yaml_source.ts";
 
 /** The JSON Schema of `config.yaml` (`schema/config.schema.json`), for editors and tools. */

@@ -1,4 +1,4 @@
-import { ArtifactLog } from "../data/artifact_log.ts";
+import { ArtifactLog } from "./artifact_log.ts";
 import { CrystallizeError } from "../errors.ts";
 import { ContextMutationError } from "./context_mutation_error.ts";
 import { deepFreeze } from "./deep_freeze.ts";

@@ -1,12 +1,7 @@
 import type { FrozenContext } from "../context/frozen_context.ts";
 import { CrystallizeError } from "../errors.ts";
-import { PathNameError, pathNameMessage, pathNameProblem } from "../storage/path_name.ts";
-
-/** Suffix of the metadata file stored beside each artifact. */
-const META_SUFFIX = ".meta.json";
-
-/** How an artifact's value is stored: raw bytes, UTF-8 text, or JSON. */
-export type ArtifactFormat = "bytes" | "text" | "json";
+import { checkArtifactName } from "../context/artifact_name.ts";
+import type { ArtifactFormat } from "../storage/run_layout.ts";
 
 /** Options of {@linkcode Artifact}. */
 export interface ArtifactOptions {
@@ -80,26 +75,4 @@ export class Artifact<T = unknown> {
     const text = decoder.decode(bytes);
     return (this.format === "json" ? JSON.parse(text) : text) as T;
   }
-}
-
-/**
- * Throws {@linkcode PathNameError} when `name` cannot be a file name inside a
- * replicate's folder: it must follow `PATH_NAME_RULE` (no `/`, so
- * no subfolders) and must not end in `.meta.json` (the metadata beside each
- * artifact).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { PathNameError } from "@crystallize/deno";
- * import { checkArtifactName } from "./artifact.ts";
- *
- * checkArtifactName("model.json"); // fine
- * assert.throws(() => checkArtifactName("../x"), PathNameError);
- * ```
- */
-export function checkArtifactName(name: string): void {
-  const problem = pathNameProblem(name) ??
-    (name.endsWith(META_SUFFIX) ? `it ends in "${META_SUFFIX}", which holds metadata` : undefined);
-  if (problem !== undefined) throw new PathNameError(pathNameMessage(name, "artifact", problem));
 }

@@ -2,8 +2,8 @@ import { join, resolve } from "node:path";
 import type { FrozenContext } from "../context/frozen_context.ts";
 import { BASELINE } from "../context/frozen_context.ts";
 import { CrystallizeError, errorMessage } from "../errors.ts";
-import { outputRoot } from "../experiment/output_root.ts";
-import type { ResultJson } from "../experiment/result.ts";
+import { outputRoot } from "../storage/output_root.ts";
+import type { ResultJson } from "../storage/result_json.ts";
 import { sha256Hex } from "../pipeline/code_hash.ts";
 import { fromJsonText } from "../storage/json_values.ts";
 import {
@@ -14,9 +14,11 @@ import {
   RUN_FILES,
   versionDir,
 } from "../storage/run_layout.ts";
-import { checkPathName, PathNameError } from "../storage/path_name.ts";
-import { Artifact, type ArtifactFormat, checkArtifactName } from "./artifact.ts";
-import { readManifest } from "../experiment/stored_run.ts";
+import { checkPathName, PathNameError } from "../path_name.ts";
+import { Artifact } from "./artifact.ts";
+import type { ArtifactFormat } from "../storage/run_layout.ts";
+import { checkArtifactName } from "../context/artifact_name.ts";
+import { readManifest } from "../storage/stored_run.ts";
 import { type DataSource, dataSource, type DataSourceFactory } from "./datasource.ts";
 import { conditionReader, registerReaders } from "../pipeline/context_readers.ts";
 

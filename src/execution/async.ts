@@ -1,10 +1,10 @@
-import type { ReplicateOutcome } from "../experiment/outcome.ts";
+import type { ReplicateOutcome } from "../storage/outcome.ts";
 import {
   BasePlugin,
   type ExperimentView,
   type LoopContext,
   type ReplicateFunction,
-} from "../plugins/plugin.ts";
+} from "../run/plugin.ts";
 import { checkConcurrency, runConcurrently } from "./concurrent_loop.ts";
 
 /** Options of {@linkcode AsyncExecution}. */

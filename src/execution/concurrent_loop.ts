@@ -1,5 +1,5 @@
-import type { ReplicateOutcome } from "../experiment/outcome.ts";
-import type { LoopContext, ReplicateFunction } from "../plugins/plugin.ts";
+import type { ReplicateOutcome } from "../storage/outcome.ts";
+import type { LoopContext, ReplicateFunction } from "../run/plugin.ts";
 import { isPromiseLike } from "../promise.ts";
 
 /**

@@ -1,14 +1,14 @@
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CrystallizeError } from "../errors.ts";
-import { outputRoot } from "../experiment/output_root.ts";
-import type { ReplicateOutcome } from "../experiment/outcome.ts";
+import { outputRoot } from "../storage/output_root.ts";
+import type { ReplicateOutcome } from "../storage/outcome.ts";
 import {
   BasePlugin,
   type ExperimentView,
   type LoopContext,
   type ReplicateFunction,
-} from "../plugins/plugin.ts";
+} from "../run/plugin.ts";
 import { checkConcurrency, runConcurrently } from "./concurrent_loop.ts";
 import { allRefs, type WorkerSpec } from "./worker/messages.ts";
 import { permissionFlags, type WorkerPermissions } from "./worker/permissions.ts";

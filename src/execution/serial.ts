@@ -1,10 +1,10 @@
-import type { ReplicateOutcome } from "../experiment/outcome.ts";
+import type { ReplicateOutcome } from "../storage/outcome.ts";
 import {
   BasePlugin,
   type ExperimentView,
   type LoopContext,
   type ReplicateFunction,
-} from "../plugins/plugin.ts";
+} from "../run/plugin.ts";
 import { isPromiseLike, type MaybePromise } from "../promise.ts";
 
 /** How long a synchronous stretch of replicates may hold the event loop, ms. */

@@ -2,10 +2,10 @@ import type { Artifact } from "../data/artifact.ts";
 import type { DataSource } from "../data/datasource.ts";
 import type { Pipeline } from "../pipeline/pipeline.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
-import type { BasePlugin } from "../plugins/plugin.ts";
+import type { BasePlugin } from "../run/plugin.ts";
 import type { Hypothesis } from "../verify/hypothesis.ts";
 import { Experiment, type ExperimentOptions } from "./experiment.ts";
-import type { TreatmentLike } from "./treatment.ts";
+import type { TreatmentLike } from "../run/treatment.ts";
 
 /**
  * Fluent construction of an {@linkcode Experiment}; every method returns the

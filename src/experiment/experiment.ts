@@ -1,6 +1,6 @@
 import { dirname, join } from "node:path";
 import { stepCachePlan } from "../cache/cached_step.ts";
-import { outputRoot } from "./output_root.ts";
+import { outputRoot } from "../storage/output_root.ts";
 import { fileURLToPath } from "node:url";
 import { deepFreeze } from "../context/deep_freeze.ts";
 import { BASELINE } from "../context/frozen_context.ts";
@@ -14,31 +14,33 @@ import { callerModuleUrl } from "../pipeline/module_ref.ts";
 import { contextReaders } from "../pipeline/context_readers.ts";
 import { Pipeline } from "../pipeline/pipeline.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
-import { LoggingPlugin } from "../plugins/logging.ts";
-import type { BasePlugin, RunInfo } from "../plugins/plugin.ts";
-import { assertSeed, SeedPlugin } from "../plugins/seed.ts";
+import { LoggingPlugin } from "../run/logging_plugin.ts";
+import type { BasePlugin, RunInfo } from "../run/plugin.ts";
+import { assertSeed, SeedPlugin } from "../run/seed.ts";
 import { isPromiseLike } from "../promise.ts";
-import { pathNameMessage, pathNameProblem } from "../storage/path_name.ts";
+import { pathNameMessage, pathNameProblem } from "../path_name.ts";
 import { Hypothesis, type HypothesisResult } from "../verify/hypothesis.ts";
 import { HypothesisError } from "../verify/hypothesis_error.ts";
 import { MissingMetricError } from "../verify/missing_metric_error.ts";
-import { aggregate } from "./aggregate.ts";
-import { conditionPlans } from "./condition_plan.ts";
+import { aggregate } from "../run/aggregate.ts";
+import { conditionPlans } from "../run/condition_plan.ts";
 import {
   type EventSink,
   executeCondition,
   type RunPlan,
   runReplicate,
-} from "./condition_runner.ts";
-import type { ProgressListener } from "./events.ts";
-import { gitCommitOf, type GitInfo } from "./git_commit.ts";
+} from "../run/condition_runner.ts";
+import type { ProgressListener } from "../run/events.ts";
+import { gitCommitOf } from "./git_commit.ts";
+import type { GitInfo } from "../storage/provenance.ts";
 import type { BaseOptimizer } from "./optimizer.ts";
-import type { ReplicateOutcome } from "./outcome.ts";
-import { runtimeEnvironment } from "./provenance.ts";
-import { Result, type TreatmentMetrics } from "./result.ts";
-import { replicatesProblem } from "./replicates.ts";
-import { RunCancelledError } from "./run_cancelled_error.ts";
-import { toTreatment, Treatment, type TreatmentLike } from "./treatment.ts";
+import type { ReplicateOutcome } from "../storage/outcome.ts";
+import { runtimeEnvironment } from "../storage/provenance.ts";
+import { Result } from "../run/result.ts";
+import type { TreatmentMetrics } from "../storage/result_json.ts";
+import { replicatesProblem } from "../run/replicates.ts";
+import { RunCancelledError } from "../run/run_cancelled_error.ts";
+import { toTreatment, Treatment, type TreatmentLike } from "../run/treatment.ts";
 import { ValidationError } from "./validation_error.ts";
 import {
   CODE_WORDING,
@@ -49,7 +51,7 @@ import {
 import { ExperimentBuilder } from "./builder.ts";
 import type { Artifact } from "../data/artifact.ts";
 import { type ArtifactRef, ExperimentInput } from "../data/experiment_input.ts";
-import { ArtifactPlugin } from "../plugins/artifact.ts";
+import { ArtifactPlugin } from "../run/artifact_plugin.ts";
 import {
   artifactIndex,
   conditionFingerprints,
@@ -59,10 +61,10 @@ import {
   mergeReused,
   openRunStorage,
   type RunStorage,
-} from "./run_storage.ts";
-import { type RunManifest, StoredRunError } from "./stored_run.ts";
-import { eventSink } from "./event_sink.ts";
-import { upToDateResult } from "./graph_resume.ts";
+} from "../run/run_storage.ts";
+import { type RunManifest, StoredRunError } from "../storage/stored_run.ts";
+import { eventSink } from "../run/event_sink.ts";
+import { upToDateResult } from "../graph/graph_resume.ts";
 
 /** Everything an experiment is made of (the builder's fields). */
 export interface ExperimentOptions {

@@ -1,19 +1,6 @@
 import { dirname, join, resolve } from "node:path";
 import { type GitCheckout, gitDirtyOf } from "./git_index.ts";
-
-/** The commit a folder's git checkout is at. */
-export interface GitInfo {
-  /** Full commit hash. */
-  readonly commit: string;
-  /** Branch name, when HEAD is on one. */
-  readonly branch?: string;
-  /**
-   * Whether tracked files under the folder differ from the index (see
-   * {@linkcode gitDirtyOf}: staged-but-uncommitted changes are not seen);
-   * absent when it could not be determined.
-   */
-  readonly dirty?: boolean;
-}
+import type { GitInfo } from "../storage/provenance.ts";
 
 /**
  * Finds the git checkout containing `folder` and reads its HEAD commit from

@@ -1,5 +1,5 @@
 import { CrystallizeError } from "../errors.ts";
-import { Treatment } from "./treatment.ts";
+import { Treatment } from "../run/treatment.ts";
 
 /** What an optimizer minimises or maximises: the mean of one metric. */
 export interface Objective {

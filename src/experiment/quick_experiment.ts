@@ -1,7 +1,7 @@
 import { FrozenContext } from "../context/frozen_context.ts";
 import { isPromiseLike, type MaybePromise } from "../promise.ts";
-import { SeedPlugin } from "../plugins/seed.ts";
-import { replicatesProblem } from "./replicates.ts";
+import { SeedPlugin } from "../run/seed.ts";
+import { replicatesProblem } from "../run/replicates.ts";
 
 /** Options of {@linkcode quickExperiment}. */
 export interface QuickExperimentOptions {

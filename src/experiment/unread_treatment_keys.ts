@@ -1,6 +1,6 @@
-import { didYouMean } from "../config/did_you_mean.ts";
+import { didYouMean } from "../did_you_mean.ts";
 import type { ContextReader } from "../pipeline/context_readers.ts";
-import type { Treatment } from "./treatment.ts";
+import type { Treatment } from "../run/treatment.ts";
 
 /**
  * Something {@linkcode Experiment.validate} found that does not stop a run

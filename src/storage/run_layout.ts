@@ -1,6 +1,9 @@
 import { join } from "node:path";
 import { joinInside } from "./join_inside.ts";
-import { checkPathName, PathNameError } from "./path_name.ts";
+import { checkPathName, PathNameError } from "../path_name.ts";
+
+/** How an artifact's value is stored: raw bytes, UTF-8 text, or JSON. */
+export type ArtifactFormat = "bytes" | "text" | "json";
 
 /**
  * Where a stored run keeps things. Under the output root:

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { FrozenContext } from "../context/frozen_context.ts";
 import type { Logger } from "../context/logger.ts";
 import { CrystallizeError, errorMessage } from "../errors.ts";
-import type { ReplicateOutcome } from "../experiment/outcome.ts";
+import type { ReplicateOutcome } from "./outcome.ts";
 import { atomicWriteSync, type FileWriter } from "./atomic_write.ts";
 import { toJsonText } from "./json_values.ts";
 import { artifactPath, RUN_FILES } from "./run_layout.ts";
@@ -52,7 +52,7 @@ const encoder = new TextEncoder();
  * ```ts
  * import assert from "node:assert/strict";
  * import { createLogger, standaloneContext } from "@crystallize/deno";
- * import { readOutcomes } from "../experiment/stored_run.ts";
+ * import { readOutcomes } from "./stored_run.ts";
  * import { RunRecorder } from "./run_recorder.ts";
  *
  * const dir = await Deno.makeTempDir();

@@ -1,5 +1,5 @@
 import { createSha256 } from "../sha256.ts";
-import { MAX_PATH_NAME_BYTES } from "./path_name.ts";
+import { MAX_PATH_NAME_BYTES } from "../path_name.ts";
 
 const encoder = new TextEncoder();
 

@@ -1,5 +1,5 @@
 import { printable } from "../printable.ts";
-import type { ResultJson } from "../../experiment/result.ts";
+import type { ResultJson } from "../../storage/result_json.ts";
 import { CrystallizeError } from "../../errors.ts";
 import { CliError } from "../cli_error.ts";
 import { confirmConfigPermissions, terminalQuestion } from "../config_permissions.ts";

@@ -1,4 +1,4 @@
-import { listRuns, loadRun, StoredRunError } from "../../experiment/stored_run.ts";
+import { listRuns, loadRun, StoredRunError } from "../../storage/stored_run.ts";
 import { CliError } from "../cli_error.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { experimentStore, type GraphMember, graphMembers, holdsRuns } from "../experiment_store.ts";

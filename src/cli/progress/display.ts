@@ -1,4 +1,4 @@
-import type { GraphEvent } from "../../experiment/experiment_graph.ts";
+import type { GraphEvent } from "../../graph/experiment_graph.ts";
 import { logLine, renderProgress } from "./render.ts";
 import { applyEvent, endProgress, initialProgress, type ProgressState } from "./state.ts";
 

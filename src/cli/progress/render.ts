@@ -1,4 +1,4 @@
-import type { GraphEvent } from "../../experiment/experiment_graph.ts";
+import type { GraphEvent } from "../../graph/experiment_graph.ts";
 import { completion, etaMs, type ProgressState, reusedCount } from "./state.ts";
 
 const BAR = 20;

@@ -1,4 +1,4 @@
-import type { GraphEvent } from "../../experiment/experiment_graph.ts";
+import type { GraphEvent } from "../../graph/experiment_graph.ts";
 
 /** Replicates of one condition. */
 export interface ConditionProgress {

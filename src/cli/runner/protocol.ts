@@ -5,12 +5,12 @@
  * code to understand them.
  * @module
  */
-import type { GitInfo } from "../../experiment/git_commit.ts";
+import type { GitInfo } from "../../storage/provenance.ts";
 import type { LogRecord } from "../../context/logger.ts";
-import type { GraphEvent } from "../../experiment/experiment_graph.ts";
-import type { ProgressEvent } from "../../experiment/events.ts";
-import type { ReplicateOutcome } from "../../experiment/outcome.ts";
-import type { ResultJson } from "../../experiment/result.ts";
+import type { GraphEvent } from "../../graph/experiment_graph.ts";
+import type { ProgressEvent } from "../../run/events.ts";
+import type { ReplicateOutcome } from "../../storage/outcome.ts";
+import type { ResultJson } from "../../storage/result_json.ts";
 import type { ErrorData } from "../../execution/worker/messages.ts";
 import type { PoolRequest } from "../../execution/worker/pool_launcher.ts";
 

@@ -21,8 +21,8 @@ import {
   type Shape,
   string,
   tagged,
-} from "../../execution/worker/shape.ts";
-import { RESULT } from "../../experiment/result_shape.ts";
+} from "../../shape.ts";
+import { RESULT } from "../../storage/result_shape.ts";
 import type { FromRunner } from "./protocol.ts";
 
 const EXPORTED: Shape = object({

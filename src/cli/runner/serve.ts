@@ -13,9 +13,9 @@
 // experiment modules imported later need read access only to their own files.
 import "../../../mod.ts";
 import "../../config/load_folder_experiment.ts";
-import { ArtifactPlugin } from "../../plugins/artifact.ts";
-import { LoggingPlugin } from "../../plugins/logging.ts";
-import type { BasePlugin } from "../../plugins/plugin.ts";
+import { ArtifactPlugin } from "../../run/artifact_plugin.ts";
+import { LoggingPlugin } from "../../run/logging_plugin.ts";
+import type { BasePlugin } from "../../run/plugin.ts";
 import { AsyncExecution } from "../../execution/async.ts";
 import type { ImportedModules, ModuleLoader } from "../../execution/worker/entry.ts";
 import { loadErrorMessage } from "./load_error.ts";
@@ -27,13 +27,13 @@ import { ParallelExecution } from "../../execution/parallel.ts";
 import { type PoolRequest, setPoolLauncher } from "../../execution/worker/pool_launcher.ts";
 import { SerialExecution } from "../../execution/serial.ts";
 import { Experiment } from "../../experiment/experiment.ts";
-import { ExperimentGraph, type GraphEvent } from "../../experiment/experiment_graph.ts";
-import { GraphRunError } from "../../experiment/graph_error.ts";
-import type { ReplicateOutcome } from "../../experiment/outcome.ts";
-import { outputRoot } from "../../experiment/output_root.ts";
-import type { Result } from "../../experiment/result.ts";
+import { ExperimentGraph, type GraphEvent } from "../../graph/experiment_graph.ts";
+import { GraphRunError } from "../../graph/graph_error.ts";
+import type { ReplicateOutcome } from "../../storage/outcome.ts";
+import { outputRoot } from "../../storage/output_root.ts";
+import type { Result } from "../../run/result.ts";
 import { CrystallizeError } from "../../errors.ts";
-import type { LoopContext } from "../../plugins/plugin.ts";
+import type { LoopContext } from "../../run/plugin.ts";
 import type {
   ExportedExperiment,
   FromRunner,

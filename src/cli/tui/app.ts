@@ -6,7 +6,7 @@
  * stored summaries.
  * @module
  */
-import { listRuns, loadRun, StoredRunError } from "../../experiment/stored_run.ts";
+import { listRuns, loadRun, StoredRunError } from "../../storage/stored_run.ts";
 import { type ListEntry, listExperiments } from "../commands/list.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { confirmConfigPermissions } from "../config_permissions.ts";

@@ -10,7 +10,7 @@ import { readConfigFile } from "../../config/folder_config.ts";
 import type { ListEntry } from "../commands/list.ts";
 import { graphClosure } from "../graph_closure.ts";
 import { experimentStore } from "../experiment_store.ts";
-import { outputRoot } from "../../experiment/output_root.ts";
+import { outputRoot } from "../../storage/output_root.ts";
 import { experimentDir } from "../../storage/run_layout.ts";
 import { type ResolvedTarget, resolveTarget } from "../target.ts";
 

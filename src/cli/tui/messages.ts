@@ -4,7 +4,7 @@
  * {@linkcode update} stays pure.
  * @module
  */
-import type { GraphEvent } from "../../experiment/experiment_graph.ts";
+import type { GraphEvent } from "../../graph/experiment_graph.ts";
 import type { ListEntry, Listing } from "../commands/list.ts";
 import type { RunSettings } from "../runner/protocol.ts";
 import type { Key } from "./keys.ts";

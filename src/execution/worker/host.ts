@@ -13,9 +13,9 @@
  * cheap) with a fresh cancel signal; `cancel` acts at once, on the current run.
  * @module
  */
-import { runReplicate } from "../../experiment/condition_runner.ts";
-import type { RunPlan } from "../../experiment/condition_runner.ts";
-import type { ReplicateOutcome } from "../../experiment/outcome.ts";
+import { runReplicate } from "../../run/condition_runner.ts";
+import type { RunPlan } from "../../run/condition_runner.ts";
+import type { ReplicateOutcome } from "../../storage/outcome.ts";
 import { isPromiseLike } from "../../promise.ts";
 import type { ImportedModules, ModuleLoader } from "./entry.ts";
 import { errorData, type FromWorker, type ToWorker, type WorkerSpec } from "./messages.ts";

@@ -19,7 +19,7 @@ import {
   type Shape,
   string,
   tagged,
-} from "./shape.ts";
+} from "../../shape.ts";
 
 /** A message from a child process that does not have the protocol's shape. */
 export class ProtocolError extends CrystallizeError {}
@@ -129,7 +129,7 @@ export function checkFromWorker(frame: unknown): FromWorker {
  * @example
  * ```ts
  * import { checked } from "./message_shapes.ts";
- * import { object, string } from "./shape.ts";
+ * import { object, string } from "../../shape.ts";
  * const m = checked<{ name: string }>(object({ name: string() }), { name: "a" }, "runner");
  * if (m.name !== "a") throw new Error();
  * ```

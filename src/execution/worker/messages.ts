@@ -1,9 +1,9 @@
 import type { LogLevel, LogRecord } from "../../context/logger.ts";
-import type { ProgressEvent } from "../../experiment/events.ts";
-import type { ReplicateOutcome } from "../../experiment/outcome.ts";
-import type { Seeding } from "../../plugins/seed.ts";
+import type { ProgressEvent } from "../../run/events.ts";
+import type { ReplicateOutcome } from "../../storage/outcome.ts";
+import type { Seeding } from "../../run/seed.ts";
 import type { RecordSettings } from "../../storage/run_recorder.ts";
-import { isPlainObject } from "../../experiment/treatment.ts";
+import { isPlainObject } from "../../run/treatment.ts";
 
 /** Where a worker finds a factory, treatment or resource: a module and one of its exports. */
 export interface ExportRef {

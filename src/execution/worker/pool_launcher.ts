@@ -7,8 +7,8 @@
  * starts the workers with permission flags it computes itself.
  * @module
  */
-import type { ReplicateOutcome } from "../../experiment/outcome.ts";
-import type { LoopContext } from "../../plugins/plugin.ts";
+import type { ReplicateOutcome } from "../../storage/outcome.ts";
+import type { LoopContext } from "../../run/plugin.ts";
 import type { WorkerSpec } from "./messages.ts";
 import type { WorkerPermissions } from "./permissions.ts";
 

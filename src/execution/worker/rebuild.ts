@@ -2,10 +2,10 @@ import { RunRecorder } from "../../storage/run_recorder.ts";
 import { stepCachePlan } from "../../cache/cached_step.ts";
 import { createLogger, type LogRecord } from "../../context/logger.ts";
 import type { DataSource } from "../../data/datasource.ts";
-import { conditionPlan } from "../../experiment/condition_plan.ts";
-import type { EventSink, RunPlan } from "../../experiment/condition_runner.ts";
-import type { ProgressEvent } from "../../experiment/events.ts";
-import { isPlainObject, Treatment } from "../../experiment/treatment.ts";
+import { conditionPlan } from "../../run/condition_plan.ts";
+import type { EventSink, RunPlan } from "../../run/condition_runner.ts";
+import type { ProgressEvent } from "../../run/events.ts";
+import { isPlainObject, Treatment } from "../../run/treatment.ts";
 import { CrystallizeError } from "../../errors.ts";
 import { ResourceFactory } from "../../pipeline/resource_factory.ts";
 import type { PipelineStep } from "../../pipeline/step.ts";
@@ -44,7 +44,7 @@ export interface RebuildSinks {
  * await Experiment.builder("on_workers").datasource(fetchNumbers()).addStep(total())
  *   .plugins([keep]).replicates(2).build().run({ seed: 1 });
  * const spec = await workerSpec(keep.plan!, "warn");
- * import { runReplicate } from "../../experiment/condition_runner.ts";
+ * import { runReplicate } from "../../run/condition_runner.ts";
  * import { allRefs } from "./messages.ts";
  * import { rebuildPlan } from "./rebuild.ts";
  *

@@ -1,4 +1,4 @@
-import type { EventSink } from "../../experiment/condition_runner.ts";
+import type { EventSink } from "../../run/condition_runner.ts";
 import type { Logger } from "../../context/logger.ts";
 
 /** What a run on workers reports to: the run's events and logger. */
@@ -8,8 +8,8 @@ export interface WorkerRunSinks {
   /** Receives workers' `ctx.logger` records. */
   readonly logger: Pick<Logger, "debug" | "info" | "warn" | "error">;
 }
-import type { ConditionOutcome, ReplicateOutcome } from "../../experiment/outcome.ts";
-import { replicateSeed } from "../../plugins/seed.ts";
+import type { ConditionOutcome, ReplicateOutcome } from "../../storage/outcome.ts";
+import { replicateSeed } from "../../run/seed.ts";
 import type { ErrorData, FromWorker, WorkerSpec } from "./messages.ts";
 import type { WorkerPool } from "./worker_pool.ts";
 import type { WorkerLaunch, WorkerProcess, WorkerProcessEvents } from "./worker_process.ts";

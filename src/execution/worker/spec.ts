@@ -1,5 +1,5 @@
-import type { RunPlan } from "../../experiment/condition_runner.ts";
-import { isPlainObject, Treatment } from "../../experiment/treatment.ts";
+import type { RunPlan } from "../../run/condition_runner.ts";
+import { isPlainObject, Treatment } from "../../run/treatment.ts";
 import { CrystallizeError } from "../../errors.ts";
 import { ResourceFactory } from "../../pipeline/resource_factory.ts";
 import type { LogLevel } from "../../context/logger.ts";

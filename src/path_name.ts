@@ -1,4 +1,4 @@
-import { CrystallizeError } from "../errors.ts";
+import { CrystallizeError } from "./errors.ts";
 
 /**
  * The longest name (in UTF-8 bytes) that may become a folder or file name.

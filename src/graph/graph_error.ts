@@ -1,5 +1,5 @@
 import { CrystallizeError } from "../errors.ts";
-import type { Result } from "./result.ts";
+import type { Result } from "../run/result.ts";
 
 /**
  * An `ExperimentGraph` cannot be built or run as declared: a cycle (the

@@ -1,11 +1,11 @@
 import { RESULT } from "./result_shape.ts";
 import { basename, dirname, join, resolve } from "node:path";
 import { CrystallizeError } from "../errors.ts";
-import type { ArtifactFormat } from "../data/artifact.ts";
-import { fromJsonText } from "../storage/json_values.ts";
-import { isComplete, listVersions, RUN_FILES, versionDir } from "../storage/run_layout.ts";
+import type { ArtifactFormat } from "./run_layout.ts";
+import { fromJsonText } from "./json_values.ts";
+import { isComplete, listVersions, RUN_FILES, versionDir } from "./run_layout.ts";
 import type { ConditionOutcome, ReplicateOutcome } from "./outcome.ts";
-import type { ArtifactIndex, ResultJson } from "./result.ts";
+import type { ArtifactIndex, ResultJson } from "./result_json.ts";
 
 /**
  * A run cannot be stored, or a stored run cannot be found or read; the

@@ -19,7 +19,7 @@ import {
   record,
   type Shape,
   string,
-} from "../execution/worker/shape.ts";
+} from "../shape.ts";
 
 const CONDITION_TIMING = object({ replicates: count, failed: optional(count) });
 

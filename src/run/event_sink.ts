@@ -1,5 +1,5 @@
 import type { Logger } from "../context/logger.ts";
-import type { BasePlugin } from "../plugins/plugin.ts";
+import type { BasePlugin } from "./plugin.ts";
 import type { EventSink } from "./condition_runner.ts";
 import type { ProgressEvent, ProgressListener } from "./events.ts";
 

@@ -1,12 +1,12 @@
-import type { GitInfo } from "./git_commit.ts";
-import type { Experiment, RunStrategy } from "./experiment.ts";
-import type { BasePlugin } from "../plugins/plugin.ts";
-import type { ProgressEvent } from "./events.ts";
+import type { GitInfo } from "../storage/provenance.ts";
+import type { Experiment, RunStrategy } from "../experiment/experiment.ts";
+import type { BasePlugin } from "../run/plugin.ts";
+import type { ProgressEvent } from "../run/events.ts";
 import { GraphError, GraphRunError } from "./graph_error.ts";
 import { findCycle, type GraphEdge, graphEdges, topologicalOrder } from "./graph_structure.ts";
 import { upToDateResult } from "./graph_resume.ts";
-import type { Result } from "./result.ts";
-import { Treatment } from "./treatment.ts";
+import type { Result } from "../run/result.ts";
+import { Treatment } from "../run/treatment.ts";
 
 /** What happens to one experiment of a graph run. */
 export interface GraphNodeEvent {

@@ -1,13 +1,14 @@
 import { BASELINE } from "../context/frozen_context.ts";
-import { ArtifactPlugin } from "../plugins/artifact.ts";
-import { SeedPlugin } from "../plugins/seed.ts";
+import { ArtifactPlugin } from "../run/artifact_plugin.ts";
+import { SeedPlugin } from "../run/seed.ts";
 import type { Hypothesis, HypothesisResult } from "../verify/hypothesis.ts";
-import { conditionPlans } from "./condition_plan.ts";
-import type { Experiment } from "./experiment.ts";
-import { Result, type TreatmentMetrics } from "./result.ts";
-import { conditionFingerprints, lastRecordedRun } from "./run_storage.ts";
-import { loadRun, type StoredRun } from "./stored_run.ts";
-import type { Treatment } from "./treatment.ts";
+import { conditionPlans } from "../run/condition_plan.ts";
+import type { Experiment } from "../experiment/experiment.ts";
+import { Result } from "../run/result.ts";
+import type { TreatmentMetrics } from "../storage/result_json.ts";
+import { conditionFingerprints, lastRecordedRun } from "../run/run_storage.ts";
+import { loadRun, type StoredRun } from "../storage/stored_run.ts";
+import type { Treatment } from "../run/treatment.ts";
 
 /** What a graph would run an experiment with. */
 export interface NodeRunSettings {

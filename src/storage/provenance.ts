@@ -1,5 +1,18 @@
 import type { PipelineSignature } from "../pipeline/pipeline.ts";
-import type { GitInfo } from "./git_commit.ts";
+
+/** The commit a folder's git checkout is at. */
+export interface GitInfo {
+  /** Full commit hash. */
+  readonly commit: string;
+  /** Branch name, when HEAD is on one. */
+  readonly branch?: string;
+  /**
+   * Whether tracked files under the folder differ from the index (see
+   * `gitDirtyOf`: staged-but-uncommitted changes are not seen);
+   * absent when it could not be determined.
+   */
+  readonly dirty?: boolean;
+}
 
 /** Hits, misses and uncached runs of cacheable steps. */
 export interface CacheCounts {

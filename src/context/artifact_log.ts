@@ -1,5 +1,5 @@
-import { checkArtifactName } from "./artifact.ts";
-import { ContextMutationError } from "../context/context_mutation_error.ts";
+import { checkArtifactName } from "./artifact_name.ts";
+import { ContextMutationError } from "./context_mutation_error.ts";
 
 /** One artifact a step produced during a replicate. */
 export interface ArtifactRecord {

@@ -1,5 +1,7 @@
-import type { CacheStatus } from "./events.ts";
 import type { MetricValue } from "../context/metrics.ts";
+
+/** Where a step's output came from. `"off"`: the step is not cacheable or caching is disabled. */
+export type CacheStatus = "hit" | "miss" | "off";
 
 /**
  * A failed replicate of one condition. Plain data, so failures from workers

@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import { CrystallizeError } from "../errors.ts";
-import { outputRoot } from "../experiment/output_root.ts";
-import type { Result } from "../experiment/result.ts";
+import { outputRoot } from "../storage/output_root.ts";
+import type { Result } from "./result.ts";
 import { atomicWriteSync, type FileWriter } from "../storage/atomic_write.ts";
 import { toJsonText } from "../storage/json_values.ts";
 import { experimentDir, listVersions, RUN_FILES, versionDir } from "../storage/run_layout.ts";
@@ -166,7 +166,7 @@ export class ArtifactPlugin extends BasePlugin {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { ArtifactPlugin } from "./artifact.ts";
+   * import { ArtifactPlugin } from "./artifact_plugin.ts";
    *
    * const experimentDir = await Deno.makeTempDir();
    * for (const v of [3, 4, 5]) await Deno.mkdir(`${experimentDir}/v${v}`);

@@ -3,7 +3,7 @@ import { BASELINE, type FrozenContext, RESERVED_CONTEXT_KEYS } from "../context/
 import { CrystallizeError } from "../errors.ts";
 import { callerModuleUrl } from "../pipeline/module_ref.ts";
 import type { MaybePromise } from "../promise.ts";
-import { checkPathName } from "../storage/path_name.ts";
+import { checkPathName } from "../path_name.ts";
 
 /** Context values a treatment sets; nested plain objects merge into the baseline's. */
 export type TreatmentValues = Readonly<Record<string, unknown>>;

@@ -8,16 +8,17 @@ import {
   runCachedStep,
   type StepCachePlan,
 } from "../cache/cached_step.ts";
-import { replicateSeed, type Seeding } from "../plugins/seed.ts";
+import { replicateSeed, type Seeding } from "./seed.ts";
 import { isPromiseLike, type MaybePromise } from "../promise.ts";
-import type { CacheStatus, ProgressEvent } from "./events.ts";
+import type { ProgressEvent } from "./events.ts";
+import type { CacheStatus } from "../storage/outcome.ts";
 import type { RunRecorder } from "../storage/run_recorder.ts";
 import type {
   CancelledReplicate,
   ConditionOutcome,
   ReplicateError,
   ReplicateOutcome,
-} from "./outcome.ts";
+} from "../storage/outcome.ts";
 import type { ConditionPlan } from "./condition_plan.ts";
 
 /** Progress event sink of a run, with what its listeners want. */

@@ -1,11 +1,11 @@
 import { resolve } from "node:path";
 import type { DataSource } from "../data/datasource.ts";
 import type { ArtifactRef } from "../data/experiment_input.ts";
-import { ArtifactPlugin } from "../plugins/artifact.ts";
+import { ArtifactPlugin } from "../run/artifact_plugin.ts";
 import { experimentDir } from "../storage/run_layout.ts";
-import type { Experiment } from "./experiment.ts";
+import type { Experiment } from "../experiment/experiment.ts";
 import { GraphError } from "./graph_error.ts";
-import { outputRoot } from "./output_root.ts";
+import { outputRoot } from "../storage/output_root.ts";
 
 /** A dependency: `to` reads `artifact` from the runs of `from`. */
 export interface GraphEdge {

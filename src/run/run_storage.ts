@@ -1,22 +1,22 @@
 import { join } from "node:path";
 import { canonicalHash } from "../cache/canonical_hash.ts";
 import type { Logger } from "../context/logger.ts";
-import type { ArtifactPlugin, StoredRunTarget } from "../plugins/artifact.ts";
+import type { ArtifactPlugin, StoredRunTarget } from "./artifact_plugin.ts";
 import { atomicWriteSync } from "../storage/atomic_write.ts";
 import { toJsonText } from "../storage/json_values.ts";
 import { artifactPath, RUN_FILES, versionDir } from "../storage/run_layout.ts";
 import { RunRecorder } from "../storage/run_recorder.ts";
 import type { PipelineSignature } from "../pipeline/pipeline.ts";
 import type { RunPlan } from "./condition_runner.ts";
-import type { ConditionOutcome, ReplicateOutcome } from "./outcome.ts";
-import type { ArtifactIndex } from "./result.ts";
+import type { ConditionOutcome, ReplicateOutcome } from "../storage/outcome.ts";
+import type { ArtifactIndex } from "../storage/result_json.ts";
 import {
   type DeclaredOutput,
   listRuns,
   readOutcomes,
   type RunListing,
   type RunManifest,
-} from "./stored_run.ts";
+} from "../storage/stored_run.ts";
 
 /** A stored run in progress: where it writes, and what it reuses from the last one. */
 export interface RunStorage {

@@ -1,9 +1,9 @@
 import type { FrozenContext } from "../context/frozen_context.ts";
-import type { ProgressEvent } from "../experiment/events.ts";
+import type { ProgressEvent } from "./events.ts";
 import type { Experiment } from "../experiment/experiment.ts";
-import type { Result } from "../experiment/result.ts";
-import type { RunPlan } from "../experiment/condition_runner.ts";
-import type { ReplicateOutcome } from "../experiment/outcome.ts";
+import type { Result } from "./result.ts";
+import type { RunPlan } from "./condition_runner.ts";
+import type { ReplicateOutcome } from "../storage/outcome.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
 import type { MaybePromise } from "../promise.ts";
 

@@ -1,5 +1,4 @@
-/** Where a step's output came from. `"off"`: the step is not cacheable or caching is disabled. */
-export type CacheStatus = "hit" | "miss" | "off";
+import type { CacheStatus } from "../storage/outcome.ts";
 
 /** Fields every event carries: which experiment and run it belongs to. */
 export interface RunEventBase {

@@ -6,7 +6,7 @@ import {
   type LogSink,
   textSink,
 } from "../context/logger.ts";
-import type { ProgressEvent } from "../experiment/events.ts";
+import type { ProgressEvent } from "./events.ts";
 import { BasePlugin, type ExperimentView, type RunInfo } from "./plugin.ts";
 
 /** Options of {@linkcode LoggingPlugin}. */

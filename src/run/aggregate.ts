@@ -1,7 +1,7 @@
 import type { MetricValue } from "../context/metrics.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
-import type { CancelledReplicate, ReplicateError, ReplicateOutcome } from "./outcome.ts";
-import type { CacheUse, StepTiming } from "./provenance.ts";
+import type { CancelledReplicate, ReplicateError, ReplicateOutcome } from "../storage/outcome.ts";
+import type { CacheUse, StepTiming } from "../storage/provenance.ts";
 
 /** Replicate outcomes folded per condition, in replicate order. */
 export interface Aggregate {

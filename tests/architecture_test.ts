@@ -1,0 +1,166 @@
+/**
+ * The source tree's rooms and their direction (see ARCHITECTURE.md): a file
+ * may import its own room or a lower one, never a higher one, and no files
+ * import each other in a circle — type-only and dynamic imports included,
+ * since both make a reader go back and forth just the same.
+ */
+import assert from "node:assert/strict";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const SRC = join(ROOT, "src");
+
+/** Rooms from the bottom up; a room may import only rooms listed before it. */
+const ROOMS = [
+  "base", // src/*.ts: errors, promises, hashing, names — no imports of any room
+  "context",
+  "pipeline",
+  "verify",
+  "storage",
+  "data",
+  "cache",
+  "run",
+  "execution",
+  "experiment",
+  "graph",
+  "config",
+  "cli",
+  "entry", // src/testing.ts: a public entry point like mod.ts
+] as const;
+type Room = typeof ROOMS[number];
+
+/** Longest a source file may grow before it should be split. */
+const MAX_FILE_LINES = 400;
+
+interface Import {
+  readonly from: string;
+  readonly to: string;
+}
+
+function sourceFiles(dir: string): string[] {
+  const files: string[] = [];
+  for (const entry of Deno.readDirSync(dir)) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) files.push(...sourceFiles(path));
+    else if (entry.name.endsWith(".ts")) files.push(path);
+  }
+  return files.sort();
+}
+
+/** The code of a TypeScript file with comments blanked out (strings kept). */
+function withoutComments(text: string): string {
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === "/" && text[i + 1] === "/") {
+      while (i < text.length && text[i] !== "\n") i++;
+    } else if (c === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      i = end === -1 ? text.length : end + 2;
+    } else if (c === '"' || c === "'" || c === "`") {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c) j += text[j] === "\\" ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+const IMPORT =
+  /\b(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+\s+from\s+)?["'](\.[^"']+)["']|\bimport\(\s*["'](\.[^"']+)["']\s*\)/g;
+
+function importsOf(file: string): Import[] {
+  const code = withoutComments(Deno.readTextFileSync(file));
+  return [...code.matchAll(IMPORT)].map((m) => ({
+    from: file,
+    to: resolve(dirname(file), m[1] ?? m[2]),
+  }));
+}
+
+function roomOf(file: string): Room | undefined {
+  const path = relative(SRC, file).split("/");
+  if (path.length === 1) return path[0] === "testing.ts" ? "entry" : "base";
+  return ROOMS.find((room) => room === path[0]);
+}
+
+const files = sourceFiles(SRC);
+const imports = files.flatMap(importsOf);
+const show = (file: string) => relative(ROOT, file);
+
+Deno.test("architecture: every folder of src/ is a room with a place in the order", () => {
+  const unplaced = files.filter((f) => roomOf(f) === undefined).map(show);
+  assert.deepEqual(unplaced, [], "add the folder to ROOMS here and to ARCHITECTURE.md");
+});
+
+Deno.test("architecture: no room imports a room above it", () => {
+  const upward = imports
+    .filter(({ from, to }) => {
+      const a = roomOf(from), b = roomOf(to);
+      return a !== undefined && b !== undefined && ROOMS.indexOf(b) > ROOMS.indexOf(a);
+    })
+    .map(({ from, to }) => `${show(from)} (${roomOf(from)}) → ${show(to)} (${roomOf(to)})`);
+  assert.deepEqual(upward, []);
+});
+
+/** Strongly connected components of more than one file (Tarjan). */
+function circles(nodes: readonly string[], edges: readonly Import[]): string[][] {
+  const next = new Map<string, string[]>(nodes.map((n) => [n, []]));
+  for (const { from, to } of edges) next.get(from)?.push(to);
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (node: string) => {
+    index.set(node, index.size);
+    low.set(node, index.get(node)!);
+    stack.push(node);
+    onStack.add(node);
+    for (const to of next.get(node) ?? []) {
+      if (!index.has(to)) {
+        visit(to);
+        low.set(node, Math.min(low.get(node)!, low.get(to)!));
+      } else if (onStack.has(to)) {
+        low.set(node, Math.min(low.get(node)!, index.get(to)!));
+      }
+    }
+    if (low.get(node) !== index.get(node)) return;
+    const component: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop()!;
+      onStack.delete(member);
+      component.push(member);
+    } while (member !== node);
+    if (component.length > 1) found.push(component.map(show).sort());
+  };
+  for (const node of nodes) if (!index.has(node)) visit(node);
+  return found;
+}
+
+Deno.test("architecture: no files import each other in a circle", () => {
+  assert.deepEqual(circles(files, imports), []);
+});
+
+Deno.test("architecture: the circle finder sees a circle through a type import", () => {
+  const [a, b, c] = ["/a.ts", "/b.ts", "/c.ts"];
+  const edges = [{ from: a, to: b }, { from: b, to: c }, { from: c, to: a }];
+  assert.equal(circles([a, b, c], edges).length, 1);
+  assert.deepEqual(circles([a, b, c], edges.slice(1)), []);
+  const code = withoutComments('// import "./x.ts"\nimport type { T } from "./t.ts";');
+  assert.deepEqual([...code.matchAll(IMPORT)].map((m) => m[1]), ["./t.ts"]);
+});
+
+Deno.test(`architecture: every source file is at most ${MAX_FILE_LINES} lines`, () => {
+  const long = files
+    .map((f) => ({ file: show(f), lines: Deno.readTextFileSync(f).split("\n").length - 1 }))
+    .filter(({ lines }) => lines > MAX_FILE_LINES)
+    .map(({ file, lines }) => `${file}: ${lines}`);
+  assert.deepEqual(long, []);
+});
