@@ -32,6 +32,8 @@ type Room = typeof ROOMS[number];
 
 /** Longest a source file may grow before it should be split. */
 const MAX_FILE_LINES = 400;
+/** Longest a function or method may grow. */
+const MAX_FUNCTION_LINES = 80;
 
 interface Import {
   readonly from: string;
@@ -163,4 +165,45 @@ Deno.test(`architecture: every source file is at most ${MAX_FILE_LINES} lines`, 
     .filter(({ lines }) => lines > MAX_FILE_LINES)
     .map(({ file, lines }) => `${file}: ${lines}`);
   assert.deepEqual(long, []);
+});
+
+/**
+ * Functions and methods longer than `limit` lines, found by their layout:
+ * the code is `deno fmt`ed, so a body ends at the first line that closes it
+ * at the header's indentation.
+ */
+function longFunctions(file: string, text: string, limit: number): string[] {
+  const header =
+    /^(\s*)(?:export\s+)?(?:default\s+)?(?:async\s+)?(?:function\*?\s+\w+|(?:(?:static|private|protected|public|override|async|get|set)\s+)*[#\w]+\s*(?:<[^>]*>)?\s*\(.*|(?:const|let)\s+\w+\s*=\s*(?:async\s+)?(?:\([^)]*\)|\w+)\s*(?::[^=]+)?=>)\s*.*\{\s*$/;
+  const statement = /^\s*(?:if|for|while|switch|catch|else|return|do|\})\b/;
+  const lines = text.split("\n");
+  const found: string[] = [];
+  let inComment = false;
+  lines.forEach((line, i) => {
+    if (/^\s*\/\*/.test(line)) inComment = true;
+    if (inComment) {
+      inComment = !line.includes("*/");
+      return;
+    }
+    const match = header.exec(line);
+    if (match === null || statement.test(line)) return;
+    const close = lines.findIndex((l, j) => j > i && l.startsWith(`${match[1]}}`));
+    const length = (close === -1 ? lines.length : close) - i + 1;
+    if (length > limit) found.push(`${file}:${i + 1}: ${length} lines: ${line.trim()}`);
+  });
+  return found;
+}
+
+Deno.test(`architecture: every function is at most ${MAX_FUNCTION_LINES} lines`, () => {
+  const long = files.flatMap((f) =>
+    longFunctions(show(f), Deno.readTextFileSync(f), MAX_FUNCTION_LINES)
+  );
+  assert.deepEqual(long, []);
+});
+
+Deno.test("architecture: the function measure finds a long method and skips comments", () => {
+  const body = Array.from({ length: 5 }, (_, i) => `    x(${i});`).join("\n");
+  const text = `/**\n * function f() {\n */\nclass A {\n  run(n: number) {\n${body}\n  }\n}\n`;
+  assert.deepEqual(longFunctions("a.ts", text, 6), ["a.ts:5: 7 lines: run(n: number) {"]);
+  assert.deepEqual(longFunctions("a.ts", text, 7), []);
 });
