@@ -132,49 +132,9 @@ export function applyEvent(state: ProgressState, event: GraphEvent, now: number)
         nodes: { ...state.nodes, [event.experiment]: event.type.slice("experiment-".length) },
       };
     case "run-started":
-      return {
-        ...initialProgress(now),
-        nodes: state.nodes,
-        experiment: event.experiment,
-        strategy: event.strategy,
-        replicates: event.replicates,
-        conditions: event.conditions,
-        resumedFrom: event.resumedFrom,
-        perCondition: Object.fromEntries(event.conditions.map((c) => {
-          const reused = event.reused?.[c] ?? 0;
-          return [c, { done: reused, failed: 0, reused, cancelled: 0 }];
-        })),
-      };
-    case "replicate-finished": {
-      const before = state.perCondition[event.condition] ?? NO_REPLICATES;
-      if (event.cancelled) {
-        // Stopped, not finished: neither done nor a sample of the time per replicate.
-        return {
-          ...state,
-          cancelled: state.cancelled + 1,
-          perCondition: {
-            ...state.perCondition,
-            [event.condition]: { ...before, cancelled: before.cancelled + 1 },
-          },
-        };
-      }
-      const interval = now - (state.lastFinishedAt ?? state.startedAt);
-      return {
-        ...state,
-        perCondition: {
-          ...state.perCondition,
-          [event.condition]: {
-            ...before,
-            done: before.done + 1,
-            failed: before.failed + (event.ok ? 0 : 1),
-          },
-        },
-        lastFinishedAt: now,
-        emaMs: state.emaMs === undefined
-          ? Math.max(interval, 0)
-          : EMA_ALPHA * Math.max(interval, 0) + (1 - EMA_ALPHA) * state.emaMs,
-      };
-    }
+      return runStarted(state, event, now);
+    case "replicate-finished":
+      return replicateFinished(state, event, now);
     case "step-started":
       return {
         ...state,
@@ -191,17 +151,7 @@ export function applyEvent(state: ProgressState, event: GraphEvent, now: number)
         })),
       };
     case "error":
-      return {
-        ...state,
-        errors: state.errors + 1,
-        lastError: `${event.condition} #${event.replicate} in ${event.step}: ${event.message}`,
-        // A failed step never reports step-finished: it is no longer running.
-        steps: state.steps.map((s) =>
-          s.name === event.step
-            ? { ...s, running: Math.max(0, s.running - 1), failed: s.failed + 1 }
-            : s
-        ),
-      };
+      return errorSeen(state, event);
     case "replicate-cancelled":
       return {
         ...state,
@@ -216,6 +166,80 @@ export function applyEvent(state: ProgressState, event: GraphEvent, now: number)
     default:
       return state;
   }
+}
+
+type EventOf<T extends GraphEvent["type"]> = Extract<GraphEvent, { type: T }>;
+
+/** A run starts afresh, keeping the graph's experiment states. */
+function runStarted(
+  state: ProgressState,
+  event: EventOf<"run-started">,
+  now: number,
+): ProgressState {
+  return {
+    ...initialProgress(now),
+    nodes: state.nodes,
+    experiment: event.experiment,
+    strategy: event.strategy,
+    replicates: event.replicates,
+    conditions: event.conditions,
+    resumedFrom: event.resumedFrom,
+    perCondition: Object.fromEntries(event.conditions.map((c) => {
+      const reused = event.reused?.[c] ?? 0;
+      return [c, { done: reused, failed: 0, reused, cancelled: 0 }];
+    })),
+  };
+}
+
+/** One replicate of one condition ended: counted, and a sample of the time per replicate. */
+function replicateFinished(
+  state: ProgressState,
+  event: EventOf<"replicate-finished">,
+  now: number,
+): ProgressState {
+  const before = state.perCondition[event.condition] ?? NO_REPLICATES;
+  if (event.cancelled) {
+    // Stopped, not finished: neither done nor a sample of the time per replicate.
+    return {
+      ...state,
+      cancelled: state.cancelled + 1,
+      perCondition: {
+        ...state.perCondition,
+        [event.condition]: { ...before, cancelled: before.cancelled + 1 },
+      },
+    };
+  }
+  const interval = now - (state.lastFinishedAt ?? state.startedAt);
+  return {
+    ...state,
+    perCondition: {
+      ...state.perCondition,
+      [event.condition]: {
+        ...before,
+        done: before.done + 1,
+        failed: before.failed + (event.ok ? 0 : 1),
+      },
+    },
+    lastFinishedAt: now,
+    emaMs: state.emaMs === undefined
+      ? Math.max(interval, 0)
+      : EMA_ALPHA * Math.max(interval, 0) + (1 - EMA_ALPHA) * state.emaMs,
+  };
+}
+
+/** A step failed in one replicate. */
+function errorSeen(state: ProgressState, event: EventOf<"error">): ProgressState {
+  return {
+    ...state,
+    errors: state.errors + 1,
+    lastError: `${event.condition} #${event.replicate} in ${event.step}: ${event.message}`,
+    // A failed step never reports step-finished: it is no longer running.
+    steps: state.steps.map((s) =>
+      s.name === event.step
+        ? { ...s, running: Math.max(0, s.running - 1), failed: s.failed + 1 }
+        : s
+    ),
+  };
 }
 
 function updateStep(
