@@ -159,6 +159,7 @@ export type {
 export type {
   CacheCounts,
   CacheUse,
+  ConditionStepTiming,
   GitInfo,
   Provenance,
   StepTiming,

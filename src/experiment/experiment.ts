@@ -912,7 +912,11 @@ export class Experiment {
           })),
           hypotheses: settings.hypotheses.map((h) => h.name),
           cache: agg.cache,
-          timings: { steps: agg.steps, conditions: agg.conditions },
+          timings: {
+            steps: agg.steps,
+            stepsByCondition: agg.stepsByCondition,
+            conditions: agg.conditions,
+          },
           environment: runtimeEnvironment(),
           git: await git,
           ...(storage === undefined ? {} : {

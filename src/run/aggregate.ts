@@ -1,7 +1,7 @@
 import type { MetricValue } from "../context/metrics.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
 import type { CancelledReplicate, ReplicateError, ReplicateOutcome } from "../storage/outcome.ts";
-import type { CacheUse, StepTiming } from "../storage/provenance.ts";
+import type { CacheUse, ConditionStepTiming, StepTiming } from "../storage/provenance.ts";
 
 /** Replicate outcomes folded per condition, in replicate order. */
 export interface Aggregate {
@@ -17,6 +17,8 @@ export interface Aggregate {
   readonly cache: CacheUse;
   /** Per-step timing summaries. */
   readonly steps: StepTiming[];
+  /** Per condition, each step's calls, time and cache hits (steps in pipeline order). */
+  readonly stepsByCondition: Record<string, ConditionStepTiming[]>;
   /** Per-condition replicate counts (run and failed) and mean durations. */
   readonly conditions: Record<string, { replicates: number; failed: number; meanMs: number }>;
 }
@@ -74,6 +76,18 @@ export function aggregate(
   const errors: ReplicateError[] = [];
   const cancelled: CancelledReplicate[] = [];
   const stepTotals = steps.map(() => ({ calls: 0, totalMs: 0, maxMs: 0 }));
+  const byCondition: Record<
+    string,
+    { -readonly [K in keyof ConditionStepTiming]: ConditionStepTiming[K] }[]
+  > = {};
+  const perCondition = (condition: string) =>
+    byCondition[condition] ??= steps.map((s) => ({
+      step: s.name,
+      calls: 0,
+      totalMs: 0,
+      cacheHits: 0,
+    }));
+  for (const c of conditions) perCondition(c);
   const cacheCounts = steps.map(() => ({ hits: 0, misses: 0, off: 0 }));
   for (const outcome of outcomes) {
     for (const c of outcome.conditions) {
@@ -95,14 +109,21 @@ export function aggregate(
         errors.push(c.error);
         d.failed++;
       }
+      const own = perCondition(c.condition);
       c.stepMs.forEach((ms, i) => {
         const t = stepTotals[i];
         t.calls++;
         t.totalMs += ms;
         if (ms > t.maxMs) t.maxMs = ms;
+        const mine = own[i];
+        if (mine !== undefined) {
+          mine.calls++;
+          mine.totalMs += ms;
+        }
         if (steps[i].cacheable) {
           const status = c.cache?.[i] ?? "off";
           cacheCounts[i][status === "hit" ? "hits" : status === "miss" ? "misses" : "off"]++;
+          if (status === "hit" && mine !== undefined) mine.cacheHits++;
         }
       });
     }
@@ -120,6 +141,7 @@ export function aggregate(
       meanMs: stepTotals[i].calls === 0 ? 0 : stepTotals[i].totalMs / stepTotals[i].calls,
       maxMs: stepTotals[i].maxMs,
     })),
+    stepsByCondition: byCondition,
     conditions: Object.fromEntries(
       Object.entries(durations).map(([c, d]) => [c, {
         replicates: d.replicates,

@@ -7,6 +7,7 @@ import type {
   ResultJson,
   StoredRunInfo,
 } from "../storage/result_json.ts";
+import { formatNumber, table } from "../report/text_format.ts";
 
 /**
  * What a run produced: metrics per condition in replicate order, verified
@@ -143,15 +144,4 @@ function meanSd(values: readonly number[]): { mean: number; sd: number } {
   if (values.length < 2) return { mean, sd: NaN };
   const ss = values.reduce((a, b) => a + (b - mean) ** 2, 0);
   return { mean, sd: Math.sqrt(ss / (values.length - 1)) };
-}
-
-function formatNumber(x: number): string {
-  if (Number.isNaN(x)) return "-";
-  if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6)) return x.toExponential(3);
-  return Number(x.toFixed(4)).toString();
-}
-
-function table(rows: readonly string[][]): string[] {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd());
 }

@@ -44,6 +44,18 @@ export interface StepTiming {
   readonly maxMs: number;
 }
 
+/** Time one step took in one condition, across its replicates, and how often the cache served it. */
+export interface ConditionStepTiming {
+  /** Step name. */
+  readonly step: string;
+  /** How many times it ran (or was served from the cache). */
+  readonly calls: number;
+  /** Total wall time, ms. */
+  readonly totalMs: number;
+  /** Calls the step cache served. */
+  readonly cacheHits: number;
+}
+
 /** Where and how a run happened: enough to repeat it and to trust its numbers. */
 export interface Provenance {
   /** Experiment name. */
@@ -106,6 +118,11 @@ export interface Provenance {
   /** Time spent, per step and per condition. */
   readonly timings: {
     readonly steps: readonly StepTiming[];
+    /**
+     * Per condition, each step's time and cache hits, in pipeline order
+     * (absent in runs stored before it was recorded).
+     */
+    readonly stepsByCondition?: Readonly<Record<string, readonly ConditionStepTiming[]>>;
     readonly conditions: Readonly<
       Record<
         string,

@@ -22,6 +22,13 @@ import {
 } from "../shape.ts";
 
 const CONDITION_TIMING = object({ replicates: count, failed: optional(count) });
+const STEP_TIMING = object({ step: label, calls: count, totalMs: number(), meanMs: number() });
+const CONDITION_STEP_TIMING = object({
+  step: label,
+  calls: count,
+  totalMs: number(),
+  cacheHits: count,
+});
 
 /**
  * The parts of a result the CLI reads (summaries, exit codes, the terminal
@@ -72,13 +79,33 @@ export const RESULT: Shape = object({
     executionStrategy: label,
     hypotheses: array(label),
     cancelled: optional(boolean),
-    pipeline: object({ steps: array(object({ name: label })) }),
-    cache: object({ hits: count, misses: count }),
-    timings: object({ conditions: record(CONDITION_TIMING) }),
-    environment: object({ deno: label, os: label, arch: label }),
-    git: optional(object({ commit: label, dirty: optional(boolean) })),
+    datasource: object({ name: label, params: anything }),
+    pipeline: object({
+      steps: array(object({
+        name: label,
+        params: anything,
+        codeHash: label,
+        cacheable: optional(boolean),
+      })),
+    }),
+    treatments: array(object({ name: label, values: anything, function: optional(boolean) })),
+    cache: object({ hits: count, misses: count, off: optional(count) }),
+    timings: object({
+      steps: array(STEP_TIMING),
+      stepsByCondition: optional(record(array(CONDITION_STEP_TIMING))),
+      conditions: record(CONDITION_TIMING),
+    }),
+    environment: object({
+      deno: label,
+      v8: optional(label),
+      typescript: optional(label),
+      os: label,
+      arch: label,
+    }),
+    git: optional(object({ commit: label, branch: optional(label), dirty: optional(boolean) })),
     stored: optional(object({
       version: count,
+      dir: optional(label),
       upToDate: optional(boolean),
       resumedFrom: optional(count),
       reused: optional(record(count)),
