@@ -143,6 +143,7 @@ export {
 export { PathEscapeError } from "./src/storage/join_inside.ts";
 export type { FileWriter } from "./src/storage/atomic_write.ts";
 export { Result } from "./src/run/result.ts";
+export type { ResultRow } from "./src/report/rows.ts";
 export type {
   ArtifactIndex,
   ExperimentMetrics,

@@ -25,6 +25,8 @@ export interface GraphMember {
   readonly folder: string;
   /** Its store (version folders inside); `undefined` when its config.yaml does not read. */
   readonly runs: string | undefined;
+  /** `experiment#artifact` references it reads, by datasource alias (empty when it does not read). */
+  readonly inputs: Readonly<Record<string, string>>;
   /** Why its config.yaml does not read (first line), if it does not. */
   readonly error?: string;
 }
@@ -89,11 +91,22 @@ export async function graphMembers(raw: string): Promise<GraphMember[] | undefin
     const folder = join(config, "..");
     try {
       const file = await readConfigFile(config);
-      return { name: file.name, folder: shownPath(folder), runs: folderStore(file).runs };
+      return {
+        name: file.name,
+        folder: shownPath(folder),
+        runs: folderStore(file).runs,
+        inputs: file.references,
+      };
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       const message = error.message.split("\n")[0];
-      return { name: basename(folder), folder: shownPath(folder), runs: undefined, error: message };
+      return {
+        name: basename(folder),
+        folder: shownPath(folder),
+        runs: undefined,
+        inputs: {},
+        error: message,
+      };
     }
   }));
 }

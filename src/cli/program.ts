@@ -24,8 +24,8 @@ function commaList(value: string, previous: string[] | undefined): string[] {
 }
 
 /**
- * The `crystallize` command line: `run`, `list`, `graph`, `new`, `show` and
- * `clean`, each with `--help`. Commands load lazily, so `--help` stays fast.
+ * The `crystallize` command line: `run`, `list`, `graph`, `new`, `show`,
+ * `report`, `compare` and `clean`, each with `--help`. Commands load lazily, so `--help` stays fast.
  * Returns the exit code instead of exiting.
  *
  * @example
@@ -54,6 +54,8 @@ Examples:
   crystallize run experiments/my_experiment --replicates 20
   crystallize list                        experiments below the working directory
   crystallize show experiments/my_experiment
+  crystallize report experiments/my_experiment --out report.html
+  crystallize compare experiments/my_experiment experiments/my_experiment --version-a 0 --version-b 1
 ${EXIT_CODES}`,
     )
     // Plain help text: commander would otherwise read FORCE_COLOR/CLICOLOR_FORCE (an env permission).
@@ -176,6 +178,8 @@ ${EXIT_CODES}`,
       code = await newCommand(name, options);
     });
 
+  const version = (flag: string) =>
+    wholeNumberFlag({ flag, min: 0, max: Number.MAX_SAFE_INTEGER, example: 2 });
   program.command("show")
     .description(
       "Summarise a stored run: metrics per condition (mean ± 95% CI), hypotheses with p-values and " +
@@ -183,19 +187,67 @@ ${EXIT_CODES}`,
         "(.crystallize/<name>), or a folder experiment (its latest run).",
     )
     .argument("<run>", "run folder or experiment")
-    .option(
-      "--version <n>",
-      "pick a version instead of the latest",
-      wholeNumberFlag({ flag: "--version", min: 0, max: Number.MAX_SAFE_INTEGER, example: 2 }),
+    .option("--version <n>", "pick a version instead of the latest", version("--version"))
+    .option("--json", "print the stored result as JSON (as --format json)")
+    .addOption(
+      new Option(
+        "--format <format>",
+        "text, json, csv or jsonl (a row per replicate × condition × metric, with seed and run id), " +
+          "md (a Markdown summary)",
+      ).choices(["text", "json", "csv", "jsonl", "md"]),
     )
-    .option("--json", "print the stored result as JSON")
+    .option("--all-versions", "every finished version, conditions shown as `treatment (vN)`")
     .addHelpText(
       "after",
-      "\nExamples:\n  crystallize show examples/folder_experiment\n  crystallize show .crystallize/scaling_demo --version 2",
+      "\nExamples:\n  crystallize show examples/folder_experiment\n  crystallize show .crystallize/scaling_demo --version 2" +
+        "\n  crystallize show examples/folder_experiment --format csv > runs.csv" +
+        "\n  crystallize show examples/folder_experiment --all-versions",
     )
     .action(async (run: string, options) => {
       const { showCommand } = await import("./commands/show.ts");
       code = await showCommand(run, options);
+    });
+
+  program.command("report")
+    .description(
+      "Write one self-contained HTML page about a stored run (opens from disk, loads nothing): " +
+        "per metric a plot of every replicate per condition with mean and 95% CI, hypothesis " +
+        "tables and forest plots, time per step and condition with cache hits, failures, " +
+        "provenance; for a folder of experiment folders, every experiment and the graph drawn.",
+    )
+    .argument("<run>", "folder experiment, graph folder, store, version folder or name")
+    .option("--out <file>", "where to write it", "report.html")
+    .option("--version <n>", "pick a version instead of the latest", version("--version"))
+    .option("--all-versions", "include every finished version as `treatment (vN)`")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  crystallize report examples/folder_experiment --out smoothing.html" +
+        "\n  crystallize report examples/dag\n  crystallize report .crystallize/scaling_demo --all-versions",
+    )
+    .action(async (run: string, options) => {
+      const { reportCommand } = await import("./commands/report.ts");
+      code = await reportCommand(run, options);
+    });
+
+  program.command("compare")
+    .description(
+      "Compare two stored runs — two versions, or two experiments with shared metrics — per " +
+        "metric and condition: change in mean (B − A) with a 95% Welch interval and a Welch test.",
+    )
+    .argument("<runA>", "the reference: as for show")
+    .argument("<runB>", "the run compared with it")
+    .option("--version-a <n>", "a version of runA instead of its latest", version("--version-a"))
+    .option("--version-b <n>", "a version of runB instead of its latest", version("--version-b"))
+    .option("--json", "print the comparison as JSON")
+    .option("--out <file>", "also write an HTML report with the comparison and both runs")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  crystallize compare examples/folder_experiment examples/folder_experiment --version-a 0 --version-b 1" +
+        "\n  crystallize compare .crystallize/demo/v2 .crystallize/demo/v3 --json",
+    )
+    .action(async (runA: string, runB: string, options) => {
+      const { compareCommand } = await import("./commands/compare.ts");
+      code = await compareCommand(runA, runB, options);
     });
 
   program.command("clean")

@@ -1,7 +1,10 @@
 import { printable } from "./printable.ts";
 import type { ResultJson } from "../storage/result_json.ts";
-import { formatNumber, table } from "../report/text_format.ts";
-import { meanCi } from "../verify/stats/mean_ci.ts";
+import { type ConditionSample, conditionSamples } from "../report/conditions.ts";
+import { meanCiText } from "../report/mean_text.ts";
+import type { ReportRun } from "../report/report_input.ts";
+import { formatCell, formatNumber, table } from "../report/text_format.ts";
+import type { TreatmentVerdict } from "../verify/hypothesis.ts";
 
 /**
  * What the stored run is: resumed from another version (how many replicates
@@ -106,35 +109,12 @@ export function formatSummary(result: ResultJson): string {
     "",
     "Metrics (mean ± 95% CI)",
   ];
-  const rows: string[][] = [["  condition", "metric", "n", "mean ± CI"]];
-  const conditions = [
-    ["baseline", result.metrics.baseline] as const,
-    ...Object.entries(result.metrics.treatments),
-  ];
-  for (const [condition, metrics] of conditions) {
-    for (const [metric, values] of Object.entries(metrics)) {
-      const { n, mean, halfWidth } = meanCi(values);
-      const shown = n === 0
-        ? `${values.length} non-numeric`
-        : `${formatNumber(mean)}${Number.isNaN(halfWidth) ? "" : ` ± ${formatNumber(halfWidth)}`}`;
-      rows.push([`  ${condition}`, metric, String(n || values.length), shown]);
-    }
-  }
-  lines.push(...(rows.length > 1 ? table(rows) : ["  (no metrics recorded)"]));
+  lines.push(...metricLines(conditionSamples([{ result }])));
   for (const h of result.hypotheses) {
     lines.push("", `Hypothesis '${h.name}' on ${h.metrics.join(", ")}: ${bestLine(h)}`);
-    const hrows: string[][] = [["  treatment", "p", "p adj", "significant", "rank score"]];
-    for (const r of h.results) {
-      const score = h.ranking.ranked.find((x) => x.treatment === r.treatment)?.score;
-      hrows.push([
-        `  ${r.treatment}`,
-        typeof r.pValue === "number" ? formatNumber(r.pValue) : "-",
-        typeof r.pValueAdjusted === "number" ? formatNumber(r.pValueAdjusted) : "-",
-        typeof r.significant === "boolean" ? (r.significant ? "yes" : "no") : "-",
-        typeof score === "number" ? formatNumber(score) : "-",
-      ]);
-    }
-    lines.push(...table(hrows));
+    lines.push(
+      ...table([HYPOTHESIS_HEADER, ...h.results.map((r) => verdictRow(h, r, r.treatment))]),
+    );
   }
   const artifacts = Object.entries(result.artifacts ?? {});
   if (artifacts.length > 0) {
@@ -197,5 +177,74 @@ export function formatSummary(result: ResultJson): string {
   );
   if (result.outputDir) lines.push(`  stored in ${result.outputDir}`);
   // Names, messages and stored values come from experiments: no control characters reach the terminal.
+  return printable(lines.join("\n"));
+}
+
+const HYPOTHESIS_HEADER = ["  treatment", "p", "p adj", "significant", "rank score"];
+
+/** The metrics table: n and mean ± 95% CI per condition (labelled) and metric. */
+function metricLines(samples: readonly ConditionSample[]): string[] {
+  const rows: string[][] = [["  condition", "metric", "n", "mean ± CI"]];
+  for (const s of samples) {
+    for (const [metric, values] of Object.entries(s.metrics)) {
+      const { n, text } = meanCiText(values);
+      rows.push([`  ${s.label}`, metric, String(n || values.length), text]);
+    }
+  }
+  return rows.length > 1 ? table(rows) : ["  (no metrics recorded)"];
+}
+
+function verdictRow(
+  h: ResultJson["hypotheses"][number],
+  r: TreatmentVerdict,
+  label: string,
+): string[] {
+  const score = h.ranking.ranked.find((x) => x.treatment === r.treatment)?.score;
+  return [
+    `  ${label}`,
+    formatCell(r.pValue),
+    formatCell(r.pValueAdjusted),
+    formatCell(r.significant),
+    formatCell(score),
+  ];
+}
+
+/**
+ * A summary across stored versions, as the original's summary combined
+ * them: metrics per condition with `treatment (vN)` rows, and each
+ * hypothesis' verdicts per version.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { experiment } from "../../examples/scaling_demo.ts";
+ * import { formatVersionsSummary } from "./summary.ts";
+ *
+ * const a = (await experiment.run({ replicates: 3, seed: 1 })).toJSON();
+ * const b = (await experiment.run({ replicates: 3, seed: 2 })).toJSON();
+ * const text = formatVersionsSummary([{ result: a, version: 1 }, { result: b, version: 2 }]);
+ * assert.match(text, /boost_total \(v2\)/);
+ * ```
+ */
+export function formatVersionsSummary(runs: readonly ReportRun[]): string {
+  const name = runs.at(-1)?.result.experiment ?? "?";
+  const lines = [
+    `Experiment '${name}': ${runs.length} version${runs.length === 1 ? "" : "s"} (${
+      runs.map((r) => `v${r.version ?? "?"}`).join(", ")
+    })`,
+    "",
+    "Metrics (mean ± 95% CI)",
+    ...metricLines(conditionSamples(runs)),
+  ];
+  const names = [...new Set(runs.flatMap((r) => r.result.hypotheses.map((h) => h.name)))];
+  for (const hname of names) {
+    lines.push("", `Hypothesis '${hname}'`);
+    const rows = runs.flatMap(({ result, version }) =>
+      result.hypotheses.filter((h) => h.name === hname).flatMap((h) =>
+        h.results.map((r) => verdictRow(h, r, `${r.treatment} (v${version ?? "?"})`))
+      )
+    );
+    lines.push(...table([HYPOTHESIS_HEADER, ...rows]));
+  }
   return printable(lines.join("\n"));
 }

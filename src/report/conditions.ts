@@ -61,8 +61,7 @@ export function conditionSamples(runs: readonly ReportRun[]): ConditionSample[] 
  * import assert from "node:assert/strict";
  * import { metricNames } from "./conditions.ts";
  *
- * const samples = [{ metrics: { a: [1] } }, { metrics: { b: [2], a: [3] } }];
- * assert.deepEqual(metricNames(samples), ["a", "b"]);
+ * assert.deepEqual(metricNames([{ metrics: { a: [1] } }, { metrics: { b: [2], a: [3] } }]), ["a", "b"]);
  * ```
  */
 export function metricNames(

@@ -1,9 +1,8 @@
-import { meanCi } from "../verify/stats/mean_ci.ts";
 import { type ConditionSample, metricNames } from "./conditions.ts";
 import { type Child, element, type Html, htmlTable } from "./html.ts";
 import { plotFigure } from "./plot_figure.ts";
 import { metricSpec } from "./specs/metric_spec.ts";
-import { formatNumber } from "./text_format.ts";
+import { meanCiText } from "./mean_text.ts";
 
 /**
  * The metrics of an experiment's conditions: a table of n and mean ± 95% CI
@@ -34,16 +33,8 @@ export async function metricsSection(samples: readonly ConditionSample[]): Promi
     for (const s of samples) {
       const values = s.metrics[metric];
       if (values === undefined) continue;
-      const { n, mean, halfWidth } = meanCi(values);
-      const shown = n === 0
-        ? `${values.length} non-numeric`
-        : `${formatNumber(mean)}${Number.isNaN(halfWidth) ? "" : ` ± ${formatNumber(halfWidth)}`}`;
-      rows.push([
-        metric,
-        s.baseline ? element("strong", {}, [s.label]) : s.label,
-        String(n),
-        shown,
-      ]);
+      const { n, text } = meanCiText(values);
+      rows.push([metric, s.baseline ? element("strong", {}, [s.label]) : s.label, String(n), text]);
     }
   }
   const plots = await Promise.all(

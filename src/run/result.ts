@@ -8,6 +8,9 @@ import type {
   StoredRunInfo,
 } from "../storage/result_json.ts";
 import { formatNumber, table } from "../report/text_format.ts";
+import { htmlReport } from "../report/html_report.ts";
+import { markdownSummary } from "../report/markdown.ts";
+import { type ResultRow, resultRows } from "../report/rows.ts";
 
 /**
  * What a run produced: metrics per condition in replicate order, verified
@@ -84,6 +87,76 @@ export class Result {
       artifacts: this.artifacts,
       ...(this.outputDir === undefined ? {} : { outputDir: this.outputDir }),
     };
+  }
+
+  /**
+   * One self-contained HTML page about this run (no script, loads nothing:
+   * it opens from disk and in CI artifacts): per metric a strip plot of
+   * every replicate per condition with mean and 95% CI (baseline coloured
+   * apart), each hypothesis' table and forest plot, time per step and
+   * condition with cache hits, failures and provenance. Plots are drawn
+   * here as SVG by Vega-Lite and Vega, loaded on first use.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { experiment } from "../../examples/scaling_demo.ts";
+   *
+   * const result = await experiment.run({ replicates: 8 });
+   * const html = await result.toHtml();
+   * assert.match(html, /<svg /);
+   * const file = await Deno.makeTempFile({ suffix: ".html" });
+   * await Deno.writeTextFile(file, html); // open it in a browser
+   * await Deno.remove(file);
+   * ```
+   */
+  async toHtml(options: { readonly title?: string } = {}): Promise<string> {
+    const name = this.provenance.experiment;
+    return await htmlReport({
+      title: options.title ?? name,
+      experiments: [{
+        name,
+        runs: [{ result: this.toJSON(), version: this.provenance.stored?.version }],
+      }],
+    });
+  }
+
+  /**
+   * One row per recorded value — replicate × condition × metric — with the
+   * replicate's seed, the run id and the stored version: the shape of a
+   * data frame or a CSV file (`crystallize show --format csv`).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { experiment } from "../../examples/scaling_demo.ts";
+   *
+   * const result = await experiment.run({ replicates: 2 });
+   * const rows = result.toRows();
+   * assert.deepEqual(rows.map((r) => `${r.condition}#${r.replicate} ${r.metric}`), [
+   *   "baseline#0 total", "baseline#1 total", "boost_total#0 total", "boost_total#1 total",
+   * ]);
+   * ```
+   */
+  toRows(): ResultRow[] {
+    return resultRows(this.toJSON(), this.provenance.stored?.version ?? null);
+  }
+
+  /**
+   * A Markdown summary for an issue or an LLM prompt: metrics per
+   * condition (n, mean ± 95% CI), hypotheses, failures, provenance.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { experiment } from "../../examples/scaling_demo.ts";
+   *
+   * const result = await experiment.run({ replicates: 4 });
+   * assert.match(result.toMarkdown(), /## Hypothesis by_p_value/);
+   * ```
+   */
+  toMarkdown(): string {
+    return markdownSummary([{ result: this.toJSON(), version: this.provenance.stored?.version }]);
   }
 
   /** A readable summary: metrics per condition (n, mean ± sd), hypotheses, errors. */

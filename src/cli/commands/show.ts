@@ -1,16 +1,23 @@
-import { listRuns, loadRun, StoredRunError } from "../../storage/stored_run.ts";
+import { listRuns, type StoredRun } from "../../storage/stored_run.ts";
+import { rowsToCsv } from "../../report/csv.ts";
+import { markdownSummary } from "../../report/markdown.ts";
+import { resultRows } from "../../report/rows.ts";
 import { CliError } from "../cli_error.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
-import { experimentStore, type GraphMember, graphMembers, holdsRuns } from "../experiment_store.ts";
-import { explainForCli, explainResult } from "../explain.ts";
-import { formatSummary } from "../summary.ts";
+import { type GraphMember, graphMembers } from "../experiment_store.ts";
+import { printable, printableData } from "../printable.ts";
+import { storedRun, storedVersions } from "../stored_runs.ts";
+import { formatSummary, formatVersionsSummary } from "../summary.ts";
 
 /**
  * `crystallize show <run>`: the summary of a stored run — the latest
- * finished one, or `--version N` — read from disk (no code runs). For a
- * folder of experiment folders (a graph), each experiment's stored runs.
- * Failure messages are explained as a live run shows them (the sandbox's
- * flags to grant a permission).
+ * finished one, `--version N`, or every finished version with
+ * `--all-versions` (`treatment (vN)` rows) — read from disk (no code runs).
+ * `--format` picks text (default), json (as `--json`), csv or jsonl (one row
+ * per replicate × condition × metric, with seed and run id) or md (a
+ * Markdown summary). For a folder of experiment folders (a graph), each
+ * experiment's stored runs. Failure messages are explained as a live run
+ * shows them (the sandbox's flags to grant a permission).
  *
  * @example
  * ```ts
@@ -29,34 +36,60 @@ import { formatSummary } from "../summary.ts";
  */
 export async function showCommand(
   raw: string,
-  options: { readonly version?: number; readonly json?: boolean },
+  options: {
+    readonly version?: number;
+    readonly json?: boolean;
+    readonly format?: ShowFormat;
+    readonly allVersions?: boolean;
+  },
 ): Promise<ExitCode> {
-  const members = options.version === undefined ? await graphMembers(raw) : undefined;
-  if (members !== undefined) return showGraph(raw, members, options.json ?? false);
-  const { runs, target } = await experimentStore(raw, undefined);
-  if (options.version === undefined && !holdsRuns(runs)) {
+  const format = options.format ?? (options.json ? "json" : "text");
+  if (options.allVersions && options.version !== undefined) {
+    throw new CliError("--all-versions and --version exclude each other; give one");
+  }
+  const members = options.version === undefined && !options.allVersions
+    ? await graphMembers(raw)
+    : undefined;
+  if (members !== undefined && (format === "text" || format === "json")) {
+    return showGraph(raw, members, format === "json");
+  }
+  if (members !== undefined) {
     throw new CliError(
-      `no stored runs in ${runs}; run it first: crystallize run ${target ?? "<experiment>"}`,
+      `${raw} is a folder of experiments; --format ${format} shows one experiment: give its folder`,
     );
   }
-  const stored = await loadRun(
-    runs,
-    options.version === undefined ? {} : { version: options.version },
-  )
-    .catch((error) => {
-      throw error instanceof StoredRunError ? new CliError(explainForCli(error.message)) : error;
-    });
-  const result = explainResult(stored.result);
-  if (options.json) {
-    console.log(JSON.stringify(
-      { dir: stored.dir, version: stored.version, result, artifacts: stored.artifacts },
-      null,
-      2,
-    ));
-  } else {
-    console.log(formatSummary({ ...result, outputDir: result.outputDir ?? stored.dir }));
-  }
+  const runs = options.allVersions
+    ? await storedVersions(raw)
+    : [await storedRun(raw, options.version)];
+  console.log(formatRuns(runs, format));
   return EXIT.OK;
+}
+
+/** What `show --format` prints. */
+export type ShowFormat = "text" | "json" | "csv" | "jsonl" | "md";
+
+function formatRuns(runs: readonly StoredRun[], format: ShowFormat): string {
+  const reported = runs.map((r) => ({ result: r.result, version: r.version }));
+  const rows = () => printableData(runs.flatMap((r) => resultRows(r.result, r.version)));
+  switch (format) {
+    case "text":
+      return runs.length === 1 ? formatSummary(runs[0].result) : formatVersionsSummary(reported);
+    case "json": {
+      const documents = runs.map((r) => ({
+        dir: r.dir,
+        version: r.version,
+        result: r.result,
+        artifacts: r.artifacts,
+      }));
+      return JSON.stringify(runs.length === 1 ? documents[0] : { versions: documents }, null, 2);
+    }
+    case "csv":
+      return rowsToCsv(rows()).trimEnd();
+    case "jsonl":
+      return rows().map((r) => JSON.stringify(r)).join("\n");
+    case "md":
+      return printable(markdownSummary(reported)).trimEnd();
+  }
 }
 
 /** Each experiment of a graph folder with its stored versions, and how to see one. */

@@ -2,6 +2,11 @@ import type { ReportEdge } from "../report_input.ts";
 import type { VegaLiteSpec } from "../render_svg.ts";
 import { PALETTE } from "./palette.ts";
 
+/** Width of a column of the drawn graph, px (boxes are 160 px wide). */
+const COLUMN_PX = 280;
+/** Height of a row, px (boxes are 48 px high). */
+const ROW_PX = 90;
+
 /** Where a node of the drawn graph sits: its layer (longest path from a source) and row in it. */
 export interface NodePlace {
   /** Experiment name. */
@@ -72,9 +77,10 @@ export function graphSpec(nodes: readonly string[], edges: readonly ReportEdge[]
     const a = at.get(e.from);
     const b = at.get(e.to);
     if (a === undefined || b === undefined) return [];
-    const head = { x: a.layer + 0.78 * (b.layer - a.layer), y: a.row + 0.78 * (b.row - a.row) };
-    // Screen angle of the arrow: rows grow downwards, columns rightwards (one column ≈ 2 rows wide).
-    const angle = Math.atan2((b.row - a.row) / 2, b.layer - a.layer) * 180 / Math.PI;
+    const head = { x: a.layer + 0.6 * (b.layer - a.layer), y: a.row + 0.6 * (b.row - a.row) };
+    // Screen angle of the arrow, in px: rows grow downwards, columns rightwards.
+    const angle = Math.atan2((b.row - a.row) * ROW_PX, (b.layer - a.layer) * COLUMN_PX) * 180 /
+      Math.PI;
     return [{
       x: a.layer,
       y: a.row,
@@ -93,8 +99,8 @@ export function graphSpec(nodes: readonly string[], edges: readonly ReportEdge[]
   const x = { type: "quantitative", axis: null, scale: { domain: [-0.5, layers + 0.5] } };
   const y = { type: "quantitative", axis: null, scale: { domain: [-0.5, rows + 0.5] } };
   return {
-    width: 220 * (layers + 1),
-    height: 90 * (rows + 1),
+    width: COLUMN_PX * (layers + 1),
+    height: ROW_PX * (rows + 1),
     title: { text: "Dependencies", subtitle: "arrows: who reads whose output", anchor: "start" },
     layer: [
       {
@@ -134,8 +140,11 @@ export function graphSpec(nodes: readonly string[], edges: readonly ReportEdge[]
       {
         data: { values: places },
         mark: {
-          type: "square",
-          size: 2600,
+          type: "point",
+          // A box 160 px wide and 48 px high (custom shapes span −1…1 of √size).
+          shape: "M-1,-0.3H1V0.3H-1Z",
+          size: 160 * 160,
+          opacity: 1,
           filled: true,
           color: "#eef3f8",
           stroke: PALETTE.treatment,
