@@ -20,6 +20,7 @@ const ROOMS = [
   "storage",
   "data",
   "cache",
+  "report", // HTML reports, exports and run comparison, from a run's JSON (Result.toHtml draws with it)
   "run",
   "execution",
   "experiment",

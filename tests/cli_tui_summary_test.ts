@@ -28,3 +28,26 @@ Deno.test("pty: s before any run says press r; the summary's key help lists s on
   await ui.press("q");
   assert.equal((await ui.finished()).code, 0);
 });
+
+Deno.test("pty: h on the summary writes the HTML report of the latest stored run and prints its path", async () => {
+  await using dir = await tempDir("cli-tui-report");
+  const made = await cli(["new", "demo", "--dir", join(dir.path, "experiments")]);
+  assert.equal(made.code, 0, made.stderr);
+  const ran = await cli(["run", join(dir.path, "experiments", "demo"), "--quiet"]);
+  assert.equal(ran.code, 0, ran.stderr);
+  const ui = startCrystallize(dir.path);
+  await ui.waitFor(/› 🧪 experiments\/demo/);
+  await ui.press("\r");
+  await ui.waitFor(/status: ready/);
+  await ui.press("h");
+  await ui.press("s");
+  await ui.waitFor(/h html report/);
+  await ui.press("h");
+  const path = join(await Deno.realPath(dir.path), "demo-report.html");
+  const screen = await ui.waitFor(/Report written to \S+demo-report\.html/);
+  assert.ok(screen.replace(/\s+/g, "").includes(path.replace(/\s+/g, "")), screen);
+  const html = await Deno.readTextFile(path);
+  assert.match(html, /data-plot="metric" data-metric="total"/);
+  await ui.press("q");
+  assert.equal((await ui.finished()).code, 0);
+});

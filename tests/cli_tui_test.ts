@@ -536,7 +536,13 @@ Deno.test("screens: treatment picker and summary tab", () => {
     "line 3",
     "line 4",
   ]);
-  assert.match(screen.at(-1)!, /^↑\/↓ scroll · s progress · r run/);
+  assert.match(screen.at(-1)!, /^↑\/↓ scroll · h html report · s progress · r run/);
+  assert.deepEqual(play(summary, "h").effects, [{ type: "report", entry: summary.run!.entry }]);
+  assert.deepEqual(
+    play(model, "escape", "h").effects,
+    [],
+    "h writes a report from the summary tab only",
+  );
   const loading = play(model, "escape", "s").model;
   assert.equal(renderScreen(loading, 70, 10)[3], "Loading the last stored run…");
 });

@@ -208,47 +208,7 @@ ${EXIT_CODES}`,
       code = await showCommand(run, options);
     });
 
-  program.command("report")
-    .description(
-      "Write one self-contained HTML page about a stored run (opens from disk, loads nothing): " +
-        "per metric a plot of every replicate per condition with mean and 95% CI, hypothesis " +
-        "tables and forest plots, time per step and condition with cache hits, failures, " +
-        "provenance; for a folder of experiment folders, every experiment and the graph drawn.",
-    )
-    .argument("<run>", "folder experiment, graph folder, store, version folder or name")
-    .option("--out <file>", "where to write it", "report.html")
-    .option("--version <n>", "pick a version instead of the latest", version("--version"))
-    .option("--all-versions", "include every finished version as `treatment (vN)`")
-    .addHelpText(
-      "after",
-      "\nExamples:\n  crystallize report examples/folder_experiment --out smoothing.html" +
-        "\n  crystallize report examples/dag\n  crystallize report .crystallize/scaling_demo --all-versions",
-    )
-    .action(async (run: string, options) => {
-      const { reportCommand } = await import("./commands/report.ts");
-      code = await reportCommand(run, options);
-    });
-
-  program.command("compare")
-    .description(
-      "Compare two stored runs — two versions, or two experiments with shared metrics — per " +
-        "metric and condition: change in mean (B − A) with a 95% Welch interval and a Welch test.",
-    )
-    .argument("<runA>", "the reference: as for show")
-    .argument("<runB>", "the run compared with it")
-    .option("--version-a <n>", "a version of runA instead of its latest", version("--version-a"))
-    .option("--version-b <n>", "a version of runB instead of its latest", version("--version-b"))
-    .option("--json", "print the comparison as JSON")
-    .option("--out <file>", "also write an HTML report with the comparison and both runs")
-    .addHelpText(
-      "after",
-      "\nExamples:\n  crystallize compare examples/folder_experiment examples/folder_experiment --version-a 0 --version-b 1" +
-        "\n  crystallize compare .crystallize/demo/v2 .crystallize/demo/v3 --json",
-    )
-    .action(async (runA: string, runB: string, options) => {
-      const { compareCommand } = await import("./commands/compare.ts");
-      code = await compareCommand(runA, runB, options);
-    });
+  addReportCommands(program, version, (exit) => code = exit);
 
   program.command("clean")
     .description(
@@ -300,4 +260,56 @@ ${EXIT_CODES}`,
     }
     throw error;
   }
+}
+
+/**
+ * `report` and `compare`: HTML reports and comparisons of stored runs;
+ * `done` receives the exit code.
+ */
+function addReportCommands(
+  program: Command,
+  version: (flag: string) => (value: string) => number,
+  done: (code: ExitCode) => void,
+): void {
+  program.command("report")
+    .description(
+      "Write one self-contained HTML page about a stored run (opens from disk, loads nothing): " +
+        "per metric a plot of every replicate per condition with mean and 95% CI, hypothesis " +
+        "tables and forest plots, time per step and condition with cache hits, failures, " +
+        "provenance; for a folder of experiment folders, every experiment and the graph drawn.",
+    )
+    .argument("<run>", "folder experiment, graph folder, store, version folder or name")
+    .option("--out <file>", "where to write it", "report.html")
+    .option("--version <n>", "pick a version instead of the latest", version("--version"))
+    .option("--all-versions", "include every finished version as `treatment (vN)`")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  crystallize report examples/folder_experiment --out smoothing.html" +
+        "\n  crystallize report examples/dag\n  crystallize report .crystallize/scaling_demo --all-versions",
+    )
+    .action(async (run: string, options) => {
+      const { reportCommand } = await import("./commands/report.ts");
+      done(await reportCommand(run, options));
+    });
+
+  program.command("compare")
+    .description(
+      "Compare two stored runs — two versions, or two experiments with shared metrics — per " +
+        "metric and condition: change in mean (B − A) with a 95% Welch interval and a Welch test.",
+    )
+    .argument("<runA>", "the reference: as for show")
+    .argument("<runB>", "the run compared with it")
+    .option("--version-a <n>", "a version of runA instead of its latest", version("--version-a"))
+    .option("--version-b <n>", "a version of runB instead of its latest", version("--version-b"))
+    .option("--json", "print the comparison as JSON")
+    .option("--out <file>", "also write an HTML report with the comparison and both runs")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  crystallize compare examples/folder_experiment examples/folder_experiment --version-a 0 --version-b 1" +
+        "\n  crystallize compare .crystallize/demo/v2 .crystallize/demo/v3 --json",
+    )
+    .action(async (runA: string, runB: string, options) => {
+      const { compareCommand } = await import("./commands/compare.ts");
+      done(await compareCommand(runA, runB, options));
+    });
 }

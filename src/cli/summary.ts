@@ -2,7 +2,7 @@ import { printable } from "./printable.ts";
 import type { ResultJson } from "../storage/result_json.ts";
 import { type ConditionSample, conditionSamples } from "../report/conditions.ts";
 import { meanCiText } from "../report/mean_text.ts";
-import type { ReportRun } from "../report/report_input.ts";
+import type { ReportRun } from "../report/report_run.ts";
 import { formatCell, formatNumber, table } from "../report/text_format.ts";
 import type { TreatmentVerdict } from "../verify/hypothesis.ts";
 
@@ -116,20 +116,7 @@ export function formatSummary(result: ResultJson): string {
       ...table([HYPOTHESIS_HEADER, ...h.results.map((r) => verdictRow(h, r, r.treatment))]),
     );
   }
-  const artifacts = Object.entries(result.artifacts ?? {});
-  if (artifacts.length > 0) {
-    lines.push("", "Artifacts");
-    for (const [name, byCondition] of artifacts) {
-      for (const [condition, files] of Object.entries(byCondition)) {
-        const written = files.filter((f): f is string => typeof f === "string");
-        lines.push(
-          `  ${name} · ${condition}: ${written.length} file${written.length === 1 ? "" : "s"}${
-            written[0] ? ` (${written[0]}${written.length > 1 ? ", ..." : ""})` : ""
-          }`,
-        );
-      }
-    }
-  }
+  lines.push(...artifactLines(result));
   const unverified = p.hypotheses.filter((name) => !result.hypotheses.some((h) => h.name === name));
   const baselineFailed = (p.timings.conditions.baseline?.replicates ?? 0) > 0 &&
     p.timings.conditions.baseline.failed === p.timings.conditions.baseline.replicates;
@@ -178,6 +165,24 @@ export function formatSummary(result: ResultJson): string {
   if (result.outputDir) lines.push(`  stored in ${result.outputDir}`);
   // Names, messages and stored values come from experiments: no control characters reach the terminal.
   return printable(lines.join("\n"));
+}
+
+/** The stored artifacts: per artifact and condition, how many files and the first. */
+function artifactLines(result: ResultJson): string[] {
+  const artifacts = Object.entries(result.artifacts ?? {});
+  if (artifacts.length === 0) return [];
+  const lines = ["", "Artifacts"];
+  for (const [name, byCondition] of artifacts) {
+    for (const [condition, files] of Object.entries(byCondition)) {
+      const written = files.filter((f): f is string => typeof f === "string");
+      lines.push(
+        `  ${name} · ${condition}: ${written.length} file${written.length === 1 ? "" : "s"}${
+          written[0] ? ` (${written[0]}${written.length > 1 ? ", ..." : ""})` : ""
+        }`,
+      );
+    }
+  }
+  return lines;
 }
 
 const HYPOTHESIS_HEADER = ["  treatment", "p", "p adj", "significant", "rank score"];

@@ -1,5 +1,5 @@
 import type { MetricValue } from "../context/metrics.ts";
-import type { ReportRun } from "./report_input.ts";
+import type { ReportRun } from "./report_run.ts";
 
 /** One condition of one run, named for display. */
 export interface ConditionSample {

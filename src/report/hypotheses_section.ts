@@ -1,7 +1,7 @@
 import type { HypothesisResult, TreatmentVerdict } from "../verify/hypothesis.ts";
 import { type Child, element, type Html, htmlTable } from "./html.ts";
 import { plotFigure } from "./plot_figure.ts";
-import type { ReportRun } from "./report_input.ts";
+import type { ReportRun } from "./report_run.ts";
 import { forestSpec } from "./specs/forest_spec.ts";
 import { formatCell, formatNumber } from "./text_format.ts";
 import { verdictEffect } from "./verdict_fields.ts";

@@ -1,6 +1,6 @@
 import { conditionSamples, metricNames } from "./conditions.ts";
 import { meanCiText } from "./mean_text.ts";
-import type { ReportRun } from "./report_input.ts";
+import type { ReportRun } from "./report_run.ts";
 import { formatCell, formatNumber } from "./text_format.ts";
 import { verdictEffect } from "./verdict_fields.ts";
 

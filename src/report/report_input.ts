@@ -5,16 +5,8 @@
  * passes its own.
  * @module
  */
-import type { ResultJson } from "../storage/result_json.ts";
 import type { RunComparison } from "./compare.ts";
-
-/** One run of an experiment in a report. */
-export interface ReportRun {
-  /** The run's result, as `Result.toJSON()` gives it or a stored `run.json` holds it. */
-  readonly result: ResultJson;
-  /** Its stored version, when it was stored. */
-  readonly version?: number;
-}
+import type { ReportRun } from "./report_run.ts";
 
 /** One experiment in a report: its runs, oldest first (the last is the one reported in full). */
 export interface ReportExperiment {

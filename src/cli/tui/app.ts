@@ -7,7 +7,9 @@
  * @module
  */
 import { listRuns, loadRun, StoredRunError } from "../../storage/stored_run.ts";
+import { join } from "node:path";
 import { type ListEntry, listExperiments } from "../commands/list.ts";
+import { reportInputOf, writeReport } from "../commands/report.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { confirmConfigPermissions } from "../config_permissions.ts";
 import { explainForCli, explainResult } from "../explain.ts";
@@ -133,6 +135,12 @@ class Shell {
             }),
         );
         break;
+      case "report":
+        this.#report(effect.entry).then(
+          (path) => this.dispatch({ type: "notice", notice: `Report written to ${path}` }),
+          (error) => notice(error),
+        );
+        break;
       case "quit":
         clearTimeout(this.#frame);
         this.#quit();
@@ -203,6 +211,15 @@ class Shell {
     });
     const result = explainResult(stored.result);
     return formatSummary({ ...result, outputDir: result.outputDir ?? stored.dir }).split("\n");
+  }
+
+  /** Writes the HTML report of the entry's latest stored run into the working directory. */
+  async #report(entry: ListEntry): Promise<string> {
+    const input = await reportInputOf(await entryStore(entry), {});
+    const { htmlReport } = await import("../../report/html_report.ts");
+    // Names come from listings of experiment code: only file-name characters make the file name.
+    const file = `${entry.name.replace(/[^\w.-]/g, "_")}-report.html`;
+    return await writeReport(await htmlReport(input), join(Deno.cwd(), file));
   }
 
   #schedule(): void {

@@ -43,4 +43,5 @@ export type TuiEffect =
   | { readonly type: "cancel" }
   | { readonly type: "save"; readonly entry: ListEntry; readonly choices: RunState }
   | { readonly type: "summary"; readonly entry: ListEntry }
+  | { readonly type: "report"; readonly entry: ListEntry }
   | { readonly type: "quit" };

@@ -8,7 +8,7 @@ const LEAVE = "esc back · q quit";
 /** Key help of the run screen's progress tab. */
 export const RUN_KEYS = `${ACTIONS} · s summary · ${LEAVE}`;
 /** Key help of the run screen's summary tab: `s` goes back to the progress (listed once). */
-export const SUMMARY_KEYS = `↑/↓ scroll · s progress · ${ACTIONS} · ${LEAVE}`;
+export const SUMMARY_KEYS = `↑/↓ scroll · h html report · s progress · ${ACTIONS} · ${LEAVE}`;
 /** Key help of the open treatment picker. */
 export const PICKER_KEYS = "↑/↓ move · space or x toggle · esc close";
 

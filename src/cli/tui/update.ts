@@ -159,6 +159,11 @@ function runKey(model: TuiModel, run: RunModel, key: Key): Update {
       return withRun(model, { ...run, tab: "summary", summary: undefined, scroll: 0 }, [
         { type: "summary", entry: run.entry },
       ]);
+    case "h":
+      if (run.tab !== "summary") return { model, effects: [] };
+      return withRun(model, { ...run, notice: "Writing the HTML report…" }, [
+        { type: "report", entry: run.entry },
+      ]);
     case "up":
     case "k":
       return scroll(model, run, -1);

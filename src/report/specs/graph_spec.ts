@@ -57,6 +57,31 @@ export function placeNodes(nodes: readonly string[], edges: readonly ReportEdge[
   });
 }
 
+/** Each edge as drawn: its ends, where its arrowhead sits and points, where its label goes. */
+function edgeLines(places: readonly NodePlace[], edges: readonly ReportEdge[]) {
+  const at = new Map(places.map((p) => [p.name, p]));
+  return edges.flatMap((e) => {
+    const a = at.get(e.from);
+    const b = at.get(e.to);
+    if (a === undefined || b === undefined) return [];
+    // Screen angle of the arrow, in px: rows grow downwards, columns rightwards.
+    const angle = Math.atan2((b.row - a.row) * ROW_PX, (b.layer - a.layer) * COLUMN_PX) * 180 /
+      Math.PI;
+    return [{
+      x: a.layer,
+      y: a.row,
+      x2: b.layer,
+      y2: b.row,
+      hx: a.layer + 0.6 * (b.layer - a.layer),
+      hy: a.row + 0.6 * (b.row - a.row),
+      angle,
+      mx: (a.layer + b.layer) / 2,
+      my: (a.row + b.row) / 2,
+      artifact: e.artifact,
+    }];
+  });
+}
+
 /**
  * The dependency graph drawn: a box per experiment, an arrow from each
  * producer to each experiment reading it, labelled with the output read.
@@ -73,27 +98,7 @@ export function placeNodes(nodes: readonly string[], edges: readonly ReportEdge[
 export function graphSpec(nodes: readonly string[], edges: readonly ReportEdge[]): VegaLiteSpec {
   const places = placeNodes(nodes, edges);
   const at = new Map(places.map((p) => [p.name, p]));
-  const lines = edges.flatMap((e) => {
-    const a = at.get(e.from);
-    const b = at.get(e.to);
-    if (a === undefined || b === undefined) return [];
-    const head = { x: a.layer + 0.6 * (b.layer - a.layer), y: a.row + 0.6 * (b.row - a.row) };
-    // Screen angle of the arrow, in px: rows grow downwards, columns rightwards.
-    const angle = Math.atan2((b.row - a.row) * ROW_PX, (b.layer - a.layer) * COLUMN_PX) * 180 /
-      Math.PI;
-    return [{
-      x: a.layer,
-      y: a.row,
-      x2: b.layer,
-      y2: b.row,
-      hx: head.x,
-      hy: head.y,
-      angle,
-      mx: (a.layer + b.layer) / 2,
-      my: (a.row + b.row) / 2,
-      artifact: e.artifact,
-    }];
-  });
+  const lines = edgeLines(places, edges);
   const layers = Math.max(...places.map((p) => p.layer), 0);
   const rows = Math.max(...places.map((p) => p.row), 0);
   const x = { type: "quantitative", axis: null, scale: { domain: [-0.5, layers + 0.5] } };
