@@ -97,7 +97,6 @@ function edgeLines(places: readonly NodePlace[], edges: readonly ReportEdge[]) {
  */
 export function graphSpec(nodes: readonly string[], edges: readonly ReportEdge[]): VegaLiteSpec {
   const places = placeNodes(nodes, edges);
-  const at = new Map(places.map((p) => [p.name, p]));
   const lines = edgeLines(places, edges);
   const layers = Math.max(...places.map((p) => p.layer), 0);
   const rows = Math.max(...places.map((p) => p.row), 0);
