@@ -163,16 +163,8 @@ Deno.test("show --all-versions and --format md: treatment (vN) rows across versi
 Deno.test("compare two versions: the change in mean, its Welch interval and test, as computed by hand", async () => {
   await using dir = await tempDir("export-compare");
   const folder = await shiftExperiment(dir.path);
-  const compared = await cli([
-    "compare",
-    folder,
-    folder,
-    "--version-a",
-    "0",
-    "--version-b",
-    "1",
-    "--json",
-  ]);
+  const versions = ["compare", folder, folder, "--version-a", "0", "--version-b", "1"];
+  const compared = await cli([...versions, "--json"]);
   assert.equal(compared.code, 0, compared.stderr);
   const c = JSON.parse(compared.stdout);
   assert.deepEqual([c.a, c.b], ["shift v0", "shift v1"]);
@@ -201,20 +193,10 @@ Deno.test("compare two versions: the change in mean, its Welch interval and test
   const constant = c.rows.find((r: { metric: string }) => r.metric === FORMULA);
   assert.deepEqual([constant.difference.estimate, constant.difference.pValue], [0, null]);
 
-  const text = await cli(["compare", folder, folder, "--version-a", "0", "--version-b", "1"]);
+  const text = await cli(versions);
   assert.match(text.stdout, /x\s+baseline\s+2\s+5\s+\+3\s+\[0\.694, 5\.306\]\s+0\.0171/);
   const out = join(dir.path, "compare.html");
-  const withHtml = await cli([
-    "compare",
-    folder,
-    folder,
-    "--version-a",
-    "0",
-    "--version-b",
-    "1",
-    "--out",
-    out,
-  ]);
+  const withHtml = await cli([...versions, "--out", out]);
   assert.equal(withHtml.code, 0, withHtml.stderr);
   assert.match(await Deno.readTextFile(out), /data-plot="comparison"/);
 });
