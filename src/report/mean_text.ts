@@ -11,7 +11,7 @@ import { formatNumber } from "./text_format.ts";
  * import assert from "node:assert/strict";
  * import { meanCiText } from "./mean_text.ts";
  *
- * assert.deepEqual(meanCiText([1, 2, 3]), { n: 3, text: "2 ± 2.484" });
+ * assert.deepEqual(meanCiText([1, 2, 3]), { n: 3, text: "2 ± 2.4841" }); // t(0.975, 2) × 1/√3
  * assert.deepEqual(meanCiText(["a"]), { n: 0, text: "1 non-numeric" });
  * ```
  */
