@@ -444,9 +444,9 @@ Deno.test("result: toJSON round-trips through JSON and toString summarises", asy
   assert.equal(json.provenance.replicates, 3);
   const text = r.toString();
   assert.match(text, /Experiment 'summary': 3 replicates/);
-  assert.match(text, /baseline\s+total\s+3\s+0\s+0/);
-  assert.match(text, /boost_total\s+total\s+3\s+30\s+0/);
-  assert.match(text, /Hypothesis 'by_p' on total: best boost_total/);
+  assert.match(text, /baseline\s+total\s+3\s+0 ± 0/);
+  assert.match(text, /boost_total\s+total\s+3\s+30 ± 0/);
+  assert.match(text, /Hypothesis 'by_p' on total: best \([^)]*\): boost_total/);
 });
 
 Deno.test("debug(): one serial replicate, verbose, no hypotheses, experiment unchanged", async () => {

@@ -7,7 +7,7 @@ import type {
   ResultJson,
   StoredRunInfo,
 } from "../storage/result_json.ts";
-import { formatNumber, table } from "../report/text_format.ts";
+import { resultSummary } from "../report/text_summary.ts";
 import { htmlReport } from "../report/html_report.ts";
 import { markdownSummary } from "../report/markdown.ts";
 import { type ResultRow, resultRows } from "../report/rows.ts";
@@ -159,62 +159,13 @@ export class Result {
     return markdownSummary([{ result: this.toJSON(), version: this.provenance.stored?.version }]);
   }
 
-  /** A readable summary: metrics per condition (n, mean ± sd), hypotheses, errors. */
+  /**
+   * A readable summary: metrics per condition (n, mean ± 95% CI), hypotheses
+   * with p-values and the ranking, artifacts, failed replicates and
+   * provenance; the same summary `crystallize run` and `show` print, with
+   * fixes worded for code.
+   */
   toString(): string {
-    const p = this.provenance;
-    const lines = [
-      `Experiment '${p.experiment}': ${p.replicates} replicate${p.replicates === 1 ? "" : "s"}, ` +
-      `seed ${p.seed ?? "none"}, ${p.executionStrategy}, ${(p.durationMs / 1000).toFixed(2)} s`,
-    ];
-    const rows: string[][] = [["condition", "metric", "n", "mean", "sd"]];
-    const conditions = [
-      ["baseline", this.metrics.baseline] as const,
-      ...Object.entries(this.metrics.treatments),
-    ];
-    for (const [condition, { metrics }] of conditions) {
-      for (const [metric, values] of Object.entries(metrics)) {
-        const nums = values.filter((v): v is number => typeof v === "number");
-        const { mean, sd } = meanSd(nums);
-        rows.push([condition, metric, String(values.length), formatNumber(mean), formatNumber(sd)]);
-      }
-    }
-    lines.push(...table(rows));
-    for (const h of this.hypotheses) {
-      lines.push(
-        `Hypothesis '${h.name}' on ${h.metrics.join(", ")}: best ${h.ranking.best ?? "none"}`,
-      );
-      for (const r of h.results) {
-        const parts = [`  ${r.treatment}:`];
-        if (typeof r.pValue === "number") parts.push(`p=${formatNumber(r.pValue)}`);
-        if (r.pValueAdjusted !== undefined) parts.push(`p_adj=${formatNumber(r.pValueAdjusted)}`);
-        if (typeof r.significant === "boolean") {
-          parts.push(r.significant ? "significant" : "not significant");
-        }
-        lines.push(parts.join(" "));
-      }
-    }
-    if (this.cancelled.length > 0) {
-      lines.push(
-        `${this.cancelled.length} replicate${this.cancelled.length === 1 ? "" : "s"} cancelled`,
-      );
-    }
-    if (this.errors.length > 0) {
-      lines.push(`${this.errors.length} failed replicate${this.errors.length === 1 ? "" : "s"}:`);
-      for (const e of this.errors.slice(0, 10)) {
-        lines.push(`  ${e.condition} #${e.replicate} in ${e.step}: ${e.name}: ${e.message}`);
-      }
-      if (this.errors.length > 10) {
-        lines.push(`  ... and ${this.errors.length - 10} more (see result.errors)`);
-      }
-    }
-    return lines.join("\n");
+    return resultSummary(this.toJSON());
   }
-}
-
-function meanSd(values: readonly number[]): { mean: number; sd: number } {
-  if (values.length === 0) return { mean: NaN, sd: NaN };
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  if (values.length < 2) return { mean, sd: NaN };
-  const ss = values.reduce((a, b) => a + (b - mean) ** 2, 0);
-  return { mean, sd: Math.sqrt(ss / (values.length - 1)) };
 }
