@@ -98,13 +98,14 @@ export {
   type ResourceFactoryOptions,
 } from "./src/pipeline/resource_factory.ts";
 
-export {
-  Experiment,
-  type ExperimentOptions,
-  type RunOptions,
-  type RunStrategy,
-} from "./src/experiment/experiment.ts";
-export { ExperimentBuilder } from "./src/experiment/builder.ts";
+export { Experiment, ExperimentBuilder } from "./src/experiment/experiment.ts";
+export type {
+  ExperimentOptions,
+  RunOptions,
+  RunStrategy,
+} from "./src/experiment/experiment_options.ts";
+export { ExperimentOptionsBuilder } from "./src/experiment/builder.ts";
+export type { TrialOptions } from "./src/experiment/optimize_trials.ts";
 export { ConfigError, type ConfigIssue } from "./src/config/config_error.ts";
 export { FolderExperiment } from "./src/config/folder_experiment.ts";
 export type { CliConfig } from "./src/config/folder_config.ts";
@@ -188,12 +189,16 @@ export {
   type RunInfo,
 } from "./src/run/plugin.ts";
 export { SeedPlugin, type SeedPluginOptions } from "./src/run/seed.ts";
+export type { SeedSettings } from "./src/run/setting_plugins.ts";
 export { LoggingPlugin, type LoggingPluginOptions } from "./src/run/logging_plugin.ts";
+export { ArtifactPlugin, type ArtifactPluginOptions } from "./src/run/artifact_plugin.ts";
 export {
-  ArtifactPlugin,
-  type ArtifactPluginOptions,
-  type StoredRunTarget,
-} from "./src/run/artifact_plugin.ts";
+  type RecordedRun,
+  RunStore,
+  type RunStoreOptions,
+  type StoredExperiment,
+} from "./src/storage/run_store.ts";
+export { RunSession, type StoredRunTarget, type VersionKeeper } from "./src/storage/run_session.ts";
 
 export { SerialExecution } from "./src/execution/serial.ts";
 export { AsyncExecution, type AsyncExecutionOptions } from "./src/execution/async.ts";

@@ -1,7 +1,8 @@
 import { pathToFileURL } from "node:url";
 import type { Artifact } from "../data/artifact.ts";
 import type { WorkerPermissions } from "../execution/worker/permissions.ts";
-import { Experiment, type ExperimentOptions } from "../experiment/experiment.ts";
+import { Experiment } from "../experiment/experiment.ts";
+import type { ExperimentOptions } from "../experiment/experiment_options.ts";
 import { type FixWording, valueText } from "../experiment/unread_treatment_keys.ts";
 import { displayPath } from "./config_error.ts";
 import type { CliConfig } from "./folder_config.ts";

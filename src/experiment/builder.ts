@@ -3,44 +3,41 @@ import type { DataSource } from "../data/datasource.ts";
 import type { Pipeline } from "../pipeline/pipeline.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
 import type { BasePlugin } from "../run/plugin.ts";
-import type { Hypothesis } from "../verify/hypothesis.ts";
-import { Experiment, type ExperimentOptions } from "./experiment.ts";
+import type { LoggingPluginOptions } from "../run/logging_plugin.ts";
+import type { SeedPluginOptions } from "../run/seed.ts";
 import type { TreatmentLike } from "../run/treatment.ts";
+import type { RunStoreOptions } from "../storage/run_store.ts";
+import type { Hypothesis } from "../verify/hypothesis.ts";
+import type { ExperimentOptions } from "./experiment_options.ts";
 
 /**
- * Fluent construction of an {@linkcode Experiment}; every method returns the
- * builder, and `build()` validates.
+ * Fluent collection of an experiment's options; every method returns the
+ * builder. `ExperimentBuilder` (from `Experiment.builder()`) adds `build()`.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { dataSource, Experiment, pipelineStep, treatment } from "@crystallize/deno";
+ * import { dataSource, Experiment, pipelineStep } from "@crystallize/deno";
  *
- * const numbers = dataSource((ctx) => [1, 2, 3].map((x) => x + ctx.rng.normal(0, 0.1)), {
- *   name: "numbers",
- * });
- * const addDelta = pipelineStep(
- *   (data: number[], _ctx, { delta }) => data.map((x) => x + delta),
- *   { name: "add_delta", params: { delta: 0 } },
- * );
- * const experiment = Experiment.builder("demo")
- *   .datasource(numbers())
- *   .addStep(addDelta())
- *   .treatments([treatment("boost", { delta: 1 })])
- *   .replicates(10)
- *   .build();
- * assert.equal(experiment.name, "demo");
- * assert.equal(experiment.replicates, 10);
+ * const options = Experiment.builder("demo")
+ *   .datasource(dataSource(() => 1, { name: "one" })())
+ *   .addStep(pipelineStep((d: number) => d, { name: "id" })())
+ *   .seed(42)
+ *   .storage({ retention: 5 })
+ *   .toOptions();
+ * assert.equal(options.name, "demo");
+ * assert.equal(options.seed, 42);
+ * assert.deepEqual(options.storage, { retention: 5 });
  * ```
  */
-export class ExperimentBuilder {
+export class ExperimentOptionsBuilder {
   #options: Omit<ExperimentOptions, "datasource" | "pipeline"> & {
     datasource?: DataSource;
     pipeline?: Pipeline;
   };
   readonly #steps: PipelineStep[] = [];
 
-  /** Prefer {@linkcode Experiment.builder}. */
+  /** Prefer `Experiment.builder`. */
   constructor(name?: string) {
     this.#options = { name };
   }
@@ -111,14 +108,30 @@ export class ExperimentBuilder {
     return this;
   }
 
-  /** Builds and validates the experiment; throws {@linkcode ValidationError} listing every problem. */
-  build(): Experiment {
-    const experiment = new Experiment({
+  /** Sets the master seed, or how replicate seeds are derived (see `SeedPlugin`). */
+  seed(seed: number | SeedPluginOptions): this {
+    this.#options.seed = seed;
+    return this;
+  }
+
+  /** Sets how runs log (see `LoggingPlugin`). */
+  logging(options: LoggingPluginOptions): this {
+    this.#options.logging = options;
+    return this;
+  }
+
+  /** Stores every run (see `RunStore`): with the defaults, or the given options; `false` stores none. */
+  storage(options: boolean | RunStoreOptions = true): this {
+    this.#options.storage = options;
+    return this;
+  }
+
+  /** The options collected so far, as the `Experiment` constructor takes them. */
+  toOptions(): ExperimentOptions {
+    return {
       ...this.#options,
       datasource: this.#options.datasource!,
-      pipeline: this.#options.pipeline ?? this.#steps,
-    });
-    experiment.validate();
-    return experiment;
+      pipeline: this.#options.pipeline ?? [...this.#steps],
+    };
   }
 }

@@ -1,10 +1,11 @@
 import type { GitInfo } from "../storage/provenance.ts";
-import type { Experiment, RunStrategy } from "../experiment/experiment.ts";
+import type { Experiment } from "../experiment/experiment.ts";
+import type { RunStrategy } from "../experiment/experiment_options.ts";
 import type { BasePlugin } from "../run/plugin.ts";
 import type { ProgressEvent } from "../run/events.ts";
 import { GraphError, GraphRunError } from "./graph_error.ts";
 import { findCycle, type GraphEdge, graphEdges, topologicalOrder } from "./graph_structure.ts";
-import { upToDateResult } from "./graph_resume.ts";
+import { upToDateResult } from "../experiment/up_to_date.ts";
 import type { Result } from "../run/result.ts";
 import { Treatment } from "../run/treatment.ts";
 

@@ -1,7 +1,6 @@
 import { resolve } from "node:path";
 import type { DataSource } from "../data/datasource.ts";
 import type { ArtifactRef } from "../data/experiment_input.ts";
-import { ArtifactPlugin } from "../run/artifact_plugin.ts";
 import { experimentDir } from "../storage/run_layout.ts";
 import type { Experiment } from "../experiment/experiment.ts";
 import { GraphError } from "./graph_error.ts";
@@ -113,14 +112,14 @@ export function graphEdges(experiments: ReadonlyMap<string, Experiment>): GraphE
         );
         continue;
       }
-      const plugin = producer.getPlugin(ArtifactPlugin);
-      if (plugin === undefined) {
+      const store = producer.storage;
+      if (store === undefined) {
         problems.push(
           `experiment '${name}' reads ${ref}, but '${input.experiment}' stores no runs; add new ArtifactPlugin() to its plugins`,
         );
         continue;
       }
-      const stored = resolve(plugin.experimentDir(producer));
+      const stored = resolve(store.experimentDir(producer));
       const read = resolve(experimentDir(input.root ?? outputRoot({}), input.experiment));
       if (stored !== read) {
         problems.push(

@@ -1,41 +1,12 @@
-import { join, resolve } from "node:path";
-import { CrystallizeError } from "../errors.ts";
-import { outputRoot } from "../storage/output_root.ts";
-import type { Result } from "./result.ts";
-import { atomicWriteSync, type FileWriter } from "../storage/atomic_write.ts";
-import { toJsonText } from "../storage/json_values.ts";
-import { experimentDir, listVersions, RUN_FILES, versionDir } from "../storage/run_layout.ts";
+import type { FileWriter } from "../storage/atomic_write.ts";
+import { RunStore, type RunStoreOptions, type StoredExperiment } from "../storage/run_store.ts";
+import type { StoredRunTarget } from "../storage/run_session.ts";
 import { BasePlugin } from "./plugin.ts";
+import type { Result } from "./result.ts";
+import { type PluginSettings, SETTINGS } from "./setting_plugins.ts";
 
-/** Options of {@linkcode ArtifactPlugin}. */
-export interface ArtifactPluginOptions {
-  /** Output root; default: the experiment's (`outputDir`, `$CRYSTALLIZE_HOME` or `.crystallize`). */
-  root?: string;
-  /** `true` (default): each run gets a new `v<N>`; `false`: every run replaces `v0`. */
-  versioned?: boolean;
-  /**
-   * Versioned runs to keep, newest first, counting the new one; older
-   * versions are removed after a run that stored everything. `0` keeps all.
-   * Default 3.
-   */
-  retention?: number;
-  /** Replaces the file writer (tests use it to simulate a full disk). */
-  writeFile?: FileWriter;
-}
-
-/** A run's place on disk, chosen when it starts. */
-export interface StoredRunTarget {
-  /** `<root>/<experiment>`. */
-  readonly experimentDir: string;
-  /** `<root>/<experiment>/v<N>`. */
-  readonly dir: string;
-  /** N. */
-  readonly version: number;
-}
-
-const encoder = new TextEncoder();
-/** Suffix of the folder an unversioned run writes before it replaces `v0`. */
-const NEXT_SUFFIX = ".next";
+/** Options of {@linkcode ArtifactPlugin}: those of the {@linkcode RunStore} it stands for. */
+export type ArtifactPluginOptions = RunStoreOptions;
 
 /**
  * Stores every run of the experiment: artifacts written by steps (from any
@@ -45,6 +16,10 @@ const NEXT_SUFFIX = ".next";
  * failing disk never costs earlier versions. Needed by `run({ strategy:
  * "resume" })`, `ExperimentInput` and `loadRun`. See the README's "Stored
  * runs" section for the layout.
+ *
+ * It is the plugin form of the experiment's `storage` option
+ * (`Experiment.builder().storage({ retention: 5 })`): it holds a
+ * {@linkcode RunStore}, which does the storing.
  *
  * @example
  * ```ts
@@ -79,89 +54,62 @@ const NEXT_SUFFIX = ".next";
  * ```
  */
 export class ArtifactPlugin extends BasePlugin {
-  /** Root given, if any. */
-  readonly root: string | undefined;
-  /** Whether runs get new versions. */
-  readonly versioned: boolean;
-  /** Versions kept. */
-  readonly retention: number;
-  /** The file writer. */
-  readonly writeFile: FileWriter | undefined;
+  /** The store it stands for. */
+  readonly store: RunStore;
 
   /** Creates the plugin; a negative or fractional `retention` throws. */
   constructor(options: ArtifactPluginOptions = {}) {
     super();
-    const retention = options.retention ?? 3;
-    if (!Number.isInteger(retention) || retention < 0) {
-      throw new CrystallizeError(
-        `ArtifactPlugin: retention must be a whole number >= 0 (0 keeps every version), got ${retention}`,
-      );
-    }
-    this.root = options.root;
-    this.versioned = options.versioned ?? true;
-    this.retention = retention;
-    this.writeFile = options.writeFile;
-  }
-
-  /** The folder holding the experiment's versions. */
-  experimentDir(experiment: { readonly name: string; readonly outputDir?: string }): string {
-    return experimentDir(
-      this.root === undefined ? outputRoot(experiment) : resolve(this.root),
-      experiment.name,
-    );
+    this.store = new RunStore(options);
   }
 
   /**
-   * Claims the folder of a new run: the next version (created atomically, so
-   * two concurrent runs never share one), or `v0` emptied when unversioned.
+   * The setting this plugin stands for: where the experiment's runs are stored.
+   *
+   * @ignore
    */
-  openRun(experiment: { readonly name: string; readonly outputDir?: string }): StoredRunTarget {
-    const expDir = this.experimentDir(experiment);
-    Deno.mkdirSync(expDir, { recursive: true });
-    if (!this.versioned) {
-      // Written beside v0 and swapped in by saveRun: v0 stays whole until the new run is.
-      const next = `${versionDir(expDir, 0)}${NEXT_SUFFIX}`;
-      if (exists(next)) Deno.removeSync(next, { recursive: true });
-      Deno.mkdirSync(next);
-      return { experimentDir: expDir, dir: next, version: 0 };
-    }
-    let version = (listVersions(expDir).at(-1) ?? -1) + 1;
-    for (;; version++) {
-      try {
-        Deno.mkdirSync(versionDir(expDir, version));
-        return { experimentDir: expDir, dir: versionDir(expDir, version), version };
-      } catch (error) {
-        if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-      }
-    }
+  get [SETTINGS](): PluginSettings {
+    return { storage: this.store };
   }
 
-  /**
-   * Writes `run.json` for a finished run; then, when nothing failed to be
-   * stored, removes versions beyond `retention`.
-   */
+  /** Root given, if any. */
+  get root(): string | undefined {
+    return this.store.root;
+  }
+
+  /** Whether runs get new versions. */
+  get versioned(): boolean {
+    return this.store.versioned;
+  }
+
+  /** Versions kept. */
+  get retention(): number {
+    return this.store.retention;
+  }
+
+  /** The file writer. */
+  get writeFile(): FileWriter | undefined {
+    return this.store.writeFile;
+  }
+
+  /** The folder holding the experiment's versions (see {@linkcode RunStore.experimentDir}). */
+  experimentDir(experiment: StoredExperiment): string {
+    return this.store.experimentDir(experiment);
+  }
+
+  /** Claims the folder of a new run (see {@linkcode RunStore.openRun}). */
+  openRun(experiment: StoredExperiment): StoredRunTarget {
+    return this.store.openRun(experiment);
+  }
+
+  /** Writes `run.json` for a finished run, then applies retention (see {@linkcode RunStore.saveRun}). */
   saveRun(target: StoredRunTarget, result: Result): void {
-    atomicWriteSync(
-      join(target.dir, RUN_FILES.result),
-      encoder.encode(toJsonText(result.toJSON(), 2)),
-      this.writeFile,
-    );
-    if (!this.versioned) {
-      const v0 = versionDir(target.experimentDir, 0);
-      if (exists(v0)) removeVersion(v0);
-      Deno.renameSync(target.dir, v0);
-      return;
-    }
-    for (const old of this.retiredVersions(target, result.errors)) {
-      removeVersion(versionDir(target.experimentDir, old));
-    }
+    this.store.saveRun(target, result.toJSON());
   }
 
   /**
    * The versions {@linkcode saveRun} removes once the run in `target` is
-   * stored: those beyond `retention`, newest first, counting the new one;
-   * none when unversioned, when `retention` is 0, or when the run failed to
-   * store an artifact (`errors` holds an `ArtifactPlugin` failure).
+   * stored (see {@linkcode RunStore.retiredVersions}).
    *
    * @example
    * ```ts
@@ -179,24 +127,6 @@ export class ArtifactPlugin extends BasePlugin {
     target: StoredRunTarget,
     errors: readonly { readonly step: string }[],
   ): number[] {
-    if (!this.versioned || this.retention === 0) return [];
-    if (errors.some((e) => e.step === "ArtifactPlugin")) return [];
-    return listVersions(target.experimentDir).filter((v) => v <= target.version - this.retention);
+    return this.store.retiredVersions(target, errors);
   }
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Removes a version folder: renamed away first, so readers never see half of it. */
-function removeVersion(dir: string): void {
-  const doomed = `${dir}.removing-${crypto.randomUUID().slice(0, 8)}`;
-  Deno.renameSync(dir, doomed);
-  Deno.removeSync(doomed, { recursive: true });
 }

@@ -12,7 +12,7 @@ import { replicateSeed, type Seeding } from "./seed.ts";
 import { isPromiseLike, type MaybePromise } from "../promise.ts";
 import type { ProgressEvent } from "./events.ts";
 import type { CacheStatus } from "../storage/outcome.ts";
-import type { RunRecorder } from "../storage/run_recorder.ts";
+import { ARTIFACT_WRITER, type RunRecorder } from "../storage/run_recorder.ts";
 import type {
   CancelledReplicate,
   ConditionOutcome,
@@ -395,7 +395,7 @@ class ConditionRun {
     try {
       names = recorder.writeArtifacts(this.ctx);
     } catch (error) {
-      this.#where = "ArtifactPlugin";
+      this.#where = ARTIFACT_WRITER;
       return this.fail(error);
     }
     return this.#finish(undefined, names);

@@ -8,8 +8,9 @@ import {
 } from "../context/logger.ts";
 import type { ProgressEvent } from "./events.ts";
 import { BasePlugin, type ExperimentView, type RunInfo } from "./plugin.ts";
+import { type PluginSettings, SETTINGS } from "./setting_plugins.ts";
 
-/** Options of {@linkcode LoggingPlugin}. */
+/** How a run logs: the experiment's `logging` option, or a {@linkcode LoggingPlugin}. */
 export interface LoggingPluginOptions {
   /** Threshold; default `"warn"` (failed replicates only), `"info"` adds run summaries. */
   level?: LogLevel;
@@ -25,7 +26,9 @@ export interface LoggingPluginOptions {
  * Structured logging for runs: the logger behind `ctx.logger`, run start and
  * finish summaries at info level, failed replicates at warn level and, with
  * `verbose`, one debug record per step. Attached by default at level `"warn"`,
- * so tests and scripts stay quiet unless something fails.
+ * so tests and scripts stay quiet unless something fails. The experiment's
+ * `logging` option (`Experiment.builder().logging({ level: "info" })`)
+ * attaches one with those options.
  *
  * @example
  * ```ts
@@ -65,6 +68,15 @@ export class LoggingPlugin extends BasePlugin {
       sink: options.sink ?? (options.format === "json" ? jsonSink : textSink),
     });
     this.eventTypes = this.verbose ? undefined : ["error", "run-finished"];
+  }
+
+  /**
+   * The setting this plugin stands for: the logger of the experiment's runs.
+   *
+   * @ignore
+   */
+  get [SETTINGS](): PluginSettings {
+    return { logger: this.logger };
   }
 
   /** Logs at info level what the run is about to do. */

@@ -1,6 +1,7 @@
 import { BasePlugin } from "./plugin.ts";
+import { type PluginSettings, type SeedSettings, SETTINGS } from "./setting_plugins.ts";
 
-/** Options of {@linkcode SeedPlugin}. */
+/** How replicate seeds are derived: the experiment's `seed` option, or a {@linkcode SeedPlugin}. */
 export interface SeedPluginOptions {
   /** Master seed (an integer in [0, 2^32)); drawn at random when omitted, and recorded in provenance. */
   seed?: number;
@@ -20,7 +21,9 @@ const TWO_32 = 2 ** 32;
  * (the original's formula); every condition of one replicate gets the same
  * seed, so baseline and treatments see common random numbers. `ctx.rng` is
  * seeded from it, in every isolate, whatever the execution strategy.
- * Attached by default with a random master seed.
+ * Attached by default with a random master seed. It is the plugin form of
+ * the experiment's `seed` option (`Experiment.builder().seed(123)`), kept
+ * for plugin lists and config.yaml.
  *
  * @example
  * ```ts
@@ -31,7 +34,7 @@ const TWO_32 = 2 ** 32;
  * assert.deepEqual([0, 1, 2].map((r) => seeds.seedFor(r)), [123, 31460, 62797]);
  * ```
  */
-export class SeedPlugin extends BasePlugin {
+export class SeedPlugin extends BasePlugin implements SeedSettings {
   /** The master seed. */
   readonly seed: number;
   /** Whether replicates get distinct seeds. */
@@ -49,6 +52,15 @@ export class SeedPlugin extends BasePlugin {
     this.seed = options.seed ?? crypto.getRandomValues(new Uint32Array(1))[0];
     this.autoSeed = options.autoSeed ?? true;
     this.seedFn = options.seedFn;
+  }
+
+  /**
+   * The setting this plugin stands for: the experiment's seeding.
+   *
+   * @ignore
+   */
+  get [SETTINGS](): PluginSettings {
+    return { seeding: this };
   }
 
   /** The seed of replicate `replicate` under master seed `master` (default: this plugin's). */

@@ -39,6 +39,13 @@ export interface ArtifactMeta {
 /** Writing an artifact failed; the condition that wrote it is recorded as failed. */
 export class ArtifactWriteError extends CrystallizeError {}
 
+/**
+ * The `step` a failed replicate records when its artifacts could not be
+ * written (an {@linkcode ArtifactWriteError}): retention keeps every version
+ * after such a run, since this one lacks files.
+ */
+export const ARTIFACT_WRITER = "ArtifactPlugin";
+
 const encoder = new TextEncoder();
 
 /**

@@ -57,6 +57,25 @@ export interface DeclaredOutput {
   readonly format: ArtifactFormat;
 }
 
+/**
+ * The name and format of each declared output, as a manifest stores them
+ * (an `Artifact`'s description and methods left out).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Artifact } from "@crystallize/deno";
+ * import { declaredOutputs } from "./stored_run.ts";
+ *
+ * assert.deepEqual(declaredOutputs([new Artifact("model.json", { format: "json" })]), [
+ *   { name: "model.json", format: "json" },
+ * ]);
+ * ```
+ */
+export function declaredOutputs(outputs: readonly DeclaredOutput[]): DeclaredOutput[] {
+  return outputs.map((o) => ({ name: o.name, format: o.format }));
+}
+
 /** A finished run read back from disk. */
 export interface StoredRun {
   /** Its version folder. */

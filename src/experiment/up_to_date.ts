@@ -1,20 +1,35 @@
 import { BASELINE } from "../context/frozen_context.ts";
-import { ArtifactPlugin } from "../run/artifact_plugin.ts";
-import { SeedPlugin } from "../run/seed.ts";
-import type { Hypothesis, HypothesisResult } from "../verify/hypothesis.ts";
+import type { DataSource } from "../data/datasource.ts";
+import type { Pipeline } from "../pipeline/pipeline.ts";
+import { conditionFingerprints } from "../run/condition_fingerprints.ts";
 import { conditionPlans } from "../run/condition_plan.ts";
-import type { Experiment } from "../experiment/experiment.ts";
 import { Result } from "../run/result.ts";
-import type { TreatmentMetrics } from "../storage/result_json.ts";
-import { conditionFingerprints, lastRecordedRun } from "../run/run_storage.ts";
-import { loadRun, type StoredRun } from "../storage/stored_run.ts";
+import type { SeedSettings } from "../run/setting_plugins.ts";
 import type { Treatment } from "../run/treatment.ts";
+import type { TreatmentMetrics } from "../storage/result_json.ts";
+import type { RunStore } from "../storage/run_store.ts";
+import { loadRun, type StoredRun } from "../storage/stored_run.ts";
+import type { DeclaredOutput } from "../storage/stored_run.ts";
+import type { Hypothesis, HypothesisResult } from "../verify/hypothesis.ts";
 
-/** What a graph would run an experiment with. */
-export interface NodeRunSettings {
+/** What {@linkcode upToDateResult} reads of an experiment (an `Experiment` is one). */
+export interface ResumableExperiment {
+  readonly name: string;
+  readonly outputDir?: string;
+  readonly datasource: DataSource | undefined;
+  readonly pipeline: Pipeline | undefined;
+  readonly replicates: number;
+  readonly initialContext: Readonly<Record<string, unknown>>;
+  readonly outputs: readonly DeclaredOutput[];
+  readonly seeding: SeedSettings;
+  readonly storage: RunStore | undefined;
+}
+
+/** What a run (or a graph running the experiment) would run it with. */
+export interface ResumeSettings {
   /** Replicates asked for (`undefined`: the experiment's own default). */
   readonly replicates: number | undefined;
-  /** Master seed asked for (`undefined`: the SeedPlugin's). */
+  /** Master seed asked for (`undefined`: the experiment's, or the last run's when that was drawn). */
   readonly seed: number | undefined;
   /** Its effective treatments. */
   readonly treatments: readonly Treatment[];
@@ -31,15 +46,15 @@ export interface NodeRunSettings {
  * artifact in `needed` (what downstream experiments read) was stored for
  * every replicate, and no stored artifact file was lost since. Hypotheses
  * are verified again on the stored metrics, so changed hypotheses apply,
- * and `provenance.stored.upToDate` is set. `plugin` is the
- * `ArtifactPlugin` the run would store with (default: the experiment's).
- * `undefined` means the experiment must run.
+ * and `provenance.stored.upToDate` is set. `store` is where the run would
+ * be stored (default: the experiment's `storage`). `undefined` means the
+ * experiment must run.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { Artifact, ArtifactPlugin, dataSource, Experiment, ExperimentInput, pipelineStep } from "@crystallize/deno";
- * import { upToDateResult } from "./graph_resume.ts";
+ * import { upToDateResult } from "./up_to_date.ts";
  *
  * const outputDir = await Deno.makeTempDir();
  * const model = new Artifact("model.json", { format: "json" });
@@ -66,21 +81,20 @@ export interface NodeRunSettings {
  * ```
  */
 export async function upToDateResult(
-  experiment: Experiment,
-  settings: NodeRunSettings,
+  experiment: ResumableExperiment,
+  settings: ResumeSettings,
   needed: readonly string[],
-  plugin: ArtifactPlugin | undefined = experiment.getPlugin(ArtifactPlugin),
+  store: RunStore | undefined = experiment.storage,
 ): Promise<Result | undefined> {
-  if (plugin === undefined || experiment.pipeline === undefined) return undefined;
-  const last = lastRecordedRun(plugin.experimentDir(experiment));
+  if (store === undefined || experiment.pipeline === undefined) return undefined;
+  const last = store.lastRun(experiment);
   if (last === undefined || !last.complete) return undefined;
   let current: Record<string, string | null>;
   let replicates: number;
   try {
     replicates = settings.replicates ?? experiment.datasource?.replicates ?? experiment.replicates;
-    const seedPlugin = experiment.getPlugin(SeedPlugin);
     const seed = settings.seed ??
-      (seedPlugin === undefined || seedPlugin.drawn ? last.manifest.seed : seedPlugin.seed);
+      (experiment.seeding.drawn ? last.manifest.seed : experiment.seeding.seed);
     current = conditionFingerprints(
       {
         datasource: experiment.datasource!,
