@@ -98,13 +98,13 @@ export {
   type ResourceFactoryOptions,
 } from "./src/pipeline/resource_factory.ts";
 
-export { Experiment, ExperimentBuilder } from "./src/experiment/experiment.ts";
+export { Experiment } from "./src/experiment/experiment.ts";
 export type {
   ExperimentOptions,
   RunOptions,
   RunStrategy,
 } from "./src/experiment/experiment_options.ts";
-export { ExperimentOptionsBuilder } from "./src/experiment/builder.ts";
+export { ExperimentBuilder } from "./src/experiment/builder.ts";
 export type { TrialOptions } from "./src/experiment/optimize_trials.ts";
 export { ConfigError, type ConfigIssue } from "./src/config/config_error.ts";
 export { FolderExperiment } from "./src/config/folder_experiment.ts";

@@ -11,35 +11,47 @@ import type { Hypothesis } from "../verify/hypothesis.ts";
 import type { ExperimentOptions } from "./experiment_options.ts";
 
 /**
- * Fluent collection of an experiment's options; every method returns the
- * builder. `ExperimentBuilder` (from `Experiment.builder()`) adds `build()`.
+ * Fluent construction of an experiment: `Experiment.builder(name)` starts
+ * one. Every method returns the builder, and `build()` validates. `E` is
+ * what it builds, an `Experiment`: the builder only collects its options,
+ * and `Experiment.builder` gives it the constructor.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { dataSource, Experiment, pipelineStep } from "@crystallize/deno";
+ * import { dataSource, Experiment, pipelineStep, treatment } from "@crystallize/deno";
  *
- * const options = Experiment.builder("demo")
- *   .datasource(dataSource(() => 1, { name: "one" })())
- *   .addStep(pipelineStep((d: number) => d, { name: "id" })())
+ * const numbers = dataSource((ctx) => [1, 2, 3].map((x) => x + ctx.rng.normal(0, 0.1)), {
+ *   name: "numbers",
+ * });
+ * const addDelta = pipelineStep(
+ *   (data: number[], _ctx, { delta }) => data.map((x) => x + delta),
+ *   { name: "add_delta", params: { delta: 0 } },
+ * );
+ * const experiment = Experiment.builder("demo")
+ *   .datasource(numbers())
+ *   .addStep(addDelta())
+ *   .treatments([treatment("boost", { delta: 1 })])
+ *   .replicates(10)
  *   .seed(42)
  *   .storage({ retention: 5 })
- *   .toOptions();
- * assert.equal(options.name, "demo");
- * assert.equal(options.seed, 42);
- * assert.deepEqual(options.storage, { retention: 5 });
+ *   .build();
+ * assert.equal(experiment.name, "demo");
+ * assert.deepEqual([experiment.replicates, experiment.seeding.seed, experiment.storage?.retention], [10, 42, 5]);
  * ```
  */
-export class ExperimentOptionsBuilder {
+export class ExperimentBuilder<E extends { validate(): unknown }> {
   #options: Omit<ExperimentOptions, "datasource" | "pipeline"> & {
     datasource?: DataSource;
     pipeline?: Pipeline;
   };
   readonly #steps: PipelineStep[] = [];
+  readonly #create: (options: ExperimentOptions) => E;
 
-  /** Prefer `Experiment.builder`. */
-  constructor(name?: string) {
+  /** Prefer `Experiment.builder`; `create` builds the experiment from the options collected. */
+  constructor(name: string | undefined, create: (options: ExperimentOptions) => E) {
     this.#options = { name };
+    this.#create = create;
   }
 
   /** Sets the datasource. */
@@ -126,12 +138,14 @@ export class ExperimentOptionsBuilder {
     return this;
   }
 
-  /** The options collected so far, as the `Experiment` constructor takes them. */
-  toOptions(): ExperimentOptions {
-    return {
+  /** Builds and validates the experiment; throws `ValidationError` listing every problem. */
+  build(): E {
+    const experiment = this.#create({
       ...this.#options,
       datasource: this.#options.datasource!,
-      pipeline: this.#options.pipeline ?? [...this.#steps],
-    };
+      pipeline: this.#options.pipeline ?? this.#steps,
+    });
+    experiment.validate();
+    return experiment;
   }
 }

@@ -15,7 +15,7 @@ import type { HypothesisResult } from "../verify/hypothesis.ts";
 import { HypothesisError } from "../verify/hypothesis_error.ts";
 import { MissingMetricError } from "../verify/missing_metric_error.ts";
 import { gitCommitOf } from "./git_commit.ts";
-import { type PlannedParts, planRun } from "./run_plan.ts";
+import { type PlannedParts, planRun } from "./plan_run.ts";
 import { type CollectedRun, collectRun, runResult, type StartedRun } from "./run_result.ts";
 import type { RunSettings } from "./run_settings.ts";
 import { type ResumableExperiment, upToDateResult } from "./up_to_date.ts";

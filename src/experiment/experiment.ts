@@ -7,15 +7,13 @@ import { CrystallizeError } from "../errors.ts";
 import { isInsideWorker } from "../execution/worker/in_worker.ts";
 import { callerModuleUrl } from "../pipeline/module_ref.ts";
 import { Pipeline } from "../pipeline/pipeline.ts";
-import { executeCondition } from "../run/condition_runner.ts";
 import type { BasePlugin } from "../run/plugin.ts";
 import type { Result } from "../run/result.ts";
 import type { SeedSettings } from "../run/setting_plugins.ts";
 import { toTreatment, type Treatment, type TreatmentLike } from "../run/treatment.ts";
-import { isPromiseLike } from "../promise.ts";
 import type { RunStore } from "../storage/run_store.ts";
 import type { Hypothesis } from "../verify/hypothesis.ts";
-import { ExperimentOptionsBuilder } from "./builder.ts";
+import { ExperimentBuilder } from "./builder.ts";
 import { executeRun } from "./execute_run.ts";
 import type { ExperimentOptions, RunOptions } from "./experiment_options.ts";
 import { debugPlugins, experimentSettings } from "./experiment_settings.ts";
@@ -23,8 +21,8 @@ import { experimentProblems } from "./experiment_problems.ts";
 import { outputRef } from "./output_ref.ts";
 import type { BaseOptimizer } from "./optimizer.ts";
 import { optimizeTrials, type TrialOptions } from "./optimize_trials.ts";
-import { planRun } from "./run_plan.ts";
-import { type RunSettings, runSettings } from "./run_settings.ts";
+import { applyOnce, planRun } from "./plan_run.ts";
+import { type RunSettings, runSettings, singlePass } from "./run_settings.ts";
 import { TreatmentWarnings } from "./treatment_warnings.ts";
 import { CODE_WORDING, type FixWording, type ValidationWarning } from "./unread_treatment_keys.ts";
 import { ValidationError } from "./validation_error.ts";
@@ -137,8 +135,8 @@ export class Experiment {
    * assert.equal((await experiment.run()).provenance.replicates, 10);
    * ```
    */
-  static builder(name?: string): ExperimentBuilder {
-    return new ExperimentBuilder(name);
+  static builder(name?: string): ExperimentBuilder<Experiment> {
+    return new ExperimentBuilder(name, (options) => new Experiment(options));
   }
 
   /**
@@ -182,19 +180,11 @@ export class Experiment {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import {
-   *   Artifact,
-   *   ArtifactPlugin,
-   *   dataSource,
-   *   Experiment,
-   *   ExperimentInput,
-   *   pipelineStep,
-   * } from "@crystallize/deno";
+   * import { Artifact, dataSource, Experiment, ExperimentInput, pipelineStep } from "@crystallize/deno";
    *
    * const train = Experiment.builder("train").datasource(dataSource(() => 1, { name: "one" })())
-   *   .addStep(pipelineStep((d: number) => d, { name: "id" })())
-   *   .outputs([new Artifact("model.json", { format: "json" })])
-   *   .plugins([new ArtifactPlugin()]).build();
+   *   .addStep(pipelineStep((d: number) => d, { name: "id" })()).storage()
+   *   .outputs([new Artifact("model.json", { format: "json" })]).build();
    * const input = new ExperimentInput({ model: train.output("model.json") });
    * assert.deepEqual(input.requiredOutputs, [{ experiment: "train", artifact: "model.json" }]);
    * ```
@@ -228,14 +218,11 @@ export class Experiment {
    * import assert from "node:assert/strict";
    * import { dataSource, Experiment, pipelineStep, treatment } from "@crystallize/deno";
    *
-   * const numbers = dataSource((ctx) => [1, 2, 3].map((x) => x + ctx.rng.normal(0, 0.1)), {
-   *   name: "numbers",
+   * const addDelta = pipelineStep((data: number[], _ctx, { delta }) => data.map((x) => x + delta), {
+   *   name: "add_delta",
+   *   params: { delta: 0 },
    * });
-   * const addDelta = pipelineStep(
-   *   (data: number[], _ctx, { delta }) => data.map((x) => x + delta),
-   *   { name: "add_delta", params: { delta: 0 } },
-   * );
-   * const experiment = Experiment.builder("demo").datasource(numbers())
+   * const experiment = Experiment.builder("demo").datasource(dataSource(() => [1], { name: "one" })())
    *   .addStep(addDelta({ delta: 0 })).treatments([treatment("boost", { delta: 1 })]).build();
    * assert.match(experiment.validate()[0].message, /^treatment 'boost' sets 'delta', but step 'add_delta' fixes it/);
    * ```
@@ -300,11 +287,7 @@ export class Experiment {
    */
   async debug(treatment?: TreatmentLike | string): Promise<Result> {
     this.#check();
-    const settings = this.#settings({
-      replicates: 1,
-      treatments: treatment === undefined ? [] : [treatment],
-      hypotheses: [],
-    }, debugPlugins(this.plugins));
+    const settings = this.#settings(singlePass(treatment), debugPlugins(this.plugins));
     return await executeRun(this, this, settings);
   }
 
@@ -319,16 +302,8 @@ export class Experiment {
     options: { treatment?: TreatmentLike | string; seed?: number } = {},
   ): Promise<unknown> {
     this.#check();
-    const settings = this.#settings({
-      replicates: 1,
-      treatments: options.treatment === undefined ? [] : [options.treatment],
-      hypotheses: [],
-      seed: options.seed,
-    });
-    const plan = planRun(this, this, settings, crypto.randomUUID(), undefined);
-    const index = plan.conditions.length - 1;
-    const out = executeCondition(plan, 0, index, data === undefined ? undefined : { value: data });
-    return isPromiseLike(out) ? await out : out;
+    const settings = this.#settings(singlePass(options.treatment, options.seed));
+    return await applyOnce(planRun(this, this, settings, crypto.randomUUID(), undefined), data);
   }
 
   /**
@@ -355,28 +330,5 @@ export class Experiment {
   async optimize(optimizer: BaseOptimizer, options: TrialOptions): Promise<Treatment> {
     this.#check(); // each trial's run warns about the treatments the optimizer asked for
     return await optimizeTrials(optimizer, options, (o) => this.run(o));
-  }
-}
-
-/**
- * Fluent construction of an {@linkcode Experiment}: the options of
- * {@linkcode ExperimentOptionsBuilder}, then `build()`, which validates.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { dataSource, Experiment, pipelineStep } from "@crystallize/deno";
- *
- * const experiment = Experiment.builder("demo").datasource(dataSource(() => 1, { name: "one" })())
- *   .addStep(pipelineStep((d: number) => d, { name: "id" })()).replicates(10).seed(42).build();
- * assert.deepEqual([experiment.replicates, experiment.seeding.seed], [10, 42]);
- * ```
- */
-export class ExperimentBuilder extends ExperimentOptionsBuilder {
-  /** Builds and validates the experiment; throws {@linkcode ValidationError} listing every problem. */
-  build(): Experiment {
-    const experiment = new Experiment(this.toOptions());
-    experiment.validate();
-    return experiment;
   }
 }

@@ -5,7 +5,7 @@ import type { ProgressListener } from "../run/events.ts";
 import type { BasePlugin } from "../run/plugin.ts";
 import { assertSeed } from "../run/seed.ts";
 import { pluginSettings, type SeedSettings } from "../run/setting_plugins.ts";
-import { toTreatment, type Treatment } from "../run/treatment.ts";
+import { toTreatment, type Treatment, type TreatmentLike } from "../run/treatment.ts";
 import type { GitInfo } from "../storage/provenance.ts";
 import type { RunStore } from "../storage/run_store.ts";
 import type { Hypothesis } from "../verify/hypothesis.ts";
@@ -36,6 +36,27 @@ export interface RunSettings {
   /** Plugins for this run (the experiment's and the run's, or a debug variant). */
   readonly plugins: readonly BasePlugin[];
   readonly git: GitInfo | null | undefined;
+}
+
+/**
+ * The options of a single pass (`debug()`, `apply()`): one replicate,
+ * `treatment` (if any) after the baseline, no hypotheses.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { singlePass } from "./run_settings.ts";
+ *
+ * assert.deepEqual(singlePass("boost", 7), { replicates: 1, treatments: ["boost"], hypotheses: [], seed: 7 });
+ * ```
+ */
+export function singlePass(treatment?: TreatmentLike | string, seed?: number): RunOptions {
+  return {
+    replicates: 1,
+    treatments: treatment === undefined ? [] : [treatment],
+    hypotheses: [],
+    ...(seed === undefined ? {} : { seed }),
+  };
 }
 
 /** What {@linkcode runSettings} reads of an experiment. */

@@ -5,9 +5,10 @@ import type { DataSource } from "../data/datasource.ts";
 import type { Pipeline } from "../pipeline/pipeline.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
 import { conditionPlans } from "../run/condition_plan.ts";
-import type { EventSink, RunPlan } from "../run/condition_runner.ts";
+import { type EventSink, executeCondition, type RunPlan } from "../run/condition_runner.ts";
 import type { BasePlugin, ExperimentView } from "../run/plugin.ts";
 import { outputRoot } from "../storage/output_root.ts";
+import { isPromiseLike } from "../promise.ts";
 import type { RunSettings } from "./run_settings.ts";
 
 /** What {@linkcode planRun} reads of an experiment. */
@@ -30,7 +31,7 @@ export interface PlannedParts {
  * ```ts
  * import assert from "node:assert/strict";
  * import { dataSource, Experiment, pipelineStep, treatment } from "@crystallize/deno";
- * import { planRun } from "./run_plan.ts";
+ * import { planRun } from "./plan_run.ts";
  * import { runSettings } from "./run_settings.ts";
  *
  * const experiment = Experiment.builder("demo").datasource(dataSource(() => 1, { name: "one" })())
@@ -98,4 +99,29 @@ function boundHooks(plugins: readonly BasePlugin[], view: ExperimentView): RunPl
         : []
     ),
   };
+}
+
+/**
+ * Runs the plan's last condition once (replicate 0) and returns the
+ * pipeline's output (what `experiment.apply` does): on `data`, or on what
+ * the datasource fetches when `data` is `undefined`. Errors propagate.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { dataSource, Experiment, pipelineStep } from "@crystallize/deno";
+ * import { applyOnce, planRun } from "./plan_run.ts";
+ * import { runSettings } from "./run_settings.ts";
+ *
+ * const experiment = Experiment.builder("demo").datasource(dataSource(() => 1, { name: "one" })())
+ *   .addStep(pipelineStep((d: number) => d * 2, { name: "double" })()).build();
+ * const plan = planRun(experiment, experiment, runSettings(experiment, { replicates: 1 }), "r", undefined);
+ * assert.equal(await applyOnce(plan, 21), 42);
+ * assert.equal(await applyOnce(plan, undefined), 2);
+ * ```
+ */
+export async function applyOnce(plan: RunPlan, data: unknown): Promise<unknown> {
+  const index = plan.conditions.length - 1;
+  const out = executeCondition(plan, 0, index, data === undefined ? undefined : { value: data });
+  return isPromiseLike(out) ? await out : out;
 }
