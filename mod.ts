@@ -197,8 +197,8 @@ export {
   RunStore,
   type RunStoreOptions,
   type StoredExperiment,
+  type StoredRunTarget,
 } from "./src/storage/run_store.ts";
-export { RunSession, type StoredRunTarget, type VersionKeeper } from "./src/storage/run_session.ts";
 
 export { SerialExecution } from "./src/execution/serial.ts";
 export { AsyncExecution, type AsyncExecutionOptions } from "./src/execution/async.ts";

@@ -6,7 +6,8 @@ import { Result } from "../run/result.ts";
 import type { ReplicateOutcome } from "../storage/outcome.ts";
 import { type GitInfo, type Provenance, runtimeEnvironment } from "../storage/provenance.ts";
 import type { ExperimentMetrics, StoredRunInfo } from "../storage/result_json.ts";
-import { artifactIndex, mergeReused, type RunSession } from "../storage/run_session.ts";
+import type { RunSession } from "../storage/run_store.ts";
+import { artifactIndex, mergeReused } from "../storage/stored_outcomes.ts";
 import type { HypothesisResult } from "../verify/hypothesis.ts";
 import type { RunSettings } from "./run_settings.ts";
 

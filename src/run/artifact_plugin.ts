@@ -1,6 +1,10 @@
 import type { FileWriter } from "../storage/atomic_write.ts";
-import { RunStore, type RunStoreOptions, type StoredExperiment } from "../storage/run_store.ts";
-import type { StoredRunTarget } from "../storage/run_session.ts";
+import {
+  RunStore,
+  type RunStoreOptions,
+  type StoredExperiment,
+  type StoredRunTarget,
+} from "../storage/run_store.ts";
 import { BasePlugin } from "./plugin.ts";
 import type { Result } from "./result.ts";
 import { type PluginSettings, SETTINGS } from "./setting_plugins.ts";

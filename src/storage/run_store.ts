@@ -6,9 +6,9 @@ import { toJsonText } from "./json_values.ts";
 import { outputRoot } from "./output_root.ts";
 import type { ResultJson } from "./result_json.ts";
 import { carryOver, reusableOutcomes } from "./run_carry_over.ts";
+import type { ConditionOutcome } from "./outcome.ts";
 import { experimentDir, listVersions, RUN_FILES, versionDir } from "./run_layout.ts";
 import { ARTIFACT_WRITER, RunRecorder } from "./run_recorder.ts";
-import { RunSession, type StoredRunTarget } from "./run_session.ts";
 import { listRuns, type RunListing, type RunManifest, StoredRunError } from "./stored_run.ts";
 
 /** How an experiment's runs are stored: the `storage` option of an experiment, or an `ArtifactPlugin`. */
@@ -25,6 +25,16 @@ export interface RunStoreOptions {
   retention?: number;
   /** Replaces the file writer (tests use it to simulate a full disk). */
   writeFile?: FileWriter;
+}
+
+/** A run's place on disk, chosen when it starts. */
+export interface StoredRunTarget {
+  /** `<root>/<experiment>`. */
+  readonly experimentDir: string;
+  /** `<root>/<experiment>/v<N>`. */
+  readonly dir: string;
+  /** N. */
+  readonly version: number;
 }
 
 /** A stored run that recorded its manifest (finished or not): what `"resume"` continues from. */
@@ -110,7 +120,9 @@ export class RunStore {
    * when resuming from `previous`, carries over every replicate whose
    * condition is unchanged (its record and its artifacts, hard-linked), so
    * the new version is complete on its own. Throws {@linkcode StoredRunError}
-   * naming the folder when it cannot.
+   * naming the folder when it cannot. The engine's: runs call it.
+   *
+   * @ignore
    */
   open(
     experiment: StoredExperiment,
@@ -216,6 +228,99 @@ export class RunStore {
     if (!this.versioned || this.retention === 0) return [];
     if (errors.some((e) => e.step === ARTIFACT_WRITER)) return [];
     return listVersions(target.experimentDir).filter((v) => v <= target.version - this.retention);
+  }
+}
+
+/**
+ * A stored run in progress, opened by {@linkcode RunStore.open}: where it
+ * writes, the recorder its replicates write through (rebuilt in worker
+ * processes from `recorder.settings`), and what it reuses from the run it
+ * resumes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createLogger, RunStore } from "@crystallize/deno";
+ *
+ * const outputDir = await Deno.makeTempDir();
+ * const manifest = { runId: "r1", experiment: "train", seed: 1, replicates: 1, startedAt: new Date().toISOString(), fingerprints: { baseline: null }, outputs: [] };
+ * const session = new RunStore().open({ name: "train", outputDir }, manifest, undefined, createLogger());
+ * assert.equal(session.dir, `${outputDir}/train/v0`);
+ * assert.equal(session.resumedFrom, undefined);
+ * assert.deepEqual(session.reusedCounts(), {});
+ * await Deno.remove(outputDir, { recursive: true });
+ * ```
+ */
+export class RunSession {
+  /** Its folder, claimed when it opened. */
+  readonly target: StoredRunTarget;
+  /** Records artifacts and replicates. */
+  readonly recorder: RunRecorder;
+  /** Outcomes reused from the previous run, by condition then replicate. */
+  readonly reused: ReadonlyMap<string, ReadonlyMap<number, ConditionOutcome>>;
+  /** The version they come from, when resuming. */
+  readonly resumedFrom: number | undefined;
+  readonly #store: RunStore;
+
+  /** Prefer `RunStore.open`. */
+  constructor(
+    store: RunStore,
+    target: StoredRunTarget,
+    recorder: RunRecorder,
+    reused: ReadonlyMap<string, ReadonlyMap<number, ConditionOutcome>>,
+    resumedFrom: number | undefined,
+  ) {
+    this.#store = store;
+    this.target = target;
+    this.recorder = recorder;
+    this.reused = reused;
+    this.resumedFrom = resumedFrom;
+  }
+
+  /** The run's final folder (an unversioned run writes beside `v0` until it is saved). */
+  get dir(): string {
+    return versionDir(this.target.experimentDir, this.target.version);
+  }
+
+  /** The versions retention removes when the run is saved (see `RunStore.retiredVersions`). */
+  retiredVersions(errors: readonly { readonly step: string }[]): number[] {
+    return this.#store.retiredVersions(this.target, errors);
+  }
+
+  /** Versions the store keeps. */
+  get retention(): number {
+    return this.#store.retention;
+  }
+
+  /** Reused replicates per condition (what the run's `provenance.stored.reused` records). */
+  reusedCounts(): Record<string, number> {
+    return Object.fromEntries([...this.reused].map(([c, m]) => [c, m.size]));
+  }
+
+  /** The replicates to skip per condition: those reused. */
+  reusedReplicates(): Map<string, Set<number>> {
+    return new Map([...this.reused].map(([c, byReplicate]) => [c, new Set(byReplicate.keys())]));
+  }
+
+  /**
+   * Writes `run.json` (and applies retention). A failure throws
+   * {@linkcode StoredRunError} carrying `result`: the run finished, and
+   * its replicates are recorded, so a resume can finish storing it.
+   */
+  save(result: { toJSON(): ResultJson }): void {
+    try {
+      this.#store.saveRun(this.target, result.toJSON());
+    } catch (error) {
+      const wrapped = new StoredRunError(
+        `the run finished but its result could not be stored in ${this.target.dir}: ${
+          errorMessage(error)
+        }; the result is attached to this error (error.result), and its replicates are in ` +
+          `${this.target.dir}/outcomes.jsonl, so run({ strategy: "resume" }) can finish it`,
+        { cause: error },
+      );
+      wrapped.result = result;
+      throw wrapped;
+    }
   }
 }
 
