@@ -40,9 +40,10 @@ Deno.test("examples/folder_experiment: main.ts runs it as shipped; wider windows
     `--allow-write=${dir.at(".crystallize")}`,
     dir.at("main.ts"),
   ]);
-  assert.match(stdout, /Experiment 'smoothing': 12 replicates, seed 2024, serial/);
-  assert.match(stdout, /Hypothesis 'smoother_is_better' on mae: best window_9/);
-  assert.match(stdout, /window_5: p=\S+ p_adj=\S+ significant/);
+  assert.match(stdout, /Experiment 'smoothing' v0: 12 replicates per condition\n/);
+  assert.match(stdout, /\n {2}seed 2024, serial\n/);
+  assert.match(stdout, /Hypothesis 'smoother_is_better' on mae: best \([^)]*\): window_9/);
+  assert.match(stdout, /\n {2}window_5\s+\d\S*\s+\d\S*\s+yes\s/); // p, adjusted p, significant
   assert.match(stdout, /stored in .*\.crystallize\/smoothing\/v0/);
 
   const experiment = await Experiment.fromYaml(dir.path);
@@ -70,7 +71,10 @@ Deno.test("examples/dag: the consumer reads producer#readings; a second run with
     first,
     /experiment-started: producer\nexperiment-finished: producer\nexperiment-started: consumer\nexperiment-finished: consumer/,
   );
-  assert.match(first, /Hypothesis 'drift_raises_mean' on mean_temperature: best drifted/);
+  assert.match(
+    first,
+    /Hypothesis 'drift_raises_mean' on mean_temperature: best \([^)]*\): drifted/,
+  );
   const second = await runMain([...flags, "--resume"]);
   assert.match(second, /experiment-skipped: producer\nexperiment-skipped: consumer/);
 

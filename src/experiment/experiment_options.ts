@@ -11,7 +11,30 @@ import type { RunStoreOptions } from "../storage/run_store.ts";
 import type { GitInfo } from "../storage/provenance.ts";
 import type { Hypothesis } from "../verify/hypothesis.ts";
 
-/** Everything an experiment is made of (the builder's fields). */
+/**
+ * Everything an experiment is made of (the builder's fields).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { dataSource, Experiment, type ExperimentOptions, pipelineStep } from "@crystallize/deno";
+ *
+ * const outputDir = await Deno.makeTempDir();
+ * const options: ExperimentOptions = {
+ *   name: "stored",
+ *   datasource: dataSource(() => 1, { name: "one" })(),
+ *   pipeline: [pipelineStep((d: number) => d, { name: "id" })()],
+ *   seed: 7, // the master seed (a SeedPlugin in plugin form)
+ *   logging: { level: "warn" }, // as LoggingPlugin's options
+ *   storage: { retention: 2 }, // store every run (an ArtifactPlugin in plugin form)
+ *   outputDir,
+ * };
+ * const result = await new Experiment(options).run();
+ * assert.equal(result.provenance.seed, 7);
+ * assert.equal(result.outputDir, `${outputDir}/stored/v0`);
+ * await Deno.remove(outputDir, { recursive: true });
+ * ```
+ */
 export interface ExperimentOptions {
   /**
    * Name (used in results, logs and output folders: `<root>/<name>/v<N>`);
