@@ -53,30 +53,22 @@ export interface ResumeSettings {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { Artifact, ArtifactPlugin, dataSource, Experiment, ExperimentInput, pipelineStep } from "@crystallize/deno";
+ * import { Artifact, dataSource, Experiment, pipelineStep } from "@crystallize/deno";
  * import { upToDateResult } from "./up_to_date.ts";
  *
  * const outputDir = await Deno.makeTempDir();
  * const model = new Artifact("model.json", { format: "json" });
- * const pair = dataSource(() => [1, 3], { name: "pair" });
  * const fit = pipelineStep((d: number[], ctx) => {
  *   model.write(ctx, { mean: (d[0] + d[1]) / 2 });
  *   return d;
  * }, { name: "fit" });
- * const score = pipelineStep((inputs: { model: { mean: number } }, ctx) => {
- *   ctx.metrics.add("accuracy", inputs.model.mean / 2);
- *   return inputs;
- * }, { name: "score" });
- * const train = Experiment.builder("train").datasource(pair()).addStep(fit()).outputs([model])
- *   .plugins([new ArtifactPlugin()]).outputDir(outputDir).build();
- * const evaluate = Experiment.builder("evaluate")
- *   .datasource(new ExperimentInput({ model: train.output("model.json") }))
- *   .addStep(score()).plugins([new ArtifactPlugin()]).outputDir(outputDir).build();
+ * const train = Experiment.builder("train").datasource(dataSource(() => [1, 3], { name: "pair" })())
+ *   .addStep(fit()).outputs([model]).storage().outputDir(outputDir).build();
  * const settings = { replicates: undefined, seed: 1, treatments: [], hypotheses: [] };
  * assert.equal(await upToDateResult(train, settings, ["model.json"]), undefined); // never run
  * await train.run({ seed: 1 });
- * assert.ok(await upToDateResult(train, settings, ["model.json"])); // the stored result
- * void evaluate;
+ * assert.equal((await upToDateResult(train, settings, ["model.json"]))?.provenance.stored?.upToDate, true);
+ * assert.equal(await upToDateResult(train, { ...settings, seed: 2 }, ["model.json"]), undefined); // another seed
  * await Deno.remove(outputDir, { recursive: true });
  * ```
  */
