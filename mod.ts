@@ -185,9 +185,11 @@ export {
   BasePlugin,
   type ExperimentView,
   type LoopContext,
+  type OutcomeSink,
   type ReplicateFunction,
   type RunInfo,
 } from "./src/run/plugin.ts";
+export { LoopContractError } from "./src/run/ordered_outcomes.ts";
 export { SeedPlugin, type SeedPluginOptions } from "./src/run/seed.ts";
 export type { SeedSettings } from "./src/run/setting_plugins.ts";
 export { LoggingPlugin, type LoggingPluginOptions } from "./src/run/logging_plugin.ts";

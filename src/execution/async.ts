@@ -1,4 +1,3 @@
-import type { ReplicateOutcome } from "../storage/outcome.ts";
 import {
   BasePlugin,
   type ExperimentView,
@@ -16,7 +15,8 @@ export interface AsyncExecutionOptions {
 /**
  * Runs replicates concurrently in the main isolate, interleaving them at
  * `await`s: for I/O-bound steps (HTTP, disk, timers). Within a replicate the
- * conditions run in order. Results keep replicate order, and because each
+ * conditions run in order. Outcomes are reported as they finish and the run
+ * puts them back in replicate order, and because each
  * replicate has its own seeded `ctx.rng`, metrics equal a serial run's.
  *
  * @example
@@ -54,12 +54,12 @@ export class AsyncExecution extends BasePlugin {
     return `async(concurrency=${this.concurrency})`;
   }
 
-  /** Runs the replicates with bounded concurrency. */
+  /** Runs the replicates with bounded concurrency, reporting each outcome as it finishes. */
   override runExperimentLoop(
     _experiment: ExperimentView,
     replicateFn: ReplicateFunction,
     loop: LoopContext,
-  ): Promise<ReplicateOutcome[]> {
+  ): Promise<void> {
     return runConcurrently(replicateFn, loop, this.concurrency);
   }
 }

@@ -1,11 +1,11 @@
-import type { ReplicateOutcome } from "../storage/outcome.ts";
 import type { LoopContext, ReplicateFunction } from "../run/plugin.ts";
 import { isPromiseLike } from "../promise.ts";
 
 /**
  * Runs `replicateFn` for every index with at most `concurrency` replicates in
- * flight; outcomes land at their replicate index, so order is kept whatever
- * finishes first. Stops starting new replicates once the signal aborts.
+ * flight, reporting each outcome to `loop.report` as it finishes (the run
+ * puts them back in replicate order). Stops starting new replicates once the
+ * signal aborts; resolves when every started replicate has finished.
  *
  * @example
  * ```ts
@@ -16,33 +16,32 @@ import { isPromiseLike } from "../promise.ts";
  * let most = 0;
  * const replicateFn = async (replicate: number) => {
  *   most = Math.max(most, ++running);
- *   await new Promise((r) => setTimeout(r, 5));
+ *   await new Promise((r) => setTimeout(r, 5 * (10 - replicate)));
  *   running--;
  *   return { replicate, conditions: [] };
  * };
- * const loop = { replicates: 10, signal: new AbortController().signal, plan: undefined as never };
- * const outcomes = await runConcurrently(replicateFn, loop, 4);
- * assert.deepEqual(outcomes.map((o) => o.replicate), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]); // in order
+ * const finished: number[] = [];
+ * const report = (o: { replicate: number }) => finished.push(o.replicate);
+ * await runConcurrently(replicateFn, { replicates: 10, signal: new AbortController().signal, report }, 4);
+ * assert.deepEqual(finished.slice(0, 2), [3, 2]); // as they finish: later ones wait less
+ * assert.equal(finished.length, 10);
  * assert.equal(most, 4);
  * ```
  */
 export async function runConcurrently(
   replicateFn: ReplicateFunction,
-  loop: LoopContext,
+  loop: Pick<LoopContext, "replicates" | "signal" | "report">,
   concurrency: number,
-): Promise<ReplicateOutcome[]> {
-  const out = new Array<ReplicateOutcome>(loop.replicates);
+): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < loop.replicates && !loop.signal.aborted) {
-      const i = next++;
-      const outcome = replicateFn(i);
-      out[i] = isPromiseLike(outcome) ? await outcome : outcome;
+      const outcome = replicateFn(next++);
+      loop.report(isPromiseLike(outcome) ? await outcome : outcome);
     }
   };
   const lanes = Math.max(1, Math.min(concurrency, loop.replicates));
   await Promise.all(Array.from({ length: lanes }, lane));
-  return out.filter((o) => o !== undefined);
 }
 
 /**

@@ -218,14 +218,18 @@ export class ParallelExecution extends BasePlugin {
     return `${this.executorType}(maxWorkers=${this.maxWorkers ?? this.#defaultWorkers()})`;
   }
 
-  /** Runs the replicates. */
+  /**
+   * Runs the replicates: threads report each outcome as it finishes;
+   * processes return them all once the pool is done.
+   */
   override async runExperimentLoop(
     experiment: ExperimentView,
     replicateFn: ReplicateFunction,
     loop: LoopContext,
-  ): Promise<ReplicateOutcome[]> {
+  ): Promise<ReplicateOutcome[] | undefined> {
     if (this.executorType === "thread") {
-      return await runConcurrently(replicateFn, loop, this.#defaultWorkers());
+      await runConcurrently(replicateFn, loop, this.#defaultWorkers());
+      return undefined;
     }
     const delegated = poolLauncher();
     if (delegated === undefined) denoExecutable(); // fails early, before any worker, when workers may not be started

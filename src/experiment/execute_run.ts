@@ -3,12 +3,11 @@ import { fileURLToPath } from "node:url";
 import { BASELINE } from "../context/frozen_context.ts";
 import { SerialExecution } from "../execution/serial.ts";
 import { conditionFingerprints } from "../run/condition_fingerprints.ts";
-import { runReplicate } from "../run/condition_runner.ts";
 import { eventSink } from "../run/event_sink.ts";
 import type { BasePlugin, ExperimentView, RunInfo } from "../run/plugin.ts";
 import type { Result } from "../run/result.ts";
 import { RunCancelledError } from "../run/run_cancelled_error.ts";
-import type { ReplicateOutcome } from "../storage/outcome.ts";
+import { runReplicates } from "../run/run_replicates.ts";
 import type { RecordedRun } from "../storage/run_store.ts";
 import { declaredOutputs, type RunManifest } from "../storage/stored_run.ts";
 import type { HypothesisResult } from "../verify/hypothesis.ts";
@@ -94,8 +93,14 @@ export async function executeRun(
       ? {}
       : { resumedFrom: session.resumedFrom, reused: session.reusedCounts() }),
   });
-  const computed = await runLoop(run, execution, view);
-  return await finishRun(run, view, collectRun(run, computed));
+  const folded = await runReplicates({
+    execution,
+    experiment: view,
+    plan: run.plan,
+    replicates: settings.replicates,
+    stored: session && { dir: session.dir, reused: session.reused },
+  });
+  return await finishRun(run, view, collectRun(run, folded));
 }
 
 /** Plans the run and, when it is stored, opens its version (writing the manifest). */
@@ -143,28 +148,6 @@ function startRun(
       settings.git !== undefined ? settings.git ?? undefined : gitCommitOf(folderOf(experiment)),
     ),
   };
-}
-
-/** Runs every replicate through `execution`'s loop (the serial loop when it declines). */
-async function runLoop(
-  run: StartedRun,
-  execution: BasePlugin,
-  view: ExperimentView,
-): Promise<readonly ReplicateOutcome[]> {
-  const { plan, settings } = run;
-  const loop = {
-    replicates: settings.replicates,
-    signal: plan.signal,
-    timeoutMs: settings.timeoutMs,
-    plan,
-  };
-  const replicateFn = (replicate: number) => runReplicate(plan, replicate);
-  try {
-    return await execution.runExperimentLoop!(view, replicateFn, loop) ??
-      await new SerialExecution().runExperimentLoop(view, replicateFn, loop);
-  } finally {
-    run.session?.recorder.flush(); // the buffered tail of outcomes.jsonl, even when the loop threw
-  }
 }
 
 /** Verifies the hypotheses, stores the result and calls `afterRun`; a cancelled run throws. */

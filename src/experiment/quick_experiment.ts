@@ -1,6 +1,6 @@
 import { FrozenContext } from "../context/frozen_context.ts";
 import { isPromiseLike, type MaybePromise } from "../promise.ts";
-import { SeedPlugin } from "../run/seed.ts";
+import { replicateSeed, seedSettings } from "../run/seeding.ts";
 import { replicatesProblem } from "../run/replicates.ts";
 
 /** Options of {@linkcode quickExperiment}. */
@@ -39,12 +39,13 @@ export async function quickExperiment<C, R>(
   const replicates = options.replicates ?? 1;
   const problem = replicatesProblem(replicates);
   if (problem !== undefined) throw new RangeError(`quickExperiment(): ${problem}`);
-  const seeds = new SeedPlugin({ seed: options.seed });
+  const { seed: master, autoSeed } = seedSettings({ seed: options.seed });
   const out: Record<string, R[]> = {};
   for (const [name, config] of Object.entries(configs)) {
     const values: R[] = out[name] = [];
     for (let i = 0; i < replicates; i++) {
-      const ctx = new FrozenContext({}, { replicate: i, condition: name, seed: seeds.seedFor(i) });
+      const seed = replicateSeed({ master, autoSeed }, i);
+      const ctx = new FrozenContext({}, { replicate: i, condition: name, seed });
       const value = fn(config, ctx);
       values.push(isPromiseLike(value) ? await value : value);
     }

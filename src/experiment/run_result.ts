@@ -1,13 +1,12 @@
 import { BASELINE } from "../context/frozen_context.ts";
 import type { Pipeline } from "../pipeline/pipeline.ts";
-import { type Aggregate, aggregate } from "../run/aggregate.ts";
-import type { RunPlan } from "../run/condition_runner.ts";
+import type { Aggregate } from "../run/aggregate.ts";
+import type { RunPlan } from "../run/run_plan.ts";
 import { Result } from "../run/result.ts";
-import type { ReplicateOutcome } from "../storage/outcome.ts";
+import type { FoldedReplicates } from "../run/run_replicates.ts";
 import { type GitInfo, type Provenance, runtimeEnvironment } from "../storage/provenance.ts";
 import type { ExperimentMetrics, StoredRunInfo } from "../storage/result_json.ts";
 import type { RunSession } from "../storage/run_store.ts";
-import { artifactIndex, mergeReused } from "../storage/stored_outcomes.ts";
 import type { HypothesisResult } from "../verify/hypothesis.ts";
 import type { RunSettings } from "./run_settings.ts";
 
@@ -41,16 +40,13 @@ export interface CollectedRun {
 }
 
 /**
- * Folds the outcomes of a run's replicates (with those a resumed run reused)
- * into per-condition metrics, errors and timings, and indexes the stored
- * artifacts.
+ * What a run keeps of its replicates (folded as they finished, with those a
+ * resumed run reused): per-condition metrics, errors and timings, and where
+ * the stored artifacts are.
  */
-export function collectRun(run: StartedRun, computed: readonly ReplicateOutcome[]): CollectedRun {
+export function collectRun(run: StartedRun, folded: FoldedReplicates): CollectedRun {
   const { session, conditions } = run;
-  const outcomes = session === undefined
-    ? computed
-    : mergeReused(computed, session.reused, conditions);
-  const agg = aggregate(outcomes, conditions, run.plan.steps);
+  const agg = folded.aggregate;
   return {
     agg,
     metrics: {
@@ -59,10 +55,7 @@ export function collectRun(run: StartedRun, computed: readonly ReplicateOutcome[
         conditions.slice(1).map((c) => [c, { metrics: agg.metrics.get(c)! }] as const),
       ),
     },
-    stored: session === undefined ? undefined : {
-      dir: session.dir,
-      artifacts: artifactIndex(outcomes, session.dir, conditions, run.settings.replicates),
-    },
+    stored: session === undefined ? undefined : { dir: session.dir, artifacts: folded.artifacts! },
     // What retention will remove once the run is stored, recorded in the run itself.
     removed: session?.retiredVersions(agg.errors) ?? [],
   };

@@ -3,7 +3,7 @@ import type { DataSource } from "../data/datasource.ts";
 import { ExperimentInput } from "../data/experiment_input.ts";
 import type { ProgressListener } from "../run/events.ts";
 import type { BasePlugin } from "../run/plugin.ts";
-import { assertSeed } from "../run/seed.ts";
+import { assertSeed } from "../run/seeding.ts";
 import { pluginSettings, type SeedSettings } from "../run/setting_plugins.ts";
 import { toTreatment, type Treatment, type TreatmentLike } from "../run/treatment.ts";
 import type { GitInfo } from "../storage/provenance.ts";

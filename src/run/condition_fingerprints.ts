@@ -1,6 +1,6 @@
 import { canonicalHash } from "../cache/canonical_hash.ts";
 import type { PipelineSignature } from "../pipeline/pipeline.ts";
-import type { RunPlan } from "./condition_runner.ts";
+import type { RunPlan } from "./run_plan.ts";
 import { type DeclaredOutput, declaredOutputs } from "../storage/stored_run.ts";
 
 /**

@@ -1,7 +1,6 @@
 import type { Logger } from "../context/logger.ts";
 import type { BasePlugin } from "./plugin.ts";
-import type { EventSink } from "./condition_runner.ts";
-import type { ProgressEvent, ProgressListener } from "./events.ts";
+import type { EventSink, ProgressEvent, ProgressListener } from "./events.ts";
 
 /**
  * Combines a run's listener with the plugins' `onEvent` listeners (each

@@ -100,3 +100,13 @@ export type ProgressEvent =
 
 /** Receives progress events. Must not throw (errors are logged and ignored). */
 export type ProgressListener = (event: ProgressEvent) => void;
+
+/** Progress event sink of a run, with what its listeners want. */
+export interface EventSink {
+  /** Whether listeners want replicate-started/finished events. */
+  readonly replicates: boolean;
+  /** Whether listeners want step-started/finished events. */
+  readonly steps: boolean;
+  /** Delivers an event. */
+  readonly emit: (event: ProgressEvent) => void;
+}

@@ -1,14 +1,43 @@
 import type { FrozenContext } from "../context/frozen_context.ts";
 import type { ProgressEvent } from "./events.ts";
-import type { Experiment } from "../experiment/experiment.ts";
 import type { Result } from "./result.ts";
-import type { RunPlan } from "./condition_runner.ts";
+import type { RunPlan } from "./run_plan.ts";
 import type { ReplicateOutcome } from "../storage/outcome.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
 import type { MaybePromise } from "../promise.ts";
 
-/** The experiment as hooks receive it. */
-export type ExperimentView = Experiment;
+/**
+ * What plugins and execution loops see of the experiment they serve: its
+ * name, where it stores runs and which module built it. Hooks receive the
+ * experiment itself, but only these members are part of the contract, so a
+ * plugin works with any experiment-like object (a graph's node, a test's
+ * stand-in) and the engine does not depend on the `Experiment` class.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { BasePlugin, dataSource, Experiment, type ExperimentView, pipelineStep } from "@crystallize/deno";
+ *
+ * class NameKeeper extends BasePlugin {
+ *   names: string[] = [];
+ *   override beforeRun(experiment: ExperimentView) {
+ *     this.names.push(experiment.name);
+ *   }
+ * }
+ * const keeper = new NameKeeper();
+ * await Experiment.builder("named").datasource(dataSource(() => 1, { name: "one" })())
+ *   .addStep(pipelineStep((d: number) => d, { name: "id" })()).plugins([keeper]).build().run();
+ * assert.deepEqual(keeper.names, ["named"]);
+ * ```
+ */
+export interface ExperimentView {
+  /** The experiment's name (in logs, events and stored-run folders). */
+  readonly name: string;
+  /** The output root it was given, if any (see `outputRoot` for the default). */
+  readonly outputDir?: string | undefined;
+  /** URL of the module that built it, when known (its folder is the experiment's folder). */
+  readonly moduleUrl?: string | undefined;
+}
 
 /** What a run is about to do, given to `beforeRun`. */
 export interface RunInfo {
@@ -29,6 +58,22 @@ export interface RunInfo {
 /** Runs one replicate (all its conditions); returns a promise only when some code was async. */
 export type ReplicateFunction = (replicate: number) => MaybePromise<ReplicateOutcome>;
 
+/**
+ * Takes one finished replicate's outcome from an execution loop (see
+ * {@linkcode LoopContext.report}).
+ *
+ * @example
+ * ```ts
+ * import type { OutcomeSink, ReplicateFunction } from "@crystallize/deno";
+ *
+ * // A loop body: run a replicate, hand its outcome over, keep nothing.
+ * async function runOne(replicateFn: ReplicateFunction, report: OutcomeSink, replicate: number) {
+ *   report(await replicateFn(replicate));
+ * }
+ * ```
+ */
+export type OutcomeSink = (outcome: ReplicateOutcome) => void;
+
 /** What an execution loop is told besides the replicate function. */
 export interface LoopContext {
   /** How many replicates to run (indices `0..replicates-1`). */
@@ -37,6 +82,16 @@ export interface LoopContext {
   readonly signal: AbortSignal;
   /** Per-replicate time limit, ms, when the run set one. */
   readonly timeoutMs?: number;
+  /**
+   * Hands the run one finished replicate's outcome, as soon as it finishes
+   * and in any order: the run folds it into its result at once (in replicate
+   * order), so neither the loop nor the run keeps outcomes, and memory stays
+   * flat however many replicates run. Each replicate is reported at most
+   * once; reporting one outside `0..replicates-1`, twice, or after the loop
+   * returned throws, and fails the run with a `CrystallizeError` naming the
+   * plugin.
+   */
+  readonly report: OutcomeSink;
   /**
    * The run's plan (conditions, seeding, steps), for loops that run
    * replicates elsewhere (`ParallelExecution` sends it to worker processes).
@@ -63,8 +118,12 @@ export interface LoopContext {
  * then the defaults). A hook may be `async`; it is awaited. `onEvent`
  * receives every {@linkcode ProgressEvent}. A plugin with
  * `runExperimentLoop` replaces the replicate loop (the last such plugin
- * wins): it must call `replicateFn(i)` for each index and return the outcomes
- * in replicate order; returning `undefined` falls back to the serial loop.
+ * wins). It calls `replicateFn(i)` for each index (or runs the replicates
+ * elsewhere) and hands each outcome to `loop.report` as it finishes, in any
+ * order; the run folds outcomes as they arrive, so streaming keeps memory
+ * flat. A loop may instead return all outcomes as an array (the older
+ * contract, still supported: they are folded when it returns). Returning
+ * nothing without having reported any outcome falls back to the serial loop.
  *
  * Errors thrown by per-replicate hooks fail that replicate only; errors from
  * `beforeRun`/`afterRun` abort the run.
@@ -113,12 +172,12 @@ export interface BasePlugin {
   ): MaybePromise<void>;
   /** Called after the run's result is built. */
   afterRun?(experiment: ExperimentView, result: Result): MaybePromise<void>;
-  /** Replaces the replicate loop. */
+  /** Replaces the replicate loop: reports each outcome to `loop.report` (or returns them all). */
   runExperimentLoop?(
     experiment: ExperimentView,
     replicateFn: ReplicateFunction,
     loop: LoopContext,
-  ): MaybePromise<readonly ReplicateOutcome[] | undefined>;
+  ): MaybePromise<readonly ReplicateOutcome[] | undefined | void>;
   /** Name of the execution strategy, for provenance (execution plugins set it). */
   readonly executionStrategy?: string;
   /** Receives progress events (those listed in `eventTypes`, or all). */

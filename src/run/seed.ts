@@ -1,4 +1,5 @@
 import { BasePlugin } from "./plugin.ts";
+import { replicateSeed, seedSettings } from "./seeding.ts";
 import { type PluginSettings, type SeedSettings, SETTINGS } from "./setting_plugins.ts";
 
 /** How replicate seeds are derived: the experiment's `seed` option, or a {@linkcode SeedPlugin}. */
@@ -13,8 +14,6 @@ export interface SeedPluginOptions {
    */
   seedFn?: (seed: number) => void;
 }
-
-const TWO_32 = 2 ** 32;
 
 /**
  * Makes runs reproducible. Replicate `r` gets seed `(seed + r * 31337) mod 2^32`
@@ -47,11 +46,8 @@ export class SeedPlugin extends BasePlugin implements SeedSettings {
   /** Creates the plugin; a seed outside [0, 2^32) or not an integer throws a `RangeError`. */
   constructor(options: SeedPluginOptions = {}) {
     super();
-    if (options.seed !== undefined) assertSeed(options.seed);
-    this.drawn = options.seed === undefined;
-    this.seed = options.seed ?? crypto.getRandomValues(new Uint32Array(1))[0];
-    this.autoSeed = options.autoSeed ?? true;
-    this.seedFn = options.seedFn;
+    ({ seed: this.seed, autoSeed: this.autoSeed, seedFn: this.seedFn, drawn: this.drawn } =
+      seedSettings(options));
   }
 
   /**
@@ -66,37 +62,5 @@ export class SeedPlugin extends BasePlugin implements SeedSettings {
   /** The seed of replicate `replicate` under master seed `master` (default: this plugin's). */
   seedFor(replicate: number, master: number = this.seed): number {
     return replicateSeed({ master, autoSeed: this.autoSeed }, replicate);
-  }
-}
-
-/** How a run derives replicate seeds: plain data, so workers derive the same ones. */
-export interface Seeding {
-  /** Master seed of the run. */
-  readonly master: number;
-  /** Distinct seed per replicate (else every replicate gets the master seed). */
-  readonly autoSeed: boolean;
-}
-
-/**
- * The seed of `replicate`: `(master + replicate * 31337) mod 2^32`, or the
- * master seed when `autoSeed` is off.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { replicateSeed } from "./seed.ts";
- *
- * assert.equal(replicateSeed({ master: 1, autoSeed: true }, 2), 62675); // 1 + 2 * 31337
- * assert.equal(replicateSeed({ master: 1, autoSeed: false }, 2), 1);
- * ```
- */
-export function replicateSeed(seeding: Seeding, replicate: number): number {
-  return seeding.autoSeed ? (seeding.master + replicate * 31337) % TWO_32 : seeding.master;
-}
-
-/** Throws a `RangeError` unless `seed` is an integer in [0, 2^32). */
-export function assertSeed(seed: number): void {
-  if (!Number.isInteger(seed) || seed < 0 || seed >= TWO_32) {
-    throw new RangeError(`A seed must be an integer in [0, 2^32), got ${seed}`);
   }
 }

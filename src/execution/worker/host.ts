@@ -14,7 +14,7 @@
  * @module
  */
 import { runReplicate } from "../../run/condition_runner.ts";
-import type { RunPlan } from "../../run/condition_runner.ts";
+import type { RunPlan } from "../../run/run_plan.ts";
 import type { ReplicateOutcome } from "../../storage/outcome.ts";
 import { isPromiseLike } from "../../promise.ts";
 import type { ImportedModules, ModuleLoader } from "./entry.ts";

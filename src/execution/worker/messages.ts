@@ -1,7 +1,7 @@
 import type { LogLevel, LogRecord } from "../../context/logger.ts";
 import type { ProgressEvent } from "../../run/events.ts";
 import type { ReplicateOutcome } from "../../storage/outcome.ts";
-import type { Seeding } from "../../run/seed.ts";
+import type { Seeding } from "../../run/seeding.ts";
 import type { RecordSettings } from "../../storage/run_recorder.ts";
 import { isPlainObject } from "../../run/treatment.ts";
 

@@ -1,4 +1,4 @@
-import type { EventSink } from "../../run/condition_runner.ts";
+import type { EventSink } from "../../run/events.ts";
 import type { Logger } from "../../context/logger.ts";
 
 /** What a run on workers reports to: the run's events and logger. */
@@ -9,7 +9,7 @@ export interface WorkerRunSinks {
   readonly logger: Pick<Logger, "debug" | "info" | "warn" | "error">;
 }
 import type { ConditionOutcome, ReplicateOutcome } from "../../storage/outcome.ts";
-import { replicateSeed } from "../../run/seed.ts";
+import { replicateSeed } from "../../run/seeding.ts";
 import type { ErrorData, FromWorker, WorkerSpec } from "./messages.ts";
 import type { WorkerPool } from "./worker_pool.ts";
 import type { WorkerLaunch, WorkerProcess, WorkerProcessEvents } from "./worker_process.ts";

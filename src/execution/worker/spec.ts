@@ -1,4 +1,4 @@
-import type { RunPlan } from "../../run/condition_runner.ts";
+import type { RunPlan } from "../../run/run_plan.ts";
 import { isPlainObject, Treatment } from "../../run/treatment.ts";
 import { CrystallizeError } from "../../errors.ts";
 import { ResourceFactory } from "../../pipeline/resource_factory.ts";
