@@ -1,0 +1,269 @@
+import type { Hash } from "node:crypto";
+import { createSha256 } from "../sha256.ts";
+import { ResourceFactory } from "../pipeline/resource_factory.ts";
+import { TAG } from "./canonical_tags.ts";
+import { cycle, HashRefusal, under } from "./hash_refusal.ts";
+import { StringWriter } from "./string_writer.ts";
+
+/** Map entries and Set members are hashed one by one, each through a small buffer. */
+const ENTRY_BUFFER_SIZE = 1024;
+/** Below this depth no cycle is possible to miss: a cycle only makes the depth grow. */
+const CYCLE_CHECK_DEPTH = 64;
+
+/**
+ * Writes the tagged encoding of a value (see `canonicalHash` for the rules)
+ * into a hash. Every encoding is self-delimiting (tags, lengths, counts), so
+ * distinct values give distinct byte strings. A value without a stable hash
+ * throws a {@linkcode HashRefusal}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createSha256 } from "../sha256.ts";
+ * import { CanonicalEncoder } from "./canonical_encoder.ts";
+ *
+ * const digestOf = (value: unknown) => {
+ *   const encoder = new CanonicalEncoder(createSha256(), 1024, []);
+ *   encoder.write(value);
+ *   return encoder.digest();
+ * };
+ * assert.equal(digestOf({ a: 1, b: 2 }), digestOf({ b: 2, a: 1 }));
+ * ```
+ */
+export class CanonicalEncoder extends StringWriter {
+  /** The objects being written, outermost first (shared with entry encoders). */
+  readonly #stack: object[];
+  /** The keys of the last plain object written and their sorted order (objects of one shape). */
+  #lastKeys: string[] = [];
+  #lastSorted: string[] = [];
+
+  /** An encoder into `hash` through a `size`-byte buffer, below the objects of `stack`. */
+  constructor(hash: Hash, size: number, stack: object[]) {
+    super(hash, size);
+    this.#stack = stack;
+  }
+
+  /** Writes `value`'s encoding. */
+  write(value: unknown): void {
+    switch (typeof value) {
+      case "undefined":
+        return this.tag(TAG.undefined);
+      case "boolean":
+        return this.tag(value ? TAG.true : TAG.false);
+      case "number":
+        this.tag(TAG.number);
+        return this.float(value);
+      case "bigint":
+        this.tag(TAG.bigint);
+        return this.string(value.toString());
+      case "string":
+        return this.string(value);
+      case "object":
+        if (value === null) return this.tag(TAG.null);
+        return this.#object(value);
+      default:
+        throw new HashRefusal((path) =>
+          `${path} is a ${typeof value}, which has no stable hash; ` +
+          "pass plain data (numbers, strings, arrays, objects) or make the step non-cacheable"
+        );
+    }
+  }
+
+  #object(value: object): void {
+    const stack = this.#stack;
+    if (stack.length >= CYCLE_CHECK_DEPTH && stack.includes(value)) throw cycle(stack, value);
+    stack.push(value);
+    try {
+      this.#objectBody(value);
+    } finally {
+      stack.pop();
+    }
+  }
+
+  #objectBody(value: object): void {
+    if (Array.isArray(value)) return this.#array(value);
+    const proto = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null) {
+      return this.#plain(value as Record<string, unknown>);
+    }
+    if (ArrayBuffer.isView(value)) {
+      this.tag(TAG.typed);
+      this.string(value.constructor.name);
+      return this.bytes(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+    }
+    if (value instanceof ArrayBuffer) {
+      this.tag(TAG.bytes);
+      return this.bytes(new Uint8Array(value));
+    }
+    if (value instanceof Date) {
+      this.tag(TAG.date);
+      return this.float(value.getTime());
+    }
+    if (value instanceof RegExp) {
+      this.tag(TAG.regexp);
+      return this.string(`${value.source}/${value.flags}`);
+    }
+    if (value instanceof Map) return this.#map(value);
+    if (value instanceof Set) return this.#set(value);
+    if (value instanceof ResourceFactory) {
+      this.tag(TAG.resource);
+      return this.string(value.key ?? "");
+    }
+    this.#instance(value);
+  }
+
+  /** A class instance: by its class name and `toJSON()`. */
+  #instance(value: object): void {
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON !== "function") {
+      throw new HashRefusal((path) =>
+        `${path} is an instance of ${
+          value.constructor?.name ?? "a class"
+        }, which has no stable hash; ` +
+        "give the class a toJSON() method, pass plain data, or make the step non-cacheable"
+      );
+    }
+    this.tag(TAG.json);
+    this.string(value.constructor?.name ?? "");
+    try {
+      this.write(toJSON.call(value));
+    } catch (error) {
+      throw under(error, () => ".toJSON()");
+    }
+  }
+
+  #array(value: readonly unknown[]): void {
+    const n = value.length;
+    const kind = n === 0 ? "number" : typeof value[0];
+    if (kind === "number" || kind === "string") {
+      let same = true;
+      // deno-lint-ignore valid-typeof -- `kind` holds a typeof result of the first element
+      for (let i = 1; i < n && same; i++) same = typeof value[i] === kind;
+      if (same && kind === "number") return this.#numbers(value as readonly number[]);
+      if (same) return this.#strings(value as readonly string[]);
+    }
+    this.tag(TAG.array);
+    this.varint(n);
+    let i = 0;
+    try {
+      for (; i < n; i++) this.write(value[i]);
+    } catch (error) {
+      throw under(error, () => `[${i}]`);
+    }
+  }
+
+  /** An array of numbers only: its float64s in one run, without a tag each. */
+  #numbers(value: ArrayLike<number>): void {
+    this.tag(TAG.numbers);
+    this.varint(value.length);
+    this.floats(value);
+  }
+
+  /** An array of strings only: one tag for all (each string still carries its form). */
+  #strings(value: readonly string[]): void {
+    this.tag(TAG.strings);
+    this.varint(value.length);
+    for (let i = 0; i < value.length; i++) this.string(value[i]);
+  }
+
+  #plain(value: Record<string, unknown>): void {
+    const keys = Object.keys(value);
+    const sorted = this.#sortedKeys(keys);
+    this.tag(TAG.object);
+    this.varint(sorted.length);
+    let k = 0;
+    try {
+      for (; k < sorted.length; k++) {
+        this.string(sorted[k]);
+        this.write(value[sorted[k]]);
+      }
+    } catch (error) {
+      throw under(error, () => `.${sorted[k]}`);
+    }
+  }
+
+  /** `keys` sorted; objects of the same shape in a row (rows of a table) sort once. */
+  #sortedKeys(keys: string[]): string[] {
+    const last = this.#lastKeys;
+    if (keys.length === last.length) {
+      let same = true;
+      for (let i = 0; i < keys.length && same; i++) same = keys[i] === last[i];
+      if (same) return this.#lastSorted;
+    }
+    this.#lastKeys = keys;
+    this.#lastSorted = keys.toSorted();
+    return this.#lastSorted;
+  }
+
+  /**
+   * A Map. With keys all strings or all numbers (distinct, so their order is
+   * canonical) its entries are written sorted by key; otherwise each entry is
+   * hashed on its own and they are written in digest order.
+   */
+  #map(value: Map<unknown, unknown>): void {
+    const keys = [...value.keys()];
+    const kind = uniformKind(keys);
+    if (kind === undefined) {
+      this.tag(TAG.map);
+      return this.#unordered([...value], (i) => `.get(#${i})`);
+    }
+    // Native sorts, without a comparator: strings by code units, numbers ascending, NaN last.
+    const sorted = kind === "string"
+      ? (keys as string[]).sort()
+      : Float64Array.from(keys as number[]).sort();
+    this.tag(kind === "string" ? TAG.mapByString : TAG.mapByNumber);
+    this.varint(sorted.length);
+    let k = 0;
+    try {
+      for (; k < sorted.length; k++) {
+        const key = sorted[k];
+        if (typeof key === "string") this.string(key);
+        else this.float(key);
+        this.write(value.get(key));
+      }
+    } catch (error) {
+      // The entry's place in insertion order, found only now that it is needed.
+      throw under(error, () => `.get(#${[...value.keys()].indexOf(sorted[k])})`);
+    }
+  }
+
+  /** A Set: strings or numbers only are written sorted, other members in digest order. */
+  #set(value: Set<unknown>): void {
+    const members = [...value];
+    const kind = uniformKind(members);
+    if (kind === "number") {
+      this.tag(TAG.setOfNumbers);
+      return this.#numbers(Float64Array.from(members as number[]).sort());
+    }
+    if (kind === "string") {
+      this.tag(TAG.setOfStrings);
+      return this.#strings((members as string[]).sort());
+    }
+    this.tag(TAG.set);
+    this.#unordered(members.map((v) => [v]), (i) => `{#${i}}`);
+  }
+
+  /** Map entries or Set members: each hashed on its own, then written in digest order. */
+  #unordered(items: readonly (readonly unknown[])[], segment: (i: number) => string): void {
+    const digests = items.map((parts, i) => {
+      const entry = new CanonicalEncoder(createSha256(), ENTRY_BUFFER_SIZE, this.#stack);
+      try {
+        for (const part of parts) entry.write(part);
+      } catch (error) {
+        throw under(error, () => segment(i));
+      }
+      return entry.digest();
+    }).sort();
+    this.varint(digests.length);
+    for (const d of digests) this.string(d);
+  }
+}
+
+/** `"string"` or `"number"` when every value is of that type, else `undefined`. */
+function uniformKind(values: readonly unknown[]): "string" | "number" | undefined {
+  const kind = typeof values[0];
+  if (kind !== "string" && kind !== "number") return undefined;
+  // deno-lint-ignore valid-typeof -- `kind` holds a typeof result of the first element
+  for (const v of values) if (typeof v !== kind) return undefined;
+  return kind;
+}
