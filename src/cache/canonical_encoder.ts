@@ -163,7 +163,7 @@ export class CanonicalEncoder extends StringWriter {
   #strings(value: readonly string[]): void {
     this.tag(TAG.strings);
     this.varint(value.length);
-    for (let i = 0; i < value.length; i++) this.string(value[i]);
+    this.strings(value);
   }
 
   #plain(value: Record<string, unknown>): void {

@@ -1,5 +1,6 @@
 import { FORM, SHORT_STRING } from "./canonical_tags.ts";
 import { HashWriter, LITTLE_ENDIAN } from "./hash_writer.ts";
+import { writeStrings } from "./serialized_strings.ts";
 
 const textEncoder = new TextEncoder();
 
@@ -38,23 +39,48 @@ export class StringWriter extends HashWriter {
     this.#twoBytes(s);
   }
 
+  /** Strings one after another (an array's, a set's), each as {@linkcode StringWriter.string} writes it. */
+  strings(values: readonly string[]): void {
+    writeStrings(values, this);
+  }
+
   /**
-   * A string of at most `SHORT_STRING` code units, copied optimistically as
-   * one byte each (`SHORT_STRING` < 0x80: the length is one varint byte).
+   * A string of at most `SHORT_STRING` code units (`SHORT_STRING` < 0x80:
+   * the length is one varint byte), copied optimistically as one byte each.
    */
   #short(s: string, n: number): void {
-    this.reserve(2 + n);
+    this.reserve(2 + 2 * n); // room for the two-byte form too
     const b = this.buffer;
     const start = this.used;
-    b[start] = FORM.oneByte;
-    b[start + 1] = n;
     let at = start + 2;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
-      if (c > 0xff) return this.#twoBytes(s);
+      if (c > 0xff) return this.#shortTwoBytes(s, n, start);
       b[at++] = c;
     }
+    b[start] = FORM.oneByte;
+    b[start + 1] = n;
     this.used = at;
+  }
+
+  /** A short string with a code unit above 0xff, at `start` (room reserved). */
+  #shortTwoBytes(s: string, n: number, start: number): void {
+    const b = this.buffer;
+    b[start] = FORM.twoByte;
+    b[start + 1] = n;
+    const at = start + 2;
+    if (LITTLE_ENDIAN && (at & 1) === 0) {
+      // Aligned: one 16-bit store per code unit (the same bytes as the loop below).
+      const units = this.units16;
+      for (let i = 0, u = at >> 1; i < n; i++) units[u++] = s.charCodeAt(i);
+    } else {
+      for (let i = 0, j = at; i < n; i++) {
+        const c = s.charCodeAt(i);
+        b[j++] = c & 0xff;
+        b[j++] = c >> 8;
+      }
+    }
+    this.used = at + 2 * n;
   }
 
   /** A string too long to encode into the buffer: encoded on its own. */
