@@ -18,6 +18,8 @@ class Point {
 const nullProto = Object.assign(Object.create(null), { b: 2, a: 1 });
 const bytes = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31) & 0xff);
 
+const wide = (n: number) => Array.from({ length: n }, (_, i) => `数据-${i}-行`.repeat(1 + i % 5));
+
 const PINNED: [name: string, input: () => unknown, sha256: string][] = [
   [
     "undefined",
@@ -244,6 +246,33 @@ const PINNED: [name: string, input: () => unknown, sha256: string][] = [
     "bench: 260k rows",
     () => Array.from({ length: 260_000 }, (_, i) => ({ id: i, score: i / 7, label: `row-${i}` })),
     "35e59447408a2fd146b68b593c65543bb8f4dff6ec40ec0eb67645620489275a",
+  ],
+  [
+    "wide strings among one-byte ones",
+    () => wide(300).map((s, i) => (i % 2 ? `row-${i}` : s)),
+    "ac2466ec69e953f647e8f6ba5b4132a40460daa5f5a1eb90a20987f0b35c4731",
+  ],
+  [
+    "wide strings of 60 to 130 code units",
+    () => wide(200).map((s, i) => s.padEnd(60 + (i % 70), "数")),
+    "6d26e6c072963173117afc6ad1300763358904edb3ed5bfee415924def40cd8b",
+  ],
+  [
+    "narrow two-byte strings among wide ones",
+    () =>
+      wide(300).map((s, i) => (i % 3 ? s : ("数" + `narrow-${i}-${"x".repeat(i % 40)}`).slice(1))),
+    "fbd58a1191b482a203f7626e40412d49956a717dd7f9c20c327caf31c4041c1b",
+  ],
+  [
+    "Set of wide strings",
+    () => new Set(wide(500)),
+    "848c05b7fd77806ba2d3845a29597f41a62fe1acb853e8409472ea200b20be81",
+  ],
+  [
+    "rows with nested objects",
+    () =>
+      Array.from({ length: 300 }, (_, i) => ({ id: i, tags: { a: i % 2, b: [i] }, name: `n${i}` })),
+    "819d39292826a27fe939e1cbb5c9073b56e603df7f3a702e3d7a1db30ee36d4b",
   ],
 ];
 

@@ -1,8 +1,9 @@
-import type { Hash } from "node:crypto";
 import { createSha256 } from "../sha256.ts";
 import { ResourceFactory } from "../pipeline/resource_factory.ts";
 import { TAG } from "./canonical_tags.ts";
 import { cycle, HashRefusal, under } from "./hash_refusal.ts";
+import type { ByteSink } from "./hash_writer.ts";
+import { ObjectShape } from "./object_shape.ts";
 import { StringWriter } from "./string_writer.ts";
 
 /** Map entries and Set members are hashed one by one, each through a small buffer. */
@@ -33,12 +34,11 @@ const CYCLE_CHECK_DEPTH = 64;
 export class CanonicalEncoder extends StringWriter {
   /** The objects being written, outermost first (shared with entry encoders). */
   readonly #stack: object[];
-  /** The keys of the last plain object written and their sorted order (objects of one shape). */
-  #lastKeys: string[] = [];
-  #lastSorted: string[] = [];
+  /** The keys of the last plain object written (objects of one shape in a row share them). */
+  readonly #shape = new ObjectShape();
 
   /** An encoder into `hash` through a `size`-byte buffer, below the objects of `stack`. */
-  constructor(hash: Hash, size: number, stack: object[]) {
+  constructor(hash: ByteSink, size: number, stack: object[]) {
     super(hash, size);
     this.#stack = stack;
   }
@@ -73,11 +73,9 @@ export class CanonicalEncoder extends StringWriter {
     const stack = this.#stack;
     if (stack.length >= CYCLE_CHECK_DEPTH && stack.includes(value)) throw cycle(stack, value);
     stack.push(value);
-    try {
-      this.#objectBody(value);
-    } finally {
-      stack.pop();
-    }
+    this.#objectBody(value);
+    // Not popped on a throw: a refusal ends the encoding, the stack with it.
+    stack.pop();
   }
 
   #objectBody(value: object): void {
@@ -167,32 +165,22 @@ export class CanonicalEncoder extends StringWriter {
   }
 
   #plain(value: Record<string, unknown>): void {
-    const keys = Object.keys(value);
-    const sorted = this.#sortedKeys(keys);
-    this.tag(TAG.object);
-    this.varint(sorted.length);
+    const sorted = this.#shape.of(Object.keys(value));
+    const prefixes = this.#shape.prefixes;
+    if (prefixes === undefined) {
+      this.tag(TAG.object);
+      this.varint(sorted.length);
+    }
     let k = 0;
     try {
       for (; k < sorted.length; k++) {
-        this.string(sorted[k]);
+        if (prefixes === undefined) this.string(sorted[k]);
+        else this.raw(prefixes[k]);
         this.write(value[sorted[k]]);
       }
     } catch (error) {
       throw under(error, () => `.${sorted[k]}`);
     }
-  }
-
-  /** `keys` sorted; objects of the same shape in a row (rows of a table) sort once. */
-  #sortedKeys(keys: string[]): string[] {
-    const last = this.#lastKeys;
-    if (keys.length === last.length) {
-      let same = true;
-      for (let i = 0; i < keys.length && same; i++) same = keys[i] === last[i];
-      if (same) return this.#lastSorted;
-    }
-    this.#lastKeys = keys;
-    this.#lastSorted = keys.toSorted();
-    return this.#lastSorted;
   }
 
   /**

@@ -27,11 +27,11 @@ const BUFFER_SIZE = 64 * 1024;
  * {@linkcode CacheKeyError} naming the path of the value (`path` is the
  * name of the root).
  *
- * Speed: about the cost of `v8.serialize` plus SHA-256 of its bytes (the
- * floor of hashing arbitrary data) for arrays of numbers, of objects and of
- * one-byte strings, faster for typed arrays, ≈2× for two-byte (e.g. CJK)
- * strings (`deno task bench:cache`). The encoding changed with that work,
- * so cache entries written by earlier versions are recomputed once.
+ * Speed: at most about the cost of `v8.serialize` plus SHA-256 of its
+ * bytes (the floor of hashing arbitrary data) for arrays of numbers, of
+ * objects and of strings (CJK included), faster for typed arrays
+ * (`deno task bench:cache`). The hashes are those of version 0.1.0 (the
+ * tests pin them), so stored cache keys stay valid.
  *
  * @example
  * ```ts
