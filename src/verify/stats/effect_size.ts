@@ -4,7 +4,7 @@
  * @module
  */
 
-import { gammaRatio } from "./distributions.ts";
+import { gammaRatio } from "./gamma_functions.ts";
 import { meanDifference, pairMoments, pooledVariance } from "./moments.ts";
 import { validateSample } from "./sample.ts";
 

@@ -5,7 +5,7 @@
  */
 
 import { type Alternative, resolveAlternative } from "./alternative.ts";
-import { normalCdf } from "./distributions.ts";
+import { normalCdf } from "./normal_distribution.ts";
 import { StatisticsInputError } from "./errors.ts";
 import { describeValue, validateSample } from "./sample.ts";
 

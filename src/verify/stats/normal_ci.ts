@@ -7,7 +7,7 @@
  * @module
  */
 
-import { normalQuantile } from "./distributions.ts";
+import { normalQuantile } from "./normal_distribution.ts";
 import { meanDifference, pairMoments } from "./moments.ts";
 import { validateConfidence, validateSample } from "./sample.ts";
 

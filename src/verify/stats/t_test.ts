@@ -5,7 +5,7 @@
  */
 
 import { type Alternative, resolveAlternative } from "./alternative.ts";
-import { studentTCdf } from "./distributions.ts";
+import { studentTCdf } from "./student_t.ts";
 import { meanDifference, pairMoments, pooledVariance, variance } from "./moments.ts";
 import { validateSample } from "./sample.ts";
 
