@@ -30,8 +30,8 @@ const BUFFER_SIZE = 64 * 1024;
  * Speed: at most about the cost of `v8.serialize` plus SHA-256 of its
  * bytes (the floor of hashing arbitrary data) for arrays of numbers, of
  * objects and of strings (CJK included), faster for typed arrays
- * (`deno task bench:cache`). The hashes are those of version 0.1.0 (the
- * tests pin them), so stored cache keys stay valid.
+ * (`deno task bench:cache`). The hash values are fixed (tests pin them):
+ * stored cache keys stay valid from one version to the next.
  *
  * @example
  * ```ts

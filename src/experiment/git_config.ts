@@ -32,6 +32,19 @@ export function parseGitConfig(text: string): Map<string, string> {
   return settings;
 }
 
+/**
+ * A git config boolean (`true`/`yes`/`on`/`1`, `false`/`no`/`off`/`0`/empty),
+ * or `fallback` when unset or not a boolean.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { gitBoolean } from "./git_config.ts";
+ *
+ * assert.equal(gitBoolean("Off", true), false);
+ * assert.equal(gitBoolean(undefined, true), true);
+ * ```
+ */
 export function gitBoolean(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   const v = value.toLowerCase();
