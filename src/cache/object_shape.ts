@@ -63,8 +63,11 @@ export class ObjectShape {
 /** The canonical bytes ahead of each value of an object with the keys `sorted`. */
 function prefixesOf(sorted: readonly string[]): Uint8Array[] | undefined {
   if (sorted.length === 0) return undefined;
-  let chunks: Uint8Array[] = [];
-  const collect = { update: (bytes: Uint8Array) => chunks.push(bytes.slice()), digest: () => "" };
+  let written: number[] = [];
+  const collect = {
+    update: (bytes: Uint8Array) => bytes.forEach((b) => written.push(b)),
+    digest: () => "",
+  };
   // The bytes of a string do not depend on the buffer size (only the speed of writing them).
   const writer = new StringWriter(collect, 256);
   return sorted.map((key, k) => {
@@ -74,19 +77,8 @@ function prefixesOf(sorted: readonly string[]): Uint8Array[] | undefined {
     }
     writer.string(key);
     writer.flush();
-    const prefix = concat(chunks);
-    chunks = [];
+    const prefix = Uint8Array.from(written);
+    written = [];
     return prefix;
   });
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.length;
-  }
-  return all;
 }

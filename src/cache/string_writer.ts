@@ -34,9 +34,9 @@ export class StringWriter extends HashWriter {
     const start = this.used;
     const written = textEncoder.encodeInto(s, this.buffer.subarray(start + 6)).written;
     if (written === n) return this.#moveDown(FORM.oneByte, n, start + 6, n);
-    if (!hasWide(s)) return this.#oneByte(s);
+    if (!hasWide(s)) return this.#codeUnits(s, 1);
     if (s.isWellFormed()) return this.#moveDown(FORM.utf8, written, start + 6, written);
-    this.#twoBytes(s);
+    this.#codeUnits(s, 2);
   }
 
   /** Strings one after another (an array's, a set's), each as {@linkcode StringWriter.string} writes it. */
@@ -87,20 +87,15 @@ export class StringWriter extends HashWriter {
   #huge(s: string, n: number): void {
     const utf8 = textEncoder.encode(s);
     if (utf8.length === n) return this.#header(FORM.oneByte, n, utf8);
-    if (!hasWide(s)) return this.#oneByte(s);
-    return s.isWellFormed() ? this.#header(FORM.utf8, utf8.length, utf8) : this.#twoBytes(s);
+    if (!hasWide(s)) return this.#codeUnits(s, 1);
+    return s.isWellFormed() ? this.#header(FORM.utf8, utf8.length, utf8) : this.#codeUnits(s, 2);
   }
 
-  #oneByte(s: string): void {
-    this.tag(FORM.oneByte);
+  /** `s` in the one-byte form (every code unit below 0x100) or the two-byte form. */
+  #codeUnits(s: string, width: 1 | 2): void {
+    this.tag(width === 1 ? FORM.oneByte : FORM.twoByte);
     this.varint(s.length);
-    this.#units(s, 1);
-  }
-
-  #twoBytes(s: string): void {
-    this.tag(FORM.twoByte);
-    this.varint(s.length);
-    this.#units(s, 2);
+    this.#units(s, width);
   }
 
   /** `form`, `length`, then `bytes`. */
