@@ -32,7 +32,7 @@ const SHAPES: [string, () => string[]][] = [
   ],
   [
     "wide strings around 127 and 128 code units",
-    () => wide(100).map((s, i) => "数".repeat(126 + i % 3)),
+    () => Array.from({ length: 100 }, (_, i) => "数".repeat(126 + i % 3)),
   ],
   ["long wide strings (UTF-8 form)", () => wide(100).map((s) => s.repeat(40))],
   [
