@@ -132,14 +132,9 @@ export class CanonicalEncoder extends StringWriter {
 
   #array(value: readonly unknown[]): void {
     const n = value.length;
-    const kind = n === 0 ? "number" : typeof value[0];
-    if (kind === "number" || kind === "string") {
-      let same = true;
-      // deno-lint-ignore valid-typeof -- `kind` holds a typeof result of the first element
-      for (let i = 1; i < n && same; i++) same = typeof value[i] === kind;
-      if (same && kind === "number") return this.#numbers(value as readonly number[]);
-      if (same) return this.#strings(value as readonly string[]);
-    }
+    const first = typeof value[0];
+    if ((n === 0 || first === "number") && allNumbers(value)) return this.#numbers(value);
+    if (first === "string" && allStrings(value)) return this.#strings(value);
     this.tag(TAG.array);
     this.varint(n);
     let i = 0;
@@ -247,11 +242,20 @@ export class CanonicalEncoder extends StringWriter {
   }
 }
 
-/** `"string"` or `"number"` when every value is of that type, else `undefined`. */
+/** `"string"` or `"number"` when every value (at least one) is of that type, else `undefined`. */
 function uniformKind(values: readonly unknown[]): "string" | "number" | undefined {
-  const kind = typeof values[0];
-  if (kind !== "string" && kind !== "number") return undefined;
-  // deno-lint-ignore valid-typeof -- `kind` holds a typeof result of the first element
-  for (const v of values) if (typeof v !== kind) return undefined;
-  return kind;
+  if (typeof values[0] === "string") return allStrings(values) ? "string" : undefined;
+  if (typeof values[0] === "number") return allNumbers(values) ? "number" : undefined;
+  return undefined;
+}
+
+// One loop per type, each with a literal `typeof` test (V8 turns it into a type check).
+function allNumbers(values: readonly unknown[]): values is readonly number[] {
+  for (let i = 0; i < values.length; i++) if (typeof values[i] !== "number") return false;
+  return true;
+}
+
+function allStrings(values: readonly unknown[]): values is readonly string[] {
+  for (let i = 0; i < values.length; i++) if (typeof values[i] !== "string") return false;
+  return true;
 }
