@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { gitCommitOf } from "../src/experiment/git_commit.ts";
-import { blobId, gitDirtyOf, parseGitConfig, parseGitIndex } from "../src/experiment/git_index.ts";
+import { blobId } from "../src/experiment/git_blob.ts";
+import { parseGitConfig } from "../src/experiment/git_config.ts";
+import { gitDirtyOf } from "../src/experiment/git_dirty.ts";
+import { parseGitIndex } from "../src/experiment/git_index.ts";
 import { tempDir } from "./temp_dir.ts";
 
 // Real repositories made with the real git binary, configured so it works on a

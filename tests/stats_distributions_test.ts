@@ -1,10 +1,8 @@
 import { ok, strictEqual } from "node:assert/strict";
-import {
-  gammaRatio,
-  normalCdf,
-  regularizedIncompleteBeta,
-  studentTCdf,
-} from "../src/verify/stats/distributions.ts";
+import { gammaRatio } from "../src/verify/stats/gamma_functions.ts";
+import { regularizedIncompleteBeta } from "../src/verify/stats/incomplete_beta.ts";
+import { normalCdf } from "../src/verify/stats/normal_distribution.ts";
+import { studentTCdf } from "../src/verify/stats/student_t.ts";
 import { assertClose } from "./assert_close.ts";
 
 // Reference values: python 3.11, scipy 1.17.1, mpmath 1.3.0 (mp.mp.dps = 50).

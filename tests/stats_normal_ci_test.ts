@@ -1,5 +1,5 @@
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
-import { normalQuantile } from "../src/verify/stats/distributions.ts";
+import { normalQuantile } from "../src/verify/stats/normal_distribution.ts";
 import { normalMeanDiffCI } from "../src/verify/stats/normal_ci.ts";
 import { bootstrapMeanDiffCI, StatisticsInputError } from "../src/verify/stats/mod.ts";
 import {

@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from "node:path";
-import { type GitCheckout, gitDirtyOf } from "./git_index.ts";
+import { type GitCheckout, gitDirtyOf } from "./git_dirty.ts";
 import type { GitInfo } from "../storage/provenance.ts";
 
 /**

@@ -8,7 +8,7 @@
 import { Rng } from "../../context/rng.ts";
 import { StatisticsInputError } from "./errors.ts";
 import { meanDifference, pairMoments, pivoted, pivotedDifference } from "./moments.ts";
-import { describeValue, validateConfidence, validateSample } from "./sample.ts";
+import { describeValue, validateConfidence, validateSamples } from "./sample.ts";
 
 /** Options of {@linkcode bootstrapMeanDiffCI}. */
 export interface BootstrapOptions {
@@ -97,8 +97,7 @@ export function bootstrapMeanDiffCI(
       { argument: "seed" },
     );
   }
-  validateSample(fn, "a", a, 2);
-  validateSample(fn, "b", b, 2);
+  validateSamples(fn, a, b, 2);
 
   // Resample scaled deviations from each sample's first value (see
   // moments.ts): a large common offset then cannot swamp the resampled means,

@@ -4,9 +4,9 @@
  * @module
  */
 
-import { gammaRatio } from "./distributions.ts";
+import { gammaRatio } from "./gamma_functions.ts";
 import { meanDifference, pairMoments, pooledVariance } from "./moments.ts";
-import { validateSample } from "./sample.ts";
+import { validateSamples } from "./sample.ts";
 
 /**
  * Cohen's d: (mean(a) − mean(b)) / s_pooled with
@@ -88,8 +88,7 @@ function standardizedDifference(
   a: readonly number[],
   b: readonly number[],
 ): number {
-  validateSample(fn, "a", a, 2);
-  validateSample(fn, "b", b, 2);
+  validateSamples(fn, a, b, 2);
   // d does not depend on the unit, so it is computed in the scaled one.
   const { a: ma, b: mb } = pairMoments(a, b);
   return meanDifference(ma, mb) / Math.sqrt(pooledVariance(ma, mb));

@@ -5,9 +5,9 @@
  */
 
 import { type Alternative, resolveAlternative } from "./alternative.ts";
-import { normalCdf } from "./distributions.ts";
+import { normalCdf } from "./normal_distribution.ts";
 import { StatisticsInputError } from "./errors.ts";
-import { describeValue, validateSample } from "./sample.ts";
+import { describeValue, validateSamples } from "./sample.ts";
 
 /** How {@linkcode mannWhitneyU} computes its p-value. */
 export type MannWhitneyMethod = "auto" | "exact" | "asymptotic";
@@ -118,8 +118,7 @@ export function mannWhitneyU(
       { argument: "useContinuity" },
     );
   }
-  validateSample(fn, "a", a, 1);
-  validateSample(fn, "b", b, 1);
+  validateSamples(fn, a, b, 1);
 
   const n1 = a.length;
   const n2 = b.length;

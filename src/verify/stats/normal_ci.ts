@@ -7,9 +7,9 @@
  * @module
  */
 
-import { normalQuantile } from "./distributions.ts";
+import { normalQuantile } from "./normal_distribution.ts";
 import { meanDifference, pairMoments } from "./moments.ts";
-import { validateConfidence, validateSample } from "./sample.ts";
+import { validateConfidence, validateSamples } from "./sample.ts";
 
 /** Options of {@linkcode normalMeanDiffCI}. */
 export interface NormalCIOptions {
@@ -63,8 +63,7 @@ export function normalMeanDiffCI(
 ): NormalCIResult {
   const fn = "normalMeanDiffCI";
   const confidence = validateConfidence(fn, options.confidence ?? 0.95);
-  validateSample(fn, "a", a, 2);
-  validateSample(fn, "b", b, 2);
+  validateSamples(fn, a, b, 2);
   const { a: ma, b: mb, exponent } = pairMoments(a, b);
   // In the moments' scaled unit, so that the squares cannot overflow; the
   // results are scaled back exactly (a power of two).

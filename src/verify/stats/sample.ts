@@ -92,6 +92,23 @@ export function validateSample(
 }
 
 /**
+ * Checks the two samples `a` and `b` of a two-sample function `fn` (see
+ * {@linkcode validateSample}).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { validateSamples } from "./sample.ts";
+ *
+ * assert.throws(() => validateSamples("welchTTest", [1, 2], [3], 2), /sample "b" has 1 value/);
+ * ```
+ */
+export function validateSamples(fn: string, a: unknown, b: unknown, minSize: number): void {
+  validateSample(fn, "a", a, minSize);
+  validateSample(fn, "b", b, minSize);
+}
+
+/**
  * Checks that `confidence` is a number strictly between 0 and 1 and returns it.
  *
  * @param fn Name of the public function, used to prefix the message.

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { studentTCdf } from "./distributions.ts";
+import { studentTCdf } from "./student_t.ts";
 
 /** Bisection steps: the bracket shrinks by 2⁻¹⁰⁰, below one ulp of any quantile. */
 const BISECTIONS = 100;

@@ -5,9 +5,9 @@
  */
 
 import { type Alternative, resolveAlternative } from "./alternative.ts";
-import { studentTCdf } from "./distributions.ts";
-import { meanDifference, pairMoments, pooledVariance, variance } from "./moments.ts";
-import { validateSample } from "./sample.ts";
+import { studentTCdf } from "./student_t.ts";
+import { meanDifference, type Moments, pairMoments, pooledVariance, variance } from "./moments.ts";
+import { validateSamples } from "./sample.ts";
 
 /** Options of {@linkcode welchTTest} and {@linkcode studentTTest}. */
 export interface TTestOptions {
@@ -66,15 +66,7 @@ export function welchTTest(
   b: readonly number[],
   options: TTestOptions = {},
 ): TTestResult {
-  const fn = "welchTTest";
-  const alternative = resolveAlternative(fn, options.alternative);
-  validateSample(fn, "a", a, MIN_SIZE);
-  validateSample(fn, "b", b, MIN_SIZE);
-  // t and df do not depend on the unit, so they are computed in the scaled
-  // one of the moments (see moments.ts) and never scaled back.
-  const { a: ma, b: mb } = pairMoments(a, b);
-  const n1 = a.length;
-  const n2 = b.length;
+  const { alternative, ma, mb, n1, n2 } = tTestInputs("welchTTest", a, b, options);
   const vn1 = variance(ma) / n1;
   const vn2 = variance(mb) / n2;
   // Welch–Satterthwaite, scaled by the larger term so that tiny variances
@@ -121,17 +113,29 @@ export function studentTTest(
   b: readonly number[],
   options: TTestOptions = {},
 ): TTestResult {
-  const fn = "studentTTest";
-  const alternative = resolveAlternative(fn, options.alternative);
-  validateSample(fn, "a", a, MIN_SIZE);
-  validateSample(fn, "b", b, MIN_SIZE);
-  const { a: ma, b: mb } = pairMoments(a, b); // scale-free t, as in welchTTest
-  const n1 = a.length;
-  const n2 = b.length;
+  const { alternative, ma, mb, n1, n2 } = tTestInputs("studentTTest", a, b, options);
   const df = n1 + n2 - 2;
   const se = Math.sqrt(pooledVariance(ma, mb) * (1 / n1 + 1 / n2));
   const statistic = meanDifference(ma, mb) / se;
   return { statistic, pValue: tPValue(statistic, df, alternative), df };
+}
+
+/**
+ * The checked inputs of a t-test `fn`: the alternative, and the samples'
+ * moments and sizes. t and df do not depend on the unit, so they are
+ * computed in the scaled one of the moments (see moments.ts) and never
+ * scaled back.
+ */
+function tTestInputs(
+  fn: string,
+  a: readonly number[],
+  b: readonly number[],
+  options: TTestOptions,
+): { alternative: Alternative; ma: Moments; mb: Moments; n1: number; n2: number } {
+  const alternative = resolveAlternative(fn, options.alternative);
+  validateSamples(fn, a, b, MIN_SIZE);
+  const { a: ma, b: mb } = pairMoments(a, b);
+  return { alternative, ma, mb, n1: a.length, n2: b.length };
 }
 
 /**
