@@ -12,7 +12,7 @@
 // The whole library and the folder loader are in the static module graph, so
 // experiment modules imported later need read access only to their own files.
 import "../../../mod.ts";
-import "../../config/load_folder_experiment.ts";
+import "../../config/folder_spec.ts";
 import { ArtifactPlugin } from "../../run/artifact_plugin.ts";
 import { LoggingPlugin } from "../../run/logging_plugin.ts";
 import type { BasePlugin } from "../../run/plugin.ts";

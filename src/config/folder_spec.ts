@@ -1,18 +1,70 @@
 import { join } from "node:path";
-import { Treatment } from "../run/treatment.ts";
+import type { Artifact } from "../data/artifact.ts";
+import type { DataSource } from "../data/datasource.ts";
+import type { WorkerPermissions } from "../execution/worker/permissions.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
+import type { BasePlugin } from "../run/plugin.ts";
+import { Treatment } from "../run/treatment.ts";
+import type { Hypothesis } from "../verify/hypothesis.ts";
 import { byPlace, ConfigError, type ConfigIssue } from "./config_error.ts";
 import { STEP_KIND } from "./factory_kinds.ts";
-import { configEntries, type ConfigFile, inspectConfigFile } from "./folder_config.ts";
+import {
+  type CliConfig,
+  configEntries,
+  type ConfigFile,
+  inspectConfigFile,
+} from "./folder_config.ts";
 import { buildDatasource } from "./folder_datasource.ts";
-import { FolderExperiment } from "./folder_experiment.ts";
 import { buildHypotheses } from "./folder_hypotheses.ts";
 import { checkParams, factoryCall, findFactory, FolderModules } from "./folder_modules.ts";
 import { resolveOutputs } from "./folder_outputs.ts";
 import { buildPlugins, resolvePermissions } from "./folder_plugins.ts";
 import { ReferenceResolver } from "./folder_references.ts";
 
-/** Options of {@linkcode loadFolderExperiment}. */
+/**
+ * What a folder's `config.yaml` and modules make: the options of an
+ * experiment (its parts built, parameters checked), plus where it came from
+ * and what the CLI and graphs need of it. `Experiment.fromYaml` turns it into
+ * a `FolderExperiment`.
+ */
+export interface FolderExperimentSpec {
+  /** `name:`, default the folder's name. */
+  readonly name: string;
+  /** `description:`. */
+  readonly description?: string;
+  /** The datasource of `datasource:` (several aliases combined). */
+  readonly datasource: DataSource;
+  /** The steps of `steps:`, in order. */
+  readonly pipeline: readonly PipelineStep[];
+  /** The plugins of `plugins:`, an `ArtifactPlugin` included. */
+  readonly plugins: readonly BasePlugin[];
+  /** The treatments of `treatments:`. */
+  readonly treatments: readonly Treatment[];
+  /** The hypotheses of `hypotheses:`. */
+  readonly hypotheses: readonly Hypothesis[];
+  /** `replicates:`. */
+  readonly replicates?: number;
+  /** `initial_context:`. */
+  readonly initialContext?: Readonly<Record<string, unknown>>;
+  /** Output root: `<folder>/.crystallize` unless another was asked for. */
+  readonly outputDir: string;
+  /** The artifacts of `outputs:`. */
+  readonly outputs: readonly Artifact[];
+  /** Absolute path of its `config.yaml`. */
+  readonly configFile: string;
+  /** Its folder. */
+  readonly folder: string;
+  /** The `cli` section, defaults applied. */
+  readonly cli: CliConfig;
+  /** `permissions` of config.yaml, relative paths resolved against the folder. */
+  readonly permissions: WorkerPermissions;
+  /** Declared outputs by their alias in config.yaml. */
+  readonly outputsByAlias: Readonly<Record<string, Artifact>>;
+  /** `experiment#artifact` references of `datasource`, by alias. */
+  readonly references: Readonly<Record<string, string>>;
+}
+
+/** Options of {@linkcode loadFolderSpec}. */
 export interface LoadOptions {
   /**
    * Finds the experiments `experiment#artifact` references name; default:
@@ -29,44 +81,42 @@ export interface LoadOptions {
 }
 
 /**
- * Loads a folder experiment: reads and validates `config.yaml` (against
- * `schema/config.schema.json`), imports the modules it names
+ * Loads a folder experiment's spec: reads and validates `config.yaml`
+ * (against `schema/config.schema.json`), imports the modules it names
  * (`datasources.ts`, `steps.ts`, `verifiers.ts`, `outputs.ts`), finds every
- * factory among their exports, checks parameters, and builds a
- * {@linkcode FolderExperiment} with its output root at
- * `<folder>/.crystallize` and an `ArtifactPlugin`. Every problem found is
- * reported at once in one {@linkcode ConfigError}, each with file, line and
- * column. `path` is the folder or its `config.yaml`.
+ * factory among their exports, checks parameters, and builds the parts, with
+ * the output root at `<folder>/.crystallize` and an `ArtifactPlugin`. Every
+ * problem found is reported at once in one {@linkcode ConfigError}, each
+ * with file, line and column. `path` is the folder or its `config.yaml`.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { loadFolderExperiment } from "./load_folder_experiment.ts";
+ * import { loadFolderSpec } from "./folder_spec.ts";
  *
  * const folder = new URL("../../examples/folder_experiment", import.meta.url).pathname;
- * const outputDir = await Deno.makeTempDir();
- * const experiment = await loadFolderExperiment(folder, { outputDir });
- * const result = await experiment.run({ replicates: 2 });
- * assert.equal(result.metrics.treatments.window_5.metrics.mae.length, 2);
- * await Deno.remove(outputDir, { recursive: true });
+ * const spec = await loadFolderSpec(folder, { outputDir: "/tmp/out" });
+ * assert.equal(spec.name, "smoothing");
+ * assert.deepEqual(spec.treatments.map((t) => t.name), ["window_5", "window_9"]);
+ * assert.equal(spec.outputDir, "/tmp/out");
  * ```
  */
-export async function loadFolderExperiment(
+export async function loadFolderSpec(
   path: string,
   options: LoadOptions = {},
-): Promise<FolderExperiment> {
-  return await buildFolderExperiment(await inspectConfigFile(path), options);
+): Promise<FolderExperimentSpec> {
+  return await buildFolderSpec(await inspectConfigFile(path), options);
 }
 
 /**
- * Builds the experiment of an already read config (see
- * {@linkcode loadFolderExperiment}). The schema's problems the file carries
- * are reported together with those found here.
+ * Builds the spec of an already read config (see
+ * {@linkcode loadFolderSpec}). The schema's problems the file carries are
+ * reported together with those found here.
  */
-export async function buildFolderExperiment(
+export async function buildFolderSpec(
   file: ConfigFile,
   options: LoadOptions = {},
-): Promise<FolderExperiment> {
+): Promise<FolderExperimentSpec> {
   const { config, source, folder } = file;
   const issues: ConfigIssue[] = [...file.schemaIssues];
   const modules = new FolderModules(folder, source);
@@ -88,7 +138,7 @@ export async function buildFolderExperiment(
   if (issues.length > 0) {
     throw new ConfigError(issues.toSorted(byPlace));
   }
-  return new FolderExperiment({
+  return {
     name: file.name,
     description: config.description,
     datasource: datasource!,
@@ -106,7 +156,7 @@ export async function buildFolderExperiment(
     permissions,
     outputsByAlias,
     references: file.references,
-  });
+  };
 }
 
 async function buildSteps(
