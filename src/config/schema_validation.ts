@@ -1,11 +1,8 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from "npm:ajv@8.20.0";
-import schema from "../../schema/config.schema.json" with { type: "json" };
+import type { ErrorObject, ValidateFunction } from "npm:ajv@8.20.0";
 import type { ConfigIssue } from "./config_error.ts";
 import { suggestion } from "../did_you_mean.ts";
+import { validate as generated } from "./schema_validator.ts";
 import type { YamlPath, YamlSource } from "./yaml_source.ts";
-
-/** The JSON Schema of `config.yaml` (`schema/config.schema.json`), for editors and tools. */
-export const CONFIG_SCHEMA: Readonly<Record<string, unknown>> = schema;
 
 /** What each required key is for, appended to "missing key" messages. */
 const REQUIRED_HINTS: Readonly<Record<string, string>> = {
@@ -18,25 +15,8 @@ const REQUIRED_HINTS: Readonly<Record<string, string>> = {
   metrics: "name the metric(s) to compare, e.g. `metrics: total`",
 };
 
-let compiled: ValidateFunction | undefined;
-
-/** The schema's validator, compiled on first use (the loader is only imported when a folder is loaded). */
-function validator(): ValidateFunction {
-  return compiled ??= compileSchema();
-}
-
-function compileSchema(): ValidateFunction {
-  const ajv = new Ajv({
-    allErrors: true,
-    verbose: true,
-    strict: true,
-    strictTypes: false,
-    allowUnionTypes: true,
-  });
-  // VS Code's extension keyword for a readable pattern error; ajv treats it as an annotation.
-  ajv.addKeyword({ keyword: "patternErrorMessage", schemaType: "string" });
-  return ajv.compile(schema);
-}
+/** The schema's validator, precompiled (see `schema_codegen.ts`): no JSON-Schema compiler is loaded. */
+const validate = generated as unknown as ValidateFunction;
 
 /** What the schema says about a parsed `config.yaml`. */
 export interface SchemaCheck {
@@ -88,7 +68,6 @@ export function validateConfig(source: YamlSource): ConfigIssue[] {
  * ```
  */
 export function checkSchema(source: YamlSource): SchemaCheck {
-  const validate = validator();
   if (validate(source.value)) return { issues: [], refused: [] };
   const seen = new Set<string>();
   const found: { issue: ConfigIssue; path: YamlPath }[] = [];
