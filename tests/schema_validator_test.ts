@@ -12,7 +12,7 @@ import {
   validatorModule,
 } from "../src/config/schema_codegen.ts";
 import { validate } from "../src/config/schema_validator.ts";
-import { parseYaml } from "../src/config/yaml_source.ts";
+import { parseYaml } from "../src/config/yaml_parse.ts";
 
 Deno.test("schema validator: the committed module is generated from schema/config.schema.json", async () => {
   assert.ok(

@@ -7,6 +7,7 @@ import type { BasePlugin } from "../run/plugin.ts";
 import { Treatment } from "../run/treatment.ts";
 import type { Hypothesis } from "../verify/hypothesis.ts";
 import { byPlace, ConfigError, type ConfigIssue } from "./config_error.ts";
+import type { ConfigReader } from "./config_reader.ts";
 import { STEP_KIND } from "./factory_kinds.ts";
 import {
   type CliConfig,
@@ -78,6 +79,8 @@ export interface LoadOptions {
    * `resolver` is given); default: the folders next to this one.
    */
   readonly upstreams?: readonly string[];
+  /** Reads config files (this one and those references name); default `inspectConfigFile`. */
+  readonly read?: ConfigReader;
 }
 
 /**
@@ -105,7 +108,7 @@ export async function loadFolderSpec(
   path: string,
   options: LoadOptions = {},
 ): Promise<FolderExperimentSpec> {
-  return await buildFolderSpec(await inspectConfigFile(path), options);
+  return await buildFolderSpec(await (options.read ?? inspectConfigFile)(path), options);
 }
 
 /**
@@ -126,8 +129,8 @@ export async function buildFolderSpec(
     modules,
     options.resolver ??
       (options.upstreams === undefined
-        ? ReferenceResolver.siblingsOf(folder)
-        : ReferenceResolver.among(options.upstreams)),
+        ? ReferenceResolver.siblingsOf(folder, options.read)
+        : ReferenceResolver.among(options.upstreams, options.read)),
     issues,
   );
   const steps = await buildSteps(file, modules, issues);

@@ -1,5 +1,6 @@
 import { join, resolve } from "node:path";
 import { byPlace, ConfigError, type ConfigIssue, displayPath } from "./config_error.ts";
+import type { ConfigReader } from "./config_reader.ts";
 import { CONFIG_FILE, type ConfigFile, configPathOf } from "./folder_config.ts";
 import { ReferenceResolver } from "./folder_references.ts";
 import { buildFolderSpec, type FolderExperimentSpec } from "./folder_spec.ts";
@@ -12,7 +13,8 @@ const SKIPPED = new Set(["node_modules"]);
  * `config.yaml` below `path` when it is a folder of experiments, or one
  * experiment and everything it reads (found next to it) when `path` is an
  * experiment. All problems of all configs are thrown as one
- * {@linkcode ConfigError}.
+ * {@linkcode ConfigError}. `read` reads the config files (default
+ * `inspectConfigFile`).
  *
  * @example
  * ```ts
@@ -26,15 +28,17 @@ const SKIPPED = new Set(["node_modules"]);
  */
 export async function loadGraphSpecs(
   path: string | readonly string[],
+  options: { readonly read?: ConfigReader } = {},
 ): Promise<FolderExperimentSpec[]> {
+  const { read } = options;
   if (typeof path !== "string") {
     return await loadConfigs(
       path.map((folder) => configPathOf(resolve(folder))),
-      ReferenceResolver.among(path),
+      ReferenceResolver.among(path, read),
     );
   }
   const single = configPathOf(path);
-  if (isFile(single)) return await loadClosure(single);
+  if (isFile(single)) return await loadClosure(single, read);
   const root = resolve(path);
   const files = await findConfigs(root);
   if (files.length === 0) {
@@ -49,7 +53,7 @@ export async function loadGraphSpecs(
   }
   return await loadConfigs(
     files,
-    new ReferenceResolver(() => Promise.resolve(files), `under ${displayPath(root)}`),
+    new ReferenceResolver(() => Promise.resolve(files), `under ${displayPath(root)}`, read),
   );
 }
 
@@ -71,9 +75,12 @@ async function loadConfigs(
 }
 
 /** One experiment and, recursively, the experiments its references name. */
-async function loadClosure(file: string): Promise<FolderExperimentSpec[]> {
+async function loadClosure(
+  file: string,
+  read: ConfigReader | undefined,
+): Promise<FolderExperimentSpec[]> {
   const first = configPathOf(file);
-  const resolver = ReferenceResolver.siblingsOf(resolve(first, ".."));
+  const resolver = ReferenceResolver.siblingsOf(resolve(first, ".."), read);
   const issues: ConfigIssue[] = [];
   const configs = new Map<string, ConfigFile>();
   const queue = [first];

@@ -39,7 +39,7 @@ export interface SchemaCheck {
  * ```ts
  * import assert from "node:assert/strict";
  * import { validateConfig } from "./schema_validation.ts";
- * import { parseYaml } from "./yaml_source.ts";
+ * import { parseYaml } from "./yaml_parse.ts";
  *
  * const issues = validateConfig(parseYaml("replicate: 3\n", "/exp/config.yaml"));
  * assert.ok(issues.some((i) => i.message === "unknown key 'replicate' at the top level; did you mean 'replicates'?"));
@@ -58,7 +58,7 @@ export function validateConfig(source: YamlSource): ConfigIssue[] {
  * ```ts
  * import assert from "node:assert/strict";
  * import { checkSchema } from "./schema_validation.ts";
- * import { parseYaml } from "./yaml_source.ts";
+ * import { parseYaml } from "./yaml_parse.ts";
  *
  * assert.deepEqual(checkSchema(parseYaml("replicate: 3\n", "/exp/config.yaml")).refused, [
  *   ["datasource"],
