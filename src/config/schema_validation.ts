@@ -100,17 +100,8 @@ function toIssue(error: ErrorObject, source: YamlSource): ConfigIssue | undefine
   switch (error.keyword) {
     case "if":
       return undefined; // the failing `then` branch is reported on its own
-    case "additionalProperties": {
-      const key = String(params.additionalProperty);
-      const allowed = Object.keys((parent.properties ?? {}) as Record<string, unknown>);
-      const hint = suggestion(key, allowed) ||
-        (allowed.length > 0 ? `; expected one of: ${allowed.join(", ")}` : "");
-      return source.issue(
-        [...path, key],
-        `unknown key '${key}' ${path.length === 0 ? "at the top level" : `in ${where}`}${hint}`,
-        { key: true },
-      );
-    }
+    case "additionalProperties":
+      return unknownKeyIssue(String(params.additionalProperty), path, parent, source);
     case "required": {
       const key = String(params.missingProperty);
       const hint = REQUIRED_HINTS[key];
@@ -120,17 +111,13 @@ function toIssue(error: ErrorObject, source: YamlSource): ConfigIssue | undefine
       );
     }
     case "type":
-      if (path.length === 0) {
-        return source.issue(
-          path,
-          `config.yaml must be a mapping of keys (datasource, steps, ...), got ${
-            error.data === null ? "an empty file" : describeValue(error.data)
-          }`,
-        );
-      }
       return source.issue(
         path,
-        `${where} must be ${typeWords(String(params.type))}, got ${describeValue(error.data)}`,
+        path.length === 0
+          ? `config.yaml must be a mapping of keys (datasource, steps, ...), got ${
+            error.data === null ? "an empty file" : describeValue(error.data)
+          }`
+          : `${where} must be ${typeWords(String(params.type))}, got ${describeValue(error.data)}`,
       );
     case "enum": {
       const allowed = (params.allowedValues as unknown[]).map(String);
@@ -174,6 +161,25 @@ function toIssue(error: ErrorObject, source: YamlSource): ConfigIssue | undefine
     default:
       return source.issue(path, `${where} ${error.message ?? "is not valid"}`);
   }
+}
+
+/** An unknown key of the mapping at `path`, with a did-you-mean or the keys it may have. */
+function unknownKeyIssue(
+  key: string,
+  path: YamlPath,
+  parent: Record<string, unknown>,
+  source: YamlSource,
+): ConfigIssue {
+  const allowed = Object.keys((parent.properties ?? {}) as Record<string, unknown>);
+  const hint = suggestion(key, allowed) ||
+    (allowed.length > 0 ? `; expected one of: ${allowed.join(", ")}` : "");
+  return source.issue(
+    [...path, key],
+    `unknown key '${key}' ${
+      path.length === 0 ? "at the top level" : `in ${describePath(path)}`
+    }${hint}`,
+    { key: true },
+  );
 }
 
 /** A JSON pointer as a YAML path (array indices as numbers). */
