@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from "node:path";
 import { ConfigError } from "../config/config_error.ts";
 import { type ConfigFile, inspectConfigFile } from "../config/folder_config.ts";
-import { resolvePermissions } from "../config/folder_plugins.ts";
+import { resolvePermissions } from "../config/folder_permissions.ts";
 import { storageRootOf } from "../config/folder_references.ts";
 import type { WorkerPermissions } from "../execution/worker/permissions.ts";
 import { outputRoot } from "../storage/output_root.ts";

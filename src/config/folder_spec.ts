@@ -19,7 +19,8 @@ import { buildDatasource } from "./folder_datasource.ts";
 import { buildHypotheses } from "./folder_hypotheses.ts";
 import { checkParams, factoryCall, findFactory, FolderModules } from "./folder_modules.ts";
 import { resolveOutputs } from "./folder_outputs.ts";
-import { buildPlugins, resolvePermissions } from "./folder_plugins.ts";
+import { buildPlugins } from "./folder_plugins.ts";
+import { resolvePermissions } from "./folder_permissions.ts";
 import { ReferenceResolver } from "./folder_references.ts";
 
 /**
