@@ -98,7 +98,7 @@ export {
   type ResourceFactoryOptions,
 } from "./src/pipeline/resource_factory.ts";
 
-export { Experiment } from "./src/experiment/experiment.ts";
+export { Experiment, FolderExperiment } from "./src/experiment/experiment.ts";
 export type {
   ExperimentOptions,
   RunOptions,
@@ -107,8 +107,8 @@ export type {
 export { ExperimentBuilder } from "./src/experiment/builder.ts";
 export type { TrialOptions } from "./src/experiment/optimize_trials.ts";
 export { ConfigError, type ConfigIssue } from "./src/config/config_error.ts";
-export { FolderExperiment } from "./src/config/folder_experiment.ts";
 export type { CliConfig } from "./src/config/folder_config.ts";
+export type { FolderExperimentSpec } from "./src/config/folder_spec.ts";
 export {
   ExperimentGraph,
   type GraphEvent,

@@ -23,9 +23,9 @@ const ROOMS = [
   "report", // HTML reports, exports and run comparison, from a run's JSON (Result.toHtml draws with it)
   "run",
   "execution",
-  "experiment",
+  "config", // files → specs: parses and checks config.yaml, builds the parts it names
+  "experiment", // specs → objects: Experiment.fromYaml builds a FolderExperiment from a spec
   "graph",
-  "config",
   "cli",
   "entry", // src/testing.ts: a public entry point like mod.ts
 ] as const;
@@ -51,7 +51,28 @@ function sourceFiles(dir: string): string[] {
   return files.sort();
 }
 
-/** The code of a TypeScript file with comments blanked out (strings kept). */
+/** Characters after which a `/` starts a regular expression, not a division. */
+const BEFORE_REGEX = new Set([..."(,=:[!&|?{};+-*%<>~^"]);
+
+/** Where the regular expression literal starting at `start` (its first `/`) ends. */
+function regexEnd(text: string, start: number): number {
+  let i = start + 1;
+  let inClass = false;
+  while (i < text.length && text[i] !== "\n") {
+    const c = text[i];
+    if (c === "\\") i++;
+    else if (c === "[") inClass = true;
+    else if (c === "]") inClass = false;
+    else if (c === "/" && !inClass) return i + 1;
+    i++;
+  }
+  return i;
+}
+
+/**
+ * The code of a TypeScript file with comments blanked out (strings and
+ * regular expressions kept, so a quote inside either opens no string).
+ */
 function withoutComments(text: string): string {
   let out = "";
   let i = 0;
@@ -62,6 +83,12 @@ function withoutComments(text: string): string {
     } else if (c === "/" && text[i + 1] === "*") {
       const end = text.indexOf("*/", i + 2);
       i = end === -1 ? text.length : end + 2;
+    } else if (
+      c === "/" && (BEFORE_REGEX.has(out.trimEnd().at(-1) ?? ";") || /\breturn\s*$/.test(out))
+    ) {
+      const end = regexEnd(text, i);
+      out += text.slice(i, end);
+      i = end;
     } else if (c === '"' || c === "'" || c === "`") {
       let j = i + 1;
       while (j < text.length && text[j] !== c) j += text[j] === "\\" ? 2 : 1;
@@ -158,6 +185,12 @@ Deno.test("architecture: the circle finder sees a circle through a type import",
   assert.deepEqual(circles([a, b, c], edges.slice(1)), []);
   const code = withoutComments('// import "./x.ts"\nimport type { T } from "./t.ts";');
   assert.deepEqual([...code.matchAll(IMPORT)].map((m) => m[1]), ["./t.ts"]);
+  // A quote in a regular expression opens no string, so the comment after it stays a comment.
+  const afterRegex = withoutComments(
+    'const q = /["\']/g;\n/** import "./y.ts"; */\nconst r = a / b;',
+  );
+  assert.deepEqual([...afterRegex.matchAll(IMPORT)], []);
+  assert.match(afterRegex, /const r = a \/ b;/);
 });
 
 Deno.test(`architecture: every source file is at most ${MAX_FILE_LINES} lines`, () => {

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { basename, dirname } from "node:path";
 import { ConfigError, Experiment, ExperimentGraph } from "../mod.ts";
-import { parseYaml } from "../src/config/yaml_source.ts";
+import { parseYaml } from "../src/config/yaml_parse.ts";
 import { MAX_ALIAS_EXPANSION } from "../src/config/yaml_aliases.ts";
 import { cli } from "./fixtures/cli/run_cli.ts";
 import { DATASOURCES, STEPS, tempTree } from "./fixtures/config/folders.ts";

@@ -1,5 +1,6 @@
 import { dirname } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
+import { configFileData } from "../config/config_reader.ts";
 import { gitCommitOf } from "../experiment/git_commit.ts";
 import type { ResultJson } from "../storage/result_json.ts";
 import type { ErrorData } from "../execution/worker/messages.ts";
@@ -193,7 +194,12 @@ export async function runSandboxed(
   const git = await gitCommitOf(
     target.spec.kind === "module" ? dirname(fromFileUrl(target.spec.url)) : target.spec.folder,
   ) ?? null;
-  runner.send({ type: "run", target: target.spec, settings: { ...settings, git } });
+  runner.send({
+    type: "run",
+    target: target.spec,
+    settings: { ...settings, git },
+    configs: target.configs.map(configFileData),
+  });
   if (cancel?.aborted) onInterrupt();
   try {
     await runner.exited;

@@ -1,13 +1,13 @@
 import { dirname, join, resolve } from "node:path";
 import { ConfigError } from "../config/config_error.ts";
 import { type ConfigFile, inspectConfigFile } from "../config/folder_config.ts";
-import { resolvePermissions } from "../config/folder_plugins.ts";
+import { resolvePermissions } from "../config/folder_permissions.ts";
 import { storageRootOf } from "../config/folder_references.ts";
 import type { WorkerPermissions } from "../execution/worker/permissions.ts";
 import { outputRoot } from "../storage/output_root.ts";
 import { CliError } from "./cli_error.ts";
 import { discover } from "./discover.ts";
-import { closureOf, graphClosureFolders } from "./graph_closure.ts";
+import { closureOf } from "./graph_closure.ts";
 import type { TargetSpec } from "./runner/protocol.ts";
 import { fileUrl, mergePermissions } from "./sandbox.ts";
 import { within } from "./sandbox_paths.ts";
@@ -26,6 +26,8 @@ export interface ResolvedTarget {
   readonly home: string;
   /** Permissions config.yaml files grant. */
   readonly granted: WorkerPermissions;
+  /** The config files read to resolve it: the runner loads them without reading them again. */
+  readonly configs: readonly ConfigFile[];
   /**
    * Output roots (among `write`) that config.yaml files chose outside their
    * experiment's folder (`ArtifactPlugin: { root }`): writing there is asked
@@ -79,6 +81,7 @@ export async function resolveTarget(raw: string, out: string | undefined): Promi
       write: [home],
       home,
       granted: {},
+      configs: [],
     };
   }
   const folder = info.isFile ? dirname(absolute) : absolute;
@@ -90,7 +93,8 @@ export async function resolveTarget(raw: string, out: string | undefined): Promi
     if (references && out === undefined) return await closureTarget(folder);
     const home = out === undefined ? join(folder, ".crystallize") : resolve(out);
     // It reads its upstreams' stored runs: the sandbox reads those experiments, not the folder around them.
-    const upstreams = references ? await graphClosureFolders(folder) : undefined;
+    const closure = references ? await closureOf(folder) : undefined;
+    const upstreams = closure?.folders;
     return {
       spec: {
         kind: "folder",
@@ -103,6 +107,7 @@ export async function resolveTarget(raw: string, out: string | undefined): Promi
       write: [home],
       home,
       granted: resolvePermissions(file.config.permissions, folder),
+      configs: closure?.files ?? [file],
     };
   }
   const { configs } = await discover(folder);
@@ -124,6 +129,7 @@ export async function resolveTarget(raw: string, out: string | undefined): Promi
       (all, f) => mergePermissions(all, resolvePermissions(f.config.permissions, f.folder)),
       {} as WorkerPermissions,
     ),
+    configs: files,
   };
 }
 
@@ -146,6 +152,7 @@ async function closureTarget(folder: string): Promise<ResolvedTarget> {
       (all, f) => mergePermissions(all, resolvePermissions(f.config.permissions, f.folder)),
       {} as WorkerPermissions,
     ),
+    configs: closure,
   };
 }
 

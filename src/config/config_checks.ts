@@ -30,7 +30,7 @@ import type { YamlPath, YamlSource } from "./yaml_source.ts";
  * ```ts
  * import assert from "node:assert/strict";
  * import { configIssues } from "./config_checks.ts";
- * import { parseYaml } from "./yaml_source.ts";
+ * import { parseYaml } from "./yaml_parse.ts";
  *
  * const { issues } = configIssues(parseYaml("replicates: 1e9\n", "/exp/config.yaml"));
  * assert.ok(issues.some((i) => i.message.startsWith("replicates must be a whole number from 1 to 1000000")));

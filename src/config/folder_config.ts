@@ -1,7 +1,7 @@
 import { basename, dirname, join, resolve } from "node:path";
 import { ConfigError, type ConfigIssue } from "./config_error.ts";
 import { configIssues } from "./config_checks.ts";
-import { parseYaml, type YamlPath, type YamlSource } from "./yaml_source.ts";
+import type { YamlPath, YamlSource } from "./yaml_source.ts";
 
 /** The file name that makes a folder an experiment. */
 export const CONFIG_FILE = "config.yaml";
@@ -198,6 +198,8 @@ export async function inspectConfigFile(path: string): Promise<ConfigFile> {
       cause: error,
     });
   }
+  // Loaded on first need: a runner handed the configs it runs never loads the parser.
+  const { parseYaml } = await import("./yaml_parse.ts");
   const source = parseYaml(text, file);
   const { issues, refused } = configIssues(source);
   // Not a mapping: there is nothing to check further.

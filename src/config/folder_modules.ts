@@ -299,7 +299,7 @@ export function findFactory<F>(
  * import assert from "node:assert/strict";
  * import type { ConfigIssue } from "./config_error.ts";
  * import { checkParams, factoryCall } from "./folder_modules.ts";
- * import { parseYaml } from "./yaml_source.ts";
+ * import { parseYaml } from "./yaml_parse.ts";
  *
  * const source = parseYaml("steps:\n  - add_delta: { delt: 1 }\n", "/exp/config.yaml");
  * const issues: ConfigIssue[] = [];

@@ -1,6 +1,7 @@
 import { basename, dirname, join, resolve } from "node:path";
 import type { Artifact } from "../data/artifact.ts";
 import { ConfigError, displayPath, formatIssue } from "./config_error.ts";
+import type { ConfigReader } from "./config_reader.ts";
 import { CONFIG_FILE, configEntries, type ConfigFile, inspectConfigFile } from "./folder_config.ts";
 import { FolderModules } from "./folder_modules.ts";
 import { resolveOutputs } from "./folder_outputs.ts";
@@ -38,27 +39,35 @@ export interface UpstreamExperiment {
 export class ReferenceResolver {
   readonly #candidates: () => Promise<readonly string[]>;
   readonly #where: string;
+  readonly #read: ConfigReader;
   readonly #files = new Map<string, Promise<ConfigFile | ConfigError>>();
   readonly #upstream = new Map<string, Promise<UpstreamExperiment | string>>();
 
   /**
    * A resolver over the `config.yaml` files `candidates` lists (absolute
-   * paths); `where` says where they are, for messages ("under experiments/").
+   * paths); `where` says where they are, for messages ("under experiments/");
+   * `read` reads them (default `inspectConfigFile`).
    */
-  constructor(candidates: () => Promise<readonly string[]>, where: string) {
+  constructor(
+    candidates: () => Promise<readonly string[]>,
+    where: string,
+    read: ConfigReader = inspectConfigFile,
+  ) {
     this.#candidates = candidates;
     this.#where = where;
+    this.#read = read;
   }
 
   /**
    * A resolver over exactly these experiment folders (no folder is listed:
    * what a sandbox that may read only them needs).
    */
-  static among(folders: readonly string[]): ReferenceResolver {
+  static among(folders: readonly string[], read?: ConfigReader): ReferenceResolver {
     const files = folders.map((f) => join(resolve(f), CONFIG_FILE));
     return new ReferenceResolver(
       () => Promise.resolve(files),
       `among ${folders.map(displayPath).join(", ")}`,
+      read,
     );
   }
 
@@ -66,16 +75,20 @@ export class ReferenceResolver {
    * A resolver over the experiments in the folder that holds `folder` (it
    * and its siblings): what `fromYaml` uses.
    */
-  static siblingsOf(folder: string): ReferenceResolver {
+  static siblingsOf(folder: string, read?: ConfigReader): ReferenceResolver {
     const parent = dirname(resolve(folder));
-    return new ReferenceResolver(async () => {
-      const files: string[] = [];
-      for await (const entry of Deno.readDir(parent)) {
-        const file = join(parent, entry.name, CONFIG_FILE);
-        if (entry.isDirectory && isFile(file)) files.push(file);
-      }
-      return files.sort();
-    }, `in ${displayPath(parent)}`);
+    return new ReferenceResolver(
+      async () => {
+        const files: string[] = [];
+        for await (const entry of Deno.readDir(parent)) {
+          const file = join(parent, entry.name, CONFIG_FILE);
+          if (entry.isDirectory && isFile(file)) files.push(file);
+        }
+        return files.sort();
+      },
+      `in ${displayPath(parent)}`,
+      read,
+    );
   }
 
   /**
@@ -85,7 +98,7 @@ export class ReferenceResolver {
   inspect(file: string): Promise<ConfigFile | ConfigError> {
     let reading = this.#files.get(file);
     if (reading === undefined) {
-      reading = inspectConfigFile(file).catch((e) => {
+      reading = this.#read(file).catch((e) => {
         if (e instanceof ConfigError) return e;
         throw e;
       });

@@ -1,11 +1,8 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from "npm:ajv@8.20.0";
-import schema from "../../schema/config.schema.json" with { type: "json" };
+import type { ErrorObject, ValidateFunction } from "npm:ajv@8.20.0";
 import type { ConfigIssue } from "./config_error.ts";
 import { suggestion } from "../did_you_mean.ts";
+import { validate as generated } from "./schema_validator.ts";
 import type { YamlPath, YamlSource } from "./yaml_source.ts";
-
-/** The JSON Schema of `config.yaml` (`schema/config.schema.json`), for editors and tools. */
-export const CONFIG_SCHEMA: Readonly<Record<string, unknown>> = schema;
 
 /** What each required key is for, appended to "missing key" messages. */
 const REQUIRED_HINTS: Readonly<Record<string, string>> = {
@@ -18,25 +15,8 @@ const REQUIRED_HINTS: Readonly<Record<string, string>> = {
   metrics: "name the metric(s) to compare, e.g. `metrics: total`",
 };
 
-let compiled: ValidateFunction | undefined;
-
-/** The schema's validator, compiled on first use (the loader is only imported when a folder is loaded). */
-function validator(): ValidateFunction {
-  return compiled ??= compileSchema();
-}
-
-function compileSchema(): ValidateFunction {
-  const ajv = new Ajv({
-    allErrors: true,
-    verbose: true,
-    strict: true,
-    strictTypes: false,
-    allowUnionTypes: true,
-  });
-  // VS Code's extension keyword for a readable pattern error; ajv treats it as an annotation.
-  ajv.addKeyword({ keyword: "patternErrorMessage", schemaType: "string" });
-  return ajv.compile(schema);
-}
+/** The schema's validator, precompiled (see `schema_codegen.ts`): no JSON-Schema compiler is loaded. */
+const validate = generated as unknown as ValidateFunction;
 
 /** What the schema says about a parsed `config.yaml`. */
 export interface SchemaCheck {
@@ -59,7 +39,7 @@ export interface SchemaCheck {
  * ```ts
  * import assert from "node:assert/strict";
  * import { validateConfig } from "./schema_validation.ts";
- * import { parseYaml } from "./yaml_source.ts";
+ * import { parseYaml } from "./yaml_parse.ts";
  *
  * const issues = validateConfig(parseYaml("replicate: 3\n", "/exp/config.yaml"));
  * assert.ok(issues.some((i) => i.message === "unknown key 'replicate' at the top level; did you mean 'replicates'?"));
@@ -78,7 +58,7 @@ export function validateConfig(source: YamlSource): ConfigIssue[] {
  * ```ts
  * import assert from "node:assert/strict";
  * import { checkSchema } from "./schema_validation.ts";
- * import { parseYaml } from "./yaml_source.ts";
+ * import { parseYaml } from "./yaml_parse.ts";
  *
  * assert.deepEqual(checkSchema(parseYaml("replicate: 3\n", "/exp/config.yaml")).refused, [
  *   ["datasource"],
@@ -88,7 +68,6 @@ export function validateConfig(source: YamlSource): ConfigIssue[] {
  * ```
  */
 export function checkSchema(source: YamlSource): SchemaCheck {
-  const validate = validator();
   if (validate(source.value)) return { issues: [], refused: [] };
   const seen = new Set<string>();
   const found: { issue: ConfigIssue; path: YamlPath }[] = [];
@@ -121,17 +100,8 @@ function toIssue(error: ErrorObject, source: YamlSource): ConfigIssue | undefine
   switch (error.keyword) {
     case "if":
       return undefined; // the failing `then` branch is reported on its own
-    case "additionalProperties": {
-      const key = String(params.additionalProperty);
-      const allowed = Object.keys((parent.properties ?? {}) as Record<string, unknown>);
-      const hint = suggestion(key, allowed) ||
-        (allowed.length > 0 ? `; expected one of: ${allowed.join(", ")}` : "");
-      return source.issue(
-        [...path, key],
-        `unknown key '${key}' ${path.length === 0 ? "at the top level" : `in ${where}`}${hint}`,
-        { key: true },
-      );
-    }
+    case "additionalProperties":
+      return unknownKeyIssue(String(params.additionalProperty), path, parent, source);
     case "required": {
       const key = String(params.missingProperty);
       const hint = REQUIRED_HINTS[key];
@@ -141,17 +111,13 @@ function toIssue(error: ErrorObject, source: YamlSource): ConfigIssue | undefine
       );
     }
     case "type":
-      if (path.length === 0) {
-        return source.issue(
-          path,
-          `config.yaml must be a mapping of keys (datasource, steps, ...), got ${
-            error.data === null ? "an empty file" : describeValue(error.data)
-          }`,
-        );
-      }
       return source.issue(
         path,
-        `${where} must be ${typeWords(String(params.type))}, got ${describeValue(error.data)}`,
+        path.length === 0
+          ? `config.yaml must be a mapping of keys (datasource, steps, ...), got ${
+            error.data === null ? "an empty file" : describeValue(error.data)
+          }`
+          : `${where} must be ${typeWords(String(params.type))}, got ${describeValue(error.data)}`,
       );
     case "enum": {
       const allowed = (params.allowedValues as unknown[]).map(String);
@@ -195,6 +161,25 @@ function toIssue(error: ErrorObject, source: YamlSource): ConfigIssue | undefine
     default:
       return source.issue(path, `${where} ${error.message ?? "is not valid"}`);
   }
+}
+
+/** An unknown key of the mapping at `path`, with a did-you-mean or the keys it may have. */
+function unknownKeyIssue(
+  key: string,
+  path: YamlPath,
+  parent: Record<string, unknown>,
+  source: YamlSource,
+): ConfigIssue {
+  const allowed = Object.keys((parent.properties ?? {}) as Record<string, unknown>);
+  const hint = suggestion(key, allowed) ||
+    (allowed.length > 0 ? `; expected one of: ${allowed.join(", ")}` : "");
+  return source.issue(
+    [...path, key],
+    `unknown key '${key}' ${
+      path.length === 0 ? "at the top level" : `in ${describePath(path)}`
+    }${hint}`,
+    { key: true },
+  );
 }
 
 /** A JSON pointer as a YAML path (array indices as numbers). */

@@ -1,17 +1,4 @@
-import {
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  type Node,
-  type Pair,
-  parseDocument,
-  type YAMLMap,
-} from "npm:yaml@2.9.1";
-import { CrystallizeError } from "../errors.ts";
-import { ConfigError, type ConfigIssue } from "./config_error.ts";
-import { aliasIssues, MAX_ALIAS_EXPANSION } from "./yaml_aliases.ts";
+import type { ConfigIssue } from "./config_error.ts";
 
 /** A path into a YAML document: mapping keys and sequence indices. */
 export type YamlPath = readonly (string | number)[];
@@ -25,13 +12,45 @@ export interface Position {
 }
 
 /**
+ * Where one value of a YAML document was written, and the values inside it:
+ * plain data (see `parseYaml`), so a parsed file can be handed to another
+ * process without its parser.
+ */
+export interface YamlPlace {
+  /** Where the value starts (absent when it has no text, e.g. `key:` with nothing after). */
+  readonly at?: Position;
+  /** Where its key starts, for a mapping's value. */
+  readonly keyAt?: Position;
+  /** The text a scalar was written as (`1e3` for 1000, a quoted string unquoted). */
+  readonly text?: string;
+  /** A mapping's entries in order: the key as text, and its value's place. */
+  readonly entries?: readonly (readonly [string, YamlPlace])[];
+  /** A sequence's items (`null` for an item with no node). */
+  readonly items?: readonly (YamlPlace | null)[];
+}
+
+/** A {@linkcode YamlSource} as plain data. */
+export interface YamlSourceData {
+  /** Absolute path of the file. */
+  readonly file: string;
+  /** The document as plain data. */
+  readonly value: unknown;
+  /** Where the document's value was written (`null` for an empty file). */
+  readonly root: YamlPlace | null;
+  /** Where an empty file's problems are reported. */
+  readonly start: Position;
+}
+
+/**
  * A parsed YAML file that remembers where every value came from, so errors
  * found later (schema, unknown names) can point at the exact line and column.
+ * It holds no parser: `parseYaml` makes one, and {@linkcode YamlSource.toJSON}
+ * and {@linkcode YamlSource.fromJSON} carry it between processes.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { parseYaml } from "./yaml_source.ts";
+ * import { parseYaml } from "./yaml_parse.ts";
  *
  * const source = parseYaml("replicates: three\n", "/exp/config.yaml");
  * assert.deepEqual(source.value, { replicates: "three" });
@@ -44,15 +63,38 @@ export class YamlSource {
   readonly file: string;
   /** The document as plain data (`null` for an empty file). */
   readonly value: unknown;
-  readonly #contents: Node | null;
-  readonly #lines: LineCounter;
+  readonly #root: YamlPlace | null;
+  readonly #start: Position;
 
-  /** Prefer {@linkcode parseYaml}. */
-  constructor(file: string, value: unknown, contents: Node | null, lines: LineCounter) {
-    this.file = file;
-    this.value = value;
-    this.#contents = contents;
-    this.#lines = lines;
+  /** Prefer `parseYaml`. */
+  constructor(data: YamlSourceData) {
+    this.file = data.file;
+    this.value = data.value;
+    this.#root = data.root;
+    this.#start = data.start;
+  }
+
+  /**
+   * A source from its {@linkcode YamlSource.toJSON} data.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { parseYaml } from "./yaml_parse.ts";
+   * import { YamlSource } from "./yaml_source.ts";
+   *
+   * const source = parseYaml("steps:\n  - total\n", "/exp/config.yaml");
+   * const copy = YamlSource.fromJSON(JSON.parse(JSON.stringify(source)));
+   * assert.deepEqual(copy.position(["steps", 0]), { line: 2, column: 5 });
+   * ```
+   */
+  static fromJSON(data: YamlSourceData): YamlSource {
+    return new YamlSource(data);
+  }
+
+  /** The source as plain data. */
+  toJSON(): YamlSourceData {
+    return { file: this.file, value: this.value, root: this.#root, start: this.#start };
   }
 
   /**
@@ -61,25 +103,22 @@ export class YamlSource {
    * empty file to 1:1.
    */
   position(path: YamlPath, options: { key?: boolean } = {}): Position {
-    let node: Node | null = this.#contents;
-    let offset = node?.range?.[0] ?? 0;
+    let place = this.#root;
+    let at = place?.at ?? this.#start;
     for (const segment of path) {
-      const pair = isMap(node) ? findPair(node, segment) : undefined;
-      if (pair !== undefined) {
-        const keyOffset = (pair.key as Node | null)?.range?.[0] ?? offset;
-        node = pair.value as Node | null;
-        offset = options.key && segment === path.at(-1) ? keyOffset : node?.range?.[0] ?? keyOffset;
+      const entry = place?.entries?.find(([key]) => key === String(segment));
+      if (entry !== undefined) {
+        place = entry[1];
+        const keyAt = place.keyAt ?? at;
+        at = options.key && segment === path.at(-1) ? keyAt : place.at ?? keyAt;
         continue;
       }
-      const item = isSeq(node) && typeof segment === "number"
-        ? node.items[segment] as Node | null | undefined
-        : undefined;
+      const item = typeof segment === "number" ? place?.items?.[segment] : undefined;
       if (item === undefined || item === null) break;
-      node = item;
-      offset = item.range?.[0] ?? offset;
+      place = item;
+      at = item.at ?? at;
     }
-    const { line, col } = this.#lines.linePos(offset);
-    return { line, column: col };
+    return at;
   }
 
   /**
@@ -90,86 +129,23 @@ export class YamlSource {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { parseYaml } from "./yaml_source.ts";
+   * import { parseYaml } from "./yaml_parse.ts";
    *
    * assert.equal(parseYaml("replicates: 1e3\n", "/exp/config.yaml").scalarText(["replicates"]), "1e3");
    * ```
    */
   scalarText(path: YamlPath): string | undefined {
-    let node: unknown = this.#contents;
+    let place: YamlPlace | null | undefined = this.#root;
     for (const segment of path) {
-      if (isMap(node)) node = findPair(node, segment)?.value;
-      else if (isSeq(node) && typeof segment === "number") node = node.items[segment];
+      if (place?.entries) place = place.entries.find(([key]) => key === String(segment))?.[1];
+      else if (place?.items && typeof segment === "number") place = place.items[segment];
       else return undefined;
     }
-    return isScalar(node) && typeof node.source === "string" ? node.source : undefined;
+    return place?.text;
   }
 
   /** An issue at `path` (its key with `key: true`). */
   issue(path: YamlPath, message: string, options: { key?: boolean } = {}): ConfigIssue {
     return { file: this.file, ...this.position(path, options), message };
   }
-}
-
-function findPair(map: YAMLMap, key: string | number): Pair | undefined {
-  return map.items.find((pair) =>
-    isPair(pair) && (isScalar(pair.key) ? String(pair.key.value) : String(pair.key)) ===
-      String(key)
-  );
-}
-
-/**
- * Parses YAML text, keeping node positions. Syntax errors (bad indentation,
- * unclosed brackets, duplicate keys, tabs) and alias problems (an alias to
- * no anchor, a recursive alias, an alias bomb: see `aliasIssues`) throw a
- * {@linkcode ConfigError} listing each with its line and column.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { ConfigError } from "@crystallize/deno";
- * import { parseYaml } from "./yaml_source.ts";
- *
- * assert.throws(() => parseYaml("steps: [a, b\n", "/exp/config.yaml"), (e: unknown) => {
- *   assert.ok(e instanceof ConfigError);
- *   assert.match(e.message, /config\.yaml:2:1: YAML syntax error/);
- *   return true;
- * });
- * ```
- */
-export function parseYaml(text: string, file: string): YamlSource {
-  const lines = new LineCounter();
-  let doc: ReturnType<typeof parseDocument>;
-  try {
-    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  } catch (error) {
-    if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
-      throw new CrystallizeError(
-        `Reading ${file} needs --allow-env=LOG_TOKENS,LOG_STREAM: the YAML parser (npm yaml) checks these ` +
-          "debugging variables; add the flag to the deno command or task",
-        { cause: error },
-      );
-    }
-    throw error;
-  }
-  if (doc.errors.length > 0) {
-    const issues: ConfigIssue[] = doc.errors.map((error) => {
-      const { line, col } = lines.linePos(error.pos[0]);
-      return { file, line, column: col, message: `YAML syntax error: ${error.message}` };
-    });
-    throw new ConfigError(issues);
-  }
-  const aliasProblems = aliasIssues(doc, lines, file);
-  if (aliasProblems.length > 0) throw new ConfigError(aliasProblems);
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
-  } catch (error) {
-    // aliasIssues finds every alias problem the parser knows of; this is the backstop.
-    if (!(error instanceof ReferenceError)) throw error;
-    throw new ConfigError([{ file, line: 1, column: 1, message: `YAML error: ${error.message}` }], {
-      cause: error,
-    });
-  }
-  return new YamlSource(file, value, doc.contents as Node | null, lines);
 }

@@ -1,3 +1,6 @@
+import { pathToFileURL } from "node:url";
+import type { CliConfig } from "../config/folder_config.ts";
+import type { FolderExperimentSpec } from "../config/folder_spec.ts";
 import { deepFreeze } from "../context/deep_freeze.ts";
 import type { Logger } from "../context/logger.ts";
 import type { DataSource } from "../data/datasource.ts";
@@ -5,6 +8,7 @@ import type { Artifact } from "../data/artifact.ts";
 import type { ArtifactRef } from "../data/experiment_input.ts";
 import { CrystallizeError } from "../errors.ts";
 import { isInsideWorker } from "../execution/worker/in_worker.ts";
+import type { WorkerPermissions } from "../execution/worker/permissions.ts";
 import { callerModuleUrl } from "../pipeline/module_ref.ts";
 import { Pipeline } from "../pipeline/pipeline.ts";
 import type { BasePlugin } from "../run/plugin.ts";
@@ -24,7 +28,12 @@ import { optimizeTrials, type TrialOptions } from "./optimize_trials.ts";
 import { applyOnce, planRun } from "./plan_run.ts";
 import { type RunSettings, runSettings, singlePass } from "./run_settings.ts";
 import { TreatmentWarnings } from "./treatment_warnings.ts";
-import { CODE_WORDING, type FixWording, type ValidationWarning } from "./unread_treatment_keys.ts";
+import {
+  CODE_WORDING,
+  configWording,
+  type FixWording,
+  type ValidationWarning,
+} from "./unread_treatment_keys.ts";
 import { ValidationError } from "./validation_error.ts";
 
 /**
@@ -168,9 +177,9 @@ export class Experiment {
     path: string,
     options: { outputDir?: string; upstreams?: readonly string[] } = {},
   ): Promise<Experiment> {
-    // Imported on demand: the YAML parser and schema validator stay out of mod.ts and workers.
-    const { loadFolderExperiment } = await import("../config/load_folder_experiment.ts");
-    return await loadFolderExperiment(path, options);
+    // Imported on demand: the YAML parser and the folder loader stay out of mod.ts and workers.
+    const { loadFolderSpec } = await import("../config/folder_spec.ts");
+    return new FolderExperiment(await loadFolderSpec(path, options));
   }
 
   /**
@@ -330,5 +339,59 @@ export class Experiment {
   async optimize(optimizer: BaseOptimizer, options: TrialOptions): Promise<Treatment> {
     this.#check(); // each trial's run warns about the treatments the optimizer asked for
     return await optimizeTrials(optimizer, options, (o) => this.run(o));
+  }
+}
+
+/**
+ * An {@linkcode Experiment} loaded from a folder's `config.yaml` (see
+ * {@linkcode Experiment.fromYaml}), plus what the CLI and `ExperimentGraph`
+ * need: where it came from, its listing metadata, the permissions its code is
+ * granted, its outputs and inputs by alias. Its folder is the experiment's
+ * (provenance records its git commit), its output root `<folder>/.crystallize`.
+ * Defined here because `fromYaml` builds it: a file of its own would import this one back.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Experiment, FolderExperiment } from "@crystallize/deno";
+ *
+ * const folder = new URL("../../examples/folder_experiment", import.meta.url).pathname;
+ * const experiment = await Experiment.fromYaml(folder);
+ * assert.ok(experiment instanceof FolderExperiment);
+ * assert.equal(experiment.cli.group, "Examples");
+ * assert.equal(experiment.folder, folder);
+ * ```
+ */
+export class FolderExperiment extends Experiment {
+  /** Absolute path of its `config.yaml`. */
+  readonly configFile: string;
+  /** Its folder. */
+  readonly folder: string;
+  /** Listing metadata. */
+  readonly cli: CliConfig;
+  /** Permissions of its code (what `ParallelExecution` workers get on top of the defaults). */
+  readonly permissions: WorkerPermissions;
+  /** Declared outputs by alias. */
+  readonly outputsByAlias: Readonly<Record<string, Artifact>>;
+  /** `experiment#artifact` references by alias. */
+  readonly references: Readonly<Record<string, string>>;
+  /** `config.yaml` as a file URL: the experiment's module is its configuration. */
+  declare readonly moduleUrl: string;
+
+  /** Prefer `Experiment.fromYaml`; `spec` is what the folder's config.yaml makes. */
+  constructor(spec: FolderExperimentSpec) {
+    super(spec);
+    this.configFile = spec.configFile;
+    this.folder = spec.folder;
+    this.cli = spec.cli;
+    this.permissions = spec.permissions;
+    this.outputsByAlias = spec.outputsByAlias;
+    this.references = spec.references;
+    this.moduleUrl = pathToFileURL(spec.configFile).href;
+  }
+
+  /** Fixes name the entries of config.yaml, where its steps' parameters and treatments are set. */
+  protected override fixWording(): FixWording {
+    return configWording(this.configFile);
   }
 }

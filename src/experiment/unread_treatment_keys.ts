@@ -1,3 +1,4 @@
+import { displayPath } from "../config/config_error.ts";
 import { didYouMean } from "../did_you_mean.ts";
 import type { ContextReader } from "../pipeline/context_readers.ts";
 import type { Treatment } from "../run/treatment.ts";
@@ -42,6 +43,29 @@ export const CODE_WORDING: FixWording = {
     } })`,
   treatmentAt: (treatment) => `treatment '${treatment}'`,
 };
+
+/**
+ * The wording for a folder experiment: fixes name the entries of its
+ * `config.yaml`, where its steps' parameters and treatments are set.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { configWording } from "./unread_treatment_keys.ts";
+ *
+ * assert.equal(configWording("/exp/config.yaml").treatmentAt("boost"), "treatments.boost in /exp/config.yaml");
+ * ```
+ */
+export function configWording(configFile: string): FixWording {
+  const file = displayPath(configFile);
+  return {
+    unfix: (reader, key) =>
+      `remove ${key}: ${
+        valueText(reader.fixed[key])
+      } from ${reader.kind} ${reader.name} in ${file}`,
+    treatmentAt: (treatment) => `treatments.${treatment} in ${file}`,
+  };
+}
 
 /**
  * One warning per key a value treatment sets that no step or datasource can

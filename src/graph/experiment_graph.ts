@@ -1,5 +1,5 @@
 import type { GitInfo } from "../storage/provenance.ts";
-import type { Experiment } from "../experiment/experiment.ts";
+import { type Experiment, FolderExperiment } from "../experiment/experiment.ts";
 import type { RunStrategy } from "../experiment/experiment_options.ts";
 import type { BasePlugin } from "../run/plugin.ts";
 import type { ProgressEvent } from "../run/events.ts";
@@ -167,9 +167,9 @@ export class ExperimentGraph {
    * ```
    */
   static async fromYaml(path: string | readonly string[]): Promise<ExperimentGraph> {
-    // Imported on demand: the YAML parser and schema validator stay out of mod.ts and workers.
-    const { loadGraphExperiments } = await import("../config/load_graph.ts");
-    return new ExperimentGraph(await loadGraphExperiments(path));
+    // Imported on demand: the YAML parser and the folder loader stay out of mod.ts and workers.
+    const { loadGraphSpecs } = await import("../config/graph_specs.ts");
+    return new ExperimentGraph((await loadGraphSpecs(path)).map((s) => new FolderExperiment(s)));
   }
 
   /** The experiments `name` reads from directly. */

@@ -5,6 +5,7 @@
  * code to understand them.
  * @module
  */
+import type { ConfigFileData } from "../../config/config_reader.ts";
 import type { GitInfo } from "../../storage/provenance.ts";
 import type { LogRecord } from "../../context/logger.ts";
 import type { GraphEvent } from "../../graph/experiment_graph.ts";
@@ -61,7 +62,13 @@ export interface RunSettings {
 export type ToRunner =
   // Answered with one `inspected` message per module, in order (see module_inspection.ts).
   | { readonly type: "inspect"; readonly modules: readonly string[] }
-  | { readonly type: "run"; readonly target: TargetSpec; readonly settings: RunSettings }
+  | {
+    readonly type: "run";
+    readonly target: TargetSpec;
+    readonly settings: RunSettings;
+    /** The config files the CLI read for the target: the runner need not parse them again. */
+    readonly configs?: readonly ConfigFileData[];
+  }
   | { readonly type: "cancel" }
   | { readonly type: "pool-events"; readonly id: number; readonly events: readonly ProgressEvent[] }
   | { readonly type: "pool-log"; readonly id: number; readonly record: LogRecord }

@@ -12,7 +12,10 @@
 // The whole library and the folder loader are in the static module graph, so
 // experiment modules imported later need read access only to their own files.
 import "../../../mod.ts";
-import "../../config/load_folder_experiment.ts";
+import { configFileOf, readerOf } from "../../config/config_reader.ts";
+import type { ConfigFile } from "../../config/folder_config.ts";
+import { loadGraphSpecs } from "../../config/graph_specs.ts";
+import { loadFolderSpec } from "../../config/folder_spec.ts";
 import { ArtifactPlugin } from "../../run/artifact_plugin.ts";
 import { LoggingPlugin } from "../../run/logging_plugin.ts";
 import type { BasePlugin } from "../../run/plugin.ts";
@@ -26,7 +29,7 @@ import { errorData } from "../../execution/worker/messages.ts";
 import { ParallelExecution } from "../../execution/parallel.ts";
 import { type PoolRequest, setPoolLauncher } from "../../execution/worker/pool_launcher.ts";
 import { SerialExecution } from "../../execution/serial.ts";
-import { Experiment } from "../../experiment/experiment.ts";
+import { Experiment, FolderExperiment } from "../../experiment/experiment.ts";
 import { ExperimentGraph, type GraphEvent } from "../../graph/experiment_graph.ts";
 import { GraphRunError } from "../../graph/graph_error.ts";
 import type { ReplicateOutcome } from "../../storage/outcome.ts";
@@ -83,7 +86,11 @@ export async function serveRunner(loadModules: ModuleLoader): Promise<never> {
   if (request?.type !== "run") Deno.exit(0);
   let target: Runnable;
   try {
-    target = await load(request.target, await loadModules().catch(loadError));
+    target = await load(
+      request.target,
+      await loadModules().catch(loadError),
+      (request.configs ?? []).map(configFileOf),
+    );
   } catch (error) {
     // Whatever stops the experiment from loading is a problem with the target, not a failed run.
     fail({ ...failure(error), kind: "usage" });
@@ -207,15 +214,21 @@ function experimentExports(mod: Readonly<Record<string, unknown>>): [string, Run
   return out;
 }
 
-async function load(target: TargetSpec, modules: ImportedModules): Promise<Runnable> {
+/** The target's experiment or graph; folder experiments from `configs` (what the CLI read) where it has them. */
+async function load(
+  target: TargetSpec,
+  modules: ImportedModules,
+  configs: readonly ConfigFile[],
+): Promise<Runnable> {
+  // Like Experiment.fromYaml and ExperimentGraph.fromYaml, with the configs the CLI already parsed.
+  const read = readerOf(configs);
   if (target.kind === "folder") {
-    return await Experiment.fromYaml(target.folder, {
-      outputDir: target.outputDir,
-      upstreams: target.upstreams,
-    });
+    const { folder, outputDir, upstreams } = target;
+    return new FolderExperiment(await loadFolderSpec(folder, { outputDir, upstreams, read }));
   }
   if (target.kind === "graph-folder") {
-    return await ExperimentGraph.fromYaml(target.members ?? target.folder);
+    const specs = await loadGraphSpecs(target.members ?? target.folder, { read });
+    return new ExperimentGraph(specs.map((spec) => new FolderExperiment(spec)));
   }
   const mod = modules[target.url];
   if (mod === undefined) throw new UsageFailure(`the runner did not import ${target.url}`);

@@ -1,41 +1,44 @@
 import { join, resolve } from "node:path";
 import { byPlace, ConfigError, type ConfigIssue, displayPath } from "./config_error.ts";
+import type { ConfigReader } from "./config_reader.ts";
 import { CONFIG_FILE, type ConfigFile, configPathOf } from "./folder_config.ts";
-import type { FolderExperiment } from "./folder_experiment.ts";
 import { ReferenceResolver } from "./folder_references.ts";
-import { buildFolderExperiment } from "./load_folder_experiment.ts";
+import { buildFolderSpec, type FolderExperimentSpec } from "./folder_spec.ts";
 
 /** Folders never searched for experiments. */
 const SKIPPED = new Set(["node_modules"]);
 
 /**
- * The folder experiments of a graph (see `ExperimentGraph.fromYaml`): every
+ * The specs of a graph's folder experiments (see `ExperimentGraph.fromYaml`): every
  * `config.yaml` below `path` when it is a folder of experiments, or one
  * experiment and everything it reads (found next to it) when `path` is an
  * experiment. All problems of all configs are thrown as one
- * {@linkcode ConfigError}.
+ * {@linkcode ConfigError}. `read` reads the config files (default
+ * `inspectConfigFile`).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { loadGraphExperiments } from "./load_graph.ts";
+ * import { loadGraphSpecs } from "./graph_specs.ts";
  *
  * const dag = new URL("../../examples/dag", import.meta.url).pathname;
- * const experiments = await loadGraphExperiments(dag);
- * assert.deepEqual(experiments.map((e) => e.name).sort(), ["consumer", "producer"]);
+ * const specs = await loadGraphSpecs(dag);
+ * assert.deepEqual(specs.map((s) => s.name).sort(), ["consumer", "producer"]);
  * ```
  */
-export async function loadGraphExperiments(
+export async function loadGraphSpecs(
   path: string | readonly string[],
-): Promise<FolderExperiment[]> {
+  options: { readonly read?: ConfigReader } = {},
+): Promise<FolderExperimentSpec[]> {
+  const { read } = options;
   if (typeof path !== "string") {
     return await loadConfigs(
       path.map((folder) => configPathOf(resolve(folder))),
-      ReferenceResolver.among(path),
+      ReferenceResolver.among(path, read),
     );
   }
   const single = configPathOf(path);
-  if (isFile(single)) return await loadClosure(single);
+  if (isFile(single)) return await loadClosure(single, read);
   const root = resolve(path);
   const files = await findConfigs(root);
   if (files.length === 0) {
@@ -50,7 +53,7 @@ export async function loadGraphExperiments(
   }
   return await loadConfigs(
     files,
-    new ReferenceResolver(() => Promise.resolve(files), `under ${displayPath(root)}`),
+    new ReferenceResolver(() => Promise.resolve(files), `under ${displayPath(root)}`, read),
   );
 }
 
@@ -58,7 +61,7 @@ export async function loadGraphExperiments(
 async function loadConfigs(
   files: readonly string[],
   resolver: ReferenceResolver,
-): Promise<FolderExperiment[]> {
+): Promise<FolderExperimentSpec[]> {
   const issues: ConfigIssue[] = [];
   const configs: ConfigFile[] = [];
   for (const file of files) {
@@ -72,9 +75,12 @@ async function loadConfigs(
 }
 
 /** One experiment and, recursively, the experiments its references name. */
-async function loadClosure(file: string): Promise<FolderExperiment[]> {
+async function loadClosure(
+  file: string,
+  read: ConfigReader | undefined,
+): Promise<FolderExperimentSpec[]> {
   const first = configPathOf(file);
-  const resolver = ReferenceResolver.siblingsOf(resolve(first, ".."));
+  const resolver = ReferenceResolver.siblingsOf(resolve(first, ".."), read);
   const issues: ConfigIssue[] = [];
   const configs = new Map<string, ConfigFile>();
   const queue = [first];
@@ -100,11 +106,11 @@ async function buildAll(
   configs: readonly ConfigFile[],
   resolver: ReferenceResolver,
   issues: ConfigIssue[],
-): Promise<FolderExperiment[]> {
-  const experiments: FolderExperiment[] = [];
+): Promise<FolderExperimentSpec[]> {
+  const specs: FolderExperimentSpec[] = [];
   for (const config of configs) {
     try {
-      experiments.push(await buildFolderExperiment(config, { resolver }));
+      specs.push(await buildFolderSpec(config, { resolver }));
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       issues.push(...error.issues);
@@ -113,7 +119,7 @@ async function buildAll(
   if (issues.length > 0) {
     throw new ConfigError(issues.toSorted(byPlace));
   }
-  return experiments;
+  return specs;
 }
 
 function duplicateNames(configs: readonly ConfigFile[]): ConfigIssue[] {
