@@ -8,7 +8,6 @@ import type {
   StoredRunInfo,
 } from "../storage/result_json.ts";
 import { resultSummary } from "../report/text_summary.ts";
-import { htmlReport } from "../report/html_report.ts";
 import { markdownSummary } from "../report/markdown.ts";
 import { type ResultRow, resultRows } from "../report/rows.ts";
 
@@ -111,6 +110,8 @@ export class Result {
    * ```
    */
   async toHtml(options: { readonly title?: string } = {}): Promise<string> {
+    // Loaded on first use: the report's 20-odd modules are not needed to run.
+    const { htmlReport } = await import("../report/html_report.ts");
     const name = this.provenance.experiment;
     return await htmlReport({
       title: options.title ?? name,
