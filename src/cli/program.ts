@@ -1,6 +1,7 @@
 import { printable } from "./printable.ts";
 import { Command, CommanderError, Option } from "npm:commander@15.1.0";
 import { CrystallizeError } from "../errors.ts";
+import { EXECUTOR_NAMES } from "../execution/executor_names.ts";
 import { MAX_REPLICATES } from "../run/replicates.ts";
 import { CliError } from "./cli_error.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
@@ -83,12 +84,7 @@ ${EXIT_CODES}`,
     .option("--treatment <names>", "run only these treatments (comma-separated)", commaList)
     .option("--no-treatments", "run the baseline only")
     .addOption(
-      new Option("--executor <kind>", "how replicates run").choices([
-        "serial",
-        "async",
-        "thread",
-        "process",
-      ]),
+      new Option("--executor <kind>", "how replicates run").choices(EXECUTOR_NAMES),
     )
     .option(
       "--workers <n>",

@@ -4,18 +4,17 @@ import { configFileData } from "../config/config_reader.ts";
 import { gitCommitOf } from "../experiment/git_commit.ts";
 import type { ResultJson } from "../storage/result_json.ts";
 import type { ErrorData } from "../execution/worker/messages.ts";
-import { errorData } from "../execution/worker/messages.ts";
 import { explainForCli } from "./explain.ts";
-import { hostPool } from "./pool_host.ts";
+import { SandboxLauncher } from "./sandbox_launcher.ts";
+import { PoolRelayHost } from "./runner/pool_relay.ts";
 import type { GraphEvent } from "../graph/experiment_graph.ts";
 import type {
   ExportedExperiment,
   FromRunner,
   RunnerFailure,
   RunSettings,
-  ToRunner,
 } from "./runner/protocol.ts";
-import { loadFailure, RunnerProcess } from "./runner_client.ts";
+import { loadFailure, startRunner } from "./runner_client.ts";
 import { runnerEntry } from "./runner_entry.ts";
 import { mergePermissions, type Sandbox, sandboxFlags } from "./sandbox.ts";
 import { confineSandbox, sweepOutputRoots } from "./sandbox_paths.ts";
@@ -126,9 +125,8 @@ export async function runSandboxed(
   let failures: Record<string, ErrorData> = {};
   let failure: RunnerFailure | undefined;
   let cancelled = false;
-  const pools = new Map<number, AbortController>();
-  const poolRuns = new Set<Promise<unknown>>();
-  const runner = new RunnerProcess(
+  const pools = new PoolRelayHost(new SandboxLauncher(sandbox), (m) => runner.send(m));
+  const runner = startRunner(
     {
       flags,
       entry: runnerEntry(sandbox.library, target.modules),
@@ -151,22 +149,9 @@ export async function runSandboxed(
               ),
             );
             break;
-          case "pool": {
-            const control = new AbortController();
-            pools.set(message.id, control);
-            const reply = (m: ToRunner) => runner.send(m);
-            const hosted = hostPool(sandbox, message.request, message.replicates, control.signal, {
-              events: (events) => reply({ type: "pool-events", id: message.id, events }),
-              log: (record) => reply({ type: "pool-log", id: message.id, record }),
-            }).then(
-              (outcomes) => reply({ type: "pool-done", id: message.id, outcomes }),
-              (error) => reply({ type: "pool-failed", id: message.id, error: errorData(error) }),
-            ).finally(() => pools.delete(message.id));
-            poolRuns.add(hosted);
-            break;
-          }
+          case "pool":
           case "pool-cancel":
-            pools.get(message.id)?.abort();
+            pools.handle(message);
             break;
           case "done":
             results = message.runs.map((r) => explained(r.result));
@@ -206,8 +191,7 @@ export async function runSandboxed(
   } finally {
     Deno.removeSignalListener("SIGINT", onInterrupt);
     cancel?.removeEventListener("abort", onInterrupt);
-    for (const control of pools.values()) control.abort();
-    await Promise.allSettled(poolRuns);
+    await pools.close();
     display.close();
   }
   // Workers have stopped too: nothing writes to the output roots any more.
