@@ -98,8 +98,13 @@ export type PoolMessage = FromRunner & { readonly type: "pool" | "pool-cancel" }
  * // A launcher with no workers: every pool ends at once with no outcomes.
  * const answers: ToRunner[] = [];
  * const host = new PoolRelayHost({ runPool: () => Promise.resolve([]) }, (m) => answers.push(m));
- * const spec = { events: { replicates: false, steps: false, errors: false } };
- * host.handle({ type: "pool", id: 1, request: { spec, workers: 1, cancelGraceMs: 0, permissions: {} }, replicates: 1 } as never);
+ * const spec = {
+ *   experimentName: "demo", runId: "r1", datasource: { ref: { module: "file:///exp/d.ts", name: "d" }, params: {} },
+ *   steps: [], conditions: [], seeding: undefined, logLevel: "warn" as const,
+ *   events: { replicates: false, steps: false, errors: false },
+ * };
+ * const request = { spec, workers: 1, cancelGraceMs: 0, permissions: {} };
+ * host.handle({ type: "pool", id: 1, request, replicates: 1 });
  * await host.close();
  * assert.deepEqual(answers, [{ type: "pool-done", id: 1, outcomes: [] }]);
  * ```

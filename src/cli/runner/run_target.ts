@@ -7,8 +7,12 @@
  */
 import { errorData } from "../../execution/worker/messages.ts";
 import { executorPlugin } from "../../execution/executors.ts";
-import { ExperimentGraph, type GraphEvent } from "../../graph/experiment_graph.ts";
-import type { Experiment } from "../../experiment/experiment.ts";
+import {
+  ExperimentGraph,
+  type GraphEvent,
+  type GraphRunOptions,
+} from "../../graph/experiment_graph.ts";
+import type { Experiment, RunOptions } from "../../experiment/experiment.ts";
 import { GraphRunError } from "../../graph/graph_error.ts";
 import { ArtifactPlugin } from "../../run/artifact_plugin.ts";
 import { LoggingPlugin } from "../../run/logging_plugin.ts";
@@ -63,13 +67,13 @@ export async function runTarget(
 }
 
 /** The settings every run of the target gets, an experiment's or a graph's. */
-type TargetRunOptions = ReturnType<typeof runOptions>;
+type TargetRunOptions = RunOptions & GraphRunOptions;
 
 function runOptions(
   settings: RunSettings,
   channel: RunnerChannel,
   onEvent: (event: GraphEvent) => void,
-) {
+): TargetRunOptions {
   const execution = settings.executor === undefined
     ? undefined
     : executorPlugin(settings.executor, { workers: settings.workers });
@@ -100,7 +104,7 @@ async function runExperiment(
   const result = await experiment.run({
     ...options,
     ...(settings.treatments?.length === 0 ? { hypotheses: [] } : {}),
-    plugins: [...storage, ...options.plugins],
+    plugins: [...storage, ...options.plugins ?? []],
   });
   return { type: "done", runs: [{ result: result.toJSON() }] };
 }
