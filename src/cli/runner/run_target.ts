@@ -12,7 +12,8 @@ import {
   type GraphEvent,
   type GraphRunOptions,
 } from "../../graph/experiment_graph.ts";
-import type { Experiment, RunOptions } from "../../experiment/experiment.ts";
+import type { Experiment } from "../../experiment/experiment.ts";
+import type { RunOptions } from "../../experiment/experiment_options.ts";
 import { GraphRunError } from "../../graph/graph_error.ts";
 import { ArtifactPlugin } from "../../run/artifact_plugin.ts";
 import { LoggingPlugin } from "../../run/logging_plugin.ts";
