@@ -8,7 +8,7 @@
 import type { WorkerPermissions } from "../execution/worker/permissions.ts";
 import { CliError } from "./cli_error.ts";
 import { PERMISSION_KINDS } from "./sandbox.ts";
-import { within } from "./sandbox_paths.ts";
+import { within } from "./within.ts";
 import type { ResolvedTarget } from "./target.ts";
 
 /** The flag that grants what config.yaml asks for without a prompt. */

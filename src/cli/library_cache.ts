@@ -16,6 +16,7 @@
 import { join, relative, sep as SEPARATOR } from "node:path";
 import { errorMessage } from "../errors.ts";
 import { configuredDeno, readableEnv } from "../execution/deno_runtime.ts";
+import { launchFlags } from "../execution/worker/launch_flags.ts";
 
 /** What a library copy holds, relative to its root: the files a runner or worker loads. */
 export const LIBRARY_ENTRIES: readonly string[] = [
@@ -216,10 +217,7 @@ export async function ensureLibraryCopy(
       args: [
         "run",
         "--quiet",
-        "--no-config",
-        "--no-prompt",
-        `--allow-read=${options.base}`,
-        `--allow-write=${options.base}`,
+        ...launchFlags({ read: [options.base], write: [options.base], config: "none" }),
         `data:application/javascript,${encodeURIComponent(WRITER)}`,
       ],
       stdin: "piped",

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { listPermissionHint } from "./permission_hint.ts";
 import { ProgressDisplay } from "./progress/display.ts";
 import type { ExportedExperiment, FromRunner } from "./runner/protocol.ts";
-import { loadFailure, RunnerProcess } from "./runner_client.ts";
+import { loadFailure, startRunner } from "./runner_client.ts";
 import { runnerEntry } from "./runner_entry.ts";
 import { libraryRoot, sandboxFlags } from "./sandbox.ts";
 import { confineSandbox } from "./sandbox_paths.ts";
@@ -106,7 +106,7 @@ async function inspectInRunner(
       runner.kill();
     }, INSPECT_TIMEOUT_MS);
   };
-  const runner = new RunnerProcess({ flags, entry: runnerEntry(library, []) }, {
+  const runner = startRunner({ flags, entry: runnerEntry(library, []) }, {
     output: (bytes) => quiet.output(bytes),
     message: (m) => {
       if (m.type === "inspected") {

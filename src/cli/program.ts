@@ -1,6 +1,7 @@
 import { printable } from "./printable.ts";
 import { Command, CommanderError, Option } from "npm:commander@15.1.0";
 import { CrystallizeError } from "../errors.ts";
+import { EXECUTOR_NAMES } from "../execution/executor_names.ts";
 import { MAX_REPLICATES } from "../run/replicates.ts";
 import { CliError } from "./cli_error.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
@@ -39,6 +40,29 @@ function commaList(value: string, previous: string[] | undefined): string[] {
  */
 export async function runCli(args: readonly string[]): Promise<ExitCode> {
   let code: ExitCode = EXIT.OK;
+  const program = crystallizeProgram((exitCode) => code = exitCode);
+  try {
+    if (args.length === 0) {
+      // On a terminal: the interactive UI; in scripts and CI: help (nothing waits for keys).
+      if (Deno.stdin.isTerminal() && Deno.stdout.isTerminal()) {
+        const { runTui } = await import("./tui/app.ts");
+        return await runTui(".");
+      }
+      program.outputHelp();
+      return EXIT.USAGE;
+    }
+    await program.parseAsync([...args], { from: "user" });
+    return code;
+  } catch (error) {
+    return await exitCodeOf(error, args);
+  }
+}
+
+/** Where a command's exit code goes once it has run. */
+type Done = (code: ExitCode) => void;
+
+/** The program and its commands (each loads its module only when it runs). */
+function crystallizeProgram(done: Done): Command {
   const program = new Command("crystallize")
     .description("Reproducible experiments for Deno: run, list, inspect and clean experiments.")
     .version(VERSION, "-V, --version")
@@ -61,7 +85,14 @@ ${EXIT_CODES}`,
     // Plain help text: commander would otherwise read FORCE_COLOR/CLICOLOR_FORCE (an env permission).
     .configureOutput({ getOutHasColors: () => false, getErrHasColors: () => false })
     .exitOverride();
+  addRunCommand(program, done);
+  addListingCommands(program, done);
+  addFolderCommands(program, done);
+  return program;
+}
 
+/** `crystallize run`. */
+function addRunCommand(program: Command, done: Done): void {
   const run = program.command("run")
     .description(
       "Run an experiment: a folder with config.yaml, a folder of experiment folders (a graph), " +
@@ -83,12 +114,7 @@ ${EXIT_CODES}`,
     .option("--treatment <names>", "run only these treatments (comma-separated)", commaList)
     .option("--no-treatments", "run the baseline only")
     .addOption(
-      new Option("--executor <kind>", "how replicates run").choices([
-        "serial",
-        "async",
-        "thread",
-        "process",
-      ]),
+      new Option("--executor <kind>", "how replicates run").choices(EXECUTOR_NAMES),
     )
     .option(
       "--workers <n>",
@@ -133,9 +159,12 @@ ${EXIT_CODES}`,
   )
     .action(async (target: string, options) => {
       const { runCommand } = await import("./commands/run.ts");
-      code = await runCommand(target, options);
+      done(await runCommand(target, options));
     });
+}
 
+/** `crystallize list` and `graph`: what experiments there are, and how they connect. */
+function addListingCommands(program: Command, done: Done): void {
   program.command("list")
     .description(
       "List the experiments below a folder: every config.yaml (grouped and ordered by its cli: " +
@@ -147,7 +176,7 @@ ${EXIT_CODES}`,
     .addHelpText("after", "\nExamples:\n  crystallize list\n  crystallize list examples --json")
     .action(async (dir: string, options) => {
       const { listCommand } = await import("./commands/list.ts");
-      code = await listCommand(dir, options);
+      done(await listCommand(dir, options));
     });
 
   program.command("graph")
@@ -159,9 +188,15 @@ ${EXIT_CODES}`,
     .addHelpText("after", "\nExamples:\n  crystallize graph examples/dag")
     .action(async (dir: string, options) => {
       const { graphCommand } = await import("./commands/graph.ts");
-      code = await graphCommand(dir, options);
+      done(await graphCommand(dir, options));
     });
+}
 
+/**
+ * `crystallize new`, `show`, `report`, `compare` and `clean`: an experiment
+ * folder, and the runs it stored.
+ */
+function addFolderCommands(program: Command, done: Done): void {
   program.command("new")
     .description(
       "Create a folder experiment that runs as generated: config.yaml, datasources.ts and " +
@@ -175,7 +210,7 @@ ${EXIT_CODES}`,
     )
     .action(async (name: string, options) => {
       const { newCommand } = await import("./commands/new.ts");
-      code = await newCommand(name, options);
+      done(await newCommand(name, options));
     });
 
   const version = (flag: string) =>
@@ -205,10 +240,10 @@ ${EXIT_CODES}`,
     )
     .action(async (run: string, options) => {
       const { showCommand } = await import("./commands/show.ts");
-      code = await showCommand(run, options);
+      done(await showCommand(run, options));
     });
 
-  addReportCommands(program, version, (exit) => code = exit);
+  addReportCommands(program, version, done);
 
   program.command("clean")
     .description(
@@ -225,41 +260,30 @@ ${EXIT_CODES}`,
     )
     .action(async (experiment: string, options) => {
       const { cleanCommand } = await import("./commands/clean.ts");
-      code = await cleanCommand(experiment, options);
+      done(await cleanCommand(experiment, options));
     });
+}
 
-  try {
-    if (args.length === 0) {
-      // On a terminal: the interactive UI; in scripts and CI: help (nothing waits for keys).
-      if (Deno.stdin.isTerminal() && Deno.stdout.isTerminal()) {
-        const { runTui } = await import("./tui/app.ts");
-        return await runTui(".");
-      }
-      program.outputHelp();
-      return EXIT.USAGE;
+/** The exit code of an error a command threw (the message printed), or the error again. */
+async function exitCodeOf(error: unknown, args: readonly string[]): Promise<ExitCode> {
+  if (error instanceof CommanderError) {
+    if (error.exitCode === 0) return EXIT.OK;
+    // Commander printed the problem on stderr; a script reading `run --json` gets a document too.
+    if (args[0] === "run" && args.includes("--json")) {
+      const { printFailure } = await import("./commands/run.ts");
+      printFailure(error, EXIT.USAGE);
     }
-    await program.parseAsync([...args], { from: "user" });
-    return code;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.exitCode === 0) return EXIT.OK;
-      // Commander printed the problem on stderr; a script reading `run --json` gets a document too.
-      if (args[0] === "run" && args.includes("--json")) {
-        const { printFailure } = await import("./commands/run.ts");
-        printFailure(error, EXIT.USAGE);
-      }
-      return EXIT.USAGE;
-    }
-    if (error instanceof CliError) {
-      console.error(`error: ${printable(error.message)}`);
-      return error.exitCode;
-    }
-    if (error instanceof CrystallizeError) {
-      console.error(`error: ${printable(error.message)}`);
-      return EXIT.USAGE;
-    }
-    throw error;
+    return EXIT.USAGE;
   }
+  if (error instanceof CliError) {
+    console.error(`error: ${printable(error.message)}`);
+    return error.exitCode;
+  }
+  if (error instanceof CrystallizeError) {
+    console.error(`error: ${printable(error.message)}`);
+    return EXIT.USAGE;
+  }
+  throw error;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { FramedChild } from "../execution/worker/framed_child.ts";
+import { FramedChild, type FramedChildHandlers } from "../execution/worker/framed_child.ts";
 import type { FromRunner, ToRunner } from "./runner/protocol.ts";
 import { printableData } from "./printable.ts";
 import { checkFromRunner } from "./runner/protocol_shapes.ts";
@@ -7,7 +7,7 @@ const STDERR_TAIL = 8192;
 
 /** How a runner process is started. */
 export interface RunnerLaunch {
-  /** `deno run` flags: the sandbox's permissions and the config file. */
+  /** `deno run` flags: the sandbox's (see `sandboxFlags`). */
   readonly flags: readonly string[];
   /** The entry module (see `runnerEntry`). */
   readonly entry: string;
@@ -15,27 +15,21 @@ export interface RunnerLaunch {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/** Where a runner's messages and output go. */
-export interface RunnerHandlers {
-  /** A protocol message. */
-  readonly message: (message: FromRunner) => void;
-  /** What experiment code printed (its stdout outside frames, and its stderr). */
-  readonly output: (bytes: Uint8Array, stream: "stdout" | "stderr") => void;
-  /** The runner broke the protocol and was killed (see `FramedChildHandlers.broken`). */
-  readonly broken: (reason: string) => void;
-}
+/** A runner process: a framed child speaking the runner protocol. */
+export type RunnerProcess = FramedChild<ToRunner, FromRunner>;
 
 /**
- * A runner: a sandboxed `deno run` child process that loads and runs
- * experiment code, spoken to in frames on stdin/stdout. The CLI process
- * itself never imports experiment modules.
+ * Starts a runner: a sandboxed `deno run` child process that loads and runs
+ * experiment code, spoken to in frames on stdin/stdout. Its messages are
+ * checked (`protocol_shapes.ts`) and made printable before `handlers`
+ * see them. The CLI process itself never imports experiment modules.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { newCommand } from "./commands/new.ts";
  * import type { FromRunner } from "./runner/protocol.ts";
- * import { RunnerProcess } from "./runner_client.ts";
+ * import { startRunner } from "./runner_client.ts";
  * import { runnerEntry } from "./runner_entry.ts";
  * import { fileUrl, libraryRoot, sandboxFlags } from "./sandbox.ts";
  *
@@ -45,7 +39,7 @@ export interface RunnerHandlers {
  * const library = libraryRoot();
  * const flags = sandboxFlags({ read: [dir], write: [], home: dir, granted: {}, library });
  * const messages: FromRunner[] = [];
- * const runner = new RunnerProcess({ flags, entry: runnerEntry(library, []) }, {
+ * const runner = startRunner({ flags, entry: runnerEntry(library, []) }, {
  *   message: (m) => messages.push(m),
  *   output: () => {},
  *   broken: (reason) => assert.fail(reason),
@@ -56,35 +50,15 @@ export interface RunnerHandlers {
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export class RunnerProcess {
-  /** Resolves when the process has ended and its output is drained. */
-  readonly exited: Promise<Deno.CommandStatus>;
-  readonly #child: FramedChild;
-
-  /** Spawns `deno run --quiet <flags> <entry>`. */
-  constructor(launch: RunnerLaunch, handlers: RunnerHandlers) {
-    this.#child = new FramedChild({ ...launch, stderrTail: STDERR_TAIL }, {
-      frame: (frame) => handlers.message(printableData(checkFromRunner(frame))),
-      output: handlers.output,
-      broken: handlers.broken,
-    });
-    this.exited = this.#child.exited;
-  }
-
-  /** The end of what the process wrote to stderr (deno's own errors, e.g. a module that fails to load). */
-  get stderrTail(): string {
-    return this.#child.stderrTail;
-  }
-
-  /** Sends a message; ignored once the process is gone. */
-  send(message: ToRunner): void {
-    this.#child.send(message);
-  }
-
-  /** Stops the process at once. */
-  kill(): void {
-    this.#child.kill();
-  }
+export function startRunner(
+  launch: RunnerLaunch,
+  handlers: FramedChildHandlers<FromRunner>,
+): RunnerProcess {
+  return new FramedChild({
+    ...launch,
+    stderrTail: STDERR_TAIL,
+    check: (frame) => printableData(checkFromRunner(frame)),
+  }, handlers);
 }
 
 /**

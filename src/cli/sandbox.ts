@@ -1,5 +1,4 @@
-import { within } from "./sandbox_paths.ts";
-import { projectImportFlags } from "./project_imports.ts";
+import { within } from "./within.ts";
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
@@ -7,7 +6,8 @@ import {
   isCompiled as compiledRuntime,
   readableEnv,
 } from "../execution/deno_runtime.ts";
-import { permissionFlags, type WorkerPermissions } from "../execution/worker/permissions.ts";
+import type { WorkerPermissions } from "../execution/worker/permissions.ts";
+import { launchFlags, type LaunchFlagsOptions } from "../execution/worker/launch_flags.ts";
 import { OUTPUT_ROOT_ENV } from "../storage/output_root.ts";
 import { CliError } from "./cli_error.ts";
 import { type EmbeddedLibrary, embeddedLibrary } from "./library_cache.ts";
@@ -46,21 +46,42 @@ export interface Sandbox {
 const RUNTIME_ENV = [OUTPUT_ROOT_ENV, "LOG_TOKENS", "LOG_STREAM"];
 
 /**
- * Deno fetches and installs modules itself, outside permission checks:
- * remote imports from a list of default hosts, npm packages into the
- * library's `node_modules`, entries into its `deno.lock`. A sandboxed
- * process does none of that: it loads what is already in Deno's cache
- * (the library's own packages are there once the CLI has started).
+ * How a sandboxed process is launched: read on its folders, the library and
+ * the output root, write on the output root, the `CRYSTALLIZE_HOME`
+ * variable (which carries the output root), plus what is granted, minus
+ * `denyRead`. No `run`, `net`, `sys` or `ffi` unless granted, no downloads
+ * (`offline`), and of the project's `deno.json` only its bare-name imports
+ * (`config: "bare-imports"`, see `project_config.ts`). The runner gets
+ * {@linkcode sandboxFlags}; its worker processes get these and V8 flags.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sandboxLaunch } from "./sandbox.ts";
+ *
+ * const launch = sandboxLaunch({ read: ["/exp"], write: ["/out"], home: "/out", granted: {}, library: "/lib" });
+ * assert.deepEqual(launch.write, ["/out"]);
+ * assert.equal(launch.config, "bare-imports");
+ * ```
  */
-const OFFLINE = ["--no-remote", "--cached-only", "--no-lock", "--node-modules-dir=none"];
+export function sandboxLaunch(sandbox: Sandbox): LaunchFlagsOptions {
+  return {
+    read: [
+      ...sandbox.read,
+      join(sandbox.library, "mod.ts"),
+      join(sandbox.library, "src"),
+      ...sandbox.write,
+    ],
+    write: sandbox.write,
+    granted: mergePermissions(sandbox.granted, { env: RUNTIME_ENV }),
+    denyRead: sandbox.denyRead,
+    offline: true,
+    config: "bare-imports",
+  };
+}
 
 /**
- * The `deno run` permission flags of a sandbox: `--no-prompt`, read on its
- * folders, the library and the output root, write on the output root, the
- * `CRYSTALLIZE_HOME` variable (which carries the output root), plus what is
- * granted, minus `denyRead`. No `run`, `net`, `sys` or `ffi` unless granted,
- * no downloads (see `OFFLINE`), and of the project's `deno.json` only its
- * bare-name imports (see `projectImportFlags`).
+ * The `deno run` flags of a sandbox's runner (see {@linkcode sandboxLaunch}).
  *
  * @example
  * ```ts
@@ -82,19 +103,7 @@ const OFFLINE = ["--no-remote", "--cached-only", "--no-lock", "--node-modules-di
  * ```
  */
 export function sandboxFlags(sandbox: Sandbox): string[] {
-  const granted = mergePermissions(sandbox.granted, { env: RUNTIME_ENV });
-  const flags = permissionFlags(
-    [
-      ...sandbox.read,
-      join(sandbox.library, "mod.ts"),
-      join(sandbox.library, "src"),
-      ...sandbox.write,
-    ],
-    sandbox.write,
-    granted,
-  );
-  if (sandbox.denyRead?.length) flags.push(`--deny-read=${sandbox.denyRead.join(",")}`);
-  return [...flags, ...OFFLINE, ...projectImportFlags()];
+  return launchFlags(sandboxLaunch(sandbox));
 }
 
 /**

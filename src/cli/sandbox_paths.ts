@@ -12,6 +12,7 @@
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { CliError } from "./cli_error.ts";
 import type { Sandbox } from "./sandbox.ts";
+import { within } from "./within.ts";
 
 /** Most links named in one error. */
 const SHOWN = 5;
@@ -220,20 +221,6 @@ async function realPathOf(path: string): Promise<string> {
     if (parent === absolute) return absolute;
     return join(await realPathOf(parent), relative(parent, absolute));
   }
-}
-
-/**
- * Whether `path` is `folder` or inside it (as paths, no links followed).
- *
- * @example
- * ```ts
- * import { within } from "./sandbox_paths.ts";
- * if (!within("/exp", "/exp/data") || within("/exp", "/exp2")) throw new Error();
- * ```
- */
-export function within(folder: string, path: string): boolean {
-  const rel = relative(folder, path);
-  return !isAbsolute(rel) && rel !== ".." && !rel.startsWith(`..${sep}`);
 }
 
 function unique(paths: readonly string[]): string[] {

@@ -4,18 +4,17 @@ import { configFileData } from "../config/config_reader.ts";
 import { gitCommitOf } from "../experiment/git_commit.ts";
 import type { ResultJson } from "../storage/result_json.ts";
 import type { ErrorData } from "../execution/worker/messages.ts";
-import { errorData } from "../execution/worker/messages.ts";
 import { explainForCli } from "./explain.ts";
-import { hostPool } from "./pool_host.ts";
+import { SandboxLauncher } from "./sandbox_launcher.ts";
+import { type PoolMessage, PoolRelayHost } from "./runner/pool_relay.ts";
 import type { GraphEvent } from "../graph/experiment_graph.ts";
 import type {
   ExportedExperiment,
   FromRunner,
   RunnerFailure,
   RunSettings,
-  ToRunner,
 } from "./runner/protocol.ts";
-import { loadFailure, RunnerProcess } from "./runner_client.ts";
+import { loadFailure, type RunnerProcess, startRunner } from "./runner_client.ts";
 import { runnerEntry } from "./runner_entry.ts";
 import { mergePermissions, type Sandbox, sandboxFlags } from "./sandbox.ts";
 import { confineSandbox, sweepOutputRoots } from "./sandbox_paths.ts";
@@ -120,77 +119,22 @@ export async function runSandboxed(
   display: RunObserver,
   cancel?: AbortSignal,
 ): Promise<SandboxedOutcome> {
-  const flags = sandboxFlags(sandbox);
-  let loaded: readonly ExportedExperiment[] = [];
-  let results: ResultJson[] = [];
-  let failures: Record<string, ErrorData> = {};
-  let failure: RunnerFailure | undefined;
-  let cancelled = false;
-  const pools = new Map<number, AbortController>();
-  const poolRuns = new Set<Promise<unknown>>();
-  const runner = new RunnerProcess(
+  const report = new RunnerReport(display);
+  const pools = new PoolRelayHost(new SandboxLauncher(sandbox), (m) => runner.send(m));
+  const runner = startRunner(
     {
-      flags,
+      flags: sandboxFlags(sandbox),
       entry: runnerEntry(sandbox.library, target.modules),
       env: { CRYSTALLIZE_HOME: sandbox.home },
     },
     {
       output: (bytes) => display.output(bytes),
-      broken: (reason) => {
-        failure = { name: "ProtocolError", message: reason, kind: "run" };
-      },
-      message: (message: FromRunner) => {
-        switch (message.type) {
-          case "loaded":
-            loaded = message.experiments;
-            break;
-          case "events":
-            display.events(
-              message.events.map((e) =>
-                e.type === "error" ? { ...e, message: explainForCli(e.message) } : e
-              ),
-            );
-            break;
-          case "pool": {
-            const control = new AbortController();
-            pools.set(message.id, control);
-            const reply = (m: ToRunner) => runner.send(m);
-            const hosted = hostPool(sandbox, message.request, message.replicates, control.signal, {
-              events: (events) => reply({ type: "pool-events", id: message.id, events }),
-              log: (record) => reply({ type: "pool-log", id: message.id, record }),
-            }).then(
-              (outcomes) => reply({ type: "pool-done", id: message.id, outcomes }),
-              (error) => reply({ type: "pool-failed", id: message.id, error: errorData(error) }),
-            ).finally(() => pools.delete(message.id));
-            poolRuns.add(hosted);
-            break;
-          }
-          case "pool-cancel":
-            pools.get(message.id)?.abort();
-            break;
-          case "done":
-            results = message.runs.map((r) => explained(r.result));
-            failures = { ...message.failures };
-            break;
-          case "failed":
-            failure = {
-              ...message.error,
-              message: explainForCli(message.error.message),
-              ...(message.error.result ? { result: explained(message.error.result) } : {}),
-            };
-            break;
-        }
-      },
+      broken: (reason) => report.broken(reason),
+      message: (m) =>
+        m.type === "pool" || m.type === "pool-cancel" ? pools.handle(m) : report.add(m),
     },
   );
-  let interrupts = 0;
-  const onInterrupt = () => {
-    cancelled = true;
-    if (++interrupts === 1) runner.send({ type: "cancel" });
-    else runner.kill();
-  };
-  Deno.addSignalListener("SIGINT", onInterrupt);
-  cancel?.addEventListener("abort", onInterrupt, { once: true });
+  const interrupts = new Interrupts(runner, cancel);
   const git = await gitCommitOf(
     target.spec.kind === "module" ? dirname(fromFileUrl(target.spec.url)) : target.spec.folder,
   ) ?? null;
@@ -200,27 +144,107 @@ export async function runSandboxed(
     settings: { ...settings, git },
     configs: target.configs.map(configFileData),
   });
-  if (cancel?.aborted) onInterrupt();
+  if (cancel?.aborted) interrupts.interrupt();
   try {
     await runner.exited;
   } finally {
-    Deno.removeSignalListener("SIGINT", onInterrupt);
-    cancel?.removeEventListener("abort", onInterrupt);
-    for (const control of pools.values()) control.abort();
-    await Promise.allSettled(poolRuns);
+    interrupts.dispose();
+    await pools.close();
     display.close();
   }
   // Workers have stopped too: nothing writes to the output roots any more.
   const swept = await sweepOutputRoots(sandbox.write);
-  if (failure === undefined && results.length === 0 && Object.keys(failures).length === 0) {
-    const why = loadFailure(runner.stderrTail) || "the runner process ended without a result";
-    failure = {
-      name: "LoadError",
-      message: explainForCli(`could not load the experiment: ${why}`),
-      kind: cancelled ? "run" : "usage",
-    };
+  return report.outcome(runner.stderrTail, interrupts.cancelled, swept);
+}
+
+/** What a runner reported, its messages made CLI wording (permission errors name the flags). */
+class RunnerReport {
+  readonly #display: RunObserver;
+  #loaded: readonly ExportedExperiment[] = [];
+  #results: ResultJson[] = [];
+  #failures: Record<string, ErrorData> = {};
+  #failure: RunnerFailure | undefined;
+
+  constructor(display: RunObserver) {
+    this.#display = display;
   }
-  return { loaded, results, failures, failure, cancelled, swept };
+
+  /** A message of the runner (pool messages go to the pool relay). */
+  add(message: Exclude<FromRunner, PoolMessage>): void {
+    switch (message.type) {
+      case "loaded":
+        this.#loaded = message.experiments;
+        break;
+      case "events":
+        this.#display.events(
+          message.events.map((e) =>
+            e.type === "error" ? { ...e, message: explainForCli(e.message) } : e
+          ),
+        );
+        break;
+      case "done":
+        this.#results = message.runs.map((r) => explained(r.result));
+        this.#failures = { ...message.failures };
+        break;
+      case "failed":
+        this.#failure = {
+          ...message.error,
+          message: explainForCli(message.error.message),
+          ...(message.error.result ? { result: explained(message.error.result) } : {}),
+        };
+        break;
+    }
+  }
+
+  /** The runner broke the protocol and was killed. */
+  broken(reason: string): void {
+    this.#failure = { name: "ProtocolError", message: reason, kind: "run" };
+  }
+
+  /** How the run ended; a runner that reported nothing could not load the experiment. */
+  outcome(stderrTail: string, cancelled: boolean, swept: readonly string[]): SandboxedOutcome {
+    let failure = this.#failure;
+    const results = this.#results;
+    const failures = this.#failures;
+    if (failure === undefined && results.length === 0 && Object.keys(failures).length === 0) {
+      const why = loadFailure(stderrTail) || "the runner process ended without a result";
+      failure = {
+        name: "LoadError",
+        message: explainForCli(`could not load the experiment: ${why}`),
+        kind: cancelled ? "run" : "usage",
+      };
+    }
+    return { loaded: this.#loaded, results, failures, failure, cancelled, swept };
+  }
+}
+
+/** Ctrl-C (or `cancel` aborting) during a run: the first asks the runner to cancel, the next kills it. */
+class Interrupts {
+  /** Whether the user interrupted the run. */
+  cancelled = false;
+  readonly #runner: RunnerProcess;
+  readonly #cancel: AbortSignal | undefined;
+  #count = 0;
+  readonly #onInterrupt = () => this.interrupt();
+
+  constructor(runner: RunnerProcess, cancel: AbortSignal | undefined) {
+    this.#runner = runner;
+    this.#cancel = cancel;
+    Deno.addSignalListener("SIGINT", this.#onInterrupt);
+    cancel?.addEventListener("abort", this.#onInterrupt, { once: true });
+  }
+
+  interrupt(): void {
+    this.cancelled = true;
+    if (++this.#count === 1) this.#runner.send({ type: "cancel" });
+    else this.#runner.kill();
+  }
+
+  /** Stops listening. */
+  dispose(): void {
+    Deno.removeSignalListener("SIGINT", this.#onInterrupt);
+    this.#cancel?.removeEventListener("abort", this.#onInterrupt);
+  }
 }
 
 /** A result with permission errors rewritten to name the CLI's flags. */

@@ -10,7 +10,7 @@ import { discover } from "./discover.ts";
 import { closureOf } from "./graph_closure.ts";
 import type { TargetSpec } from "./runner/protocol.ts";
 import { fileUrl, mergePermissions } from "./sandbox.ts";
-import { within } from "./sandbox_paths.ts";
+import { within } from "./within.ts";
 
 /** A `run` target, resolved without running any of its code. */
 export interface ResolvedTarget {

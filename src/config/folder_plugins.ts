@@ -1,7 +1,9 @@
 import { resolve } from "node:path";
-import { AsyncExecution } from "../execution/async.ts";
-import { ParallelExecution } from "../execution/parallel.ts";
-import { SerialExecution } from "../execution/serial.ts";
+import {
+  EXECUTION_PLUGIN_NAMES,
+  executionPlugin,
+  isExecutionPlugin,
+} from "../execution/executors.ts";
 import type { WorkerPermissions } from "../execution/worker/permissions.ts";
 import { ArtifactPlugin } from "../run/artifact_plugin.ts";
 import { LoggingPlugin } from "../run/logging_plugin.ts";
@@ -13,13 +15,11 @@ import { factoryCall } from "./folder_modules.ts";
 
 type Options = Record<string, unknown>;
 
-/** How each plugin a config may name is built from its options (checked by the schema). */
-const PLUGINS: Readonly<
-  Record<string, (options: Options, file: ConfigFile, permissions: WorkerPermissions) => BasePlugin>
-> = {
-  SerialExecution: () => new SerialExecution(),
-  AsyncExecution: (o) => new AsyncExecution(o),
-  ParallelExecution: (o, _file, permissions) => new ParallelExecution({ ...o, permissions }),
+/**
+ * How each other plugin a config may name is built from its options
+ * (checked by the schema); execution plugins are built by `executors.ts`.
+ */
+const PLUGINS: Readonly<Record<string, (options: Options, file: ConfigFile) => BasePlugin>> = {
   SeedPlugin: (o) => new SeedPlugin(o),
   LoggingPlugin: (o) => new LoggingPlugin(o),
   ArtifactPlugin: (o, file) =>
@@ -28,8 +28,6 @@ const PLUGINS: Readonly<
       ...(typeof o.root === "string" ? { root: resolve(file.folder, o.root) } : {}),
     }),
 };
-
-const EXECUTION = new Set(["SerialExecution", "AsyncExecution", "ParallelExecution"]);
 
 /**
  * The `plugins` of a config, built, plus an `ArtifactPlugin` when none is
@@ -58,7 +56,7 @@ export function buildPlugins(
 ): BasePlugin[] {
   const plugins: BasePlugin[] = [];
   const seen = new Map<string, number>();
-  let execution: number | undefined;
+  let executionAt: number | undefined;
   for (const [index, entry] of configEntries(file.config.plugins)) {
     const call = factoryCall(entry, ["plugins", index]);
     const at = (message: string) =>
@@ -69,17 +67,24 @@ export function buildPlugins(
       continue;
     }
     seen.set(call.name, index);
-    if (EXECUTION.has(call.name)) {
-      if (execution !== undefined) {
+    const isExecution = isExecutionPlugin(call.name);
+    if (isExecution) {
+      if (executionAt !== undefined) {
         at(
-          `plugins[${execution}] already sets the execution strategy; list one of SerialExecution, AsyncExecution, ParallelExecution`,
+          `plugins[${executionAt}] already sets the execution strategy; list one of ${
+            EXECUTION_PLUGIN_NAMES.join(", ")
+          }`,
         );
         continue;
       }
-      execution = index;
+      executionAt = index;
     }
     try {
-      plugins.push(PLUGINS[call.name](call.params, file, permissions));
+      plugins.push(
+        isExecution
+          ? executionPlugin(call.name, call.params, permissions)
+          : PLUGINS[call.name](call.params, file),
+      );
     } catch (error) {
       at((error as Error).message);
     }

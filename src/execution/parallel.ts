@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { CrystallizeError } from "../errors.ts";
 import { outputRoot } from "../storage/output_root.ts";
 import type { ReplicateOutcome } from "../storage/outcome.ts";
+import type { RunPlan } from "../run/run_plan.ts";
 import {
   BasePlugin,
   type ExperimentView,
@@ -10,16 +11,21 @@ import {
   type ReplicateFunction,
 } from "../run/plugin.ts";
 import { checkConcurrency, runConcurrently } from "./concurrent_loop.ts";
+import { workerEntry } from "./worker/entry.ts";
+import { denoExecutable } from "./worker/framed_child.ts";
+import { launchFlags } from "./worker/launch_flags.ts";
 import { allRefs, type WorkerSpec } from "./worker/messages.ts";
-import { permissionFlags, type WorkerPermissions } from "./worker/permissions.ts";
-import { poolLauncher } from "./worker/pool_launcher.ts";
-import { runOnWorkers } from "./worker/run_on_workers.ts";
+import type { WorkerPermissions } from "./worker/permissions.ts";
 import { workerSpec } from "./worker/spec.ts";
+import { DEFAULT_WORKER_V8_FLAGS, v8FlagsArguments } from "./worker/v8_flags.ts";
+import {
+  injectedLauncher,
+  type PoolRequest,
+  runPoolOn,
+  type WorkerLauncher,
+} from "./worker/worker_launcher.ts";
 import { WorkerPool } from "./worker/worker_pool.ts";
 import type { WorkerLaunch } from "./worker/worker_process.ts";
-import { denoExecutable } from "./worker/framed_child.ts";
-import { configFile, workerEntry } from "./worker/entry.ts";
-import { DEFAULT_WORKER_V8_FLAGS, v8FlagsArguments } from "./worker/v8_flags.ts";
 
 /** `"thread"`: bounded concurrency in the main isolate; `"process"`: a pool of worker processes. */
 export type ExecutorType = "thread" | "process";
@@ -219,8 +225,11 @@ export class ParallelExecution extends BasePlugin {
   }
 
   /**
-   * Runs the replicates: threads report each outcome as it finishes;
-   * processes return them all once the pool is done.
+   * Runs the replicates: concurrently in this isolate (`"thread"`), each
+   * outcome reported as it finishes; or on worker processes (`"process"`)
+   * started by the launcher the run's host injected (see
+   * `worker_launcher.ts`), else by this plugin itself, all outcomes
+   * returned once the pool is done.
    */
   override async runExperimentLoop(
     experiment: ExperimentView,
@@ -231,32 +240,40 @@ export class ParallelExecution extends BasePlugin {
       await runConcurrently(replicateFn, loop, this.#defaultWorkers());
       return undefined;
     }
-    const delegated = poolLauncher();
-    if (delegated === undefined) denoExecutable(); // fails early, before any worker, when workers may not be started
-    const spec = await workerSpec(loop.plan, loop.plan.logger.level);
-    if (delegated !== undefined) {
-      return await delegated({
-        spec,
-        workers: Math.min(this.#defaultWorkers(), loop.replicates),
-        timeoutMs: loop.timeoutMs,
-        cancelGraceMs: this.cancelGraceMs,
-        maxHeapMb: this.maxHeapMb,
-        permissions: this.permissions,
-      }, loop);
-    }
-    const pool = this.keepAlive
-      ? this.#pool ??= new WorkerPool({ keepAlive: true, maxIdle: this.#defaultWorkers() })
-      : new WorkerPool({ keepAlive: false, maxIdle: 0 });
-    try {
-      return await runOnWorkers(spec, loop.plan, pool, {
-        workers: Math.min(this.#defaultWorkers(), loop.replicates),
-        launch: this.#launch(experiment, spec, loop.plan.datasource.readPaths ?? []),
-        timeoutMs: loop.timeoutMs,
-        cancelGraceMs: this.cancelGraceMs,
-      }, loop);
-    } finally {
-      if (!this.keepAlive) await pool.close();
-    }
+    const injected = injectedLauncher(loop);
+    if (injected === undefined) denoExecutable(); // fails early, before any worker, when workers may not be started
+    const request: PoolRequest = {
+      spec: await workerSpec(loop.plan, loop.plan.logger.level),
+      workers: Math.min(this.#defaultWorkers(), loop.replicates),
+      timeoutMs: loop.timeoutMs,
+      cancelGraceMs: this.cancelGraceMs,
+      maxHeapMb: this.maxHeapMb,
+      permissions: this.permissions,
+    };
+    const launcher = injected ?? this.#ownLauncher(experiment, loop.plan);
+    return await launcher.runPool(request, {
+      replicates: loop.replicates,
+      signal: loop.signal,
+      events: loop.plan.events,
+      logger: loop.plan.logger,
+    });
+  }
+
+  /** Starts the workers itself: from the pool kept between runs (`keepAlive`), or a pool of this run. */
+  #ownLauncher(experiment: ExperimentView, plan: RunPlan): WorkerLauncher {
+    return {
+      runPool: async (request, run) => {
+        const pool = this.keepAlive
+          ? this.#pool ??= new WorkerPool({ keepAlive: true, maxIdle: this.#defaultWorkers() })
+          : new WorkerPool({ keepAlive: false, maxIdle: 0 });
+        const launch = this.#launch(experiment, request.spec, plan.datasource.readPaths ?? []);
+        try {
+          return await runPoolOn(pool, launch, request, run);
+        } finally {
+          if (!this.keepAlive) await pool.close();
+        }
+      },
+    };
   }
 
   /**
@@ -264,7 +281,8 @@ export class ParallelExecution extends BasePlugin {
    * experiment's modules, and flags granting read on those modules' folders
    * and on what the datasource reads (upstream runs of an `ExperimentInput`),
    * read and write on the output root, the step cache and the stored run's
-   * folder, and what `permissions` adds.
+   * folder, what `permissions` adds, the project's `deno.json` (the
+   * program's own code: all of it) and the V8 flags.
    */
   #launch(
     experiment: ExperimentView,
@@ -276,14 +294,14 @@ export class ParallelExecution extends BasePlugin {
     const runs = spec.record === undefined ? undefined : dirname(spec.record.dir);
     const storage = [outputRoot(experiment), spec.cache?.dir, runs]
       .filter((p): p is string => p !== undefined);
-    const flags = permissionFlags(
-      [...moduleFolders(spec), ...storage, ...sourceReads],
-      storage,
-      this.permissions,
-    );
-    const config = configFile();
-    if (config !== undefined) flags.push(`--config=${config}`);
-    flags.push(...v8FlagsArguments(this.v8Flags, this.maxHeapMb));
+    const flags = launchFlags({
+      read: [...moduleFolders(spec), ...storage, ...sourceReads],
+      write: storage,
+      granted: this.permissions,
+      config: "project",
+      v8Flags: this.v8Flags,
+      maxHeapMb: this.maxHeapMb,
+    });
     return { entry: workerEntry(spec, { loading: "static" }), flags };
   }
 

@@ -99,6 +99,7 @@ export async function executeRun(
     plan: run.plan,
     replicates: settings.replicates,
     stored: session && { dir: session.dir, reused: session.reused },
+    host: settings.workerLauncher && { workerLauncher: settings.workerLauncher },
   });
   return await finishRun(run, view, collectRun(run, folded));
 }

@@ -6,8 +6,7 @@ import type { Logger } from "../context/logger.ts";
 import type { DataSource } from "../data/datasource.ts";
 import type { Artifact } from "../data/artifact.ts";
 import type { ArtifactRef } from "../data/experiment_input.ts";
-import { CrystallizeError } from "../errors.ts";
-import { isInsideWorker } from "../execution/worker/in_worker.ts";
+import { unhostedRunError } from "../execution/worker/hosted_run.ts";
 import type { WorkerPermissions } from "../execution/worker/permissions.ts";
 import { callerModuleUrl } from "../pipeline/module_ref.ts";
 import { Pipeline } from "../pipeline/pipeline.ts";
@@ -275,14 +274,8 @@ export class Experiment {
    * {@linkcode RunCancelledError} when `signal` aborts.
    */
   async run(options: RunOptions = {}): Promise<Result> {
-    if (isInsideWorker()) {
-      throw new CrystallizeError(
-        `experiment.run() was called while a worker imported '${
-          this.moduleUrl ?? "the experiment module"
-        }'; ` +
-          "guard the call with `if (import.meta.main) { ... }` so importing the module does not start a run",
-      );
-    }
+    const unhosted = unhostedRunError(this.moduleUrl, options.workerLauncher);
+    if (unhosted !== undefined) throw unhosted;
     this.#check();
     this.datasource?.refresh?.();
     return await executeRun(this, this, this.#settings(options));

@@ -1,5 +1,6 @@
 import type { Artifact } from "../data/artifact.ts";
 import type { DataSource } from "../data/datasource.ts";
+import type { WorkerLauncher } from "../execution/worker/worker_launcher.ts";
 import type { Pipeline } from "../pipeline/pipeline.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
 import type { ProgressListener } from "../run/events.ts";
@@ -123,6 +124,18 @@ export interface RunOptions {
    * passes it in: its sandboxed runner may not read `.git`.
    */
   git?: GitInfo | null;
+  /**
+   * The worker launcher of the program hosting this run: process-mode
+   * execution plugins start their worker processes through it instead of
+   * themselves (see `src/execution/worker/worker_launcher.ts`). The CLI's
+   * sandboxed runner passes one; in a worker process or the runner, a run
+   * without one is refused (experiment code calling `run()` at import). Its
+   * shape is the library's own and may change between versions, so it is
+   * left out of the documentation.
+   *
+   * @ignore
+   */
+  workerLauncher?: WorkerLauncher;
 }
 
 /** How a run treats earlier work: see {@linkcode RunOptions.strategy}. */

@@ -1,5 +1,6 @@
 import type { Logger } from "../context/logger.ts";
 import type { DataSource } from "../data/datasource.ts";
+import type { WorkerLauncher } from "../execution/worker/worker_launcher.ts";
 import { ExperimentInput } from "../data/experiment_input.ts";
 import type { ProgressListener } from "../run/events.ts";
 import type { BasePlugin } from "../run/plugin.ts";
@@ -36,6 +37,8 @@ export interface RunSettings {
   /** Plugins for this run (the experiment's and the run's, or a debug variant). */
   readonly plugins: readonly BasePlugin[];
   readonly git: GitInfo | null | undefined;
+  /** The hosting program's worker launcher (`RunOptions.workerLauncher`). */
+  readonly workerLauncher: WorkerLauncher | undefined;
 }
 
 /**
@@ -134,6 +137,7 @@ export function runSettings(
     timeoutMs: options.timeoutMs,
     plugins,
     git: options.git,
+    workerLauncher: options.workerLauncher,
   };
 }
 

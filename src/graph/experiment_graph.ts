@@ -1,3 +1,4 @@
+import type { WorkerLauncher } from "../execution/worker/worker_launcher.ts";
 import type { GitInfo } from "../storage/provenance.ts";
 import { type Experiment, FolderExperiment } from "../experiment/experiment.ts";
 import type { RunStrategy } from "../experiment/experiment_options.ts";
@@ -66,6 +67,13 @@ export interface GraphRunOptions {
   plugins?: readonly BasePlugin[];
   /** The git commit every experiment's provenance records (see `RunOptions.git`). */
   git?: GitInfo | null;
+  /**
+   * The hosting program's worker launcher, for every experiment's run (see
+   * `RunOptions.workerLauncher`).
+   *
+   * @ignore
+   */
+  workerLauncher?: WorkerLauncher;
 }
 
 /**
@@ -320,6 +328,7 @@ export class ExperimentGraph {
       onEvent: options.onEvent,
       plugins: options.plugins,
       git: options.git,
+      workerLauncher: options.workerLauncher,
     });
     emit({ type: "experiment-finished", experiment: name });
     return result;

@@ -24,6 +24,13 @@ export interface ReplicatesRun {
   readonly replicates: number;
   /** When the run is stored: its final folder and the outcomes it reuses. */
   readonly stored?: { readonly dir: string; readonly reused: ReusedOutcomes };
+  /**
+   * What the program hosting the run adds to the loop context, for the
+   * execution plugins that know it (the CLI's runner lends its worker
+   * launcher: see `execution/worker/worker_launcher.ts`). The engine does
+   * not look inside.
+   */
+  readonly host?: Readonly<Record<string, unknown>>;
 }
 
 /** What a run keeps of its replicates. */
@@ -80,6 +87,7 @@ export async function runReplicates(run: ReplicatesRun): Promise<FoldedReplicate
     fold.add(all);
   };
   const loop = {
+    ...run.host,
     replicates: run.replicates,
     signal: plan.signal,
     timeoutMs: plan.timeoutMs,

@@ -7,7 +7,6 @@ import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { colored } from "../entry_color.ts";
 import { graphClosure, graphReplicates } from "../graph_closure.ts";
 import { inspectModules } from "../module_inspection.ts";
-import { entryLine } from "../tui/selection_view.ts";
 import { fileUrl } from "../sandbox.ts";
 
 /** One experiment in a listing. */
@@ -32,6 +31,28 @@ export interface ListEntry {
   readonly description: string;
   /** Colour of the entry (`cli.color`: `#rrggbb`, `#rgb` or a colour name), if any. */
   readonly color?: string;
+}
+
+/**
+ * One entry of the list: icon, target, name, kind, replicates, description.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { entryLine, type ListEntry } from "./list.ts";
+ *
+ * const entry: ListEntry = {
+ *   target: "experiments/demo", name: "demo", kind: "folder", group: "Experiments", priority: 999,
+ *   icon: "🧪", hidden: false, replicates: 10, description: "Does adding delta raise the total?",
+ * };
+ * assert.equal(entryLine(entry), "🧪 experiments/demo  demo · 10 replicates · Does adding delta raise the total?");
+ * ```
+ */
+export function entryLine(entry: ListEntry): string {
+  const kind = entry.kind === "graph" ? " (graph)" : "";
+  const replicates = `${entry.replicates} replicate${entry.replicates === 1 ? "" : "s"}`;
+  const description = entry.description ? ` · ${entry.description}` : "";
+  return `${entry.icon} ${entry.target}  ${entry.name}${kind} · ${replicates}${description}`;
 }
 
 /** What `list` found. */

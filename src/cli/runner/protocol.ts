@@ -13,7 +13,8 @@ import type { ProgressEvent } from "../../run/events.ts";
 import type { ReplicateOutcome } from "../../storage/outcome.ts";
 import type { ResultJson } from "../../storage/result_json.ts";
 import type { ErrorData } from "../../execution/worker/messages.ts";
-import type { PoolRequest } from "../../execution/worker/pool_launcher.ts";
+import type { ExecutorName } from "../../execution/executor_names.ts";
+import type { PoolRequest } from "../../execution/worker/worker_launcher.ts";
 
 /** What the runner loads: a folder experiment, or the experiments a module exports. */
 export type TargetSpec =
@@ -51,7 +52,7 @@ export interface RunSettings {
   /** Master seed. */
   readonly seed?: number;
   /** Replaces the experiment's execution plugin. */
-  readonly executor?: "serial" | "async" | "thread" | "process";
+  readonly executor?: ExecutorName;
   /** Workers or concurrency of the executor. */
   readonly workers?: number;
   /** The git commit provenance records, read by the CLI (the runner may not read `.git`). */

@@ -1,5 +1,5 @@
 import { renderProgress } from "../progress/render.ts";
-import { entryLine } from "./selection_view.ts";
+import { entryLine } from "../commands/list.ts";
 import { cachingOn, type RunModel, type RunStatus } from "./model.ts";
 import { fitLine, highlight, plainText } from "./text.ts";
 

@@ -1,4 +1,4 @@
-import type { ListEntry } from "../commands/list.ts";
+import { entryLine } from "../commands/list.ts";
 import type { SelectionModel } from "./model.ts";
 import { colored } from "../entry_color.ts";
 import { fitLine, highlight } from "./text.ts";
@@ -68,27 +68,4 @@ export function renderSelection(
   const lines = [...head.map((l) => fitLine(l, width)), ...shown];
   while (lines.length < height - status.length - 1) lines.push("");
   return [...lines, ...status, fitLine(SELECTION_KEYS, width)].slice(-height);
-}
-
-/**
- * One entry of the list: icon, target, name, kind, replicates, description.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { ListEntry } from "../commands/list.ts";
- * import { entryLine } from "./selection_view.ts";
- *
- * const entry: ListEntry = {
- *   target: "experiments/demo", name: "demo", kind: "folder", group: "Experiments", priority: 999,
- *   icon: "🧪", hidden: false, replicates: 10, description: "Does adding delta raise the total?",
- * };
- * assert.equal(entryLine(entry), "🧪 experiments/demo  demo · 10 replicates · Does adding delta raise the total?");
- * ```
- */
-export function entryLine(entry: ListEntry): string {
-  const kind = entry.kind === "graph" ? " (graph)" : "";
-  const replicates = `${entry.replicates} replicate${entry.replicates === 1 ? "" : "s"}`;
-  const description = entry.description ? ` · ${entry.description}` : "";
-  return `${entry.icon} ${entry.target}  ${entry.name}${kind} · ${replicates}${description}`;
 }

@@ -1,8 +1,11 @@
-import { dirname, join } from "node:path";
 import { allRefs, type WorkerSpec } from "./messages.ts";
 
 /** The library's root folder URL, from this module's place in `src/execution/worker/`. */
 const LIBRARY = new URL("../../../", import.meta.url).href;
+
+/** How every child entry starts (a comment: it does nothing but say what the module is). */
+const CHILD_ENTRY_LINE = "// Crystallize child entry";
+const CHILD_ENTRY_PREFIX = "data:application/typescript,";
 
 /** Module namespaces a child process imported, by module URL. */
 export type ImportedModules = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
@@ -42,11 +45,11 @@ export interface ChildEntry {
 
 /**
  * The entry module of a child process (a worker or the CLI's runner), as a
- * `data:` URL. It imports, in this order: `parent_channel.ts` (which reads
- * the frame key before anything else evaluates), `mark_worker.ts` (so a
- * module calling `experiment.run()` at import time is refused), the
- * serving module; then it calls the serving export with a loader of the
- * experiment modules.
+ * `data:` URL. It starts with a line naming it a child entry (the process's
+ * main module says so: see {@linkcode isChildEntry}), then imports, in
+ * this order, `parent_channel.ts` (which reads the frame key before
+ * anything else evaluates) and the serving module; then it calls the
+ * serving export with a loader of the experiment modules.
  *
  * @example
  * ```ts
@@ -67,8 +70,8 @@ export function childEntry(entry: ChildEntry): string {
   const at = (path: string) => JSON.stringify(new URL(path, entry.library ?? LIBRARY).href);
   const urls = [...new Set(entry.modules)];
   const lines = [
+    CHILD_ENTRY_LINE,
     `import ${at("src/execution/worker/parent_channel.ts")};`,
-    `import ${at("src/execution/worker/mark_worker.ts")};`,
     `import { ${entry.serveExport} as serve } from ${at(entry.serve)};`,
   ];
   if (entry.loading === "static") {
@@ -89,7 +92,28 @@ export function childEntry(entry: ChildEntry): string {
       "});",
     );
   }
-  return `data:application/typescript,${encodeURIComponent(lines.join("\n"))}`;
+  return `${CHILD_ENTRY_PREFIX}${encodeURIComponent(lines.join("\n"))}`;
+}
+
+/**
+ * Whether `mainModule` (default: this isolate's) is an entry made by
+ * {@linkcode childEntry}: the process is a worker or the CLI's runner,
+ * serving the process that started it. Experiment code cannot change
+ * what a process's main module is.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { childEntry, isChildEntry } from "./entry.ts";
+ *
+ * assert.equal(isChildEntry(), false); // this process runs a test, not a child entry
+ * const entry = childEntry({ serve: "src/execution/worker/host.ts", serveExport: "serveWorker", modules: [], loading: "static" });
+ * assert.equal(isChildEntry(entry), true);
+ * ```
+ */
+export function isChildEntry(mainModule: string | undefined = Deno.mainModule): boolean {
+  // A Web Worker has no main module.
+  return mainModule?.startsWith(CHILD_ENTRY_PREFIX + encodeURIComponent(CHILD_ENTRY_LINE)) === true;
 }
 
 /**
@@ -131,34 +155,4 @@ export function workerEntry(
     modules: allRefs(spec).map((r) => r.module),
     ...options,
   });
-}
-
-/**
- * The Deno configuration file workers should use (a `data:` entry does not
- * discover one): the nearest `deno.json`/`deno.jsonc` above the working
- * directory, when this process may read it.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { configFile } from "./entry.ts";
- *
- * // In this repository: its deno.json (the nearest one at or above the working directory).
- * assert.match(configFile() ?? "", /deno\.jsonc?$/);
- * assert.equal(configFile("/"), undefined);
- * ```
- */
-export function configFile(start: string = Deno.cwd()): string | undefined {
-  for (let dir = start;; dir = dirname(dir)) {
-    for (const name of ["deno.json", "deno.jsonc"]) {
-      const path = join(dir, name);
-      if (Deno.permissions.querySync({ name: "read", path }).state !== "granted") return undefined;
-      try {
-        if (Deno.statSync(path).isFile) return path;
-      } catch {
-        // Not here; keep looking.
-      }
-    }
-    if (dirname(dir) === dir) return undefined;
-  }
 }

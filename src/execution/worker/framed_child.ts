@@ -33,9 +33,9 @@ export function denoExecutable(): string {
   );
 }
 
-/** How a framed child process is started. */
-export interface FramedChildLaunch {
-  /** `deno run` flags (permissions, config, V8 flags). */
+/** How a framed child process is started, and what its messages are. */
+export interface FramedChildLaunch<In> {
+  /** `deno run` flags (permissions, config, V8 flags: see `launchFlags`). */
   readonly flags: readonly string[];
   /** The entry module. */
   readonly entry: string;
@@ -43,17 +43,22 @@ export interface FramedChildLaunch {
   readonly env?: Readonly<Record<string, string>>;
   /** How much of its stderr to keep in `stderrTail`, characters. */
   readonly stderrTail: number;
+  /**
+   * A decoded frame as a message of the protocol, checked: the child runs
+   * experiment code, so this throws a `ProtocolError` for anything else.
+   */
+  readonly check: (frame: unknown) => In;
 }
 
-/** Where a framed child's frames and other output go. */
-export interface FramedChildHandlers {
-  /** A decoded frame from its stdout. */
-  readonly frame: (frame: unknown) => void;
+/** Where a framed child's messages and other output go. */
+export interface FramedChildHandlers<In> {
+  /** A message from its stdout (a frame, checked). */
+  readonly message: (message: In) => void;
   /** What it wrote outside frames (stdout) or to stderr; awaited, to keep the order. */
   readonly output: (bytes: Uint8Array, stream: "stdout" | "stderr") => void | Promise<void>;
   /**
-   * The child broke the protocol (a corrupted sealed frame, or `frame`
-   * threw a `ProtocolError`): it has been killed, and nothing it sends
+   * The child broke the protocol (a corrupted sealed frame, or a frame
+   * that `check` or `message` refused with a `ProtocolError`): it has been killed, and nothing it sends
    * after is read.
    */
   readonly broken: (reason: string) => void;
@@ -61,8 +66,9 @@ export interface FramedChildHandlers {
 
 /**
  * A `deno run --quiet` child process spoken to in frames on stdin/stdout
- * (see `frames.ts`), the transport of worker processes and of the CLI's
- * sandboxed runner. Each child gets a fresh random frame key as the first
+ * (see `frames.ts`): the one transport of worker processes and of the
+ * CLI's sandboxed runner, typed by the protocol it carries (`Out` messages
+ * to the child, `In` from it). Each child gets a fresh random frame key as the first
  * bytes on its stdin (read by `parent_channel.ts` before experiment code
  * loads), and only frames sealed with it are taken as messages: whatever
  * else appears on its stdout is output. A child that breaks the protocol is
@@ -80,8 +86,9 @@ export interface FramedChildHandlers {
  *   flags: ["--no-prompt"],
  *   entry: `data:application/javascript,${encodeURIComponent('console.log("plain output")')}`,
  *   stderrTail: 4096,
+ *   check: (frame) => frame, // a real protocol checks the message's shape here
  * }, {
- *   frame: () => {}, // only frames sealed with this child's key arrive here
+ *   message: () => {}, // only frames sealed with this child's key arrive here
  *   output: (bytes) => void printed.push(new TextDecoder().decode(bytes)),
  *   broken: (reason) => assert.fail(reason),
  * });
@@ -89,7 +96,7 @@ export interface FramedChildHandlers {
  * assert.equal(printed.join(""), "plain output\n");
  * ```
  */
-export class FramedChild {
+export class FramedChild<Out, In> {
   /** Resolves with the exit status once the process has ended and its output is drained. */
   readonly exited: Promise<Deno.CommandStatus>;
   /** The end of what the process wrote to stderr. */
@@ -98,14 +105,16 @@ export class FramedChild {
   readonly #key = crypto.getRandomValues(new Uint8Array(FRAME_KEY_BYTES));
   readonly #writer = new FrameWriter();
   readonly #stdin: WritableStreamDefaultWriter<Uint8Array>;
-  readonly #handlers: FramedChildHandlers;
+  readonly #handlers: FramedChildHandlers<In>;
+  readonly #check: (frame: unknown) => In;
   readonly #tail: number;
   #ended = false;
   #stdinClosed = false;
 
   /** Spawns `deno run --quiet <flags> <entry>`. */
-  constructor(launch: FramedChildLaunch, handlers: FramedChildHandlers) {
+  constructor(launch: FramedChildLaunch<In>, handlers: FramedChildHandlers<In>) {
     this.#handlers = handlers;
+    this.#check = launch.check;
     this.#tail = launch.stderrTail;
     this.#child = new Deno.Command(denoExecutable(), {
       args: ["run", "--quiet", ...launch.flags, launch.entry],
@@ -135,7 +144,7 @@ export class FramedChild {
   }
 
   /** Sends a message as one frame; ignored once stdin is closed or the process is gone. */
-  send(message: unknown): void {
+  send(message: Out): void {
     if (!this.open) return;
     this.#stdin.write(this.#writer.encode(message)).catch(() => {});
   }
@@ -174,7 +183,7 @@ export class FramedChild {
       try {
         const { frames, output } = reader.push(chunk);
         for (const bytes of output) await this.#handlers.output(bytes, "stdout");
-        for (const frame of frames) this.#handlers.frame(frame);
+        for (const frame of frames) this.#handlers.message(this.#check(frame));
       } catch (error) {
         if (!(error instanceof FrameCorruptError || error instanceof ProtocolError)) throw error;
         broken = true;

@@ -8,7 +8,7 @@
  * BigInts and `undefined` survive, unlike JSON). Frames a child process
  * sends to its parent are also **sealed** with a per-process key that the
  * parent generated and the child read before any experiment code loaded
- * (see `frame_key.ts`): a header tag right after the length, over a frame
+ * (see `parent_channel.ts`): a header tag right after the length, over a frame
  * counter and the length, and a payload tag after the payload. Experiment
  * code can print anything, including the magic bytes, but cannot make a
  * frame the parent accepts: an unauthentic header is ordinary output (so a

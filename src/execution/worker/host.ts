@@ -1,8 +1,9 @@
 /**
  * The worker side of the process executor. A worker process runs a small
  * generated entry module (`entry.ts`) that imports the channel to its
- * parent, `mark_worker.ts` and this module, then calls
- * {@linkcode serveWorker} with a loader of the experiment modules.
+ * parent and this module, then calls {@linkcode serveWorker} with a loader
+ * of the experiment modules. A run that experiment code starts here is
+ * refused (see `hosted_run.ts`): a worker only runs what it is sent.
  *
  * The worker reads frames from stdin (`init`, `run`, `cancel`), runs the
  * replicates it is given and writes one `outcome` frame per replicate to
@@ -19,11 +20,11 @@ import type { ReplicateOutcome } from "../../storage/outcome.ts";
 import { isPromiseLike } from "../../promise.ts";
 import type { ImportedModules, ModuleLoader } from "./entry.ts";
 import { errorData, type FromWorker, type ToWorker, type WorkerSpec } from "./messages.ts";
-import { messagesFromParent, sendToParent } from "./parent_channel.ts";
+import { parentChannel } from "./parent_channel.ts";
 import { explainPermissionError } from "./permissions.ts";
 import { rebuildPlan } from "./rebuild.ts";
 
-const send: (message: FromWorker) => void = sendToParent;
+const parent = parentChannel<FromWorker, ToWorker>();
 
 function withPermissionHints(outcome: ReplicateOutcome): ReplicateOutcome {
   if (!outcome.conditions.some((c) => c.error !== undefined)) return outcome;
@@ -55,7 +56,7 @@ export async function serveWorker(load: ModuleLoader): Promise<void> {
   let plan: RunPlan | undefined;
   let queue: Promise<void> = Promise.resolve();
   const crash = (error: unknown) => {
-    send({ type: "crash", error: errorData(error) });
+    parent.send({ type: "crash", error: errorData(error) });
     Deno.exit(70);
   };
   globalThis.addEventListener("unhandledrejection", (e) => {
@@ -70,7 +71,7 @@ export async function serveWorker(load: ModuleLoader): Promise<void> {
   try {
     modules = await load();
   } catch (error) {
-    send({ type: "init-failed", error: errorData(error) });
+    parent.send({ type: "init-failed", error: errorData(error) });
     Deno.exit(71);
   }
 
@@ -78,12 +79,12 @@ export async function serveWorker(load: ModuleLoader): Promise<void> {
     cancel = new AbortController();
     try {
       plan = rebuildPlan(spec, modules, cancel.signal, {
-        event: (event) => send({ type: "event", event }),
-        log: (record) => send({ type: "log", record }),
+        event: (event) => parent.send({ type: "event", event }),
+        log: (record) => parent.send({ type: "log", record }),
       });
-      send({ type: "ready" });
+      parent.send({ type: "ready" });
     } catch (error) {
-      send({ type: "init-failed", error: errorData(error) });
+      parent.send({ type: "init-failed", error: errorData(error) });
       Deno.exit(71);
     }
   };
@@ -93,7 +94,7 @@ export async function serveWorker(load: ModuleLoader): Promise<void> {
       for (const r of replicates) {
         if (signal.aborted) return;
         const out = runReplicate(plan!, r);
-        send({
+        parent.send({
           type: "outcome",
           outcome: withPermissionHints(isPromiseLike(out) ? await out : out),
         });
@@ -116,7 +117,7 @@ export async function serveWorker(load: ModuleLoader): Promise<void> {
     }
   };
 
-  for await (const message of messagesFromParent()) handle(message as ToWorker);
+  for await (const message of parent.messages()) handle(message);
   // stdin closed: the parent is done with this worker.
   await queue;
   Deno.exit(0);

@@ -60,3 +60,32 @@ export async function* messagesFromParent(): AsyncGenerator<unknown> {
   const reader = new FrameReader();
   for await (const chunk of Deno.stdin.readable) yield* reader.push(chunk).frames;
 }
+
+/** A child's conversation with its parent, typed by its protocol: `Out` to the parent, `In` from it. */
+export interface ParentChannel<Out, In> {
+  /** Sends a message (see {@linkcode sendToParent}). */
+  readonly send: (message: Out) => void;
+  /** The parent's messages (see {@linkcode messagesFromParent}; the parent is trusted). */
+  readonly messages: () => AsyncGenerator<In>;
+}
+
+/**
+ * This process's channel to its parent, for one protocol (the worker
+ * protocol, the runner protocol): the same frames either way.
+ *
+ * @example
+ * ```ts ignore
+ * // Not run: it reads and writes this process's stdin and stdout, which a parent holds.
+ * import { parentChannel } from "./parent_channel.ts";
+ * import type { FromWorker, ToWorker } from "./messages.ts";
+ *
+ * const parent = parentChannel<FromWorker, ToWorker>();
+ * for await (const message of parent.messages()) if (message.type === "init") parent.send({ type: "ready" });
+ * ```
+ */
+export function parentChannel<Out, In>(): ParentChannel<Out, In> {
+  return {
+    send: sendToParent,
+    messages: messagesFromParent as () => AsyncGenerator<In>,
+  };
+}

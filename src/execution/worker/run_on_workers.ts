@@ -1,12 +1,12 @@
 import type { EventSink } from "../../run/events.ts";
-import type { Logger } from "../../context/logger.ts";
+import { type RecordLogger, replayRecord } from "./log_relay.ts";
 
 /** What a run on workers reports to: the run's events and logger. */
 export interface WorkerRunSinks {
   /** Progress events, when anyone listens. */
   readonly events: EventSink | undefined;
   /** Receives workers' `ctx.logger` records. */
-  readonly logger: Pick<Logger, "debug" | "info" | "warn" | "error">;
+  readonly logger: RecordLogger;
 }
 import type { ConditionOutcome, ReplicateOutcome } from "../../storage/outcome.ts";
 import { replicateSeed } from "../../run/seeding.ts";
@@ -61,12 +61,15 @@ const MAX_INIT_FAILURES = 2;
  *   .plugins([keep]).replicates(2).build().run({ seed: 1 });
  * const spec = await workerSpec(keep.plan!, "warn");
  * import { workerEntry } from "./entry.ts";
- * import { permissionFlags } from "./permissions.ts";
+ * import { launchFlags } from "./launch_flags.ts";
  * import { runOnWorkers } from "./run_on_workers.ts";
  * import { WorkerPool } from "./worker_pool.ts";
  *
  * const examples = new URL("../../../examples", import.meta.url).pathname;
- * const launch = { entry: workerEntry(spec, { loading: "static" }), flags: permissionFlags([examples], [], {}) };
+ * const launch = {
+ *   entry: workerEntry(spec, { loading: "static" }),
+ *   flags: launchFlags({ read: [examples], write: [], config: "none" }),
+ * };
  * const pool = new WorkerPool({ keepAlive: false, maxIdle: 0 });
  * const sinks = { events: undefined, logger: console };
  * const loop = { replicates: 2, signal: new AbortController().signal };
@@ -193,9 +196,7 @@ class WorkerRun {
         this.#plan.events?.emit(message.event);
         break;
       case "log":
-        this.#plan.logger[message.record.level](message.record.message, {
-          ...message.record.fields,
-        });
+        replayRecord(this.#plan.logger, message.record);
         break;
       case "crash":
         break;

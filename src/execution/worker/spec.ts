@@ -69,80 +69,30 @@ export class RebuildError extends CrystallizeError {
 export async function workerSpec(plan: RunPlan, logLevel: LogLevel): Promise<WorkerSpec> {
   const problems: string[] = [];
   const exports = new ExportFinder();
-  const call = async (
-    what: string,
-    owner: {
-      readonly factory?: { readonly moduleUrl: string | undefined };
-      readonly params: Readonly<Record<string, unknown>>;
-    },
-    declareAs: string,
-  ): Promise<FactoryCall> => {
-    const ref = owner.factory === undefined
-      ? undefined
-      : await exports.find(owner.factory, owner.factory.moduleUrl, what, declareAs, problems);
-    if (owner.factory === undefined) {
-      problems.push(
-        `${what} was not made by a factory, so a worker cannot rebuild it; ${declareAs}`,
-      );
-    }
-    return {
-      ref: ref ?? { module: "", name: "" },
-      params: await encodeValues(owner.params, what, exports, problems),
-    };
-  };
-  const datasource = await call(
+  const datasource = await factoryCall(
     `datasource '${plan.datasource.name}'`,
     plan.datasource,
     `declare it at the top level of a module with \`export const ${plan.datasource.name} = dataSource(...)\``,
+    exports,
+    problems,
   );
   const steps: FactoryCall[] = [];
   for (const step of plan.steps) {
     steps.push(
-      await call(
+      await factoryCall(
         `step '${step.name}'`,
         step,
         `declare it at the top level of a module with \`export const ${
           identifier(step.name)
         } = pipelineStep(...)\` ` +
           "(steps created inline cannot be rebuilt)",
+        exports,
+        problems,
       ),
     );
   }
-  const conditions: WorkerSpec["conditions"][number][] = [];
-  for (const c of plan.conditions) {
-    const values = await encodeValues(
-      c.values,
-      `the context of condition '${c.name}'`,
-      exports,
-      problems,
-    );
-    let treatment: ExportRef | undefined;
-    if (c.apply !== undefined && c.treatment !== undefined) {
-      treatment = await exports.find(
-        c.treatment,
-        c.treatment.moduleUrl,
-        `function treatment '${c.name}'`,
-        `export it: \`export const ${identifier(c.name)} = treatment("${c.name}", (ctx) => ...)\``,
-        problems,
-      );
-    }
-    conditions.push(
-      treatment === undefined ? { name: c.name, values } : { name: c.name, values, treatment },
-    );
-  }
-  for (const kind of ["beforeReplicate", "beforeStep", "afterStep"] as const) {
-    for (const hook of plan.hooks[kind]) {
-      problems.push(
-        `plugin ${hook.plugin} has a ${kind} hook, which cannot run in worker processes; ` +
-          'use executorType "thread", or follow replicates through progress events (onEvent)',
-      );
-    }
-  }
-  if (plan.seedFn !== undefined) {
-    problems.push(
-      "SeedPlugin has a seedFn, which cannot run in worker processes; use ctx.rng (seeded per replicate in every worker)",
-    );
-  }
+  const conditions = await conditionSpecs(plan, exports, problems);
+  problems.push(...inIsolateOnly(plan));
   if (problems.length > 0) throw new RebuildError(plan.experimentName, problems);
   return {
     experimentName: plan.experimentName,
@@ -165,6 +115,79 @@ export async function workerSpec(plan: RunPlan, logLevel: LogLevel): Promise<Wor
       ? undefined
       : Object.fromEntries([...plan.reused].map(([c, set]) => [c, [...set]])),
   };
+}
+
+/** A datasource or step as its exported factory and encoded parameters. */
+async function factoryCall(
+  what: string,
+  owner: {
+    readonly factory?: { readonly moduleUrl: string | undefined };
+    readonly params: Readonly<Record<string, unknown>>;
+  },
+  declareAs: string,
+  exports: ExportFinder,
+  problems: string[],
+): Promise<FactoryCall> {
+  const ref = owner.factory === undefined
+    ? undefined
+    : await exports.find(owner.factory, owner.factory.moduleUrl, what, declareAs, problems);
+  if (owner.factory === undefined) {
+    problems.push(`${what} was not made by a factory, so a worker cannot rebuild it; ${declareAs}`);
+  }
+  return {
+    ref: ref ?? { module: "", name: "" },
+    params: await encodeValues(owner.params, what, exports, problems),
+  };
+}
+
+/** The conditions: encoded starting values, and the export of each function treatment. */
+async function conditionSpecs(
+  plan: RunPlan,
+  exports: ExportFinder,
+  problems: string[],
+): Promise<WorkerSpec["conditions"][number][]> {
+  const conditions: WorkerSpec["conditions"][number][] = [];
+  for (const c of plan.conditions) {
+    const values = await encodeValues(
+      c.values,
+      `the context of condition '${c.name}'`,
+      exports,
+      problems,
+    );
+    let treatment: ExportRef | undefined;
+    if (c.apply !== undefined && c.treatment !== undefined) {
+      treatment = await exports.find(
+        c.treatment,
+        c.treatment.moduleUrl,
+        `function treatment '${c.name}'`,
+        `export it: \`export const ${identifier(c.name)} = treatment("${c.name}", (ctx) => ...)\``,
+        problems,
+      );
+    }
+    conditions.push(
+      treatment === undefined ? { name: c.name, values } : { name: c.name, values, treatment },
+    );
+  }
+  return conditions;
+}
+
+/** What of a plan can only run in the isolate that made it: per-replicate hooks, a `seedFn`. */
+function inIsolateOnly(plan: RunPlan): string[] {
+  const problems: string[] = [];
+  for (const kind of ["beforeReplicate", "beforeStep", "afterStep"] as const) {
+    for (const hook of plan.hooks[kind]) {
+      problems.push(
+        `plugin ${hook.plugin} has a ${kind} hook, which cannot run in worker processes; ` +
+          'use executorType "thread", or follow replicates through progress events (onEvent)',
+      );
+    }
+  }
+  if (plan.seedFn !== undefined) {
+    problems.push(
+      "SeedPlugin has a seedFn, which cannot run in worker processes; use ctx.rng (seeded per replicate in every worker)",
+    );
+  }
+  return problems;
 }
 
 /** Finds which export of a module holds a value (modules are imported once). */

@@ -42,11 +42,14 @@ const UNOWNED: WorkerProcessEvents = { message: () => {}, exit: () => {} };
  *   .plugins([keep]).replicates(2).build().run({ seed: 1 });
  * const spec = await workerSpec(keep.plan!, "warn");
  * import { workerEntry } from "./entry.ts";
- * import { permissionFlags } from "./permissions.ts";
+ * import { launchFlags } from "./launch_flags.ts";
  * import { WorkerPool } from "./worker_pool.ts";
  *
  * const examples = new URL("../../../examples", import.meta.url).pathname;
- * const launch = { entry: workerEntry(spec, { loading: "static" }), flags: permissionFlags([examples], [], {}) };
+ * const launch = {
+ *   entry: workerEntry(spec, { loading: "static" }),
+ *   flags: launchFlags({ read: [examples], write: [], config: "none" }),
+ * };
  * const pool = new WorkerPool({ keepAlive: true, maxIdle: 2 });
  * const workers = pool.take(launch, 1, { message: () => {}, exit: () => {} });
  * // ... run replicates, then for each worker:

@@ -16,7 +16,7 @@ export interface WorkerProcessEvents {
 export interface WorkerLaunch {
   /** The entry module (see `workerEntry`). */
   readonly entry: string;
-  /** Flags for `deno run` (permissions, config, V8 flags). */
+  /** Flags for `deno run` (permissions, config, V8 flags: see `launchFlags`). */
   readonly flags: readonly string[];
 }
 
@@ -48,11 +48,14 @@ export interface WorkerLaunch {
  *   .plugins([keep]).replicates(2).build().run({ seed: 1 });
  * const spec = await workerSpec(keep.plan!, "warn");
  * import { workerEntry } from "./entry.ts";
- * import { permissionFlags } from "./permissions.ts";
+ * import { launchFlags } from "./launch_flags.ts";
  * import { WorkerProcess } from "./worker_process.ts";
  *
  * const examples = new URL("../../../examples", import.meta.url).pathname;
- * const launch = { entry: workerEntry(spec, { loading: "static" }), flags: permissionFlags([examples], [], {}) };
+ * const launch = {
+ *   entry: workerEntry(spec, { loading: "static" }),
+ *   flags: launchFlags({ read: [examples], write: [], config: "none" }),
+ * };
  * const exited = Promise.withResolvers<number>();
  * const worker = new WorkerProcess(1, launch, {
  *   message: () => {},
@@ -84,7 +87,7 @@ export class WorkerProcess {
   killedBecause: string | undefined;
   /** The last crash report the worker sent, if any. */
   crash: FromWorker & { type: "crash" } | undefined;
-  readonly #child: FramedChild;
+  readonly #child: FramedChild<ToWorker, FromWorker>;
   #initsPending = 0;
 
   /** Spawns the worker: `deno run <flags> <entry>`. */
@@ -92,8 +95,8 @@ export class WorkerProcess {
     this.id = id;
     this.launch = launch;
     this.events = events;
-    this.#child = new FramedChild({ ...launch, stderrTail: STDERR_TAIL }, {
-      frame: (frame) => this.#onFrame(checkFromWorker(frame)),
+    this.#child = new FramedChild({ ...launch, stderrTail: STDERR_TAIL, check: checkFromWorker }, {
+      message: (message) => this.#onMessage(message),
       broken: (reason) => {
         this.killedBecause ??= "protocol";
         this.crash = { type: "crash", error: { name: "ProtocolError", message: reason } };
@@ -167,7 +170,7 @@ export class WorkerProcess {
     this.#child.kill();
   }
 
-  #onFrame(message: FromWorker): void {
+  #onMessage(message: FromWorker): void {
     if (message.type === "crash") this.crash = message;
     if (message.type === "ready") {
       if (--this.#initsPending > 0) return;

@@ -1,53 +1,98 @@
 /**
+ * How a child process (a worker, the CLI's runner) sees the project's
+ * `deno.json`: a `data:` entry module discovers no configuration, so the
+ * parent passes it on — or, for untrusted code, only a part of it.
+ *
  * Sandboxed processes resolve an experiment's bare imports (`"lodash"`,
  * `"@std/assert"`) with the project's `deno.json` `imports`, as `deno run`
  * there would. But the project's `deno.json` is as untrusted as its code: an
  * import map may remap any specifier — a library module or `npm:` package
  * the runner loads in its static module graph, which Deno loads without
- * permission checks — and other fields change how Deno runs. So the
+ * permission checks — and other fields change how Deno runs. So those
  * processes get `--no-config` and an import map built here from the bare
  * names only, with their targets made absolute.
  * @module
  */
-import { dirname, isAbsolute, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { configFile } from "../execution/worker/entry.ts";
-
-/** A bare specifier: not a URL, scheme (`npm:`, `node:`, `file:`) or path. */
-const BARE = /^(?:@[\w.-]+\/)?[\w.-]+(?:\/[\w.@-]*)*\/?$/;
 
 /**
- * The `deno run` flags that give a sandboxed process the project's bare
- * imports and nothing else of its configuration: `--no-config`, plus an
- * `--import-map` `data:` URL when the nearest `deno.json` at or above
- * `start` maps bare names. Entries whose key is not a bare name are left
- * out (they could replace code that is loaded unchecked); so are `scopes`,
- * `importMap` and every other field.
+ * How a child process uses the project's `deno.json`:
+ * - `"project"`: all of it (`--config=<file>`), for a program's own worker
+ *   pool, whose code is the program's own;
+ * - `"bare-imports"`: only its bare-name imports (`--no-config` and an
+ *   `--import-map`), for untrusted experiment code (see this module);
+ * - `"none"`: nothing of it (`--no-config`).
+ */
+export type ConfigUse = "project" | "bare-imports" | "none";
+
+/**
+ * The `deno run` flags that give a child process the project's
+ * configuration as `use` says, from the nearest `deno.json`/`deno.jsonc`
+ * at or above `start`. For `"bare-imports"`, entries whose key is not a
+ * bare name are left out (they could replace code that is loaded
+ * unchecked); so are `scopes`, `importMap` and every other field.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { projectImportFlags } from "./project_imports.ts";
+ * import { configFlags } from "./project_config.ts";
  *
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/deno.json`, JSON.stringify({
  *   imports: { "lib/": "./lib/", "npm:yaml@2.9.1": "./evil.ts", "file:///x.ts": "./evil.ts" },
  *   scopes: { "/": { "lib/": "./evil/" } },
  * }));
- * const flags = projectImportFlags(dir);
+ * assert.deepEqual(configFlags("project", dir), [`--config=${dir}/deno.json`]);
+ * assert.deepEqual(configFlags("none", dir), ["--no-config"]);
+ * const flags = configFlags("bare-imports", dir);
  * assert.equal(flags[0], "--no-config");
  * const map = JSON.parse(decodeURIComponent(flags[1].slice("--import-map=data:application/json,".length)));
  * assert.deepEqual(map, { imports: { "lib/": new URL(`file://${dir}/lib/`).href } });
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export function projectImportFlags(start: string = Deno.cwd()): string[] {
+export function configFlags(use: ConfigUse, start: string = Deno.cwd()): string[] {
+  if (use === "none") return ["--no-config"];
   const file = configFile(start);
+  if (use === "project") return file === undefined ? [] : [`--config=${file}`];
   const imports = file === undefined ? {} : bareImports(file);
   if (Object.keys(imports).length === 0) return ["--no-config"];
   const map = encodeURIComponent(JSON.stringify({ imports }));
   return ["--no-config", `--import-map=data:application/json,${map}`];
 }
+
+/**
+ * The Deno configuration file of the project: the nearest
+ * `deno.json`/`deno.jsonc` at or above `start`, when this process may read it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { configFile } from "./project_config.ts";
+ *
+ * // In this repository: its deno.json (the nearest one at or above the working directory).
+ * assert.match(configFile() ?? "", /deno\.jsonc?$/);
+ * assert.equal(configFile("/"), undefined);
+ * ```
+ */
+export function configFile(start: string = Deno.cwd()): string | undefined {
+  for (let dir = start;; dir = dirname(dir)) {
+    for (const name of ["deno.json", "deno.jsonc"]) {
+      const path = join(dir, name);
+      if (Deno.permissions.querySync({ name: "read", path }).state !== "granted") return undefined;
+      try {
+        if (Deno.statSync(path).isFile) return path;
+      } catch {
+        // Not here; keep looking.
+      }
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** A bare specifier: not a URL, scheme (`npm:`, `node:`, `file:`) or path. */
+const BARE = /^(?:@[\w.-]+\/)?[\w.-]+(?:\/[\w.@-]*)*\/?$/;
 
 function bareImports(file: string): Record<string, string> {
   let config: unknown;

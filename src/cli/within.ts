@@ -1,0 +1,15 @@
+import { isAbsolute, relative, sep } from "node:path";
+
+/**
+ * Whether `path` is `folder` or inside it (as paths, no links followed).
+ *
+ * @example
+ * ```ts
+ * import { within } from "./within.ts";
+ * if (!within("/exp", "/exp/data") || within("/exp", "/exp2")) throw new Error();
+ * ```
+ */
+export function within(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return !isAbsolute(rel) && rel !== ".." && !rel.startsWith(`..${sep}`);
+}

@@ -1,0 +1,78 @@
+/**
+ * The one place the `deno run` flags of a child process are put together:
+ * worker processes of a program's own pool, the CLI's sandboxed runner and
+ * the worker processes the CLI starts for it, and the CLI's library writer.
+ * What differs between them is said in {@linkcode LaunchFlagsOptions}.
+ * @module
+ */
+import { permissionFlags, type WorkerPermissions } from "./permissions.ts";
+import { configFlags, type ConfigUse } from "./project_config.ts";
+import { v8FlagsArguments } from "./v8_flags.ts";
+
+/**
+ * Deno fetches and installs modules itself, outside permission checks:
+ * remote imports from a list of default hosts, npm packages into the
+ * library's `node_modules`, entries into its `deno.lock`. An offline child
+ * does none of that: it loads what is already in Deno's cache.
+ */
+const OFFLINE = ["--no-remote", "--cached-only", "--no-lock", "--node-modules-dir=none"];
+
+/** What a child process may do, and how Deno runs it. */
+export interface LaunchFlagsOptions {
+  /** Paths it may read. */
+  readonly read: readonly string[];
+  /** Paths it may read and write (list them in `read` too). */
+  readonly write: readonly string[];
+  /** Permissions on top (`true` for a kind grants all of it). */
+  readonly granted?: WorkerPermissions;
+  /** Paths inside readable folders it may not read. */
+  readonly denyRead?: readonly string[];
+  /** No downloads: only what Deno's cache holds (see `OFFLINE`). Default `false`. */
+  readonly offline?: boolean;
+  /** What it sees of the project's `deno.json` (see {@linkcode ConfigUse}). */
+  readonly config: ConfigUse;
+  /** V8 flags (see `v8FlagsArguments`). */
+  readonly v8Flags?: readonly string[];
+  /** V8 heap limit, MiB. */
+  readonly maxHeapMb?: number;
+}
+
+/**
+ * The `deno run` flags of a child process, in this order: permissions
+ * (`--no-prompt`, read, write and what is granted, nothing else), `--deny-read`,
+ * the offline flags, the project configuration, the V8 flags. Throws a
+ * `CrystallizeError` for a path with a comma or a malformed V8 flag.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { launchFlags } from "./launch_flags.ts";
+ *
+ * assert.deepEqual(
+ *   launchFlags({
+ *     read: ["/exp", "/exp/.crystallize"],
+ *     write: ["/exp/.crystallize"],
+ *     granted: { net: ["127.0.0.1:8080"] },
+ *     config: "none",
+ *     v8Flags: ["--no-concurrent-recompilation"],
+ *     maxHeapMb: 256,
+ *   }),
+ *   [
+ *     "--no-prompt",
+ *     "--allow-read=/exp", // the output root is below /exp
+ *     "--allow-write=/exp/.crystallize",
+ *     "--allow-net=127.0.0.1:8080",
+ *     "--no-config",
+ *     "--v8-flags=--no-concurrent-recompilation,--max-old-space-size=256",
+ *   ],
+ * );
+ * ```
+ */
+export function launchFlags(options: LaunchFlagsOptions): string[] {
+  const flags = permissionFlags(options.read, options.write, options.granted);
+  if (options.denyRead?.length) flags.push(`--deny-read=${options.denyRead.join(",")}`);
+  if (options.offline) flags.push(...OFFLINE);
+  flags.push(...configFlags(options.config));
+  flags.push(...v8FlagsArguments(options.v8Flags ?? [], options.maxHeapMb));
+  return flags;
+}
