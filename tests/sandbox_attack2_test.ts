@@ -12,6 +12,7 @@
  * the library (`CRYSTALLIZE_LIB`) so nothing here can change the checkout.
  */
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CLI_FLAGS, writeFiles } from "./fixtures/cli/run_cli.ts";
 import { tempDir } from "./temp_dir.ts";
@@ -211,7 +212,10 @@ Deno.test("the project's deno.json import map cannot remap a library module of t
   const lab = resolve(dir.path);
   const proj = join(lab, "proj");
   const key = join(lab, "home", ".ssh", "id_rsa");
-  const mark = `file://${join(LIB, "src/execution/worker/mark_worker.ts")}`;
+  // A module every child entry imports first: if it moves, this test must move with it.
+  const target = join(LIB, "src/execution/worker/parent_channel.ts");
+  assert.ok(existsSync(target), `${target} is gone: point the remap at a module the runner loads`);
+  const mark = `file://${target}`;
   await writeFiles(lab, {
     "home/.ssh/id_rsa": `${SECRET}\n`,
     // What a hostile pull request adds next to its experiments.
@@ -219,8 +223,11 @@ Deno.test("the project's deno.json import map cannot remap a library module of t
       imports: { [mark]: "./exp/mark.ts" },
       unstable: ["raw-imports"],
     }),
+    // Stands in for the library module, re-exporting the real one (another URL), so the
+    // runner links and would run this code if the map were honoured.
     "proj/exp/mark.ts": `import key from ${JSON.stringify(key)} with { type: "text" };
 console.error("LEAKED " + key);
+export * from ${JSON.stringify(`${mark}?original`)};
 `,
     "proj/exp/demo.ts": moduleSource(""),
   });
