@@ -16,6 +16,11 @@ const LEAVE = "\x1b[?25h\x1b[?1049l";
 /** Signals that end the UI the way `q` does (a running run is cancelled first). */
 const STOP_SIGNALS: readonly Deno.Signal[] = ["SIGTERM", "SIGHUP"];
 
+/** Device status report: the terminal answers with the cursor position (`ESC [ row ; col R`). */
+const ASK_POSITION = "\x1b[6n";
+/** How long a pending read may wait for the terminal's answer before the child starts anyway. */
+const ANSWER_MS = 1000;
+
 /** Width and height used when the terminal does not report its size (some pseudo-terminals report 0). */
 const FALLBACK = { columns: 100, rows: 30 } as const;
 
@@ -31,6 +36,14 @@ export interface Terminal {
   onResize(onResize: () => void): void;
   /** Calls `onStop` when the process is asked to stop (SIGTERM) or the terminal goes away (SIGHUP). */
   onStop(onStop: () => void): void;
+  /**
+   * Hands the terminal to `use` (an editor): stops reading keys, leaves raw
+   * mode and the alternate screen, and takes the terminal back when `use`
+   * settles. Call it synchronously from a key's handling (no read is pending
+   * then); otherwise the pending read is ended by asking the terminal for the
+   * cursor position, whose answer it takes, so the child gets every key typed.
+   */
+  suspend<T>(use: () => Promise<T>): Promise<T>;
   /** Leaves raw mode and the alternate screen and shows the cursor again. Idempotent. */
   restore(): void;
 }
@@ -57,6 +70,12 @@ export function openTerminal(): Terminal {
   Deno.stdin.setRaw(true);
   write(ENTER);
   let open = true;
+  /** Whether a read of standard input is pending (it would take the next keys typed). */
+  let reading = false;
+  /** Set while the terminal is handed to a child: the read loop waits for it. */
+  let suspended: PromiseWithResolvers<void> | undefined;
+  /** Resolved when a pending read returns while suspended. */
+  let drained: PromiseWithResolvers<void> | undefined;
   let resize: (() => void) | undefined;
   let stop: (() => void) | undefined;
   const onWinch = () => resize?.();
@@ -82,7 +101,15 @@ export function openTerminal(): Terminal {
       const buffer = new Uint8Array(1024);
       (async () => {
         while (open) {
+          if (suspended !== undefined) await suspended.promise;
+          reading = true;
           const n = await Deno.stdin.read(buffer).catch(() => null);
+          reading = false;
+          if (drained !== undefined) {
+            // The terminal's answer (or a key typed as the child starts): the child's, not ours.
+            drained.resolve();
+            continue;
+          }
           if (n === null) return onKeys(["ctrl-d"]);
           if (open) onKeys(parseKeys(decoder.decode(buffer.subarray(0, n), { stream: true })));
         }
@@ -94,19 +121,49 @@ export function openTerminal(): Terminal {
     onStop(onStop) {
       stop = onStop;
     },
+    async suspend(use) {
+      suspended = Promise.withResolvers();
+      if (reading) {
+        drained = Promise.withResolvers();
+        write(ASK_POSITION);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          drained.promise,
+          new Promise((resolve) => timer = setTimeout(resolve, ANSWER_MS)),
+        ]);
+        clearTimeout(timer);
+        drained = undefined;
+      }
+      write(LEAVE);
+      setRaw(false);
+      try {
+        return await use();
+      } finally {
+        setRaw(true);
+        write(ENTER);
+        const resumed = suspended;
+        suspended = undefined;
+        resumed.resolve();
+      }
+    },
     restore() {
       if (!open) return;
       open = false;
       Deno.removeSignalListener("SIGWINCH", onWinch);
       for (const signal of STOP_SIGNALS) Deno.removeSignalListener(signal, onStop);
       write(LEAVE);
-      try {
-        Deno.stdin.setRaw(false);
-      } catch {
-        // The terminal is gone (SIGHUP): nothing to restore.
-      }
+      setRaw(false);
+      suspended?.resolve();
     },
   };
+}
+
+function setRaw(raw: boolean): void {
+  try {
+    Deno.stdin.setRaw(raw);
+  } catch {
+    // The terminal is gone (SIGHUP): nothing to restore.
+  }
 }
 
 function write(text: string): void {
