@@ -2,24 +2,35 @@
  * The terminal UI's I/O shell: runs the pure state machine
  * ({@linkcode update}), draws its screens, and performs its effects —
  * discovery, runs through the same sandboxed runner `crystallize run` uses
- * (experiment code never runs in this process), `config.state.json`, and
- * stored summaries.
+ * (experiment code never runs in this process), `config.state.json`,
+ * stored summaries and history, new experiments, config.yaml edits, and the
+ * editor.
  * @module
  */
-import { listRuns, loadRun, StoredRunError } from "../../storage/stored_run.ts";
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
+import { readConfigFile } from "../../config/folder_config.ts";
+import { listRuns, loadRun, StoredRunError } from "../../experiment/stored_run.ts";
+import { atomicWriteSync } from "../../storage/atomic_write.ts";
 import { type ListEntry, listExperiments } from "../commands/list.ts";
-import { reportInputOf, writeReport } from "../commands/report.ts";
+import { createExperiment } from "../commands/new.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { confirmConfigPermissions } from "../config_permissions.ts";
 import { explainForCli, explainResult } from "../explain.ts";
 import { runSandboxed, sandboxOf } from "../sandboxed_run.ts";
 import { libraryRoot } from "../sandbox.ts";
 import { formatSummary } from "../summary.ts";
+import { NEW_EXPERIMENTS_DIR } from "./create_form.ts";
+import { editorSetting } from "./editor_command.ts";
+import { locate, runEditor } from "./editor_launch.ts";
+import { type EntryMember, entryMembers, memberFacts } from "./entry_members.ts";
 import { entryFolder, entryStore, entryTarget, entryTreatments } from "./entry_target.ts";
-import type { TuiAction, TuiEffect } from "./messages.ts";
+import { estimateLine } from "./estimate.ts";
+import { historyLines } from "./history.ts";
+import type { EditTarget, TuiAction, TuiEffect } from "./messages.ts";
 import { initialModel, type TuiModel } from "./model.ts";
+import { runErrors } from "./run_errors.ts";
 import { runEnd } from "./run_outcome.ts";
+import { treeNode } from "./run_tree.ts";
 import { EMPTY_RUN_STATE, readRunState, type RunState, writeRunState } from "./run_state.ts";
 import { renderScreen } from "./screen.ts";
 import { openTerminal, type Terminal } from "./terminal.ts";
@@ -124,6 +135,54 @@ class Shell {
         }
         break;
       }
+      case "details":
+        this.#details(effect.entry).then(
+          (lines) => this.dispatch({ type: "details", target: effect.entry.target, lines }),
+          notice,
+        );
+        break;
+      case "history":
+        this.#history(effect.entry).then(
+          (lines) => this.dispatch({ type: "history", target: effect.entry.target, lines }),
+          (error) =>
+            this.dispatch({
+              type: "history",
+              target: effect.entry.target,
+              lines: (error as Error).message.split("\n"),
+            }),
+        );
+        break;
+      case "edit":
+        this.#edit(effect.target);
+        break;
+      case "create-init":
+        this.#createChoices().then((ready) => this.dispatch(ready), notice);
+        break;
+      case "create":
+        createExperiment(join(this.#root, NEW_EXPERIMENTS_DIR), effect.name, effect.options).then(
+          async (folder) => {
+            const files = await Array.fromAsync(Deno.readDir(folder), (f) => f.name);
+            this.#members.clear();
+            this.dispatch({ type: "created", target: relative(Deno.cwd(), folder), files: files.sort() });
+          },
+          (error) => this.dispatch({ type: "create-failed", message: (error as Error).message }),
+        );
+        break;
+      case "load-config":
+        Deno.readTextFile(effect.file).then(
+          (text) => this.dispatch({ type: "config-loaded", file: effect.file, text }),
+          notice,
+        );
+        break;
+      case "save-config":
+        this.#saveConfig(effect).then(
+          (text) => this.dispatch({ type: "config-saved", file: effect.file, text }),
+          notice,
+        );
+        break;
+      case "mouse":
+        this.#terminal.setMouse(effect.on);
+        break;
       case "summary":
         this.#summary(effect.entry).then(
           (lines) => this.dispatch({ type: "summary", target: effect.entry.target, lines }),
@@ -135,17 +194,100 @@ class Shell {
             }),
         );
         break;
-      case "report":
-        this.#report(effect.entry).then(
-          (path) => this.dispatch({ type: "notice", notice: `Report written to ${path}` }),
-          (error) => notice(error),
-        );
-        break;
       case "quit":
         clearTimeout(this.#frame);
         this.#quit();
         break;
     }
+  }
+
+  /** Entry members by target, read once per listing (runs change them: cleared then). */
+  readonly #members = new Map<string, Promise<EntryMember[]>>();
+
+  #membersOf(entry: ListEntry): Promise<EntryMember[]> {
+    let members = this.#members.get(entry.target);
+    if (members === undefined) {
+      members = entryMembers(entry);
+      this.#members.set(entry.target, members);
+      members.catch(() => this.#members.delete(entry.target));
+    }
+    return members;
+  }
+
+  async #details(entry: ListEntry): Promise<string[]> {
+    const members = await this.#membersOf(entry);
+    const treatments = await entryTreatments(entry).catch(() => undefined);
+    const conditions = 1 + (treatments?.length ?? 0);
+    const stored = members.reduce((n, m) => n + m.versions.length, 0);
+    return [
+      `${entry.kind === "graph" ? `graph of ${members.map((m) => m.name).join(" → ")}` : entry.kind} · ` +
+      `treatments: ${treatments === undefined ? "as its code defines them" : treatments.join(", ") || "none"} · ` +
+      `${stored} stored version${stored === 1 ? "" : "s"}`,
+      estimateLine(members.map((m) => ({
+        experiment: m.name,
+        replicates: m.replicates,
+        conditions,
+        unit: memberFacts(m).unit,
+      }))),
+    ];
+  }
+
+  async #history(entry: ListEntry): Promise<string[]> {
+    const members = await entryMembers(entry);
+    return members.flatMap((m, i) => [...(i > 0 ? [""] : []), ...historyLines(m.name, m.versions)]);
+  }
+
+  /** Outputs other experiments declare (`experiment#output`) and the names taken in experiments/. */
+  async #createChoices(): Promise<TuiAction> {
+    const available: string[] = [];
+    for (const entry of this.#model.selection.entries) {
+      if (entry.kind === "module") continue;
+      const file = await readConfigFile(entry.target).catch(() => undefined);
+      for (const alias of Object.keys(file?.config.outputs ?? {})) available.push(`${file!.name}#${alias}`);
+    }
+    const dir = join(this.#root, NEW_EXPERIMENTS_DIR);
+    const taken = await Array.fromAsync(Deno.readDir(dir), (e) => e.name).catch(() => []);
+    return { type: "create-ready", available: [...new Set(available)].sort(), taken };
+  }
+
+  async #saveConfig(effect: TuiEffect & { type: "save-config" }): Promise<string> {
+    const now = await Deno.readTextFile(effect.file);
+    if (now !== effect.expected) {
+      throw new Error(
+        `${relative(Deno.cwd(), effect.file)} changed on disk since it was opened: not saved; esc and open it again`,
+      );
+    }
+    atomicWriteSync(effect.file, new TextEncoder().encode(effect.text));
+    this.#members.clear();
+    return effect.text;
+  }
+
+  /** Hands the terminal to the editor at once (from the key's handling: no key is lost to it). */
+  #edit(target: EditTarget): void {
+    const setting = editorSetting();
+    if (setting === undefined) {
+      this.dispatch({ type: "notice", notice: "Set $EDITOR (e.g. export EDITOR=vim) to open files with e." });
+      return;
+    }
+    const roots = [resolve(this.#root), libraryRoot()];
+    this.#terminal.suspend(async () => {
+      const at = await locate(target, roots);
+      if (at === undefined) {
+        return "Nothing to open there: e opens a file inside the working directory (a step, config.yaml, a stack frame, an artifact).";
+      }
+      return await runEditor(setting, at);
+    }).then(
+      (notice) => {
+        this.dispatch({ type: "notice", notice });
+        // The file may have changed: read what shows it again.
+        if (this.#model.screen === "config" && this.#model.config !== undefined) {
+          this.#perform({ type: "load-config", file: this.#model.config.file });
+        }
+        this.#members.clear();
+        this.#draw();
+      },
+      (error) => this.#fail(error),
+    );
   }
 
   async #open(entry: ListEntry): Promise<TuiAction> {
@@ -163,12 +305,18 @@ class Shell {
       notice = error.message.split("\n")[0];
       return [];
     });
+    const members = await this.#membersOf(entry).catch((error: Error) => {
+      notice ??= error.message.split("\n")[0];
+      return [] as EntryMember[];
+    });
     return {
       type: "opened",
       target: entry.target,
       treatments,
       choices,
       persisted: folder !== undefined,
+      tree: members.map((m) => treeNode(m.name, m.steps)),
+      facts: members.map(memberFacts),
       ...(notice === undefined ? {} : { notice }),
     };
   }
@@ -188,7 +336,8 @@ class Shell {
           this.dispatch({ type: "output", text: decoder.decode(bytes, { stream: true }) }),
         close: () => {},
       }, cancel.signal);
-      this.dispatch({ type: "run-ended", ...runEnd(outcome, Deno.cwd()) });
+      this.#members.clear();
+      this.dispatch({ type: "run-ended", ...runEnd(outcome, Deno.cwd()), errors: runErrors(outcome) });
     } catch (error) {
       this.dispatch({
         type: "run-ended",
@@ -211,15 +360,6 @@ class Shell {
     });
     const result = explainResult(stored.result);
     return formatSummary({ ...result, outputDir: result.outputDir ?? stored.dir }).split("\n");
-  }
-
-  /** Writes the HTML report of the entry's latest stored run into the working directory. */
-  async #report(entry: ListEntry): Promise<string> {
-    const input = await reportInputOf(await entryStore(entry), {});
-    const { htmlReport } = await import("../../report/html_report.ts");
-    // Names come from listings of experiment code: only file-name characters make the file name.
-    const file = `${entry.name.replace(/[^\w.-]/g, "_")}-report.html`;
-    return await writeReport(await htmlReport(input), join(Deno.cwd(), file));
   }
 
   #schedule(): void {

@@ -12,7 +12,9 @@ import type { ListEntry } from "../commands/list.ts";
 import { experimentStore } from "../experiment_store.ts";
 import { graphClosure } from "../graph_closure.ts";
 import { entryFolder, entryStore } from "./entry_target.ts";
+import { unitTime } from "./estimate.ts";
 import type { VersionResult } from "./history.ts";
+import type { MemberFacts } from "./model.ts";
 
 /** Stored versions read per experiment, newest first (History and the estimate). */
 const VERSIONS_READ = 20;
@@ -129,4 +131,31 @@ function dependencyOrder(files: readonly ConfigFile[]): ConfigFile[] {
     for (const f of next) left.splice(left.indexOf(f), 1);
   }
   return placed;
+}
+
+/**
+ * What the run screen and the details panel keep of a member's stored runs:
+ * the time per replicate and condition, the versions, each step's mean time.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { memberFacts } from "./entry_members.ts";
+ *
+ * const facts = memberFacts({ name: "demo", steps: [], replicates: 3, versions: [] });
+ * assert.deepEqual(facts.stored, { count: 0, newest: undefined });
+ * ```
+ */
+export function memberFacts(member: EntryMember): MemberFacts {
+  const newest = member.versions[0];
+  return {
+    name: member.name,
+    ...(member.configFile === undefined ? {} : { configFile: member.configFile }),
+    replicates: member.replicates,
+    unit: unitTime(member.versions),
+    stored: { count: member.versions.length, newest: newest?.version },
+    stepMs: Object.fromEntries(
+      (newest?.result.provenance.timings.steps ?? []).map((s) => [s.step, s.meanMs]),
+    ),
+  };
 }

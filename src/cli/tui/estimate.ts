@@ -57,8 +57,8 @@ export interface PlannedRun {
   readonly replicates: number;
   /** Conditions (the baseline and the active treatments). */
   readonly conditions: number;
-  /** Its stored versions. */
-  readonly versions: readonly VersionResult[];
+  /** The time per replicate and condition of its past runs ({@linkcode unitTime}). */
+  readonly unit: UnitTime;
 }
 
 /**
@@ -71,7 +71,7 @@ export interface PlannedRun {
  * import { estimateLine } from "./estimate.ts";
  *
  * assert.equal(
- *   estimateLine([{ experiment: "demo", replicates: 10, conditions: 2, versions: [] }]),
+ *   estimateLine([{ experiment: "demo", replicates: 10, conditions: 2, unit: { perUnitMs: undefined, runs: 0 } }]),
  *   "Estimated run time: unknown (no past runs of demo: r runs it once)",
  * );
  * ```
@@ -81,7 +81,7 @@ export function estimateLine(planned: readonly PlannedRun[]): string {
   let runs = 0;
   const unknown: string[] = [];
   for (const p of planned) {
-    const unit = unitTime(p.versions);
+    const unit = p.unit;
     if (unit.perUnitMs === undefined) {
       unknown.push(p.experiment);
       continue;
@@ -89,6 +89,7 @@ export function estimateLine(planned: readonly PlannedRun[]): string {
     totalMs += unit.perUnitMs * p.replicates * p.conditions;
     runs += unit.runs;
   }
+  if (planned.length === 0) return "Estimated run time: unknown (no past runs)";
   if (unknown.length === planned.length) {
     return `Estimated run time: unknown (no past runs of ${unknown.join(", ")}: r runs it once)`;
   }

@@ -16,6 +16,9 @@ const LEAVE = "\x1b[?25h\x1b[?1049l";
 /** Signals that end the UI the way `q` does (a running run is cancelled first). */
 const STOP_SIGNALS: readonly Deno.Signal[] = ["SIGTERM", "SIGHUP"];
 
+/** Mouse reports on and off: button events (the wheel), in SGR encoding. */
+const MOUSE = ["\x1b[?1000h\x1b[?1006h", "\x1b[?1000l\x1b[?1006l"] as const;
+
 /** Device status report: the terminal answers with the cursor position (`ESC [ row ; col R`). */
 const ASK_POSITION = "\x1b[6n";
 /** How long a pending read may wait for the terminal's answer before the child starts anyway. */
@@ -44,6 +47,8 @@ export interface Terminal {
    * cursor position, whose answer it takes, so the child gets every key typed.
    */
   suspend<T>(use: () => Promise<T>): Promise<T>;
+  /** Asks the terminal to report the mouse wheel (SGR mode), or to stop. */
+  setMouse(on: boolean): void;
   /** Leaves raw mode and the alternate screen and shows the cursor again. Idempotent. */
   restore(): void;
 }
@@ -76,6 +81,7 @@ export function openTerminal(): Terminal {
   let suspended: PromiseWithResolvers<void> | undefined;
   /** Resolved when a pending read returns while suspended. */
   let drained: PromiseWithResolvers<void> | undefined;
+  let mouse = false;
   let resize: (() => void) | undefined;
   let stop: (() => void) | undefined;
   const onWinch = () => resize?.();
@@ -134,21 +140,26 @@ export function openTerminal(): Terminal {
         clearTimeout(timer);
         drained = undefined;
       }
-      write(LEAVE);
+      write(mouse ? MOUSE[1] + LEAVE : LEAVE);
       setRaw(false);
       try {
         return await use();
       } finally {
         setRaw(true);
-        write(ENTER);
+        write(mouse ? ENTER + MOUSE[0] : ENTER);
         const resumed = suspended;
         suspended = undefined;
         resumed.resolve();
       }
     },
+    setMouse(on) {
+      mouse = on;
+      write(on ? MOUSE[0] : MOUSE[1]);
+    },
     restore() {
       if (!open) return;
       open = false;
+      if (mouse) write(MOUSE[1]);
       Deno.removeSignalListener("SIGWINCH", onWinch);
       for (const signal of STOP_SIGNALS) Deno.removeSignalListener(signal, onStop);
       write(LEAVE);
