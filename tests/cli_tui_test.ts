@@ -47,7 +47,7 @@ Deno.test("pty: select, run, toggle caching and treatments, summary, quit restor
 
   await ui.press("\r");
   await ui.waitFor(/Press r to run demo\./);
-  await ui.waitFor(/status: ready · caching on \(resume\) · treatments: add_one on/);
+  await ui.waitFor(/status: ready · strategy resume · executor own · treatments: add_one on/);
 
   await ui.press("r");
   const ran = await ui.waitFor(
@@ -55,11 +55,14 @@ Deno.test("pty: select, run, toggle caching and treatments, summary, quit restor
   );
   assert.match(ran, /demo · serial · 20\/20 replicates · done in/);
   assert.match(ran, / {2}add_one {2}\[#{20}\] 10\/10/);
-  assert.match(ran, /steps: add_delta \(idle, 20 done\) · record_total \(idle, 20 done\)/);
+  // The tree: the experiment and its steps done, neither step cached by its code.
+  assert.match(ran, /› ✅ 🔒 demo +│/);
+  assert.match(ran, / {3}✅ 🔓 add_delta {2}20 done +│/);
+  assert.match(ran, / {3}✅ 🔓 record_total {2}20 done +│/);
   assert.ok(await exists(join(folder, ".crystallize", "demo", "v0", "run.json")), "run stored");
 
   await ui.press("l");
-  await ui.waitFor(/caching off \(rerun\)/);
+  await ui.waitFor(/strategy rerun/);
   assert.deepEqual(await readState(folder), {
     inactive_treatments: [],
     uncached_experiments: ["demo"],
@@ -112,8 +115,10 @@ Deno.test("pty: c cancels a running run; q during a run cancels it and quits", a
   await ui.waitFor(/status: ready/);
 
   await ui.press("r");
-  const running = await ui.waitFor(/baseline +\[#*-+\] +[1-9]\d?\/40[\s\S]*Output:\n {2}nap \d+/);
-  assert.match(running, /status: running · caching on \(resume\) · treatments: other on/);
+  const running = await ui.waitFor(
+    /baseline +\[#*-+\] +[1-9]\d?\/40[\s\S]*Output \(2 shows it all\):\n +│ {2}nap \d+/,
+  );
+  assert.match(running, /status: running · strategy resume · executor own · treatments: other on/);
   await ui.press("c");
   const cancelled = await ui.waitFor(/Run cancelled/);
   assert.match(cancelled, /status: cancelled/);
@@ -157,7 +162,7 @@ Deno.test("pty: a graph entry runs with the experiment it reads from", async () 
   const ui = startCrystallize(dir.path);
   await ui.waitFor(/Graphs\n {2}📈 dag\/consumer {2}consumer \(graph\)/);
   await ui.press("j\r");
-  await ui.waitFor(/status: ready · caching on \(resume\) · treatments: drifted on/);
+  await ui.waitFor(/status: ready · strategy resume · executor own · treatments: drifted on/);
   await ui.press("r");
   const ran = await ui.waitFor(/Finished\. Stored producer in .*, consumer in/);
   assert.match(ran, /graph: producer finished · consumer finished/);
@@ -459,7 +464,7 @@ Deno.test("screens: run screen at 60×16 — choices, live progress with cache h
   let { model } = play(initialModel(), listed, "enter");
   assert.equal(
     renderScreen(model, 60, 16)[1],
-    "status: loading… · strategy resume (caching on) · executor:…",
+    "status: loading… · strategy resume · executor own · treatmen…",
   );
   model = play(model, opened()).model;
   assert.equal(renderScreen(model, 60, 16)[7], "Press r to run a.");
@@ -504,7 +509,7 @@ Deno.test("screens: run screen at 60×16 — choices, live progress with cache h
   // Narrower than 72 columns: the tree above the tabs.
   assert.deepEqual(renderScreen(model, 60, 16), [
     "🧪 exp/a  a · 3 replicates · first one",
-    "status: running · strategy resume (caching on) · executor: …",
+    "status: running · strategy resume · executor own · treatmen…",
     "─".repeat(60),
     `${REVERSE_ON}› 🔄 🔒 a${" ".repeat(51)}${REVERSE_OFF}`,
     `   🔄 🔒 s1  1 done, 1 cached, 1 running${" ".repeat(20)}`,
@@ -523,7 +528,12 @@ Deno.test("screens: run screen at 60×16 — choices, live progress with cache h
   // 80 columns: side by side, the output's end under the progress, the details under the tree.
   const wide = renderScreen(model, 80, 24);
   assert.equal(wide.length, 24);
-  assert.equal(wide[3], `${REVERSE_ON}› 🔄 🔒 a${" ".repeat(23)}${REVERSE_OFF}│${REVERSE_ON} 1 Progress ${REVERSE_OFF} 2 Logs  3 Errors  4 Summary `);
+  assert.equal(
+    wide[3],
+    `${REVERSE_ON}› 🔄 🔒 a${
+      " ".repeat(23)
+    }${REVERSE_OFF}│${REVERSE_ON} 1 Progress ${REVERSE_OFF} 2 Logs  3 Errors  4 Summary `,
+  );
   assert.equal(wide[10], `${" ".repeat(32)}│  hello red`);
   assert.match(wide[17], /^a: caching on \(resume\); no store│$/);
 });
@@ -549,7 +559,10 @@ Deno.test("screens: treatment picker and summary tab", () => {
     "line 3",
   ]);
   const loading = play(model, "escape", "s").model;
-  assert.match(renderScreen(loading, 100, 12)[4].split("│")[1], /^\x1b\[7mLoading the last stored run…/);
+  assert.match(
+    renderScreen(loading, 100, 12)[4].split("│")[1],
+    /^\x1b\[7mLoading the last stored run…/,
+  );
 });
 
 Deno.test("config.state.json: parse, format, read and write; bad files name the file and the fix", async () => {

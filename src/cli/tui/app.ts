@@ -163,7 +163,11 @@ class Shell {
           async (folder) => {
             const files = await Array.fromAsync(Deno.readDir(folder), (f) => f.name);
             this.#members.clear();
-            this.dispatch({ type: "created", target: relative(Deno.cwd(), folder), files: files.sort() });
+            this.dispatch({
+              type: "created",
+              target: relative(Deno.cwd(), folder),
+              files: files.sort(),
+            });
           },
           (error) => this.dispatch({ type: "create-failed", message: (error as Error).message }),
         );
@@ -220,8 +224,12 @@ class Shell {
     const conditions = 1 + (treatments?.length ?? 0);
     const stored = members.reduce((n, m) => n + m.versions.length, 0);
     return [
-      `${entry.kind === "graph" ? `graph of ${members.map((m) => m.name).join(" → ")}` : entry.kind} · ` +
-      `treatments: ${treatments === undefined ? "as its code defines them" : treatments.join(", ") || "none"} · ` +
+      `${
+        entry.kind === "graph" ? `graph of ${members.map((m) => m.name).join(" → ")}` : entry.kind
+      } · ` +
+      `treatments: ${
+        treatments === undefined ? "as its code defines them" : treatments.join(", ") || "none"
+      } · ` +
       `${stored} stored version${stored === 1 ? "" : "s"}`,
       estimateLine(members.map((m) => ({
         experiment: m.name,
@@ -243,7 +251,9 @@ class Shell {
     for (const entry of this.#model.selection.entries) {
       if (entry.kind === "module") continue;
       const file = await readConfigFile(entry.target).catch(() => undefined);
-      for (const alias of Object.keys(file?.config.outputs ?? {})) available.push(`${file!.name}#${alias}`);
+      for (const alias of Object.keys(file?.config.outputs ?? {})) {
+        available.push(`${file!.name}#${alias}`);
+      }
     }
     const dir = join(this.#root, NEW_EXPERIMENTS_DIR);
     const taken = await Array.fromAsync(Deno.readDir(dir), (e) => e.name).catch(() => []);
@@ -254,7 +264,9 @@ class Shell {
     const now = await Deno.readTextFile(effect.file);
     if (now !== effect.expected) {
       throw new Error(
-        `${relative(Deno.cwd(), effect.file)} changed on disk since it was opened: not saved; esc and open it again`,
+        `${
+          relative(Deno.cwd(), effect.file)
+        } changed on disk since it was opened: not saved; esc and open it again`,
       );
     }
     atomicWriteSync(effect.file, new TextEncoder().encode(effect.text));
@@ -266,7 +278,10 @@ class Shell {
   #edit(target: EditTarget): void {
     const setting = editorSetting();
     if (setting === undefined) {
-      this.dispatch({ type: "notice", notice: "Set $EDITOR (e.g. export EDITOR=vim) to open files with e." });
+      this.dispatch({
+        type: "notice",
+        notice: "Set $EDITOR (e.g. export EDITOR=vim) to open files with e.",
+      });
       return;
     }
     const roots = [resolve(this.#root), libraryRoot()];
@@ -337,7 +352,20 @@ class Shell {
         close: () => {},
       }, cancel.signal);
       this.#members.clear();
-      this.dispatch({ type: "run-ended", ...runEnd(outcome, Deno.cwd()), errors: runErrors(outcome) });
+      this.dispatch({
+        type: "run-ended",
+        ...runEnd(outcome, Deno.cwd()),
+        errors: runErrors(outcome),
+      });
+      this.#membersOf(effect.entry).then(
+        (members) =>
+          this.dispatch({
+            type: "facts",
+            target: effect.entry.target,
+            facts: members.map(memberFacts),
+          }),
+        () => {},
+      );
     } catch (error) {
       this.dispatch({
         type: "run-ended",

@@ -196,7 +196,7 @@ function insertEntry(text: string, node: Node, entry: string): string | undefine
     if (items.length > 0) return `${text.slice(0, close)}, ${entry}${text.slice(close)}`;
     return `${text.slice(0, range[0])}${text[range[0]]} ${entry} ${text.slice(close)}`;
   }
-  const first = (items[0] as { key?: Node } & Node | undefined);
+  const first = items[0] as { key?: Node } & Node | undefined;
   const start = (first?.key ?? first)?.range?.[0] ?? range[0];
   const indent = start - (text.lastIndexOf("\n", start - 1) + 1);
   const lineEnd = text.indexOf("\n", Math.max(range[0], range[1] - 1));
@@ -223,7 +223,9 @@ function checked(text: string, file: string): ConfigEdit {
     const first = issues[0];
     return {
       text,
-      problem: first === undefined ? undefined : `line ${first.line}:${first.column}: ${first.message}`,
+      problem: first === undefined
+        ? undefined
+        : `line ${first.line}:${first.column}: ${first.message}`,
     };
   } catch (error) {
     if (error instanceof ConfigError) return { text, problem: error.message.split("\n")[0] };

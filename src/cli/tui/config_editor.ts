@@ -71,8 +71,8 @@ export function loadedConfig(editor: ConfigModel, text: string): ConfigModel {
  * The editor after `key`. Without input: ↑/↓ (j/k) move, Enter edits the
  * value of a row (or adds to a mapping or list), `a` adds an entry to the
  * row's mapping or list, `e` opens the row's line in `$EDITOR`, Esc goes
- * back. While typing: the new text is checked at every key; Enter saves it
- * when it is valid, Esc drops it.
+ * back. While typing: the new text is checked at every key; Ctrl-U clears
+ * the input, Enter saves it when it is valid, Esc drops it.
  *
  * @example
  * ```ts
@@ -92,7 +92,11 @@ export function configKey(editor: ConfigModel, key: Key): ConfigStep {
   const row = editor.rows[editor.cursor];
   const move = (to: number): ConfigStep => ({
     kind: "editor",
-    editor: { ...editor, cursor: Math.max(0, Math.min(editor.rows.length - 1, to)), notice: undefined },
+    editor: {
+      ...editor,
+      cursor: Math.max(0, Math.min(editor.rows.length - 1, to)),
+      notice: undefined,
+    },
   });
   switch (key) {
     case "up":
@@ -116,7 +120,11 @@ export function configKey(editor: ConfigModel, key: Key): ConfigStep {
       return { kind: "open", editor, line: row?.line ?? 1 };
     case "enter":
       if (row === undefined) return { kind: "editor", editor };
-      return begin(editor, row.kind === "scalar" ? "edit" : "add", row.kind === "scalar" ? row.value ?? "" : "");
+      return begin(
+        editor,
+        row.kind === "scalar" ? "edit" : "add",
+        row.kind === "scalar" ? row.value ?? "" : "",
+      );
     case "a":
       if (row === undefined) return { kind: "editor", editor };
       return begin(editor, "add", "");
@@ -155,7 +163,9 @@ function addHint(editor: ConfigModel): string {
   const row = editor.rows[editor.cursor];
   const target = editor.rows.find((r) => r.path.join("\0") === addTarget(editor).join("\0"));
   const kind = (row?.kind === "scalar" ? target?.kind : row?.kind) ?? "map";
-  return kind === "seq" ? "type the new item, e.g. smooth" : "type key: value, e.g. boost: { delta: 2 }";
+  return kind === "seq"
+    ? "type the new item, e.g. smooth"
+    : "type key: value, e.g. boost: { delta: 2 }";
 }
 
 function inputKey(
@@ -172,7 +182,12 @@ function inputKey(
       }
       return { kind: "save", editor, text: input.candidate };
     case "backspace":
-      return { kind: "editor", editor: typed(editor, input.mode, [...input.buffer].slice(0, -1).join("")) };
+      return {
+        kind: "editor",
+        editor: typed(editor, input.mode, [...input.buffer].slice(0, -1).join("")),
+      };
+    case "ctrl-u":
+      return { kind: "editor", editor: typed(editor, input.mode, "") };
     default: {
       const char = key === "space" ? " " : key;
       if ([...char].length !== 1) return { kind: "editor", editor };

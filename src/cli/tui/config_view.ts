@@ -12,7 +12,7 @@ import { paint } from "./theme.ts";
 /** Key help of the config editor. */
 export const CONFIG_KEYS = "↑/↓ move · enter edit · a add · e open in $EDITOR · esc back";
 /** Key help while typing a value. */
-export const CONFIG_INPUT_KEYS = "type the value (YAML) · enter save · esc cancel";
+export const CONFIG_INPUT_KEYS = "type the value (YAML) · ctrl-u clear · enter save · esc cancel";
 
 /**
  * The editor: exactly `height` lines of at most `width` columns, the list
@@ -28,29 +28,39 @@ export const CONFIG_INPUT_KEYS = "type the value (YAML) · enter save · esc can
  * assert.equal(renderConfig(editor, 40, 6, false)[2], "\x1b[7m› replicates: 3                     1\x1b[27m");
  * ```
  */
-export function renderConfig(editor: ConfigModel, width: number, height: number, color: boolean): string[] {
-  const head = [fitLine(`Config editor · ${relative(Deno.cwd(), editor.file) || editor.file}`, width), ""];
+export function renderConfig(
+  editor: ConfigModel,
+  width: number,
+  height: number,
+  color: boolean,
+): string[] {
+  const head = [
+    fitLine(`Config editor · ${relative(Deno.cwd(), editor.file) || editor.file}`, width),
+    "",
+  ];
   const input = editor.input;
   const foot = input === undefined
     ? [fitLine(editor.notice ?? "", width), fitLine(CONFIG_KEYS, width)]
     : [
       fitLine(`${input.mode === "edit" ? "New value" : "Add"}: ${input.buffer}▏`, width),
       input.problem === undefined
-        ? paint(fitLine("valid: enter saves it (comments and formatting kept)", width), "green", color)
+        ? paint(
+          fitLine("valid: enter saves it (comments and formatting kept)", width),
+          "green",
+          color,
+        )
         : paint(fitLine(input.problem, width), "red", color),
       fitLine(editor.notice ?? "", width),
       fitLine(CONFIG_INPUT_KEYS, width),
     ];
   const room = Math.max(1, height - head.length - foot.length);
-  const body = editor.text === undefined
-    ? ["Reading…"]
-    : editor.rows.map((row, i) => {
-      const text = `${i === editor.cursor ? "›" : " "} ${"  ".repeat(row.depth)}${row.label}${
-        row.value === undefined ? "" : `: ${row.value}`
-      }`;
-      const line = `${fitLine(text, width - 4, true)}${String(row.line).padStart(4)}`;
-      return i === editor.cursor ? highlight(line, width) : fitLine(line, width);
-    });
+  const body = editor.text === undefined ? ["Reading…"] : editor.rows.map((row, i) => {
+    const text = `${i === editor.cursor ? "›" : " "} ${"  ".repeat(row.depth)}${row.label}${
+      row.value === undefined ? "" : `: ${row.value}`
+    }`;
+    const line = `${fitLine(text, width - 4, true)}${String(row.line).padStart(4)}`;
+    return i === editor.cursor ? highlight(line, width) : fitLine(line, width);
+  });
   const start = Math.max(0, Math.min(editor.cursor - room + 1, body.length - room, editor.cursor));
   const shown = body.slice(Math.max(0, start), Math.max(0, start) + room);
   while (shown.length < room) shown.push("");

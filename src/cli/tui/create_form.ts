@@ -171,7 +171,9 @@ export function createKey(form: CreateModel, key: Key): CreateStep {
   }
   if (field.kind === "name") {
     if (key === "enter") return submit(form);
-    if (key === "backspace") return { kind: "form", form: { ...form, name: form.name.slice(0, -1) } };
+    if (key === "backspace") {
+      return { kind: "form", form: { ...form, name: form.name.slice(0, -1) } };
+    }
     const char = key === "space" ? " " : key;
     if ([...char].length !== 1) return { kind: "form", form };
     return { kind: "form", form: { ...form, name: form.name + char, failure: undefined } };

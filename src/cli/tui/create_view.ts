@@ -4,12 +4,19 @@
  * experiments it may read, the files it writes and the Create button.
  * @module
  */
-import { createFields, type CreateModel, formFiles, NEW_EXPERIMENTS_DIR, nameProblem } from "./create_form.ts";
+import {
+  createFields,
+  type CreateModel,
+  formFiles,
+  nameProblem,
+  NEW_EXPERIMENTS_DIR,
+} from "./create_form.ts";
 import { fitLine, highlight } from "./text.ts";
 import { paint } from "./theme.ts";
 
 /** Key help of the create screen. */
-export const CREATE_KEYS = "type the name · ↑/↓ or tab move · space toggle · enter create · esc cancel";
+export const CREATE_KEYS =
+  "type the name · ↑/↓ or tab move · space toggle · enter create · esc cancel";
 
 const OPTIONS = {
   example: "example code (a treatment, a Welch hypothesis)",
@@ -31,7 +38,12 @@ const OPTIONS = {
  * assert.ok(lines.some((l) => l.includes("'Bad' is not a valid experiment name")));
  * ```
  */
-export function renderCreate(form: CreateModel, width: number, height: number, color: boolean): string[] {
+export function renderCreate(
+  form: CreateModel,
+  width: number,
+  height: number,
+  color: boolean,
+): string[] {
   const problem = nameProblem(form);
   const fields = createFields(form);
   const body: string[] = [];
@@ -50,7 +62,9 @@ export function renderCreate(form: CreateModel, width: number, height: number, c
         }
         break;
       case "input":
-        if (field.input === form.available?.[0]) body.push("", "Read outputs of other experiments (a graph):");
+        if (field.input === form.available?.[0]) {
+          body.push("", "Read outputs of other experiments (a graph):");
+        }
         line = `  [${form.inputs.includes(field.input) ? "x" : " "}] ${field.input}`;
         break;
       case "create":
@@ -69,7 +83,10 @@ export function renderCreate(form: CreateModel, width: number, height: number, c
   });
   if (form.available === undefined) body.push("", "Reading which outputs other experiments store…");
   else if (form.available.length === 0) {
-    body.push("", fitLine("No experiment declares outputs to read (outputs: in config.yaml).", width));
+    body.push(
+      "",
+      fitLine("No experiment declares outputs to read (outputs: in config.yaml).", width),
+    );
   }
   const head = [fitLine("Create a folder experiment (as crystallize new)", width), ""];
   const foot = [fitLine(form.failure ?? "", width), fitLine(CREATE_KEYS, width)];

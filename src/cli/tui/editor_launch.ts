@@ -33,7 +33,9 @@ export async function locate(
 ): Promise<FileLine | undefined> {
   switch (target.kind) {
     case "file":
-      return await inside(resolve(target.file), roots) ? { file: resolve(target.file), line: target.line } : undefined;
+      return await inside(resolve(target.file), roots)
+        ? { file: resolve(target.file), line: target.line }
+        : undefined;
     case "step":
       return await stepPlace(resolve(target.configFile), target.step, roots);
     case "text":
@@ -46,14 +48,20 @@ export async function locate(
   }
 }
 
-async function stepPlace(configFile: string, step: string, roots: readonly string[]): Promise<FileLine | undefined> {
+async function stepPlace(
+  configFile: string,
+  step: string,
+  roots: readonly string[],
+): Promise<FileLine | undefined> {
   const steps = join(dirname(configFile), "steps.ts");
   const source = await Deno.readTextFile(steps).catch(() => undefined);
   const line = source === undefined ? undefined : stepLine(source, step);
   if (line !== undefined && await inside(steps, roots)) return { file: steps, line };
   // Not found in steps.ts (another module, a built-in): its entry in config.yaml.
   const config = await Deno.readTextFile(configFile).catch(() => "");
-  const row = configRows(config).find((r) => r.path[0] === "steps" && (r.value === step || r.label === step));
+  const row = configRows(config).find((r) =>
+    r.path[0] === "steps" && (r.value === step || r.label === step)
+  );
   return await inside(configFile, roots) ? { file: configFile, line: row?.line ?? 1 } : undefined;
 }
 
@@ -81,7 +89,9 @@ async function inside(file: string, roots: readonly string[]): Promise<boolean> 
 export async function runEditor(setting: string, at: FileLine): Promise<string> {
   const command = editorCommand(setting, at);
   const shown = `${relative(Deno.cwd(), at.file) || at.file}:${at.line}`;
-  if (command === undefined) return "The editor setting is empty: set $EDITOR, e.g. export EDITOR=vim.";
+  if (command === undefined) {
+    return "The editor setting is empty: set $EDITOR, e.g. export EDITOR=vim.";
+  }
   try {
     const status = await new Deno.Command(command.program, {
       args: [...command.args],

@@ -18,6 +18,7 @@ export type Key =
   | "space"
   | "ctrl-c"
   | "ctrl-d"
+  | "ctrl-u"
   | string;
 
 const CSI_KEYS: Readonly<Record<string, Key>> = {
@@ -46,6 +47,7 @@ const CONTROL_KEYS: Readonly<Record<string, Key>> = {
   " ": "space",
   "\x03": "ctrl-c",
   "\x04": "ctrl-d",
+  "\x15": "ctrl-u",
 };
 
 /**

@@ -43,8 +43,14 @@ export type TuiAction =
     readonly errors?: readonly RunError[];
   }
   | { readonly type: "summary"; readonly target: string; readonly lines: readonly string[] }
+  /** What the stored runs tell after a run stored a new one. */
+  | { readonly type: "facts"; readonly target: string; readonly facts: readonly MemberFacts[] }
   | { readonly type: "history"; readonly target: string; readonly lines: readonly string[] }
-  | { readonly type: "create-ready"; readonly available: readonly string[]; readonly taken: readonly string[] }
+  | {
+    readonly type: "create-ready";
+    readonly available: readonly string[];
+    readonly taken: readonly string[];
+  }
   | { readonly type: "created"; readonly target: string; readonly files: readonly string[] }
   | { readonly type: "create-failed"; readonly message: string }
   | { readonly type: "config-loaded"; readonly file: string; readonly text: string }
@@ -72,6 +78,11 @@ export type TuiEffect =
   | { readonly type: "create-init" }
   | { readonly type: "create"; readonly name: string; readonly options: ScaffoldOptions }
   | { readonly type: "load-config"; readonly file: string }
-  | { readonly type: "save-config"; readonly file: string; readonly text: string; readonly expected: string }
+  | {
+    readonly type: "save-config";
+    readonly file: string;
+    readonly text: string;
+    readonly expected: string;
+  }
   | { readonly type: "mouse"; readonly on: boolean }
   | { readonly type: "quit" };

@@ -109,7 +109,9 @@ export interface RunModel {
   /** Whether tabs show plain text: no colours or icons, long lines wrapped (for copying). */
   readonly plain: boolean;
   /** The open picker: treatments or execution, with its cursor. */
-  readonly picker: { readonly kind: "treatments" | "execution"; readonly cursor: number } | undefined;
+  readonly picker:
+    | { readonly kind: "treatments" | "execution"; readonly cursor: number }
+    | undefined;
   /** What to do when a cancelled run has ended. */
   readonly after: AfterRun;
   /** The experiments the run covers, with their steps (a graph's in dependency order). */

@@ -44,7 +44,9 @@ export function runErrors(outcome: SandboxedOutcome): RunError[] {
   return errors;
 }
 
-function lines(error: { readonly name: string; readonly message: string; readonly stack?: string }): string[] {
+function lines(
+  error: { readonly name: string; readonly message: string; readonly stack?: string },
+): string[] {
   const head = `${error.name}: ${error.message}`.split("\n");
   const stack = (error.stack ?? "").split("\n");
   // A stack usually starts with the message again.

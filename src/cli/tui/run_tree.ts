@@ -166,8 +166,8 @@ function nodeAfter(node: TreeNode, event: GraphEvent): TreeNode {
       running,
       done: step.done + 1,
       cached: step.cached + (event.cache === "hit" ? 1 : 0),
-      // "off" is also what a cacheable step reports when caching is off for the run.
-      cacheable: event.cache === "off" ? step.cacheable : true,
+      // The UI's runs cache: "off" is a step that is not cached (or an input that cannot be hashed).
+      cacheable: event.cache === "off" ? step.cacheable ?? false : true,
     };
   }
   return { ...node, steps };

@@ -124,12 +124,23 @@ export function runKey(model: TuiModel, run: RunModel, key: Key): Update {
 }
 
 function showTab(model: TuiModel, run: RunModel, tab: Tab): Update {
-  const shown = { ...run, tab, scroll: 0, focus: tab === "progress" ? "tree" as const : "tab" as const };
+  const shown = {
+    ...run,
+    tab,
+    scroll: 0,
+    focus: tab === "progress" ? "tree" as const : "tab" as const,
+  };
   if (tab === "summary") {
-    return withRun(model, { ...shown, summary: undefined }, [{ type: "summary", entry: run.entry }]);
+    return withRun(model, { ...shown, summary: undefined }, [{
+      type: "summary",
+      entry: run.entry,
+    }]);
   }
   if (tab === "history") {
-    return withRun(model, { ...shown, history: undefined }, [{ type: "history", entry: run.entry }]);
+    return withRun(model, { ...shown, history: undefined }, [{
+      type: "history",
+      entry: run.entry,
+    }]);
   }
   return withRun(model, shown);
 }
@@ -181,7 +192,12 @@ function openTreatments(model: TuiModel, run: RunModel): Update {
 }
 
 /** Keys of the open treatment picker; `undefined` for keys it does not take. */
-function treatmentKey(model: TuiModel, run: RunModel, cursor: number, key: Key): Update | undefined {
+function treatmentKey(
+  model: TuiModel,
+  run: RunModel,
+  cursor: number,
+  key: Key,
+): Update | undefined {
   const treatments = run.treatments ?? [];
   const at = (c: number) => withRun(model, { ...run, picker: { kind: "treatments", cursor: c } });
   switch (key) {
@@ -214,7 +230,12 @@ function treatmentKey(model: TuiModel, run: RunModel, cursor: number, key: Key):
 }
 
 /** Keys of the open execution picker: the experiment's own executor, or one chosen. */
-function executionKey(model: TuiModel, run: RunModel, cursor: number, key: Key): Update | undefined {
+function executionKey(
+  model: TuiModel,
+  run: RunModel,
+  cursor: number,
+  key: Key,
+): Update | undefined {
   const at = (c: number) => withRun(model, { ...run, picker: { kind: "execution", cursor: c } });
   switch (key) {
     case "up":
@@ -230,9 +251,9 @@ function executionKey(model: TuiModel, run: RunModel, cursor: number, key: Key):
         ...run,
         executor,
         picker: undefined,
-        notice: `Replicates run ${executor === undefined ? "as the experiment says" : `with ${executor}`}${
-          nextRun(run)
-        } (this session).`,
+        notice: `Replicates run ${
+          executor === undefined ? "as the experiment says" : `with ${executor}`
+        }${nextRun(run)} (this session).`,
       });
     }
     case "escape":
@@ -285,7 +306,9 @@ function toggleCaching(model: TuiModel, run: RunModel): Update {
     () =>
       cachingOn(next, name)
         ? `Caching on for ${name}: runs resume, reusing stored replicates${nextRun(run)}.`
-        : `Caching off for ${name}: runs recompute every replicate (strategy rerun)${nextRun(run)}.`,
+        : `Caching off for ${name}: runs recompute every replicate (strategy rerun)${
+          nextRun(run)
+        }.`,
   );
 }
 
@@ -450,6 +473,9 @@ export function runResult(model: TuiModel, run: RunModel, action: TuiAction): Up
     case "summary":
       if (action.target !== run.entry.target) return { model, effects: [] };
       return withRun(model, { ...run, summary: action.lines, scroll: 0 });
+    case "facts":
+      if (action.target !== run.entry.target) return { model, effects: [] };
+      return withRun(model, { ...run, facts: action.facts });
     case "history":
       if (action.target !== run.entry.target) return { model, effects: [] };
       return withRun(model, { ...run, history: action.lines, scroll: 0 });

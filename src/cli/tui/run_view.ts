@@ -56,8 +56,8 @@ export function renderRun(run: RunModel, width: number, height: number, color = 
     fitLine(
       [
         `status: ${run.ready ? STATUS[run.status] : "loading…"}`,
-        `strategy ${cachingOn(run) ? "resume (caching on)" : "rerun (caching off)"}`,
-        `executor: ${run.executor ?? "the experiment's"}`,
+        `strategy ${cachingOn(run) ? "resume" : "rerun"}`,
+        `executor ${run.executor ?? "own"}`,
         `treatments: ${treatmentsLine(run)}`,
       ].join(" · "),
       width,
@@ -66,7 +66,9 @@ export function renderRun(run: RunModel, width: number, height: number, color = 
   ];
   const foot = [rule, fitLine(run.notice ?? "", width), fitLine(footKeys(run), width)];
   const room = Math.max(1, height - head.length - foot.length);
-  const body = width >= SIDE_BY_SIDE ? sideBySide(run, width, room, color) : stacked(run, width, room, color);
+  const body = width >= SIDE_BY_SIDE
+    ? sideBySide(run, width, room, color)
+    : stacked(run, width, room, color);
   return [...head, ...body, ...foot].slice(0, height);
 }
 
@@ -80,12 +82,17 @@ function sideBySide(run: RunModel, width: number, room: number, color: boolean):
   while (pane.length < treeRoom) pane.push("");
   pane.push(...[fitLine("", left), ...details].slice(0, room - treeRoom));
   const tabs = [tabBar(run, right), ...rightPane(run, right, room - 1, color)];
-  return Array.from({ length: room }, (_, i) =>
-    `${fitLine(pane[i] ?? "", left, true)}│${tabs[i] ?? ""}`);
+  return Array.from(
+    { length: room },
+    (_, i) => `${fitLine(pane[i] ?? "", left, true)}│${tabs[i] ?? ""}`,
+  );
 }
 
 function stacked(run: RunModel, width: number, room: number, color: boolean): string[] {
-  const treeRoom = Math.max(1, Math.min(treeLines(run, width, room, color).length, Math.floor(room / 3)));
+  const treeRoom = Math.max(
+    1,
+    Math.min(treeLines(run, width, room, color).length, Math.floor(room / 3)),
+  );
   return [
     ...padded(treeLines(run, width, treeRoom, color), treeRoom),
     tabBar(run, width),

@@ -36,7 +36,9 @@ export function tabLines(run: RunModel): readonly string[] {
     case "logs": {
       const lines = plainText(run.output).split("\n");
       if (lines.at(-1) === "") lines.pop();
-      return lines.length === 0 ? ["Nothing printed yet: what experiment code prints shows here."] : lines;
+      return lines.length === 0
+        ? ["Nothing printed yet: what experiment code prints shows here."]
+        : lines;
     }
     case "errors":
       if (run.errors.length === 0) return ["No failures in the current or last run."];

@@ -88,7 +88,11 @@ function progressLines(run: RunModel, room: number, width: number): string[] {
   if (output.at(-1) === "") output.pop();
   if (output.length > 0) {
     const fits = Math.max(1, room - lines.length - 2);
-    lines.push("", "Output (2 shows it all):", ...output.slice(-fits).map((l) => fitLine(`  ${l}`, width)));
+    lines.push(
+      "",
+      "Output (2 shows it all):",
+      ...output.slice(-fits).map((l) => fitLine(`  ${l}`, width)),
+    );
   }
   return lines;
 }

@@ -32,10 +32,54 @@ const SGR = /\x1b\[[0-9;]*m/g;
 
 /** Emoji below U+1F300 that terminals draw two columns wide (East Asian Width "W"). */
 const WIDE_SYMBOLS = new Set([
-  0x231a, 0x231b, 0x23e9, 0x23ea, 0x23eb, 0x23ec, 0x23f0, 0x23f3, 0x25fd, 0x25fe, 0x2614, 0x2615,
-  0x267f, 0x2693, 0x26a1, 0x26aa, 0x26ab, 0x26bd, 0x26be, 0x26c4, 0x26c5, 0x26ce, 0x26d4, 0x26ea,
-  0x26f2, 0x26f3, 0x26f5, 0x26fa, 0x26fd, 0x2705, 0x270a, 0x270b, 0x2728, 0x274c, 0x274e, 0x2753,
-  0x2754, 0x2755, 0x2757, 0x2795, 0x2796, 0x2797, 0x27b0, 0x27bf, 0x2b1b, 0x2b1c, 0x2b50, 0x2b55,
+  0x231a,
+  0x231b,
+  0x23e9,
+  0x23ea,
+  0x23eb,
+  0x23ec,
+  0x23f0,
+  0x23f3,
+  0x25fd,
+  0x25fe,
+  0x2614,
+  0x2615,
+  0x267f,
+  0x2693,
+  0x26a1,
+  0x26aa,
+  0x26ab,
+  0x26bd,
+  0x26be,
+  0x26c4,
+  0x26c5,
+  0x26ce,
+  0x26d4,
+  0x26ea,
+  0x26f2,
+  0x26f3,
+  0x26f5,
+  0x26fa,
+  0x26fd,
+  0x2705,
+  0x270a,
+  0x270b,
+  0x2728,
+  0x274c,
+  0x274e,
+  0x2753,
+  0x2754,
+  0x2755,
+  0x2757,
+  0x2795,
+  0x2796,
+  0x2797,
+  0x27b0,
+  0x27bf,
+  0x2b1b,
+  0x2b1c,
+  0x2b50,
+  0x2b55,
 ]);
 
 function charWidth(code: number): number {
@@ -138,6 +182,36 @@ export function wrapLine(text: string, width: number): string[] {
     }
     line += char;
     used += w;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/**
+ * `text` cut into lines of at most `width` columns at spaces (a word longer
+ * than a line is cut), for prose like the details panel.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { wrapWords } from "./text.ts";
+ *
+ * assert.deepEqual(wrapWords("no stored run yet.", 10), ["no stored", "run yet."]);
+ * ```
+ */
+export function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    const next = line === "" ? word : `${line} ${word}`;
+    if (displayWidth(next) <= width) {
+      line = next;
+      continue;
+    }
+    if (line !== "") lines.push(line);
+    const pieces = wrapLine(word, width);
+    line = pieces.pop() ?? "";
+    lines.push(...pieces);
   }
   lines.push(line);
   return lines;

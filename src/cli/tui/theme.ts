@@ -39,7 +39,10 @@ export function paint(text: string, style: Style | undefined, color: boolean): s
 
 /** How an experiment's or step's state looks: icon, ASCII, colour. */
 const STATE_ICONS: Readonly<
-  Record<NodeState | "cached", { readonly icon: string; readonly ascii: string; readonly style?: Style }>
+  Record<
+    NodeState | "cached",
+    { readonly icon: string; readonly ascii: string; readonly style?: Style }
+  >
 > = {
   pending: { icon: "⏳", ascii: "[ ]", style: "dim" },
   running: { icon: "🔄", ascii: "[>]", style: "yellow" },

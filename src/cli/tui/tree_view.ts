@@ -8,8 +8,8 @@
 import { formatDuration } from "../progress/render.ts";
 import { estimateLine } from "./estimate.ts";
 import { cachingOn, type RunModel } from "./model.ts";
-import { stepCached, type TreeStep, treeRows } from "./run_tree.ts";
-import { fitLine, highlight, wrapLine } from "./text.ts";
+import { stepCached, treeRows, type TreeStep } from "./run_tree.ts";
+import { fitLine, highlight, wrapWords } from "./text.ts";
 import { lockIcon, paint, stateIcon } from "./theme.ts";
 
 /**
@@ -45,13 +45,17 @@ export function treeLines(run: RunModel, width: number, height: number, color: b
     if (row.step === undefined) {
       const state = stateIcon(node.state, run.plain);
       style = state.style;
-      text = `${cursor} ${state.icon} ${lockIcon(cachingOn(run, node.name), run.plain)} ${node.name}`;
+      text = `${cursor} ${state.icon} ${
+        lockIcon(cachingOn(run, node.name), run.plain)
+      } ${node.name}`;
     } else {
       const step = node.steps[row.step];
       const state = stateIcon(stepState(step), run.plain);
       style = state.style;
       const counts = step.done + step.running > 0 ? `  ${stepCounts(step)}` : "";
-      text = `${cursor}  ${state.icon} ${lockIcon(stepCached(run.choices, node.name, step), run.plain)} ${step.name}${counts}`;
+      text = `${cursor}  ${state.icon} ${
+        lockIcon(stepCached(run.choices, node.name, step), run.plain)
+      } ${step.name}${counts}`;
     }
     if (i === run.treeCursor && run.focus === "tree") return highlight(text, width);
     return paint(fitLine(text, width, true), style, color && !run.plain);
@@ -117,7 +121,9 @@ export function detailLines(run: RunModel, width: number): string[] {
           ? "cached"
           : "computed every time"
       }; l switches it, e opens its code.`,
-      ms === undefined ? "No stored run timed it yet." : `≈${formatDuration(ms)} per call in the newest run.`,
+      ms === undefined
+        ? "No stored run timed it yet."
+        : `≈${formatDuration(ms)} per call in the newest run.`,
     ];
   } else {
     const inactive = new Set(run.choices.inactiveTreatments);
@@ -131,10 +137,12 @@ export function detailLines(run: RunModel, width: number): string[] {
     lines = [
       `${node.name}: caching ${cachingOn(run, node.name) ? "on (resume)" : "off (rerun)"}; ` +
       (facts?.stored.count
-        ? `${facts.stored.count} stored version${facts.stored.count === 1 ? "" : "s"}, newest v${facts.stored.newest}.`
+        ? `${facts.stored.count} stored version${
+          facts.stored.count === 1 ? "" : "s"
+        }, newest v${facts.stored.newest}.`
         : "no stored run yet."),
       estimateLine(planned),
     ];
   }
-  return lines.flatMap((l) => wrapLine(l, width));
+  return lines.flatMap((l) => wrapWords(l, width));
 }

@@ -82,7 +82,9 @@ export function update(model: TuiModel, action: TuiAction): Update {
             ...model.selection,
             loading: true,
             want: action.target,
-            notice: `Created ${action.target}: ${action.files.join(", ")}. Enter opens it, r runs it.`,
+            notice: `Created ${action.target}: ${
+              action.files.join(", ")
+            }. Enter opens it, r runs it.`,
           },
         },
         effects: [{ type: "list" }],
@@ -153,7 +155,10 @@ function listed(model: TuiModel, action: TuiAction & { type: "listed" }): Update
 
 function key(model: TuiModel, pressed: Key): Update {
   if (pressed === "m" && !typing(model)) {
-    return { model: { ...model, mouse: !model.mouse }, effects: [{ type: "mouse", on: !model.mouse }] };
+    return {
+      model: { ...model, mouse: !model.mouse },
+      effects: [{ type: "mouse", on: !model.mouse }],
+    };
   }
   switch (model.screen) {
     case "create":
@@ -201,7 +206,12 @@ function configScreenKey(model: TuiModel, pressed: Key): Update {
     case "save":
       return {
         model: { ...model, config: step.editor },
-        effects: [{ type: "save-config", file: editor.file, text: step.text, expected: editor.text ?? "" }],
+        effects: [{
+          type: "save-config",
+          file: editor.file,
+          text: step.text,
+          expected: editor.text ?? "",
+        }],
       };
     case "open":
       return {
@@ -217,7 +227,10 @@ function openConfig(model: TuiModel, back: "select" | "run"): Update {
   const entry = back === "run" ? model.run?.entry : model.selection.entries[model.selection.cursor];
   if (entry === undefined) return { model, effects: [] };
   if (entry.kind === "module") {
-    return notice(model, `${entry.target} is a module: e opens it in your editor (config.yaml is for folder experiments).`);
+    return notice(
+      model,
+      `${entry.target} is a module: e opens it in your editor (config.yaml is for folder experiments).`,
+    );
   }
   const file = `${entry.target}/config.yaml`;
   return {
@@ -264,7 +277,10 @@ function selectionKey(model: TuiModel, pressed: Key): Update {
     case "enter":
       if (selection.loading && entry === undefined) return { model, effects: [] };
       if (error !== undefined) {
-        return { model, effects: [{ type: "edit", target: { kind: "text", lines: [error.message] } }] };
+        return {
+          model,
+          effects: [{ type: "edit", target: { kind: "text", lines: [error.message] } }],
+        };
       }
       if (entry === undefined) return { model, effects: [] };
       return {
