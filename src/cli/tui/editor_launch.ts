@@ -5,7 +5,7 @@
  * text may come from experiment code), and runs the editor on the terminal.
  * @module
  */
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { configRows } from "./config_document.ts";
 import { editorCommand, type FileLine } from "./editor_command.ts";
 import { locationsIn, stepLine } from "./locations.ts";
@@ -89,6 +89,7 @@ async function inside(file: string, roots: readonly string[]): Promise<boolean> 
 export async function runEditor(setting: string, at: FileLine): Promise<string> {
   const command = editorCommand(setting, at);
   const shown = `${relative(Deno.cwd(), at.file) || at.file}:${at.line}`;
+  const name = command === undefined ? "" : basename(command.program);
   if (command === undefined) {
     return "The editor setting is empty: set $EDITOR, e.g. export EDITOR=vim.";
   }
@@ -100,8 +101,8 @@ export async function runEditor(setting: string, at: FileLine): Promise<string> 
       stderr: "inherit",
     }).spawn().status;
     return status.success
-      ? `Edited ${shown} (${command.program}).`
-      : `${command.program} exited with ${status.code} on ${shown}.`;
+      ? `Edited ${shown} (${name}).`
+      : `${name} exited with ${status.code} on ${shown}.`;
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
       return `crystallize may not start ${command.program}: run it with --allow-run ` +
