@@ -66,6 +66,7 @@ Deno.test("pty: select, run, toggle caching and treatments, summary, quit restor
   assert.deepEqual(await readState(folder), {
     inactive_treatments: [],
     uncached_experiments: ["demo"],
+    step_caching: {},
   });
 
   await ui.press("x");
@@ -75,6 +76,7 @@ Deno.test("pty: select, run, toggle caching and treatments, summary, quit restor
   assert.deepEqual(await readState(folder), {
     inactive_treatments: ["add_one"],
     uncached_experiments: ["demo"],
+    step_caching: {},
   });
   await ui.press("\x1b");
   await ui.waitFor(/treatments: add_one off/);
@@ -89,7 +91,7 @@ Deno.test("pty: select, run, toggle caching and treatments, summary, quit restor
 
   await ui.press("s");
   const summary = await ui.waitFor(/Experiment 'demo' v1: 10 replicates per condition/);
-  assert.match(summary, /Summary of the last stored run/);
+  assert.match(summary, /│ 1 Progress {2}2 Logs {2}3 Errors {2}4 Summary {2}5 History/);
   assert.match(summary, /baseline +total +10 +[\d.]+ ± [\d.]+/);
 
   await ui.press("q");
@@ -464,7 +466,7 @@ Deno.test("screens: run screen at 60×16 — choices, live progress with cache h
   let { model } = play(initialModel(), listed, "enter");
   assert.equal(
     renderScreen(model, 60, 16)[1],
-    "status: loading… · strategy resume · executor own · treatmen…",
+    "status: loading… · strategy resume · executor own · treatme…",
   );
   model = play(model, opened()).model;
   assert.equal(renderScreen(model, 60, 16)[7], "Press r to run a.");
@@ -535,7 +537,7 @@ Deno.test("screens: run screen at 60×16 — choices, live progress with cache h
     }${REVERSE_OFF}│${REVERSE_ON} 1 Progress ${REVERSE_OFF} 2 Logs  3 Errors  4 Summary `,
   );
   assert.equal(wide[10], `${" ".repeat(32)}│  hello red`);
-  assert.match(wide[17], /^a: caching on \(resume\); no store│$/);
+  assert.match(wide[17], /^a: caching on \(resume\); no +│$/);
 });
 
 Deno.test("screens: treatment picker and summary tab", () => {

@@ -245,17 +245,20 @@ class Shell {
     return members.flatMap((m, i) => [...(i > 0 ? [""] : []), ...historyLines(m.name, m.versions)]);
   }
 
-  /** Outputs other experiments declare (`experiment#output`) and the names taken in experiments/. */
+  /**
+   * Outputs the experiments in experiments/ declare (`experiment#output`: a new
+   * experiment there finds them by name) and the names taken there.
+   */
   async #createChoices(): Promise<TuiAction> {
     const available: string[] = [];
+    const dir = join(this.#root, NEW_EXPERIMENTS_DIR);
     for (const entry of this.#model.selection.entries) {
-      if (entry.kind === "module") continue;
+      if (entry.kind === "module" || resolve(entry.target, "..") !== resolve(dir)) continue;
       const file = await readConfigFile(entry.target).catch(() => undefined);
       for (const alias of Object.keys(file?.config.outputs ?? {})) {
         available.push(`${file!.name}#${alias}`);
       }
     }
-    const dir = join(this.#root, NEW_EXPERIMENTS_DIR);
     const taken = await Array.fromAsync(Deno.readDir(dir), (e) => e.name).catch(() => []);
     return { type: "create-ready", available: [...new Set(available)].sort(), taken };
   }

@@ -7,6 +7,7 @@
  */
 import {
   isMap,
+  isPair,
   isScalar,
   isSeq,
   LineCounter,
@@ -162,6 +163,8 @@ export function addEntry(text: string, file: string, path: YamlPath, input: stri
   const typed = input.trim();
   const doc = parseDocument(text);
   const target = (path.length === 0 ? doc.contents : doc.getIn(path, true)) as Node | null;
+  // Where the typed entry goes in the text, found before the document changes.
+  const spliced = isMap(target) || isSeq(target) ? insertEntry(text, target, typed) : undefined;
   let value: unknown;
   try {
     value = parse(typed);
@@ -181,7 +184,6 @@ export function addEntry(text: string, file: string, path: YamlPath, input: stri
   } else {
     return { text, problem: "entries are added to a mapping or a list: move to one" };
   }
-  const spliced = insertEntry(text, target, typed);
   return checked(sameAs(spliced, doc.toJS()) ?? doc.toString(), file);
 }
 
@@ -193,7 +195,10 @@ function insertEntry(text: string, node: Node, entry: string): string | undefine
   const source = text.slice(range[0], range[1]);
   if ((node as { flow?: boolean }).flow) {
     const close = range[0] + source.trimEnd().length - 1;
-    if (items.length > 0) return `${text.slice(0, close)}, ${entry}${text.slice(close)}`;
+    const last = items.at(-1);
+    const node = isPair(last) ? (last.value ?? last.key) as Node | null : last as Node | undefined;
+    const end = node?.range?.[1];
+    if (end !== undefined) return `${text.slice(0, end)}, ${entry}${text.slice(end)}`;
     return `${text.slice(0, range[0])}${text[range[0]]} ${entry} ${text.slice(close)}`;
   }
   const first = items[0] as { key?: Node } & Node | undefined;

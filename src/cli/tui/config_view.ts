@@ -25,7 +25,7 @@ export const CONFIG_INPUT_KEYS = "type the value (YAML) · ctrl-u clear · enter
  * import { renderConfig } from "./config_view.ts";
  *
  * const editor = loadedConfig({ file: `${Deno.cwd()}/e/config.yaml`, text: undefined, rows: [], cursor: 0, back: "select" }, "replicates: 3\n");
- * assert.equal(renderConfig(editor, 40, 6, false)[2], "\x1b[7m› replicates: 3                     1\x1b[27m");
+ * assert.equal(renderConfig(editor, 40, 6, false)[2], `\x1b[7m› replicates: 3${" ".repeat(24)}1\x1b[27m`);
  * ```
  */
 export function renderConfig(

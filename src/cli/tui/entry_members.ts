@@ -27,7 +27,7 @@ export interface EntryMember {
   readonly configFile?: string;
   /** Its steps in order, and whether their code caches them when a stored run tells. */
   readonly steps: readonly { readonly name: string; readonly cacheable: boolean | undefined }[];
-  /** Replicates per condition (config.yaml's, or the entry's). */
+  /** Replicates per condition (config.yaml's, or the entry's for one that reads others). */
   readonly replicates: number;
   /** Its finished stored versions, newest first. */
   readonly versions: readonly VersionResult[];
@@ -76,7 +76,10 @@ export async function entryMembers(entry: ListEntry): Promise<EntryMember[]> {
       name: file.name,
       configFile: file.file,
       steps: storedSteps(named, versions),
-      replicates: file.config.replicates ?? 1,
+      // An experiment reading others runs as many replicates as the runs it reads.
+      replicates: Object.keys(file.references).length > 0
+        ? entry.replicates
+        : file.config.replicates ?? 1,
       versions,
     };
   }));
@@ -91,7 +94,9 @@ export async function entryMembers(entry: ListEntry): Promise<EntryMember[]> {
  * import assert from "node:assert/strict";
  * import { storedVersions } from "./entry_members.ts";
  *
- * assert.deepEqual(await storedVersions("/nonexistent/store"), []);
+ * const store = await Deno.makeTempDir(); // no version folder in it yet
+ * assert.deepEqual(await storedVersions(store), []);
+ * await Deno.remove(store);
  * ```
  */
 export async function storedVersions(store: string): Promise<VersionResult[]> {

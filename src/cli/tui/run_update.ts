@@ -112,7 +112,7 @@ export function runKey(model: TuiModel, run: RunModel, key: Key): Update {
       return editTarget(model, run);
     case "escape":
       if (isRunning(run)) return cancel(model, run, "back");
-      return { model: { ...model, screen: "select", run: undefined }, effects: [] };
+      return back(model, run);
     case "q":
     case "ctrl-c":
     case "ctrl-d":
@@ -121,6 +121,19 @@ export function runKey(model: TuiModel, run: RunModel, key: Key): Update {
     default:
       return { model, effects: [] };
   }
+}
+
+/** The selection screen again, its details read anew (a run may have stored a version). */
+function back(model: TuiModel, run: RunModel): Update {
+  return {
+    model: {
+      ...model,
+      screen: "select",
+      run: undefined,
+      selection: { ...model.selection, details: undefined },
+    },
+    effects: [{ type: "details", entry: run.entry }],
+  };
 }
 
 function showTab(model: TuiModel, run: RunModel, tab: Tab): Update {
@@ -462,9 +475,7 @@ export function runResult(model: TuiModel, run: RunModel, action: TuiAction): Up
         errors: action.errors ?? run.errors,
         after: "stay" as const,
       };
-      if (run.after === "back") {
-        return { model: { ...model, screen: "select", run: undefined }, effects: [] };
-      }
+      if (run.after === "back") return back(model, run);
       if (run.after === "quit") {
         return { model: { ...model, run: ended, done: true }, effects: [{ type: "quit" }] };
       }

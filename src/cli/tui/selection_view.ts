@@ -26,7 +26,7 @@ const DETAILS_FROM = 14;
  * import { initialModel } from "./model.ts";
  * import { renderSelection } from "./selection_view.ts";
  *
- * const lines = renderSelection(initialModel().selection, 80, 24);
+ * const lines = renderSelection(initialModel().selection, 100, 24);
  * assert.match(lines.at(-1) ?? "", /q quit/); // the key help on the last line
  * ```
  */
