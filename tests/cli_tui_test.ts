@@ -561,9 +561,10 @@ Deno.test("screens: treatment picker and summary tab", () => {
     "line 3",
   ]);
   const loading = play(model, "escape", "s").model;
-  assert.match(
-    renderScreen(loading, 100, 12)[4].split("│")[1],
-    /^\x1b\[7mLoading the last stored run…/,
+  assert.ok(
+    renderScreen(loading, 100, 12)[4].split("│")[1].startsWith(
+      `${REVERSE_ON}Loading the last stored run…`,
+    ),
   );
 });
 

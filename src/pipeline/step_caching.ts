@@ -6,7 +6,25 @@
  */
 import type { PipelineStep } from "./step.ts";
 
-/** Step name → `true` to cache its output, `false` to compute it every time. */
+/**
+ * Step name → `true` to cache its output, `false` to compute it every time
+ * (`RunOptions.stepCaching`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { dataSource, Experiment, pipelineStep, type StepCaching } from "@crystallize/deno";
+ *
+ * const one = dataSource(() => 1, { name: "one" });
+ * const slow = pipelineStep((d: number) => d, { name: "slow", cacheable: true });
+ * const outputDir = await Deno.makeTempDir();
+ * const experiment = new Experiment({ name: "caching", datasource: one(), pipeline: [slow()], outputDir });
+ * const caching: StepCaching = { slow: false };
+ * const result = await experiment.run({ stepCaching: caching });
+ * assert.deepEqual(result.provenance.cache.steps, {}); // slow ran uncached this time
+ * await Deno.remove(outputDir, { recursive: true });
+ * ```
+ */
 export type StepCaching = Readonly<Record<string, boolean>>;
 
 /**
