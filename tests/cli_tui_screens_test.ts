@@ -101,8 +101,11 @@ Deno.test("pty: every screen at 60×12, and the mouse wheel once m turns it on",
   // (that every screen fits 60×12 line by line is checked on the renderers, in cli_tui_test.ts)
   await ui.waitFor(/📈 dag\/consumer/);
   await ui.press("m");
-  await ui.waitFor(/./);
-  assert.ok(ui.raw().includes("\x1b[?1000h\x1b[?1006h"), "mouse reports asked for");
+  const deadline = Date.now() + 60_000;
+  while (!ui.raw().includes("\x1b[?1000h\x1b[?1006h")) {
+    assert.ok(Date.now() < deadline, "mouse reports asked for");
+    await new Promise((r) => setTimeout(r, 20));
+  }
   await ui.press("\x1b[<65;10;5M");
   await ui.waitFor(/› 📈 dag\/consumer/);
   await ui.press("\x1b[<64;10;5M");
@@ -117,7 +120,7 @@ Deno.test("pty: every screen at 60×12, and the mouse wheel once m turns it on",
   await ui.press("g");
   await ui.waitFor(/Config editor · dag\/consumer\/config\.yaml/);
   await ui.press("\x1b\r");
-  const run = await ui.waitFor(/status: ready[\s\S]*1 Progress/);
+  const run = await ui.waitFor(/status: ready[\s\S]*1 Prog/);
   assert.match(run, /› ⏳ 🔒 producer/);
   await ui.press("r");
   await ui.waitFor(/Finished\./);
@@ -133,4 +136,39 @@ Deno.test("pty: every screen at 60×12, and the mouse wheel once m turns it on",
   const { code, raw } = await ui.finished();
   assert.equal(code, 0);
   assert.ok(raw.lastIndexOf("\x1b[?1000l") > raw.lastIndexOf("\x1b[?1000h"), "mouse reports off");
+});
+
+Deno.test("pty: screen captures at 80×24 of every screen (for the README)", async () => {
+  await using dir = await tempDir("cli-tui-captures");
+  await copyExample("examples/dag/producer", join(dir.path, "experiments", "producer"));
+  await copyExample("tests/fixtures/cli/tui/edited", join(dir.path, "experiments", "edited"));
+  const ui = startCrystallize(dir.path, { columns: 80, rows: 24 });
+  const captures: Record<string, string> = {};
+  const capture = async (name: string, keys: string, pattern: RegExp) => {
+    await ui.press(keys);
+    await ui.waitFor(pattern);
+    // The frame is complete once its key help, the last line, is drawn.
+    await ui.waitFor(/(quit|close|cancel|back|create)\S*$/m);
+    captures[name] = ui.screen();
+  };
+  await ui.waitFor(/Estimated run time/);
+  captures.selection = ui.screen();
+  await capture("create", "n", /\[ \] producer#readings/);
+  await capture("config", "\x1b\x1b[Bg", /Config editor · experiments\/edited/);
+  await capture("run", "\x1b\r", /status: ready/);
+  await capture("progress", "r", /Finished with 2 failed replicates/);
+  await capture("logs", "2", / 2 Logs /);
+  await capture("errors", "3", /edited · broken #0 · flaky/);
+  await capture("summary", "4", /Experiment 'edited' v0/);
+  await capture("history", "5", /History of edited/);
+  await capture("treatments", "1x", /› \[x\] broken/);
+  await capture("execution", "\x1bp", /How replicates run/);
+  await ui.press("\x1bq");
+  assert.equal((await ui.finished()).code, 0);
+  const folder = join(".test-tmp", "tui-captures");
+  await Deno.mkdir(folder, { recursive: true });
+  for (const [name, text] of Object.entries(captures)) {
+    assert.ok(text.split("\n").length <= 24, `${name}: at most 24 lines`);
+    await Deno.writeTextFile(join(folder, `${name}.txt`), `${text}\n`);
+  }
 });

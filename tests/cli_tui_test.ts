@@ -441,13 +441,13 @@ Deno.test("screens: selection at 50×14 — groups, highlighted cursor, load err
     "    bad/config.yaml:3:1: unknown key 'x'",
     "  m.ts: could not load",
     "",
-    "↑/↓ or j/k move · enter open · n new · g config ·…",
+    "↑/↓ move · enter open · n new · g config · q quit",
   ]);
   assert.deepEqual(renderScreen(initialModel(), 50, 4), [
     "Crystallize · experiments and graphs below the wo…",
     "",
     "Scanning for experiments and graphs…",
-    "↑/↓ or j/k move · enter open · n new · g config ·…",
+    "↑/↓ move · enter open · n new · g config · q quit",
   ]);
 });
 
@@ -459,7 +459,7 @@ Deno.test("screens: the selection list scrolls to keep the cursor visible", () =
   const screen = renderScreen(model, 40, 8);
   assert.equal(screen.length, 8);
   assert.ok(screen.some((l) => l.includes(`${REVERSE_ON}› 🧪 exp/e15`)), screen.join("\n"));
-  assert.equal(screen.at(-1), "↑/↓ or j/k move · enter open · n new · …");
+  assert.equal(screen.at(-1), "↑/↓ move · enter open · n new · q quit");
 });
 
 Deno.test("screens: run screen at 60×16 — choices, live progress with cache hits, output", () => {
@@ -525,7 +525,7 @@ Deno.test("screens: run screen at 60×16 — choices, live progress with cache h
     "Output (2 shows it all):",
     "─".repeat(60),
     "",
-    "r run · c cancel · l caching · x treatments · p execution ·…",
+    "r run · c cancel · l cache · x treatments · p exec · q quit",
   ]);
   // 80 columns: side by side, the output's end under the progress, the details under the tree.
   const wide = renderScreen(model, 80, 24);
@@ -534,7 +534,7 @@ Deno.test("screens: run screen at 60×16 — choices, live progress with cache h
     wide[3],
     `${REVERSE_ON}› 🔄 🔒 a${
       " ".repeat(23)
-    }${REVERSE_OFF}│${REVERSE_ON} 1 Progress ${REVERSE_OFF} 2 Logs  3 Errors  4 Summary `,
+    }${REVERSE_OFF}│${REVERSE_ON} 1 Prog ${REVERSE_OFF} 2 Logs  3 Erro  4 Summ  5 Hist `,
   );
   assert.equal(wide[10], `${" ".repeat(32)}│  hello red`);
   assert.match(wide[17], /^a: caching on \(resume\); no +│$/);

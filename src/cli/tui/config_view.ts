@@ -6,13 +6,24 @@
  */
 import { relative } from "node:path";
 import type { ConfigModel } from "./config_editor.ts";
-import { fitLine, highlight } from "./text.ts";
+import { fitLine, highlight, keyHelp } from "./text.ts";
 import { paint } from "./theme.ts";
 
 /** Key help of the config editor. */
-export const CONFIG_KEYS = "↑/↓ move · enter edit · a add · e open in $EDITOR · esc back";
+export const CONFIG_KEYS = [
+  "↑/↓ move",
+  "enter edit",
+  "a add",
+  "e open in $EDITOR",
+  "esc back",
+] as const;
 /** Key help while typing a value. */
-export const CONFIG_INPUT_KEYS = "type the value (YAML) · ctrl-u clear · enter save · esc cancel";
+export const CONFIG_INPUT_KEYS = [
+  "type the value (YAML)",
+  "ctrl-u clear",
+  "enter save",
+  "esc cancel",
+] as const;
 
 /**
  * The editor: exactly `height` lines of at most `width` columns, the list
@@ -40,7 +51,7 @@ export function renderConfig(
   ];
   const input = editor.input;
   const foot = input === undefined
-    ? [fitLine(editor.notice ?? "", width), fitLine(CONFIG_KEYS, width)]
+    ? [fitLine(editor.notice ?? "", width), keyHelp(CONFIG_KEYS, width)]
     : [
       fitLine(`${input.mode === "edit" ? "New value" : "Add"}: ${input.buffer}▏`, width),
       input.problem === undefined
@@ -51,7 +62,7 @@ export function renderConfig(
         )
         : paint(fitLine(input.problem, width), "red", color),
       fitLine(editor.notice ?? "", width),
-      fitLine(CONFIG_INPUT_KEYS, width),
+      keyHelp(CONFIG_INPUT_KEYS, width),
     ];
   const room = Math.max(1, height - head.length - foot.length);
   const body = editor.text === undefined ? ["Reading…"] : editor.rows.map((row, i) => {

@@ -11,12 +11,17 @@ import {
   nameProblem,
   NEW_EXPERIMENTS_DIR,
 } from "./create_form.ts";
-import { fitLine, highlight } from "./text.ts";
+import { fitLine, highlight, keyHelp } from "./text.ts";
 import { paint } from "./theme.ts";
 
 /** Key help of the create screen. */
-export const CREATE_KEYS =
-  "type the name · ↑/↓ or tab move · space toggle · enter create · esc cancel";
+export const CREATE_KEYS = [
+  "type the name",
+  "↑/↓ or tab move",
+  "space toggle",
+  "enter create",
+  "esc cancel",
+] as const;
 
 const OPTIONS = {
   example: "example code (a treatment, a Welch hypothesis)",
@@ -89,7 +94,7 @@ export function renderCreate(
     );
   }
   const head = [fitLine("Create a folder experiment (as crystallize new)", width), ""];
-  const foot = [fitLine(form.failure ?? "", width), fitLine(CREATE_KEYS, width)];
+  const foot = [fitLine(form.failure ?? "", width), keyHelp(CREATE_KEYS, width)];
   const room = Math.max(1, height - head.length - foot.length);
   const start = Math.max(0, Math.min(focusLine - room + 2, body.length - room));
   const shown = body.slice(start, start + room);

@@ -2,19 +2,31 @@ import { entryLine } from "../commands/list.ts";
 import { cachingOn, EXECUTORS, type RunModel, type RunStatus } from "./model.ts";
 import { tabBar, tabContent } from "./tabs_view.ts";
 import { detailLines, treeLines } from "./tree_view.ts";
-import { fitLine, highlight } from "./text.ts";
+import { fitLine, highlight, keyHelp } from "./text.ts";
 
 /** Columns from which the tree and the tabs stand side by side. */
 export const SIDE_BY_SIDE = 72;
 
-const ACTIONS = "r run · c cancel · l caching · x treatments · p execution";
-const MORE = "e editor · g config · t plain · esc back · q quit";
-/** Key help of the run screen. */
-export const RUN_KEYS = `${ACTIONS} · ←/→ tree/tab · 1-5 tabs · s summary · ${MORE}`;
+/** Key help of the run screen, most important first (as many as fit are shown). */
+export const RUN_KEYS = [
+  "r run",
+  "c cancel",
+  "l cache",
+  "x treatments",
+  "p exec",
+  "1-5 tabs",
+  "e edit",
+  "g config",
+  "t plain",
+  "←/→ pane",
+  "s summary",
+  "esc back",
+  "q quit",
+] as const;
 /** Key help of the open treatment picker. */
-export const PICKER_KEYS = "↑/↓ move · space or x toggle · esc close";
+export const PICKER_KEYS = ["↑/↓ move", "space or x toggle", "esc close"] as const;
 /** Key help of the open execution picker. */
-export const EXECUTION_KEYS = "↑/↓ move · enter choose · esc close";
+export const EXECUTION_KEYS = ["↑/↓ move", "enter choose", "esc close"] as const;
 
 const STATUS: Readonly<Record<RunStatus, string>> = {
   idle: "ready",
@@ -64,7 +76,7 @@ export function renderRun(run: RunModel, width: number, height: number, color = 
     ),
     rule,
   ];
-  const foot = [rule, fitLine(run.notice ?? "", width), fitLine(footKeys(run), width)];
+  const foot = [rule, fitLine(run.notice ?? "", width), keyHelp(footKeys(run), width)];
   const room = Math.max(1, height - head.length - foot.length);
   const body = width >= SIDE_BY_SIDE
     ? sideBySide(run, width, room, color)
@@ -113,7 +125,7 @@ function rightPane(run: RunModel, width: number, height: number, color: boolean)
   return padded(lines.slice(0, height), height);
 }
 
-function footKeys(run: RunModel): string {
+function footKeys(run: RunModel): readonly string[] {
   if (run.picker?.kind === "treatments") return PICKER_KEYS;
   if (run.picker?.kind === "execution") return EXECUTION_KEYS;
   return RUN_KEYS;

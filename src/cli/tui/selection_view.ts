@@ -1,11 +1,19 @@
 import { entryLine } from "../commands/list.ts";
 import type { SelectionModel } from "./model.ts";
 import { colored } from "../entry_color.ts";
-import { fitLine, highlight } from "./text.ts";
+import { fitLine, highlight, keyHelp } from "./text.ts";
 
 /** Key help of the selection screen. */
-export const SELECTION_KEYS =
-  "↑/↓ or j/k move · enter open · n new · g config · e editor · r rescan · m mouse · q quit";
+export const SELECTION_KEYS = [
+  "↑/↓ move",
+  "enter open",
+  "n new",
+  "g config",
+  "e edit",
+  "r rescan",
+  "m mouse",
+  "q quit",
+] as const;
 
 /** Rows from which the details of the highlighted entry are shown under the list. */
 const DETAILS_FROM = 14;
@@ -82,5 +90,5 @@ export function renderSelection(
   const shown = body.slice(Math.max(0, start), Math.max(0, start) + room);
   const lines = [...head.map((l) => fitLine(l, width)), ...shown];
   while (lines.length < height - status.length - 1) lines.push("");
-  return [...lines, ...status, fitLine(SELECTION_KEYS, width)].slice(-height);
+  return [...lines, ...status, keyHelp(SELECTION_KEYS, width)].slice(-height);
 }

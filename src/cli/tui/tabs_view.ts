@@ -40,13 +40,20 @@ const TITLES: Readonly<Record<Tab, string>> = {
  * ```
  */
 export function tabBar(run: RunModel, width: number): string {
+  const labels = (short: boolean) =>
+    TABS.map((tab, i) => {
+      const count = tab === "errors" && run.errors.length > 0 ? ` (${run.errors.length})` : "";
+      const title = short ? TITLES[tab].slice(0, 4) : TITLES[tab];
+      return ` ${i + 1} ${title}${count} `;
+    });
+  const full = labels(false);
+  // Every tab stays in sight: short titles when the full ones do not fit.
+  const shown = full.join("").length <= width ? full : labels(true);
   let used = 0;
   let bar = "";
-  for (const [i, tab] of TABS.entries()) {
-    const count = tab === "errors" && run.errors.length > 0 ? ` (${run.errors.length})` : "";
-    const label = ` ${i + 1} ${TITLES[tab]}${count} `;
+  for (const [i, label] of shown.entries()) {
     if (used + label.length > width) break;
-    bar += tab === run.tab ? `\x1b[7m${label}\x1b[27m` : label;
+    bar += TABS[i] === run.tab ? `\x1b[7m${label}\x1b[27m` : label;
     used += label.length;
   }
   return bar;

@@ -218,6 +218,28 @@ export function wrapWords(text: string, width: number): string[] {
 }
 
 /**
+ * A key help line for `width` columns: the keys in order of importance,
+ * as many as fit, the last (how to leave) always there.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { keyHelp } from "./text.ts";
+ *
+ * assert.equal(keyHelp(["r run", "c cancel", "l caching", "q quit"], 22), "r run · c cancel · q quit");
+ * ```
+ */
+export function keyHelp(keys: readonly string[], width: number): string {
+  const last = keys.at(-1) ?? "";
+  const shown: string[] = [];
+  for (const key of keys.slice(0, -1)) {
+    if (displayWidth([...shown, key, last].join(" · ")) > width) continue;
+    shown.push(key);
+  }
+  return fitLine([...shown, last].join(" · "), width);
+}
+
+/**
  * Text without terminal control sequences (colours, cursor moves) and
  * carriage returns, so experiment output cannot garble the screen.
  *
