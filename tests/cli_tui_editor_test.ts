@@ -28,6 +28,8 @@ async function edits(ui: PtySession, record: string, keys: string, count: number
     assert.ok(Date.now() < deadline, `the editor was not started for call ${count + 1}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+  // As a person would: a moment after the editor has started.
+  await new Promise((r) => setTimeout(r, 200));
   await ui.press(`typed ${count + 1}\r`);
   await ui.waitFor(/Edited \S+ \(vim\)\./);
   const lines = (await Deno.readTextFile(record)).split("\n");

@@ -20,7 +20,7 @@ import { treeAfter, treeNode } from "../src/cli/tui/run_tree.ts";
 import { renderScreen } from "../src/cli/tui/screen.ts";
 import { displayWidth } from "../src/cli/tui/text.ts";
 import { runSettings, update } from "../src/cli/tui/update.ts";
-import type { ResultJson } from "../src/experiment/result.ts";
+import type { ResultJson } from "../src/storage/result_json.ts";
 import { tempDir } from "./temp_dir.ts";
 
 const entry = (target: string, extra: Partial<ListEntry> = {}): ListEntry => ({
@@ -249,6 +249,10 @@ Deno.test("run screen: the tree follows the graph's events; l per experiment and
     target: { kind: "step", configFile: "exp/down/config.yaml", step: "use" },
   }]);
   assert.deepEqual(play(model, "5").effects, [{ type: "history", entry: GRAPH }]);
+  // h writes the HTML report from the summary tab only
+  assert.deepEqual(play(model, "4", "h").effects.at(-1), { type: "report", entry: GRAPH });
+  assert.deepEqual(play(model, "h").effects, []);
+  assert.match(renderScreen(play(model, "4").model, 100, 24).at(-1)!, /^h html report · r run/);
   assert.equal(play(model, "t").model.run?.plain, true);
   assert.equal(play(model, "shift-tab").model.run?.tab, "logs");
   assert.equal(play(model, "g").model.screen, "config");

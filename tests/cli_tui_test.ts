@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { GraphEvent } from "../src/experiment/experiment_graph.ts";
+import type { GraphEvent } from "../src/graph/experiment_graph.ts";
 import type { ListEntry } from "../src/cli/commands/list.ts";
 import type { SandboxedOutcome } from "../src/cli/sandboxed_run.ts";
 import { entryTarget, entryTreatments } from "../src/cli/tui/entry_target.ts";

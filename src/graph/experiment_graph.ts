@@ -343,12 +343,16 @@ export class ExperimentGraph {
   }
 
   /** Refuses per-experiment options that name experiments the graph does not have. */
-  #checkNames(byOption: Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>): void {
+  #checkNames(
+    byOption: Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>,
+  ): void {
     for (const [option, byName] of Object.entries(byOption)) {
       const unknown = Object.keys(byName ?? {}).filter((n) => !this.experiments.has(n));
       if (unknown.length === 0) continue;
       throw new GraphError(
-        `${option} names ${unknown.map((n) => `'${n}'`).join(", ")}, which the graph does not have; ` +
+        `${option} names ${
+          unknown.map((n) => `'${n}'`).join(", ")
+        }, which the graph does not have; ` +
           `it has ${this.order.map((n) => `'${n}'`).join(", ")}`,
       );
     }

@@ -9,10 +9,11 @@
  */
 import { join, relative, resolve } from "node:path";
 import { readConfigFile } from "../../config/folder_config.ts";
-import { listRuns, loadRun, StoredRunError } from "../../experiment/stored_run.ts";
+import { listRuns, loadRun, StoredRunError } from "../../storage/stored_run.ts";
 import { atomicWriteSync } from "../../storage/atomic_write.ts";
 import { type ListEntry, listExperiments } from "../commands/list.ts";
 import { createExperiment } from "../commands/new.ts";
+import { reportInputOf, writeReport } from "../commands/report.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { confirmConfigPermissions } from "../config_permissions.ts";
 import { explainForCli, explainResult } from "../explain.ts";
@@ -186,6 +187,12 @@ class Shell {
         break;
       case "mouse":
         this.#terminal.setMouse(effect.on);
+        break;
+      case "report":
+        this.#report(effect.entry).then(
+          (path) => this.dispatch({ type: "notice", notice: `Report written to ${path}` }),
+          (error) => notice(error),
+        );
         break;
       case "summary":
         this.#summary(effect.entry).then(
@@ -391,6 +398,15 @@ class Shell {
     });
     const result = explainResult(stored.result);
     return formatSummary({ ...result, outputDir: result.outputDir ?? stored.dir }).split("\n");
+  }
+
+  /** Writes the HTML report of the entry's latest stored run into the working directory. */
+  async #report(entry: ListEntry): Promise<string> {
+    const input = await reportInputOf(await entryStore(entry), {});
+    const { htmlReport } = await import("../../report/html_report.ts");
+    // Names come from listings of experiment code: only file-name characters make the file name.
+    const file = `${entry.name.replace(/[^\w.-]/g, "_")}-report.html`;
+    return await writeReport(await htmlReport(input), join(Deno.cwd(), file));
   }
 
   #schedule(): void {

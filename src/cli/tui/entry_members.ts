@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { configEntries, type ConfigFile, readConfigFile } from "../../config/folder_config.ts";
-import { listRuns, loadRun } from "../../experiment/stored_run.ts";
+import { listRuns, loadRun } from "../../storage/stored_run.ts";
 import type { ListEntry } from "../commands/list.ts";
 import { experimentStore } from "../experiment_store.ts";
 import { graphClosure } from "../graph_closure.ts";

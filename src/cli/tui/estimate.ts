@@ -26,7 +26,7 @@ export interface UnitTime {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { ResultJson } from "../../experiment/result.ts";
+ * import type { ResultJson } from "../../storage/result_json.ts";
  * import { unitTime } from "./estimate.ts";
  *
  * const run = (durationMs: number, reused: number) => ({

@@ -5,8 +5,9 @@
  * that ran it, labelled `treatment (vN)` — with the best treatment marked.
  * @module
  */
-import type { ResultJson } from "../../experiment/result.ts";
-import { formatNumber, meanCi, table } from "../summary.ts";
+import type { ResultJson } from "../../storage/result_json.ts";
+import { meanCiText } from "../../report/mean_text.ts";
+import { table } from "../../report/text_format.ts";
 
 /** A stored version's result. */
 export interface VersionResult {
@@ -36,7 +37,7 @@ interface Source {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { ResultJson } from "../../experiment/result.ts";
+ * import type { ResultJson } from "../../storage/result_json.ts";
  * import { historyLines } from "./history.ts";
  *
  * const run = (treatments: Record<string, number[]>, scores: Record<string, number>) =>
@@ -76,14 +77,8 @@ export function historyLines(experiment: string, versions: readonly VersionResul
   for (const s of sources) {
     const mark = s.condition === starred ? `${BEST_MARK} ` : "  ";
     for (const [metric, values] of Object.entries(s.metrics)) {
-      const { n, mean, halfWidth } = meanCi(values);
-      const ci = Number.isNaN(halfWidth) ? "" : ` ± ${formatNumber(halfWidth)}`;
-      rows.push([
-        `${mark}${s.condition} (v${s.version})`,
-        metric,
-        String(n),
-        formatNumber(mean) + ci,
-      ]);
+      const { n, text } = meanCiText(values);
+      rows.push([`${mark}${s.condition} (v${s.version})`, metric, String(n), text]);
     }
   }
   const count = newest.length;

@@ -4,7 +4,7 @@
  * {@linkcode update} stays pure.
  * @module
  */
-import type { GraphEvent } from "../../experiment/experiment_graph.ts";
+import type { GraphEvent } from "../../graph/experiment_graph.ts";
 import type { ListEntry, Listing } from "../commands/list.ts";
 import type { RunSettings } from "../runner/protocol.ts";
 import type { ScaffoldOptions } from "../scaffold.ts";
@@ -73,6 +73,7 @@ export type TuiEffect =
   | { readonly type: "cancel" }
   | { readonly type: "save"; readonly entry: ListEntry; readonly choices: RunState }
   | { readonly type: "summary"; readonly entry: ListEntry }
+  | { readonly type: "report"; readonly entry: ListEntry }
   | { readonly type: "history"; readonly entry: ListEntry }
   | { readonly type: "edit"; readonly target: EditTarget }
   | { readonly type: "create-init" }

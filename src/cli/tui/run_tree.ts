@@ -4,7 +4,7 @@
  * last run and its caching. Plain data, changed by events.
  * @module
  */
-import type { GraphEvent } from "../../experiment/experiment_graph.ts";
+import type { GraphEvent } from "../../graph/experiment_graph.ts";
 import type { RunState } from "./run_state.ts";
 
 /** Where an experiment of the tree stands. */

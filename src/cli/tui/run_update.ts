@@ -76,6 +76,11 @@ export function runKey(model: TuiModel, run: RunModel, key: Key): Update {
       });
     case "s":
       return showTab(model, run, run.tab === "summary" ? "progress" : "summary");
+    case "h":
+      if (run.tab !== "summary") return { model, effects: [] };
+      return withRun(model, { ...run, notice: "Writing the HTML report…" }, [
+        { type: "report", entry: run.entry },
+      ]);
     case "tab":
       return showTab(model, run, TABS[(tab + 1) % TABS.length]);
     case "shift-tab":

@@ -128,7 +128,8 @@ function rightPane(run: RunModel, width: number, height: number, color: boolean)
 function footKeys(run: RunModel): readonly string[] {
   if (run.picker?.kind === "treatments") return PICKER_KEYS;
   if (run.picker?.kind === "execution") return EXECUTION_KEYS;
-  return RUN_KEYS;
+  // The summary tab writes its run as an HTML report.
+  return run.tab === "summary" ? ["h html report", ...RUN_KEYS] : RUN_KEYS;
 }
 
 function treatmentsLine(run: RunModel): string {
