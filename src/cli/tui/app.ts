@@ -8,25 +8,17 @@
  * @module
  */
 import { join, relative, resolve } from "node:path";
-import { readConfigFile } from "../../config/folder_config.ts";
-import { listRuns, loadRun, StoredRunError } from "../../storage/stored_run.ts";
-import { atomicWriteSync } from "../../storage/atomic_write.ts";
 import { type ListEntry, listExperiments } from "../commands/list.ts";
 import { createExperiment } from "../commands/new.ts";
-import { reportInputOf, writeReport } from "../commands/report.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { confirmConfigPermissions } from "../config_permissions.ts";
-import { explainForCli, explainResult } from "../explain.ts";
 import { runSandboxed, sandboxOf } from "../sandboxed_run.ts";
 import { libraryRoot } from "../sandbox.ts";
-import { formatSummary } from "../summary.ts";
 import { NEW_EXPERIMENTS_DIR } from "./create_form.ts";
 import { editorSetting } from "./editor_command.ts";
 import { locate, runEditor } from "./editor_launch.ts";
 import { type EntryMember, entryMembers, memberFacts } from "./entry_members.ts";
-import { entryFolder, entryStore, entryTarget, entryTreatments } from "./entry_target.ts";
-import { estimateLine } from "./estimate.ts";
-import { historyLines } from "./history.ts";
+import { entryFolder, entryTarget, entryTreatments } from "./entry_target.ts";
 import type { EditTarget, TuiAction, TuiEffect } from "./messages.ts";
 import { initialModel, type TuiModel } from "./model.ts";
 import { runErrors } from "./run_errors.ts";
@@ -34,6 +26,14 @@ import { runEnd } from "./run_outcome.ts";
 import { treeNode } from "./run_tree.ts";
 import { EMPTY_RUN_STATE, readRunState, type RunState, writeRunState } from "./run_state.ts";
 import { renderScreen } from "./screen.ts";
+import {
+  createChoices,
+  detailsLines,
+  historyTab,
+  saveConfig,
+  summaryTab,
+  writeEntryReport,
+} from "./shell_io.ts";
 import { openTerminal, type Terminal } from "./terminal.ts";
 import { update } from "./update.ts";
 
@@ -137,13 +137,13 @@ class Shell {
         break;
       }
       case "details":
-        this.#details(effect.entry).then(
+        this.#membersOf(effect.entry).then((members) => detailsLines(effect.entry, members)).then(
           (lines) => this.dispatch({ type: "details", target: effect.entry.target, lines }),
           notice,
         );
         break;
       case "history":
-        this.#history(effect.entry).then(
+        entryMembers(effect.entry).then(historyTab).then(
           (lines) => this.dispatch({ type: "history", target: effect.entry.target, lines }),
           (error) =>
             this.dispatch({
@@ -157,7 +157,10 @@ class Shell {
         this.#edit(effect.target);
         break;
       case "create-init":
-        this.#createChoices().then((ready) => this.dispatch(ready), notice);
+        createChoices(this.#root, this.#model.selection.entries).then(
+          (ready) => this.dispatch(ready),
+          notice,
+        );
         break;
       case "create":
         createExperiment(join(this.#root, NEW_EXPERIMENTS_DIR), effect.name, effect.options).then(
@@ -180,22 +183,22 @@ class Shell {
         );
         break;
       case "save-config":
-        this.#saveConfig(effect).then(
-          (text) => this.dispatch({ type: "config-saved", file: effect.file, text }),
-          notice,
-        );
+        saveConfig(effect.file, effect.text, effect.expected).then(() => {
+          this.#members.clear();
+          this.dispatch({ type: "config-saved", file: effect.file, text: effect.text });
+        }, notice);
         break;
       case "mouse":
         this.#terminal.setMouse(effect.on);
         break;
       case "report":
-        this.#report(effect.entry).then(
+        writeEntryReport(effect.entry).then(
           (path) => this.dispatch({ type: "notice", notice: `Report written to ${path}` }),
           (error) => notice(error),
         );
         break;
       case "summary":
-        this.#summary(effect.entry).then(
+        summaryTab(effect.entry).then(
           (lines) => this.dispatch({ type: "summary", target: effect.entry.target, lines }),
           (error) =>
             this.dispatch({
@@ -223,65 +226,6 @@ class Shell {
       members.catch(() => this.#members.delete(entry.target));
     }
     return members;
-  }
-
-  async #details(entry: ListEntry): Promise<string[]> {
-    const members = await this.#membersOf(entry);
-    const treatments = await entryTreatments(entry).catch(() => undefined);
-    const conditions = 1 + (treatments?.length ?? 0);
-    const stored = members.reduce((n, m) => n + m.versions.length, 0);
-    return [
-      `${
-        entry.kind === "graph" ? `graph of ${members.map((m) => m.name).join(" → ")}` : entry.kind
-      } · ` +
-      `treatments: ${
-        treatments === undefined ? "as its code defines them" : treatments.join(", ") || "none"
-      } · ` +
-      `${stored} stored version${stored === 1 ? "" : "s"}`,
-      estimateLine(members.map((m) => ({
-        experiment: m.name,
-        replicates: m.replicates,
-        conditions,
-        unit: memberFacts(m).unit,
-      }))),
-    ];
-  }
-
-  async #history(entry: ListEntry): Promise<string[]> {
-    const members = await entryMembers(entry);
-    return members.flatMap((m, i) => [...(i > 0 ? [""] : []), ...historyLines(m.name, m.versions)]);
-  }
-
-  /**
-   * Outputs the experiments in experiments/ declare (`experiment#output`: a new
-   * experiment there finds them by name) and the names taken there.
-   */
-  async #createChoices(): Promise<TuiAction> {
-    const available: string[] = [];
-    const dir = join(this.#root, NEW_EXPERIMENTS_DIR);
-    for (const entry of this.#model.selection.entries) {
-      if (entry.kind === "module" || resolve(entry.target, "..") !== resolve(dir)) continue;
-      const file = await readConfigFile(entry.target).catch(() => undefined);
-      for (const alias of Object.keys(file?.config.outputs ?? {})) {
-        available.push(`${file!.name}#${alias}`);
-      }
-    }
-    const taken = await Array.fromAsync(Deno.readDir(dir), (e) => e.name).catch(() => []);
-    return { type: "create-ready", available: [...new Set(available)].sort(), taken };
-  }
-
-  async #saveConfig(effect: TuiEffect & { type: "save-config" }): Promise<string> {
-    const now = await Deno.readTextFile(effect.file);
-    if (now !== effect.expected) {
-      throw new Error(
-        `${
-          relative(Deno.cwd(), effect.file)
-        } changed on disk since it was opened: not saved; esc and open it again`,
-      );
-    }
-    atomicWriteSync(effect.file, new TextEncoder().encode(effect.text));
-    this.#members.clear();
-    return effect.text;
   }
 
   /** Hands the terminal to the editor at once (from the key's handling: no key is lost to it). */
@@ -385,28 +329,6 @@ class Shell {
     } finally {
       if (this.#cancel === cancel) this.#cancel = undefined;
     }
-  }
-
-  async #summary(entry: ListEntry): Promise<string[]> {
-    const store = await entryStore(entry);
-    if (!listRuns(store).some((r) => r.complete)) {
-      return [`No finished run of ${entry.name} is stored yet: press r to run it, then s.`];
-    }
-    const stored = await loadRun(store).catch((error) => {
-      if (!(error instanceof StoredRunError)) throw error;
-      throw new Error(explainForCli(error.message));
-    });
-    const result = explainResult(stored.result);
-    return formatSummary({ ...result, outputDir: result.outputDir ?? stored.dir }).split("\n");
-  }
-
-  /** Writes the HTML report of the entry's latest stored run into the working directory. */
-  async #report(entry: ListEntry): Promise<string> {
-    const input = await reportInputOf(await entryStore(entry), {});
-    const { htmlReport } = await import("../../report/html_report.ts");
-    // Names come from listings of experiment code: only file-name characters make the file name.
-    const file = `${entry.name.replace(/[^\w.-]/g, "_")}-report.html`;
-    return await writeReport(await htmlReport(input), join(Deno.cwd(), file));
   }
 
   #schedule(): void {

@@ -226,7 +226,7 @@ export function wrapWords(text: string, width: number): string[] {
  * import assert from "node:assert/strict";
  * import { keyHelp } from "./text.ts";
  *
- * assert.equal(keyHelp(["r run", "c cancel", "l caching", "q quit"], 22), "r run · c cancel · q quit");
+ * assert.equal(keyHelp(["r run", "c cancel", "l caching", "q quit"], 25), "r run · c cancel · q quit");
  * ```
  */
 export function keyHelp(keys: readonly string[], width: number): string {

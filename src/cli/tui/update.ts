@@ -5,7 +5,7 @@ import type { TuiAction, TuiEffect } from "./messages.ts";
 import { openRun, type TuiModel } from "./model.ts";
 import { runKey, runResult } from "./run_update.ts";
 
-export { runSettings } from "./run_update.ts";
+export { runSettings } from "./run_choices.ts";
 
 /** The model after an action, and what the I/O shell must do. */
 export interface Update {
