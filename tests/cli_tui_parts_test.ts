@@ -5,7 +5,6 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { ListEntry } from "../src/cli/commands/list.ts";
 import { scaffoldFiles } from "../src/cli/commands/new.ts";
 import { addEntry, configRows, setValue } from "../src/cli/tui/config_document.ts";
 import { editorCommand, splitWords } from "../src/cli/tui/editor_command.ts";
@@ -19,22 +18,11 @@ import { initialModel, type TuiModel } from "../src/cli/tui/model.ts";
 import { treeAfter, treeNode } from "../src/cli/tui/run_tree.ts";
 import { renderScreen } from "../src/cli/tui/screen.ts";
 import { displayWidth } from "../src/cli/tui/text.ts";
-import { runSettings, update } from "../src/cli/tui/update.ts";
+import { runSettings } from "../src/cli/tui/update.ts";
 import type { ResultJson } from "../src/storage/result_json.ts";
 import { tempDir } from "./temp_dir.ts";
+import { entry, play } from "./fixtures/cli/tui/model_steps.ts";
 
-const entry = (target: string, extra: Partial<ListEntry> = {}): ListEntry => ({
-  target,
-  name: target.split("/").at(-1)!,
-  kind: "folder",
-  group: "Experiments",
-  priority: 999,
-  icon: "🧪",
-  hidden: false,
-  replicates: 3,
-  description: "",
-  ...extra,
-});
 const GRAPH = entry("exp/down", { kind: "graph", group: "Graphs", icon: "📈" });
 const listed: TuiAction = {
   type: "listed",
@@ -69,16 +57,6 @@ const opened: TuiAction = {
     stepMs: {},
   }],
 };
-
-function play(model: TuiModel, ...actions: (TuiAction | string)[]) {
-  const effects = [];
-  for (const a of actions) {
-    const step = update(model, typeof a === "string" ? { type: "key", key: a } : a);
-    model = step.model;
-    effects.push(...step.effects);
-  }
-  return { model, effects };
-}
 
 Deno.test("keys: Shift-Tab, the mouse wheel in SGR mode, Ctrl-U; other mouse reports dropped", () => {
   assert.deepEqual(parseKeys("\x1b[Z\x1b[<64;3;4M\x1b[<65;3;4M\x1b[<0;3;4M\x1b[<0;3;4m\x15"), [

@@ -154,7 +154,11 @@ Deno.test("pty: screen captures at 80×24 of every screen (for the README)", asy
   await ui.waitFor(/Estimated run time[\s\S]*q quit/);
   captures.selection = ui.screen();
   await capture("create", "n", /\[ \] producer#readings/);
-  await capture("config", "\x1b\x1b[Bg", /Config editor · experiments\/edited[\s\S]*› name: edited/);
+  await capture(
+    "config",
+    "\x1b\x1b[Bg",
+    /Config editor · experiments\/edited[\s\S]*› name: edited/,
+  );
   await capture("run", "\x1b\r", /status: ready/);
   await capture("progress", "r", /Finished with 2 failed replicates/);
   await capture("logs", "2", / 2 Logs /);

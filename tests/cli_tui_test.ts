@@ -6,12 +6,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { GraphEvent } from "../src/graph/experiment_graph.ts";
-import type { ListEntry } from "../src/cli/commands/list.ts";
 import type { SandboxedOutcome } from "../src/cli/sandboxed_run.ts";
 import { entryTarget, entryTreatments } from "../src/cli/tui/entry_target.ts";
 import { parseKeys } from "../src/cli/tui/keys.ts";
 import type { TuiAction } from "../src/cli/tui/messages.ts";
-import { initialModel, type TuiModel } from "../src/cli/tui/model.ts";
+import { initialModel } from "../src/cli/tui/model.ts";
 import { runEnd } from "../src/cli/tui/run_outcome.ts";
 import { treeNode } from "../src/cli/tui/run_tree.ts";
 import {
@@ -23,8 +22,9 @@ import {
 import { RunStateError } from "../src/cli/tui/run_state_error.ts";
 import { renderScreen } from "../src/cli/tui/screen.ts";
 import { displayWidth, fitLine, plainText } from "../src/cli/tui/text.ts";
-import { runSettings, update } from "../src/cli/tui/update.ts";
+import { runSettings } from "../src/cli/tui/update.ts";
 import { tempDir } from "./temp_dir.ts";
+import { entry, play } from "./fixtures/cli/tui/model_steps.ts";
 import { cli, copyExample } from "./fixtures/cli/run_cli.ts";
 import { startCrystallize } from "./fixtures/cli/tui/pty.ts";
 
@@ -187,38 +187,12 @@ Deno.test("without a terminal, crystallize prints help and exits 2", async () =>
 const REVERSE_ON = "\x1b[7m";
 const REVERSE_OFF = "\x1b[27m";
 
-function entry(target: string, extra: Partial<ListEntry> = {}): ListEntry {
-  return {
-    target,
-    name: target.split("/").at(-1)!,
-    kind: "folder",
-    group: "Experiments",
-    priority: 999,
-    icon: "🧪",
-    hidden: false,
-    replicates: 3,
-    description: "",
-    ...extra,
-  };
-}
-
 const ENTRIES = [
   entry("exp/a", { description: "first one" }),
   entry("exp/b"),
   entry("exp/hidden", { hidden: true }),
   entry("dag/c", { group: "Graphs", kind: "graph", icon: "📈", replicates: 1 }),
 ];
-
-/** Applies actions in order; returns the model and every effect asked for. */
-function play(model: TuiModel, ...actions: (TuiAction | string)[]) {
-  const effects = [];
-  for (const a of actions) {
-    const step = update(model, typeof a === "string" ? { type: "key", key: a } : a);
-    model = step.model;
-    effects.push(...step.effects);
-  }
-  return { model, effects };
-}
 
 const listed: TuiAction = { type: "listed", listing: { experiments: ENTRIES, errors: [] } };
 const opened = (extra: Partial<TuiAction & { type: "opened" }> = {}): TuiAction => ({

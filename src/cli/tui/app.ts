@@ -109,8 +109,6 @@ class Shell {
   }
 
   #perform(effect: TuiEffect): void {
-    const notice = (error: unknown) =>
-      this.dispatch({ type: "notice", notice: (error as Error).message.split("\n")[0] });
     switch (effect.type) {
       case "list":
         listExperiments(this.#root).then(
@@ -119,7 +117,7 @@ class Shell {
         );
         break;
       case "open":
-        this.#open(effect.entry).then((action) => this.dispatch(action), notice);
+        this.#open(effect.entry).then((action) => this.dispatch(action), this.#notice);
         break;
       case "run":
         this.#run(effect);
@@ -132,87 +130,96 @@ class Shell {
         try {
           if (folder !== undefined) writeRunState(folder, effect.choices);
         } catch (error) {
-          notice(error);
+          this.#notice(error);
         }
         break;
       }
+      case "edit":
+        this.#edit(effect.target);
+        break;
+      case "mouse":
+        this.#terminal.setMouse(effect.on);
+        break;
+      case "quit":
+        clearTimeout(this.#frame);
+        this.#quit();
+        break;
+      default:
+        this.#read(effect);
+    }
+  }
+
+  /** A one-line notice of what went wrong. */
+  readonly #notice = (error: unknown) =>
+    this.dispatch({ type: "notice", notice: (error as Error).message.split("\n")[0] });
+
+  /** Effects that read or write files for a screen: details, tabs, the create screen, config.yaml. */
+  #read(effect: TuiEffect): void {
+    switch (effect.type) {
       case "details":
         this.#membersOf(effect.entry).then((members) => detailsLines(effect.entry, members)).then(
           (lines) => this.dispatch({ type: "details", target: effect.entry.target, lines }),
-          notice,
+          this.#notice,
         );
+        break;
+      case "summary":
+        this.#tab("summary", effect.entry, summaryTab(effect.entry));
         break;
       case "history":
-        entryMembers(effect.entry).then(historyTab).then(
-          (lines) => this.dispatch({ type: "history", target: effect.entry.target, lines }),
-          (error) =>
-            this.dispatch({
-              type: "history",
-              target: effect.entry.target,
-              lines: (error as Error).message.split("\n"),
-            }),
-        );
+        this.#tab("history", effect.entry, entryMembers(effect.entry).then(historyTab));
         break;
-      case "edit":
-        this.#edit(effect.target);
+      case "report":
+        writeEntryReport(effect.entry).then(
+          (path) => this.dispatch({ type: "notice", notice: `Report written to ${path}` }),
+          this.#notice,
+        );
         break;
       case "create-init":
         createChoices(this.#root, this.#model.selection.entries).then(
           (ready) => this.dispatch(ready),
-          notice,
+          this.#notice,
         );
         break;
       case "create":
-        createExperiment(join(this.#root, NEW_EXPERIMENTS_DIR), effect.name, effect.options).then(
-          async (folder) => {
-            const files = await Array.fromAsync(Deno.readDir(folder), (f) => f.name);
-            this.#members.clear();
-            this.dispatch({
-              type: "created",
-              target: relative(Deno.cwd(), folder),
-              files: files.sort(),
-            });
-          },
-          (error) => this.dispatch({ type: "create-failed", message: (error as Error).message }),
-        );
+        this.#create(effect);
         break;
       case "load-config":
         Deno.readTextFile(effect.file).then(
           (text) => this.dispatch({ type: "config-loaded", file: effect.file, text }),
-          notice,
+          this.#notice,
         );
         break;
       case "save-config":
         saveConfig(effect.file, effect.text, effect.expected).then(() => {
           this.#members.clear();
           this.dispatch({ type: "config-saved", file: effect.file, text: effect.text });
-        }, notice);
-        break;
-      case "mouse":
-        this.#terminal.setMouse(effect.on);
-        break;
-      case "report":
-        writeEntryReport(effect.entry).then(
-          (path) => this.dispatch({ type: "notice", notice: `Report written to ${path}` }),
-          (error) => notice(error),
-        );
-        break;
-      case "summary":
-        summaryTab(effect.entry).then(
-          (lines) => this.dispatch({ type: "summary", target: effect.entry.target, lines }),
-          (error) =>
-            this.dispatch({
-              type: "summary",
-              target: effect.entry.target,
-              lines: (error as Error).message.split("\n"),
-            }),
-        );
-        break;
-      case "quit":
-        clearTimeout(this.#frame);
-        this.#quit();
+        }, this.#notice);
         break;
     }
+  }
+
+  /** Shows a tab's lines once read, or why they could not be. */
+  #tab(type: "summary" | "history", entry: ListEntry, lines: Promise<string[]>): void {
+    lines.then(
+      (read) => this.dispatch({ type, target: entry.target, lines: read }),
+      (error) =>
+        this.dispatch({ type, target: entry.target, lines: (error as Error).message.split("\n") }),
+    );
+  }
+
+  #create(effect: TuiEffect & { type: "create" }): void {
+    createExperiment(join(this.#root, NEW_EXPERIMENTS_DIR), effect.name, effect.options).then(
+      async (folder) => {
+        const files = await Array.fromAsync(Deno.readDir(folder), (f) => f.name);
+        this.#members.clear();
+        this.dispatch({
+          type: "created",
+          target: relative(Deno.cwd(), folder),
+          files: files.sort(),
+        });
+      },
+      (error) => this.dispatch({ type: "create-failed", message: (error as Error).message }),
+    );
   }
 
   /** Entry members by target, read once per listing (runs change them: cleared then). */

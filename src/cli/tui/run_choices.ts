@@ -11,10 +11,12 @@ import { cachingOn, EXECUTORS, isRunning, type RunModel, type TuiModel } from ".
 import { stepCached, toggleStepCaching, treeRows } from "./run_tree.ts";
 import type { Update } from "./update.ts";
 
+/** The model with `run` as its run screen, and `effects` to perform. */
 export function withRun(model: TuiModel, run: RunModel, effects: TuiEffect[] = []): Update {
   return { model: { ...model, run }, effects };
 }
 
+/** `x`: the treatment picker, or why there is none (module experiments, no treatments). */
 export function openTreatments(model: TuiModel, run: RunModel): Update {
   if (run.treatments === undefined) {
     return withRun(model, {
@@ -36,14 +38,11 @@ export function treatmentKey(
   key: Key,
 ): Update | undefined {
   const treatments = run.treatments ?? [];
-  const at = (c: number) => withRun(model, { ...run, picker: { kind: "treatments", cursor: c } });
+  const moved = pickerMove(key, cursor, treatments.length - 1);
+  if (moved !== undefined) {
+    return withRun(model, { ...run, picker: { kind: "treatments", cursor: moved } });
+  }
   switch (key) {
-    case "up":
-    case "k":
-      return at(Math.max(0, cursor - 1));
-    case "down":
-    case "j":
-      return at(Math.min(treatments.length - 1, cursor + 1));
     case "space":
     case "x":
     case "enter": {
@@ -73,14 +72,11 @@ export function executionKey(
   cursor: number,
   key: Key,
 ): Update | undefined {
-  const at = (c: number) => withRun(model, { ...run, picker: { kind: "execution", cursor: c } });
+  const moved = pickerMove(key, cursor, EXECUTORS.length);
+  if (moved !== undefined) {
+    return withRun(model, { ...run, picker: { kind: "execution", cursor: moved } });
+  }
   switch (key) {
-    case "up":
-    case "k":
-      return at(Math.max(0, cursor - 1));
-    case "down":
-    case "j":
-      return at(Math.min(EXECUTORS.length, cursor + 1));
     case "space":
     case "enter": {
       const executor = cursor === 0 ? undefined : EXECUTORS[cursor - 1];
@@ -100,7 +96,15 @@ export function executionKey(
   }
 }
 
-export function nextRun(run: RunModel): string {
+/** A picker's cursor after ↑/↓ (k/j), within 0…`last`; `undefined` for other keys. */
+function pickerMove(key: Key, cursor: number, last: number): number | undefined {
+  if (key === "up" || key === "k") return Math.max(0, cursor - 1);
+  if (key === "down" || key === "j") return Math.min(last, cursor + 1);
+  return undefined;
+}
+
+/** " from the next run" while a run is in progress (a choice applies to the next one). */
+function nextRun(run: RunModel): string {
   return isRunning(run) ? " from the next run" : "";
 }
 
@@ -115,6 +119,7 @@ function save(model: TuiModel, run: RunModel, notice: () => string): Update {
   );
 }
 
+/** `l`: caching of the highlighted experiment (resume ↔ rerun) or step (cached ↔ computed), saved. */
 export function toggleCaching(model: TuiModel, run: RunModel): Update {
   if (!run.ready) return withRun(model, run);
   const row = treeRows(run.tree)[run.treeCursor];

@@ -72,101 +72,118 @@ export interface Terminal {
  * ```
  */
 export function openTerminal(): Terminal {
-  Deno.stdin.setRaw(true);
-  write(ENTER);
-  let open = true;
+  return new RawTerminal();
+}
+
+/** The terminal of this process, taken over; see {@linkcode openTerminal}. */
+class RawTerminal implements Terminal {
+  #open = true;
   /** Whether a read of standard input is pending (it would take the next keys typed). */
-  let reading = false;
+  #reading = false;
   /** Set while the terminal is handed to a child: the read loop waits for it. */
-  let suspended: PromiseWithResolvers<void> | undefined;
+  #suspended: PromiseWithResolvers<void> | undefined;
   /** Resolved when a pending read returns while suspended. */
-  let drained: PromiseWithResolvers<void> | undefined;
-  let mouse = false;
-  let resize: (() => void) | undefined;
-  let stop: (() => void) | undefined;
-  const onWinch = () => resize?.();
-  const onStop = () => stop?.();
-  Deno.addSignalListener("SIGWINCH", onWinch);
-  for (const signal of STOP_SIGNALS) Deno.addSignalListener(signal, onStop);
-  return {
-    size() {
-      try {
-        const { columns, rows } = Deno.consoleSize();
-        return columns >= 20 && rows >= 5 ? { columns, rows } : { ...FALLBACK };
-      } catch {
-        return { ...FALLBACK };
-      }
-    },
-    draw(lines) {
-      if (!open) return;
-      // Home, each line then erase its rest, erase below: no flicker from clearing first.
-      write(`\x1b[H${lines.map((l) => `${l}\x1b[K`).join("\r\n")}\x1b[J`);
-    },
-    readKeys(onKeys) {
-      const decoder = new TextDecoder();
-      const buffer = new Uint8Array(1024);
-      (async () => {
-        while (open) {
-          if (suspended !== undefined) await suspended.promise;
-          reading = true;
-          const n = await Deno.stdin.read(buffer).catch(() => null);
-          reading = false;
-          if (drained !== undefined) {
-            // The terminal's answer (or a key typed as the child starts): the child's, not ours.
-            drained.resolve();
-            continue;
-          }
-          if (n === null) return onKeys(["ctrl-d"]);
-          if (open) onKeys(parseKeys(decoder.decode(buffer.subarray(0, n), { stream: true })));
+  #drained: PromiseWithResolvers<void> | undefined;
+  #mouse = false;
+  #resize: (() => void) | undefined;
+  #stop: (() => void) | undefined;
+  readonly #onWinch = () => this.#resize?.();
+  readonly #onStop = () => this.#stop?.();
+
+  constructor() {
+    Deno.stdin.setRaw(true);
+    write(ENTER);
+    Deno.addSignalListener("SIGWINCH", this.#onWinch);
+    for (const signal of STOP_SIGNALS) Deno.addSignalListener(signal, this.#onStop);
+  }
+
+  size(): { columns: number; rows: number } {
+    try {
+      const { columns, rows } = Deno.consoleSize();
+      return columns >= 20 && rows >= 5 ? { columns, rows } : { ...FALLBACK };
+    } catch {
+      return { ...FALLBACK };
+    }
+  }
+
+  draw(lines: readonly string[]): void {
+    if (!this.#open) return;
+    // Home, each line then erase its rest, erase below: no flicker from clearing first.
+    write(`\x1b[H${lines.map((l) => `${l}\x1b[K`).join("\r\n")}\x1b[J`);
+  }
+
+  readKeys(onKeys: (keys: Key[]) => void): void {
+    const decoder = new TextDecoder();
+    const buffer = new Uint8Array(1024);
+    (async () => {
+      while (this.#open) {
+        if (this.#suspended !== undefined) await this.#suspended.promise;
+        this.#reading = true;
+        const n = await Deno.stdin.read(buffer).catch(() => null);
+        this.#reading = false;
+        if (this.#drained !== undefined) {
+          // The terminal's answer (or a key typed as the child starts): the child's, not ours.
+          this.#drained.resolve();
+          continue;
         }
-      })();
-    },
-    onResize(onResize) {
-      resize = onResize;
-    },
-    onStop(onStop) {
-      stop = onStop;
-    },
-    async suspend(use) {
-      suspended = Promise.withResolvers();
-      if (reading) {
-        drained = Promise.withResolvers();
-        write(ASK_POSITION);
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        await Promise.race([
-          drained.promise,
-          new Promise((resolve) => timer = setTimeout(resolve, ANSWER_MS)),
-        ]);
-        clearTimeout(timer);
-        drained = undefined;
+        if (n === null) return onKeys(["ctrl-d"]);
+        if (this.#open) onKeys(parseKeys(decoder.decode(buffer.subarray(0, n), { stream: true })));
       }
-      write(mouse ? MOUSE[1] + LEAVE : LEAVE);
-      setRaw(false);
-      try {
-        return await use();
-      } finally {
-        setRaw(true);
-        write(mouse ? ENTER + MOUSE[0] : ENTER);
-        const resumed = suspended;
-        suspended = undefined;
-        resumed.resolve();
-      }
-    },
-    setMouse(on) {
-      mouse = on;
-      write(on ? MOUSE[0] : MOUSE[1]);
-    },
-    restore() {
-      if (!open) return;
-      open = false;
-      if (mouse) write(MOUSE[1]);
-      Deno.removeSignalListener("SIGWINCH", onWinch);
-      for (const signal of STOP_SIGNALS) Deno.removeSignalListener(signal, onStop);
-      write(LEAVE);
-      setRaw(false);
-      suspended?.resolve();
-    },
-  };
+    })();
+  }
+
+  onResize(onResize: () => void): void {
+    this.#resize = onResize;
+  }
+
+  onStop(onStop: () => void): void {
+    this.#stop = onStop;
+  }
+
+  async suspend<T>(use: () => Promise<T>): Promise<T> {
+    this.#suspended = Promise.withResolvers();
+    if (this.#reading) await this.#drainPendingRead();
+    write(this.#mouse ? MOUSE[1] + LEAVE : LEAVE);
+    setRaw(false);
+    try {
+      return await use();
+    } finally {
+      setRaw(true);
+      write(this.#mouse ? ENTER + MOUSE[0] : ENTER);
+      const resumed = this.#suspended;
+      this.#suspended = undefined;
+      resumed.resolve();
+    }
+  }
+
+  /** Ends a pending read by asking the terminal for the cursor position (its answer ends it). */
+  async #drainPendingRead(): Promise<void> {
+    this.#drained = Promise.withResolvers();
+    write(ASK_POSITION);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.#drained.promise,
+      new Promise((resolve) => timer = setTimeout(resolve, ANSWER_MS)),
+    ]);
+    clearTimeout(timer);
+    this.#drained = undefined;
+  }
+
+  setMouse(on: boolean): void {
+    this.#mouse = on;
+    write(on ? MOUSE[0] : MOUSE[1]);
+  }
+
+  restore(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    if (this.#mouse) write(MOUSE[1]);
+    Deno.removeSignalListener("SIGWINCH", this.#onWinch);
+    for (const signal of STOP_SIGNALS) Deno.removeSignalListener(signal, this.#onStop);
+    write(LEAVE);
+    setRaw(false);
+    this.#suspended?.resolve();
+  }
 }
 
 function setRaw(raw: boolean): void {

@@ -243,6 +243,22 @@ function openConfig(model: TuiModel, back: "select" | "run"): Update {
   };
 }
 
+/** What `e` opens on the selection screen: the place of a load error, or the entry's file. */
+function editEffects(selection: TuiModel["selection"]): TuiEffect[] {
+  const entry = selection.entries[selection.cursor];
+  const error = selection.errors[selection.cursor - selection.entries.length];
+  if (error !== undefined) {
+    return [{ type: "edit", target: { kind: "text", lines: [error.message, error.path] } }];
+  }
+  if (entry === undefined) return [];
+  return [{
+    type: "edit",
+    target: entry.kind === "module"
+      ? { kind: "file", file: entry.target.replace(/#[^#]*$/, ""), line: 1 }
+      : { kind: "file", file: `${entry.target}/config.yaml`, line: 1 },
+  }];
+}
+
 function selectionKey(model: TuiModel, pressed: Key): Update {
   const selection = model.selection;
   const rows = selection.entries.length + selection.errors.length;
@@ -288,22 +304,7 @@ function selectionKey(model: TuiModel, pressed: Key): Update {
         effects: [{ type: "open", entry }],
       };
     case "e":
-      if (error !== undefined) {
-        return {
-          model,
-          effects: [{ type: "edit", target: { kind: "text", lines: [error.message, error.path] } }],
-        };
-      }
-      if (entry === undefined) return { model, effects: [] };
-      return {
-        model,
-        effects: [{
-          type: "edit",
-          target: entry.kind === "module"
-            ? { kind: "file", file: entry.target.replace(/#[^#]*$/, ""), line: 1 }
-            : { kind: "file", file: `${entry.target}/config.yaml`, line: 1 },
-        }],
-      };
+      return { model, effects: editEffects(selection) };
     case "g":
       return openConfig(model, "select");
     case "n":
