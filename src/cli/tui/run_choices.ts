@@ -9,7 +9,7 @@ import type { Key } from "./keys.ts";
 import type { TuiEffect } from "./messages.ts";
 import { cachingOn, EXECUTORS, isRunning, type RunModel, type TuiModel } from "./model.ts";
 import { stepCached, toggleStepCaching, treeRows } from "./run_tree.ts";
-import type { Update } from "./update.ts";
+import type { Update } from "./update_result.ts";
 
 /** The model with `run` as its run screen, and `effects` to perform. */
 export function withRun(model: TuiModel, run: RunModel, effects: TuiEffect[] = []): Update {

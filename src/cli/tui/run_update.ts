@@ -18,7 +18,7 @@ import {
   withRun,
 } from "./run_choices.ts";
 import { linesAt, tabLines } from "./tab_lines.ts";
-import type { Update } from "./update.ts";
+import type { Update } from "./update_result.ts";
 
 /** Experiment output kept, characters. */
 const OUTPUT_KEPT = 512 * 1024;

@@ -4,16 +4,9 @@ import { createKey, emptyForm } from "./create_form.ts";
 import type { TuiAction, TuiEffect } from "./messages.ts";
 import { openRun, type TuiModel } from "./model.ts";
 import { runKey, runResult } from "./run_update.ts";
+import type { Update } from "./update_result.ts";
 
 export { runSettings } from "./run_choices.ts";
-
-/** The model after an action, and what the I/O shell must do. */
-export interface Update {
-  /** The new model. */
-  readonly model: TuiModel;
-  /** Effects to perform, in order. */
-  readonly effects: readonly TuiEffect[];
-}
 
 /** Lines a page key moves. */
 const PAGE = 10;
