@@ -29,24 +29,19 @@ Deno.test("pty: l on a step switches its cache: served from the cache, then comp
   await ui.press("r");
   await ui.waitFor(/Finished\. Stored cached in cached\/\.crystallize\/cached\/v0/);
   await ui.press("2");
-  assert.equal(computed(await ui.waitFor(/computed 2/)), 3, "baseline: 3 replicates computed");
+  await ui.waitFor(/computed 2[\s\S]*q quit/);
+  assert.equal(computed(ui.screen()), 3, "baseline: 3 replicates computed");
 
   // Run 2: `other` added; its replicates read the same inputs: slow is served from the cache.
   await ui.press("1x j\x1b");
   await ui.waitFor(/treatments: other on, third off/);
   await ui.press("r");
-  const second = await ui.waitFor(/Finished\. Stored cached in cached\/\.crystallize\/cached\/v1/);
-  assert.match(
-    second,
-    / {3}🔒 🔒 slow {2}3 done, 3 cached/,
-    "served from the cache: a lock as its state",
-  );
+  await ui.waitFor(/Finished\. Stored cached in cached\/\.crystallize\/cached\/v1[\s\S]*q quit/);
+  // The last frame: text since a key press may hold frames drawn before the key took effect.
+  assert.match(ui.screen(), / {3}🔒 🔒 slow {2}3 done, 3 cached/, "served from the cache");
   await ui.press("2");
-  assert.match(
-    await ui.waitFor(/Nothing printed yet/),
-    /Nothing printed yet/,
-    "slow did not compute",
-  );
+  await ui.waitFor(/ 2 Logs [\s\S]*│(Nothing printed yet|computed)[\s\S]*q quit/);
+  assert.doesNotMatch(ui.screen(), /computed \d/, "slow did not compute");
 
   // Lock off on the step (the tree's second row): `third` runs, slow computes though entries exist.
   await ui.press("1j");
@@ -68,12 +63,14 @@ Deno.test("pty: l on a step switches its cache: served from the cache, then comp
   await ui.press("jj\r");
   await ui.waitFor(/executor async/);
   await ui.press("r");
-  const third = await ui.waitFor(/Finished\. Stored cached in cached\/\.crystallize\/cached\/v2/);
+  await ui.waitFor(/Finished\. Stored cached in cached\/\.crystallize\/cached\/v2[\s\S]*q quit/);
+  const third = ui.screen();
   assert.match(third, /cached · async\(concurrency=\w+\) · 9\/9 replicates/);
   assert.match(third, /🔓 slow {2}3 done/);
   assert.doesNotMatch(third, /slow {2}3 done, \d+ cached/);
   await ui.press("2");
-  assert.equal(computed(await ui.waitFor(/computed \d[\s\S]*computed \d[\s\S]*computed \d/)), 3);
+  await ui.waitFor(/ 2 Logs [\s\S]*computed \d[\s\S]*q quit/);
+  assert.equal(computed(ui.screen()), 3, "computed again for the 3 replicates of third");
   const run = JSON.parse(
     await Deno.readTextFile(join(folder, ".crystallize", "cached", "v2", "run.json")),
   );

@@ -83,9 +83,11 @@ Deno.test("pty: select, run, toggle caching and treatments, summary, quit restor
 
   // The next run honours both: baseline only, recomputed into a new version.
   await ui.press("r");
-  const again = await ui.waitFor(
-    /Finished\. Stored demo in experiments\/demo\/\.crystallize\/demo\/v1/,
+  await ui.waitFor(
+    /Finished\. Stored demo in experiments\/demo\/\.crystallize\/demo\/v1[\s\S]*q quit/,
   );
+  // The last frame: text since a key press may hold frames drawn before the key took effect.
+  const again = ui.screen();
   assert.match(again, /demo · serial · 10\/10 replicates · done in/);
   assert.doesNotMatch(again, /add_one {2}\[/);
 
