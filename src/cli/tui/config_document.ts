@@ -18,7 +18,8 @@ import {
 } from "npm:yaml@2.9.1";
 import { ConfigError } from "../../config/config_error.ts";
 import { configIssues } from "../../config/config_checks.ts";
-import { parseYaml, type YamlPath } from "../../config/yaml_source.ts";
+import { parseYaml } from "../../config/yaml_parse.ts";
+import type { YamlPath } from "../../config/yaml_source.ts";
 
 /** One row of the editor: a key of a mapping or an item of a list. */
 export interface ConfigRow {
