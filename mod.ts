@@ -91,6 +91,7 @@ export {
   type StepOptions,
 } from "./src/pipeline/step.ts";
 export { Pipeline, type PipelineSignature } from "./src/pipeline/pipeline.ts";
+export type { StepCaching } from "./src/pipeline/step_caching.ts";
 export { ParameterError } from "./src/pipeline/parameter_error.ts";
 export {
   ResourceFactory,

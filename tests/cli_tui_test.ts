@@ -6,13 +6,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { GraphEvent } from "../src/graph/experiment_graph.ts";
-import type { ListEntry } from "../src/cli/commands/list.ts";
 import type { SandboxedOutcome } from "../src/cli/sandboxed_run.ts";
 import { entryTarget, entryTreatments } from "../src/cli/tui/entry_target.ts";
 import { parseKeys } from "../src/cli/tui/keys.ts";
 import type { TuiAction } from "../src/cli/tui/messages.ts";
-import { initialModel, type TuiModel } from "../src/cli/tui/model.ts";
+import { initialModel } from "../src/cli/tui/model.ts";
 import { runEnd } from "../src/cli/tui/run_outcome.ts";
+import { treeNode } from "../src/cli/tui/run_tree.ts";
 import {
   formatRunState,
   parseRunState,
@@ -22,8 +22,9 @@ import {
 import { RunStateError } from "../src/cli/tui/run_state_error.ts";
 import { renderScreen } from "../src/cli/tui/screen.ts";
 import { displayWidth, fitLine, plainText } from "../src/cli/tui/text.ts";
-import { runSettings, update } from "../src/cli/tui/update.ts";
+import { runSettings } from "../src/cli/tui/update.ts";
 import { tempDir } from "./temp_dir.ts";
+import { entry, play } from "./fixtures/cli/tui/model_steps.ts";
 import { cli, copyExample } from "./fixtures/cli/run_cli.ts";
 import { startCrystallize } from "./fixtures/cli/tui/pty.ts";
 
@@ -46,7 +47,7 @@ Deno.test("pty: select, run, toggle caching and treatments, summary, quit restor
 
   await ui.press("\r");
   await ui.waitFor(/Press r to run demo\./);
-  await ui.waitFor(/status: ready · caching on \(resume\) · treatments: add_one on/);
+  await ui.waitFor(/status: ready · strategy resume · executor own · treatments: add_one on/);
 
   await ui.press("r");
   const ran = await ui.waitFor(
@@ -54,14 +55,18 @@ Deno.test("pty: select, run, toggle caching and treatments, summary, quit restor
   );
   assert.match(ran, /demo · serial · 20\/20 replicates · done in/);
   assert.match(ran, / {2}add_one {2}\[#{20}\] 10\/10/);
-  assert.match(ran, /steps: add_delta \(idle, 20 done\) · record_total \(idle, 20 done\)/);
+  // The tree: the experiment and its steps done, neither step cached by its code.
+  assert.match(ran, /› ✅ 🔒 demo +│/);
+  assert.match(ran, / {3}✅ 🔓 add_delta {2}20 done +│/);
+  assert.match(ran, / {3}✅ 🔓 record_total {2}20 done +│/);
   assert.ok(await exists(join(folder, ".crystallize", "demo", "v0", "run.json")), "run stored");
 
   await ui.press("l");
-  await ui.waitFor(/caching off \(rerun\)/);
+  await ui.waitFor(/strategy rerun/);
   assert.deepEqual(await readState(folder), {
     inactive_treatments: [],
     uncached_experiments: ["demo"],
+    step_caching: {},
   });
 
   await ui.press("x");
@@ -71,21 +76,24 @@ Deno.test("pty: select, run, toggle caching and treatments, summary, quit restor
   assert.deepEqual(await readState(folder), {
     inactive_treatments: ["add_one"],
     uncached_experiments: ["demo"],
+    step_caching: {},
   });
   await ui.press("\x1b");
   await ui.waitFor(/treatments: add_one off/);
 
   // The next run honours both: baseline only, recomputed into a new version.
   await ui.press("r");
-  const again = await ui.waitFor(
-    /Finished\. Stored demo in experiments\/demo\/\.crystallize\/demo\/v1/,
+  await ui.waitFor(
+    /Finished\. Stored demo in experiments\/demo\/\.crystallize\/demo\/v1[\s\S]*q quit/,
   );
+  // The last frame: text since a key press may hold frames drawn before the key took effect.
+  const again = ui.screen();
   assert.match(again, /demo · serial · 10\/10 replicates · done in/);
   assert.doesNotMatch(again, /add_one {2}\[/);
 
   await ui.press("s");
   const summary = await ui.waitFor(/Experiment 'demo' v1: 10 replicates per condition/);
-  assert.match(summary, /Summary of the last stored run/);
+  assert.match(summary, /│ 1 Progress {2}2 Logs {2}3 Errors {2}4 Summary {2}5 History/);
   assert.match(summary, /baseline +total +10 +[\d.]+ ± [\d.]+/);
 
   await ui.press("q");
@@ -111,8 +119,10 @@ Deno.test("pty: c cancels a running run; q during a run cancels it and quits", a
   await ui.waitFor(/status: ready/);
 
   await ui.press("r");
-  const running = await ui.waitFor(/baseline +\[#*-+\] +[1-9]\d?\/40[\s\S]*Output:\n {2}nap \d+/);
-  assert.match(running, /status: running · caching on \(resume\) · treatments: other on/);
+  const running = await ui.waitFor(
+    /baseline +\[#*-+\] +[1-9]\d?\/40[\s\S]*Output \(2 shows it all\):\n +│ {2}nap \d+/,
+  );
+  assert.match(running, /status: running · strategy resume · executor own · treatments: other on/);
   await ui.press("c");
   const cancelled = await ui.waitFor(/Run cancelled/);
   assert.match(cancelled, /status: cancelled/);
@@ -156,7 +166,7 @@ Deno.test("pty: a graph entry runs with the experiment it reads from", async () 
   const ui = startCrystallize(dir.path);
   await ui.waitFor(/Graphs\n {2}📈 dag\/consumer {2}consumer \(graph\)/);
   await ui.press("j\r");
-  await ui.waitFor(/status: ready · caching on \(resume\) · treatments: drifted on/);
+  await ui.waitFor(/status: ready · strategy resume · executor own · treatments: drifted on/);
   await ui.press("r");
   const ran = await ui.waitFor(/Finished\. Stored producer in .*, consumer in/);
   assert.match(ran, /graph: producer finished · consumer finished/);
@@ -179,21 +189,6 @@ Deno.test("without a terminal, crystallize prints help and exits 2", async () =>
 const REVERSE_ON = "\x1b[7m";
 const REVERSE_OFF = "\x1b[27m";
 
-function entry(target: string, extra: Partial<ListEntry> = {}): ListEntry {
-  return {
-    target,
-    name: target.split("/").at(-1)!,
-    kind: "folder",
-    group: "Experiments",
-    priority: 999,
-    icon: "🧪",
-    hidden: false,
-    replicates: 3,
-    description: "",
-    ...extra,
-  };
-}
-
 const ENTRIES = [
   entry("exp/a", { description: "first one" }),
   entry("exp/b"),
@@ -201,24 +196,15 @@ const ENTRIES = [
   entry("dag/c", { group: "Graphs", kind: "graph", icon: "📈", replicates: 1 }),
 ];
 
-/** Applies actions in order; returns the model and every effect asked for. */
-function play(model: TuiModel, ...actions: (TuiAction | string)[]) {
-  const effects = [];
-  for (const a of actions) {
-    const step = update(model, typeof a === "string" ? { type: "key", key: a } : a);
-    model = step.model;
-    effects.push(...step.effects);
-  }
-  return { model, effects };
-}
-
 const listed: TuiAction = { type: "listed", listing: { experiments: ENTRIES, errors: [] } };
 const opened = (extra: Partial<TuiAction & { type: "opened" }> = {}): TuiAction => ({
   type: "opened",
   target: "exp/a",
   treatments: ["t1", "t2"],
-  choices: { inactiveTreatments: ["t2"], uncachedExperiments: [] },
+  choices: { inactiveTreatments: ["t2"], uncachedExperiments: [], stepCaching: {} },
   persisted: true,
+  tree: [treeNode("a", [{ name: "s1", cacheable: true }, { name: "s2", cacheable: undefined }])],
+  facts: [],
   ...extra,
 });
 
@@ -329,14 +315,14 @@ Deno.test("run screen: l and x change the choices and save them; the next run us
   assert.deepEqual(uncached.effects, [{
     type: "save",
     entry: ENTRIES[0],
-    choices: { inactiveTreatments: ["t2"], uncachedExperiments: ["a"] },
+    choices: { inactiveTreatments: ["t2"], uncachedExperiments: ["a"], stepCaching: {} },
   }]);
-  assert.match(uncached.model.run?.notice ?? "", /Caching off/);
+  assert.match(uncached.model.run?.notice ?? "", /Caching off for a/);
   assert.equal(runSettings(uncached.model.run!).strategy, "rerun");
   assert.deepEqual(play(uncached.model, "l").model.run?.choices.uncachedExperiments, []);
 
   const picker = play(model, "x");
-  assert.equal(picker.model.run?.picker, 0);
+  assert.deepEqual(picker.model.run?.picker, { kind: "treatments", cursor: 0 });
   const toggled = play(picker.model, "space", "j", "x");
   assert.deepEqual(toggled.model.run?.choices.inactiveTreatments, ["t1"]);
   assert.deepEqual(toggled.effects.map((e) => e.type), ["save", "save"]);
@@ -367,8 +353,10 @@ Deno.test("run screen: module experiments keep choices for the session; x needs 
     type: "opened",
     target: module.target,
     treatments: undefined,
-    choices: { inactiveTreatments: [], uncachedExperiments: [] },
+    choices: { inactiveTreatments: [], uncachedExperiments: [], stepCaching: {} },
     persisted: false,
+    tree: [],
+    facts: [],
   }).model;
   const cached = play(model, "l");
   assert.deepEqual(cached.effects, [], "nothing is written");
@@ -424,18 +412,18 @@ Deno.test("screens: selection at 50×14 — groups, highlighted cursor, load err
     "Graphs",
     "  📈 dag/c  c (graph) · 1 replicate",
     "",
-    "Failed to load 2 files:",
+    "Failed to load 2 files (e opens the place):",
     "  bad/config.yaml:2:8: steps must be a list",
-    "  bad/config.yaml:3:1: unknown key 'x'",
+    "    bad/config.yaml:3:1: unknown key 'x'",
     "  m.ts: could not load",
     "",
-    "↑/↓ or j/k move · enter open · r rescan · q quit",
+    "↑/↓ move · enter open · n new · g config · q quit",
   ]);
   assert.deepEqual(renderScreen(initialModel(), 50, 4), [
     "Crystallize · experiments and graphs below the wo…",
     "",
     "Scanning for experiments and graphs…",
-    "↑/↓ or j/k move · enter open · r rescan · q quit",
+    "↑/↓ move · enter open · n new · g config · q quit",
   ]);
 });
 
@@ -447,17 +435,17 @@ Deno.test("screens: the selection list scrolls to keep the cursor visible", () =
   const screen = renderScreen(model, 40, 8);
   assert.equal(screen.length, 8);
   assert.ok(screen.some((l) => l.includes(`${REVERSE_ON}› 🧪 exp/e15`)), screen.join("\n"));
-  assert.equal(screen.at(-1), "↑/↓ or j/k move · enter open · r rescan…");
+  assert.equal(screen.at(-1), "↑/↓ move · enter open · n new · q quit");
 });
 
 Deno.test("screens: run screen at 60×16 — choices, live progress with cache hits, output", () => {
   let { model } = play(initialModel(), listed, "enter");
   assert.equal(
     renderScreen(model, 60, 16)[1],
-    "status: loading… · caching on (resume) · treatments: as the…",
+    "status: loading… · strategy resume · executor own · treatme…",
   );
   model = play(model, opened()).model;
-  assert.equal(renderScreen(model, 60, 16)[3], "Press r to run a.");
+  assert.equal(renderScreen(model, 60, 16)[7], "Press r to run a.");
   model = play(model, "r", {
     type: "events",
     now: 1000,
@@ -496,65 +484,80 @@ Deno.test("screens: run screen at 60×16 — choices, live progress with cache h
       { ...base, type: "step-started", step: "s1", index: 0, condition: "baseline", replicate: 1 },
     ),
   }, { type: "output", text: "hello\x1b[31m red\x1b[0m\r\nsecond\n" }).model;
+  // Narrower than 72 columns: the tree above the tabs.
   assert.deepEqual(renderScreen(model, 60, 16), [
     "🧪 exp/a  a · 3 replicates · first one",
-    "status: running · caching on (resume) · treatments: t1 on, …",
+    "status: running · strategy resume · executor own · treatmen…",
     "─".repeat(60),
+    `${REVERSE_ON}› 🔄 🔒 a${" ".repeat(51)}${REVERSE_OFF}`,
+    `   🔄 🔒 s1  1 done, 1 cached, 1 running${" ".repeat(20)}`,
+    `   ⏳ ❔ s2${" ".repeat(49)}`,
+    `${REVERSE_ON} 1 Progress ${REVERSE_OFF} 2 Logs  3 Errors  4 Summary  5 History `,
     "a · serial · 1/6 replicates · ETA 0.0s",
     "  baseline [######--------------] 1/3",
     "  t1       [--------------------] 0/3",
     "  steps: s1 (running 1, 1 done, 1 cached)",
     "",
-    "Output:",
-    "  hello red",
-    "  second",
-    "",
-    "",
+    "Output (2 shows it all):",
     "─".repeat(60),
     "",
-    "r run · c cancel · l caching · x treatments · s summary · e…",
+    "r run · c cancel · l cache · x treatments · p exec · q quit",
   ]);
+  // 80 columns: side by side, the output's end under the progress, the details under the tree.
+  const wide = renderScreen(model, 80, 24);
+  assert.equal(wide.length, 24);
+  assert.equal(
+    wide[3],
+    `${REVERSE_ON}› 🔄 🔒 a${
+      " ".repeat(23)
+    }${REVERSE_OFF}│${REVERSE_ON} 1 Prog ${REVERSE_OFF} 2 Logs  3 Erro  4 Summ  5 Hist `,
+  );
+  assert.equal(wide[10], `${" ".repeat(32)}│  hello red`);
+  assert.match(wide[17], /^a: caching on \(resume\); no +│$/);
 });
 
 Deno.test("screens: treatment picker and summary tab", () => {
   const model = play(initialModel(), listed, "enter", opened(), "x", "j").model;
-  const picker = renderScreen(model, 70, 10);
-  assert.deepEqual(picker.slice(3, 6), [
-    "Treatments (the baseline always runs; saved in config.state.json):",
+  const picker = renderScreen(model, 100, 12);
+  assert.deepEqual(picker.slice(4, 7).map((l) => l.split("│")[1]), [
+    "Treatments (the baseline always runs; saved in config.state.js…",
     "  [x] t1",
-    `${REVERSE_ON}› [ ] t2${" ".repeat(62)}${REVERSE_OFF}`,
+    `${REVERSE_ON}› [ ] t2${" ".repeat(55)}${REVERSE_OFF}`,
   ]);
   assert.equal(picker.at(-1), "↑/↓ move · space or x toggle · esc close");
 
   const lines = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`);
   const summary = play(model, "escape", "s", { type: "summary", target: "exp/a", lines }, "down")
     .model;
-  const screen = renderScreen(summary, 70, 10);
-  assert.deepEqual(screen.slice(3, 7), [
-    "Summary of the last stored run (lines 2-4 of 30)",
-    "line 2",
+  assert.equal(summary.run?.focus, "tab", "a tab shown takes the arrow keys");
+  const screen = renderScreen(summary, 100, 12);
+  assert.deepEqual(screen.slice(4, 7).map((l) => l.split("│")[1]), [
+    "line 1",
+    `${REVERSE_ON}line 2${" ".repeat(57)}${REVERSE_OFF}`,
     "line 3",
-    "line 4",
   ]);
-  assert.match(screen.at(-1)!, /^↑\/↓ scroll · h html report · s progress · r run/);
-  assert.deepEqual(play(summary, "h").effects, [{ type: "report", entry: summary.run!.entry }]);
-  assert.deepEqual(
-    play(model, "escape", "h").effects,
-    [],
-    "h writes a report from the summary tab only",
-  );
   const loading = play(model, "escape", "s").model;
-  assert.equal(renderScreen(loading, 70, 10)[3], "Loading the last stored run…");
+  assert.ok(
+    renderScreen(loading, 100, 12)[4].split("│")[1].startsWith(
+      `${REVERSE_ON}Loading the last stored run…`,
+    ),
+  );
 });
 
 Deno.test("config.state.json: parse, format, read and write; bad files name the file and the fix", async () => {
   assert.deepEqual(parseRunState('{"inactive_treatments": ["b", "a", "b"]}', "f.json"), {
     inactiveTreatments: ["a", "b"],
     uncachedExperiments: [],
+    stepCaching: {},
   });
   assert.equal(
-    formatRunState({ inactiveTreatments: ["b", "a"], uncachedExperiments: [] }),
-    '{\n  "inactive_treatments": [\n    "a",\n    "b"\n  ],\n  "uncached_experiments": []\n}\n',
+    formatRunState({
+      inactiveTreatments: ["b", "a"],
+      uncachedExperiments: [],
+      stepCaching: { e: { z: true, a: false }, empty: {} },
+    }),
+    '{\n  "inactive_treatments": [\n    "a",\n    "b"\n  ],\n  "uncached_experiments": [],\n' +
+      '  "step_caching": {\n    "e": {\n      "a": false,\n      "z": true\n    }\n  }\n}\n',
   );
   assert.throws(
     () => parseRunState("{oops", "exp/config.state.json"),
@@ -572,16 +575,27 @@ Deno.test("config.state.json: parse, format, read and write; bad files name the 
   assert.deepEqual(await readRunState(dir.path), {
     inactiveTreatments: [],
     uncachedExperiments: [],
+    stepCaching: {},
   });
-  writeRunState(dir.path, { inactiveTreatments: ["x"], uncachedExperiments: ["e"] });
+  writeRunState(dir.path, {
+    inactiveTreatments: ["x"],
+    uncachedExperiments: ["e"],
+    stepCaching: { e: { s: false } },
+  });
   assert.deepEqual(await readRunState(dir.path), {
     inactiveTreatments: ["x"],
     uncachedExperiments: ["e"],
+    stepCaching: { e: { s: false } },
   });
   assert.deepEqual(JSON.parse(await Deno.readTextFile(join(dir.path, "config.state.json"))), {
     inactive_treatments: ["x"],
     uncached_experiments: ["e"],
+    step_caching: { e: { s: false } },
   });
+  assert.throws(
+    () => parseRunState('{"step_caching": {"e": {"s": "yes"}}}', "f.json"),
+    /step_caching must map experiment names to \{step: true \| false\} \(see 'e'\)/,
+  );
 });
 
 Deno.test("run outcomes: cancelled, could not run, a graph experiment failed, replicates failed, finished", () => {

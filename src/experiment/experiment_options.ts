@@ -11,6 +11,7 @@ import type { TreatmentLike } from "../run/treatment.ts";
 import type { RunStoreOptions } from "../storage/run_store.ts";
 import type { GitInfo } from "../storage/provenance.ts";
 import type { Hypothesis } from "../verify/hypothesis.ts";
+import type { StepCaching } from "../pipeline/step_caching.ts";
 
 /**
  * Everything an experiment is made of (the builder's fields).
@@ -106,6 +107,12 @@ export interface RunOptions {
   strategy?: RunStrategy;
   /** `false` turns the step cache off for this run (nothing read or written). Default true. */
   cache?: boolean;
+  /**
+   * Per step name, `true` caches the step's output and `false` computes it
+   * every time, whatever its `cacheable` option says (this run only; with
+   * `cache: false` nothing is cached). A name no step has is refused.
+   */
+  stepCaching?: StepCaching;
   /**
    * Per-replicate time limit, ms. The process executor kills a worker that
    * exceeds it (the replicate fails with a `TimeoutError`, the run goes on);

@@ -4,6 +4,7 @@ import type { FrozenContext } from "../context/frozen_context.ts";
 import type { DataSource } from "../data/datasource.ts";
 import type { Pipeline } from "../pipeline/pipeline.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
+import { withStepCaching } from "../pipeline/step_caching.ts";
 import { conditionPlans } from "../run/condition_plan.ts";
 import { executeCondition } from "../run/condition_runner.ts";
 import type { EventSink } from "../run/events.ts";
@@ -50,7 +51,7 @@ export function planRun(
   runId: string,
   events: EventSink | undefined,
 ): RunPlan {
-  const steps = experiment.pipeline!.steps;
+  const steps = withStepCaching(experiment.pipeline!.steps, settings.stepCaching);
   return {
     experimentName: experiment.name,
     runId,

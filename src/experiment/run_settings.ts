@@ -13,6 +13,8 @@ import type { Hypothesis } from "../verify/hypothesis.ts";
 import type { RunOptions, RunStrategy } from "./experiment_options.ts";
 import { checkReplicates, duplicates, listNames } from "./experiment_problems.ts";
 import { ValidationError } from "./validation_error.ts";
+import type { PipelineStep } from "../pipeline/step.ts";
+import { type StepCaching, unknownSteps } from "../pipeline/step_caching.ts";
 
 /** Settings of one run, resolved from its options and the experiment. */
 export interface RunSettings {
@@ -20,6 +22,7 @@ export interface RunSettings {
   readonly seedGiven: boolean;
   readonly strategy: RunStrategy | undefined;
   readonly cache: boolean;
+  readonly stepCaching: StepCaching | undefined;
   readonly replicates: number;
   readonly treatments: readonly Treatment[];
   readonly hypotheses: readonly Hypothesis[];
@@ -66,6 +69,7 @@ export function singlePass(treatment?: TreatmentLike | string, seed?: number): R
 export interface RunDefaults {
   readonly name: string;
   readonly datasource: DataSource | undefined;
+  readonly pipeline?: { readonly steps: readonly PipelineStep[] } | undefined;
   readonly replicates: number;
   readonly treatments: readonly Treatment[];
   readonly hypotheses: readonly Hypothesis[];
@@ -115,6 +119,14 @@ export function runSettings(
         "add treatments or run with { hypotheses: [] }",
     );
   }
+  const steps = experiment.pipeline?.steps ?? [];
+  for (const name of unknownSteps(steps, options.stepCaching)) {
+    problems.push(
+      `run(): stepCaching names step '${name}', which the pipeline does not have; it has ${
+        listNames(steps)
+      }`,
+    );
+  }
   const given = pluginSettings(plugins);
   problems.push(...optionProblems(options, given.storage));
   if (problems.length > 0) {
@@ -125,6 +137,7 @@ export function runSettings(
     seedGiven: options.seed !== undefined || !seeding.drawn,
     strategy: options.strategy,
     cache: options.cache ?? true,
+    stepCaching: options.stepCaching,
     replicates,
     treatments,
     hypotheses,

@@ -3,6 +3,7 @@ import type { GitInfo } from "../storage/provenance.ts";
 import { type Experiment, FolderExperiment } from "../experiment/experiment.ts";
 import type { RunStrategy } from "../experiment/experiment_options.ts";
 import type { BasePlugin } from "../run/plugin.ts";
+import type { StepCaching } from "../pipeline/step_caching.ts";
 import type { ProgressEvent } from "../run/events.ts";
 import { GraphError, GraphRunError } from "./graph_error.ts";
 import { findCycle, type GraphEdge, graphEdges, topologicalOrder } from "./graph_structure.ts";
@@ -40,6 +41,10 @@ export interface GraphRunOptions {
    * (step caches apply).
    */
   strategy?: RunStrategy;
+  /** Per experiment name, a strategy that replaces `strategy` for that experiment. */
+  strategies?: Readonly<Record<string, RunStrategy>>;
+  /** Per experiment name, its steps' caching for this run (`RunOptions.stepCaching` of each). */
+  stepCachingOf?: Readonly<Record<string, StepCaching>>;
   /** Replicates for every experiment (default: each one's own). */
   replicates?: number;
   /**
@@ -242,6 +247,7 @@ export class ExperimentGraph {
     if (!(concurrency >= 1)) {
       throw new GraphError(`concurrency must be >= 1, got ${options.concurrency}`);
     }
+    this.#checkNames({ strategies: options.strategies, stepCachingOf: options.stepCachingOf });
     const results: Record<string, Result> = {};
     const failures: Record<string, Error> = {};
     const pending = new Set(this.order);
@@ -310,7 +316,8 @@ export class ExperimentGraph {
       // Hypotheses compare treatments with the baseline: none run, none verified.
       hypotheses: treatments.some((t) => !t.isBaseline) ? experiment.hypotheses : [],
     };
-    if (options.strategy === "resume") {
+    const strategy = options.strategies?.[name] ?? options.strategy;
+    if (strategy === "resume") {
       const needed = this.edges.filter((e) => e.from === name).map((e) => e.artifact);
       const stored = await upToDateResult(experiment, settings, needed);
       if (stored !== undefined) {
@@ -321,8 +328,9 @@ export class ExperimentGraph {
     emit({ type: "experiment-started", experiment: name });
     const result = await experiment.run({
       ...settings,
-      strategy: options.strategy,
+      strategy,
       cache: options.cache,
+      stepCaching: options.stepCachingOf?.[name],
       signal: options.signal,
       timeoutMs: options.timeoutMs,
       onEvent: options.onEvent,
@@ -332,6 +340,22 @@ export class ExperimentGraph {
     });
     emit({ type: "experiment-finished", experiment: name });
     return result;
+  }
+
+  /** Refuses per-experiment options that name experiments the graph does not have. */
+  #checkNames(
+    byOption: Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>,
+  ): void {
+    for (const [option, byName] of Object.entries(byOption)) {
+      const unknown = Object.keys(byName ?? {}).filter((n) => !this.experiments.has(n));
+      if (unknown.length === 0) continue;
+      throw new GraphError(
+        `${option} names ${
+          unknown.map((n) => `'${n}'`).join(", ")
+        }, which the graph does not have; ` +
+          `it has ${this.order.map((n) => `'${n}'`).join(", ")}`,
+      );
+    }
   }
 
   #treatmentsToRun(name: string, picks: readonly (Treatment | string)[] | undefined): Treatment[] {

@@ -15,6 +15,7 @@ import type { ResultJson } from "../../storage/result_json.ts";
 import type { ErrorData } from "../../execution/worker/messages.ts";
 import type { ExecutorName } from "../../execution/executor_names.ts";
 import type { PoolRequest } from "../../execution/worker/worker_launcher.ts";
+import type { StepCaching } from "../../pipeline/step_caching.ts";
 
 /** What the runner loads: a folder experiment, or the experiments a module exports. */
 export type TargetSpec =
@@ -45,6 +46,10 @@ export interface RunSettings {
   readonly replicates?: number;
   /** `"resume"` or `"rerun"`. */
   readonly strategy?: "resume" | "rerun";
+  /** Per experiment name, a strategy replacing `strategy` (the terminal UI's lock per experiment). */
+  readonly strategies?: Readonly<Record<string, "resume" | "rerun">>;
+  /** Per experiment name, its steps' caching (the terminal UI's lock per step). */
+  readonly stepCaching?: Readonly<Record<string, StepCaching>>;
   /** `false` with `--no-cache`. */
   readonly cache: boolean;
   /** Treatments to run by name; `[]` runs the baseline only. */

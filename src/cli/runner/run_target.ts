@@ -59,7 +59,11 @@ export async function runTarget(
   try {
     const options = runOptions(settings, channel, events.push);
     done = target instanceof ExperimentGraph
-      ? await runGraph(target, options)
+      ? await runGraph(target, {
+        ...options,
+        strategies: settings.strategies,
+        stepCachingOf: settings.stepCaching,
+      })
       : await runExperiment(target, settings, options);
   } finally {
     events.stop(); // the last events go before the results
@@ -104,6 +108,9 @@ async function runExperiment(
     : [];
   const result = await experiment.run({
     ...options,
+    // The terminal UI's choices for this experiment, when it made some.
+    strategy: settings.strategies?.[experiment.name] ?? settings.strategy,
+    stepCaching: settings.stepCaching?.[experiment.name],
     ...(settings.treatments?.length === 0 ? { hypotheses: [] } : {}),
     plugins: [...storage, ...options.plugins ?? []],
   });

@@ -2,26 +2,38 @@
  * The terminal UI's I/O shell: runs the pure state machine
  * ({@linkcode update}), draws its screens, and performs its effects —
  * discovery, runs through the same sandboxed runner `crystallize run` uses
- * (experiment code never runs in this process), `config.state.json`, and
- * stored summaries.
+ * (experiment code never runs in this process), `config.state.json`,
+ * stored summaries and history, new experiments, config.yaml edits, and the
+ * editor.
  * @module
  */
-import { listRuns, loadRun, StoredRunError } from "../../storage/stored_run.ts";
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { type ListEntry, listExperiments } from "../commands/list.ts";
-import { reportInputOf, writeReport } from "../commands/report.ts";
+import { createExperiment } from "../commands/new.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { confirmConfigPermissions } from "../config_permissions.ts";
-import { explainForCli, explainResult } from "../explain.ts";
 import { runSandboxed, sandboxOf } from "../sandboxed_run.ts";
 import { libraryRoot } from "../sandbox.ts";
-import { formatSummary } from "../summary.ts";
-import { entryFolder, entryStore, entryTarget, entryTreatments } from "./entry_target.ts";
-import type { TuiAction, TuiEffect } from "./messages.ts";
+import { NEW_EXPERIMENTS_DIR } from "./create_form.ts";
+import { editorSetting } from "./editor_command.ts";
+import { locate, runEditor } from "./editor_launch.ts";
+import { type EntryMember, entryMembers, memberFacts } from "./entry_members.ts";
+import { entryFolder, entryTarget, entryTreatments } from "./entry_target.ts";
+import type { EditTarget, TuiAction, TuiEffect } from "./messages.ts";
 import { initialModel, type TuiModel } from "./model.ts";
+import { runErrors } from "./run_errors.ts";
 import { runEnd } from "./run_outcome.ts";
+import { treeNode } from "./run_tree.ts";
 import { EMPTY_RUN_STATE, readRunState, type RunState, writeRunState } from "./run_state.ts";
 import { renderScreen } from "./screen.ts";
+import {
+  createChoices,
+  detailsLines,
+  historyTab,
+  saveConfig,
+  summaryTab,
+  writeEntryReport,
+} from "./shell_io.ts";
 import { openTerminal, type Terminal } from "./terminal.ts";
 import { update } from "./update.ts";
 
@@ -97,8 +109,6 @@ class Shell {
   }
 
   #perform(effect: TuiEffect): void {
-    const notice = (error: unknown) =>
-      this.dispatch({ type: "notice", notice: (error as Error).message.split("\n")[0] });
     switch (effect.type) {
       case "list":
         listExperiments(this.#root).then(
@@ -107,7 +117,7 @@ class Shell {
         );
         break;
       case "open":
-        this.#open(effect.entry).then((action) => this.dispatch(action), notice);
+        this.#open(effect.entry).then((action) => this.dispatch(action), this.#notice);
         break;
       case "run":
         this.#run(effect);
@@ -120,32 +130,140 @@ class Shell {
         try {
           if (folder !== undefined) writeRunState(folder, effect.choices);
         } catch (error) {
-          notice(error);
+          this.#notice(error);
         }
         break;
       }
-      case "summary":
-        this.#summary(effect.entry).then(
-          (lines) => this.dispatch({ type: "summary", target: effect.entry.target, lines }),
-          (error) =>
-            this.dispatch({
-              type: "summary",
-              target: effect.entry.target,
-              lines: (error as Error).message.split("\n"),
-            }),
-        );
+      case "edit":
+        this.#edit(effect.target);
         break;
-      case "report":
-        this.#report(effect.entry).then(
-          (path) => this.dispatch({ type: "notice", notice: `Report written to ${path}` }),
-          (error) => notice(error),
-        );
+      case "mouse":
+        this.#terminal.setMouse(effect.on);
         break;
       case "quit":
         clearTimeout(this.#frame);
         this.#quit();
         break;
+      default:
+        this.#read(effect);
     }
+  }
+
+  /** A one-line notice of what went wrong. */
+  readonly #notice = (error: unknown) =>
+    this.dispatch({ type: "notice", notice: (error as Error).message.split("\n")[0] });
+
+  /** Effects that read or write files for a screen: details, tabs, the create screen, config.yaml. */
+  #read(effect: TuiEffect): void {
+    switch (effect.type) {
+      case "details":
+        this.#membersOf(effect.entry).then((members) => detailsLines(effect.entry, members)).then(
+          (lines) => this.dispatch({ type: "details", target: effect.entry.target, lines }),
+          this.#notice,
+        );
+        break;
+      case "summary":
+        this.#tab("summary", effect.entry, summaryTab(effect.entry));
+        break;
+      case "history":
+        this.#tab("history", effect.entry, entryMembers(effect.entry).then(historyTab));
+        break;
+      case "report":
+        writeEntryReport(effect.entry).then(
+          (path) => this.dispatch({ type: "notice", notice: `Report written to ${path}` }),
+          this.#notice,
+        );
+        break;
+      case "create-init":
+        createChoices(this.#root, this.#model.selection.entries).then(
+          (ready) => this.dispatch(ready),
+          this.#notice,
+        );
+        break;
+      case "create":
+        this.#create(effect);
+        break;
+      case "load-config":
+        Deno.readTextFile(effect.file).then(
+          (text) => this.dispatch({ type: "config-loaded", file: effect.file, text }),
+          this.#notice,
+        );
+        break;
+      case "save-config":
+        saveConfig(effect.file, effect.text, effect.expected).then(() => {
+          this.#members.clear();
+          this.dispatch({ type: "config-saved", file: effect.file, text: effect.text });
+        }, this.#notice);
+        break;
+    }
+  }
+
+  /** Shows a tab's lines once read, or why they could not be. */
+  #tab(type: "summary" | "history", entry: ListEntry, lines: Promise<string[]>): void {
+    lines.then(
+      (read) => this.dispatch({ type, target: entry.target, lines: read }),
+      (error) =>
+        this.dispatch({ type, target: entry.target, lines: (error as Error).message.split("\n") }),
+    );
+  }
+
+  #create(effect: TuiEffect & { type: "create" }): void {
+    createExperiment(join(this.#root, NEW_EXPERIMENTS_DIR), effect.name, effect.options).then(
+      async (folder) => {
+        const files = await Array.fromAsync(Deno.readDir(folder), (f) => f.name);
+        this.#members.clear();
+        this.dispatch({
+          type: "created",
+          target: relative(Deno.cwd(), folder),
+          files: files.sort(),
+        });
+      },
+      (error) => this.dispatch({ type: "create-failed", message: (error as Error).message }),
+    );
+  }
+
+  /** Entry members by target, read once per listing (runs change them: cleared then). */
+  readonly #members = new Map<string, Promise<EntryMember[]>>();
+
+  #membersOf(entry: ListEntry): Promise<EntryMember[]> {
+    let members = this.#members.get(entry.target);
+    if (members === undefined) {
+      members = entryMembers(entry);
+      this.#members.set(entry.target, members);
+      members.catch(() => this.#members.delete(entry.target));
+    }
+    return members;
+  }
+
+  /** Hands the terminal to the editor at once (from the key's handling: no key is lost to it). */
+  #edit(target: EditTarget): void {
+    const setting = editorSetting();
+    if (setting === undefined) {
+      this.dispatch({
+        type: "notice",
+        notice: "Set $EDITOR (e.g. export EDITOR=vim) to open files with e.",
+      });
+      return;
+    }
+    const roots = [resolve(this.#root), libraryRoot()];
+    this.#terminal.suspend(async () => {
+      const at = await locate(target, roots);
+      if (at === undefined) {
+        return "Nothing to open there: e opens a file inside the working directory (a step, config.yaml, a stack frame, an artifact).";
+      }
+      return await runEditor(setting, at);
+    }).then(
+      (notice) => {
+        this.dispatch({ type: "notice", notice });
+        // The file may have changed: read what shows it again.
+        if (this.#model.screen === "config" && this.#model.config !== undefined) {
+          this.#perform({ type: "load-config", file: this.#model.config.file });
+        }
+        this.#members.clear();
+        this.#draw();
+      },
+      (error) => this.#fail(error),
+    );
   }
 
   async #open(entry: ListEntry): Promise<TuiAction> {
@@ -163,12 +281,18 @@ class Shell {
       notice = error.message.split("\n")[0];
       return [];
     });
+    const members = await this.#membersOf(entry).catch((error: Error) => {
+      notice ??= error.message.split("\n")[0];
+      return [] as EntryMember[];
+    });
     return {
       type: "opened",
       target: entry.target,
       treatments,
       choices,
       persisted: folder !== undefined,
+      tree: members.map((m) => treeNode(m.name, m.steps)),
+      facts: members.map(memberFacts),
       ...(notice === undefined ? {} : { notice }),
     };
   }
@@ -188,7 +312,21 @@ class Shell {
           this.dispatch({ type: "output", text: decoder.decode(bytes, { stream: true }) }),
         close: () => {},
       }, cancel.signal);
-      this.dispatch({ type: "run-ended", ...runEnd(outcome, Deno.cwd()) });
+      this.#members.clear();
+      this.dispatch({
+        type: "run-ended",
+        ...runEnd(outcome, Deno.cwd()),
+        errors: runErrors(outcome),
+      });
+      this.#membersOf(effect.entry).then(
+        (members) =>
+          this.dispatch({
+            type: "facts",
+            target: effect.entry.target,
+            facts: members.map(memberFacts),
+          }),
+        () => {},
+      );
     } catch (error) {
       this.dispatch({
         type: "run-ended",
@@ -198,28 +336,6 @@ class Shell {
     } finally {
       if (this.#cancel === cancel) this.#cancel = undefined;
     }
-  }
-
-  async #summary(entry: ListEntry): Promise<string[]> {
-    const store = await entryStore(entry);
-    if (!listRuns(store).some((r) => r.complete)) {
-      return [`No finished run of ${entry.name} is stored yet: press r to run it, then s.`];
-    }
-    const stored = await loadRun(store).catch((error) => {
-      if (!(error instanceof StoredRunError)) throw error;
-      throw new Error(explainForCli(error.message));
-    });
-    const result = explainResult(stored.result);
-    return formatSummary({ ...result, outputDir: result.outputDir ?? stored.dir }).split("\n");
-  }
-
-  /** Writes the HTML report of the entry's latest stored run into the working directory. */
-  async #report(entry: ListEntry): Promise<string> {
-    const input = await reportInputOf(await entryStore(entry), {});
-    const { htmlReport } = await import("../../report/html_report.ts");
-    // Names come from listings of experiment code: only file-name characters make the file name.
-    const file = `${entry.name.replace(/[^\w.-]/g, "_")}-report.html`;
-    return await writeReport(await htmlReport(input), join(Deno.cwd(), file));
   }
 
   #schedule(): void {

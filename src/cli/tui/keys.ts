@@ -11,10 +11,14 @@ export type Key =
   | "enter"
   | "escape"
   | "tab"
+  | "shift-tab"
+  | "wheel-up"
+  | "wheel-down"
   | "backspace"
   | "space"
   | "ctrl-c"
   | "ctrl-d"
+  | "ctrl-u"
   | string;
 
 const CSI_KEYS: Readonly<Record<string, Key>> = {
@@ -28,7 +32,11 @@ const CSI_KEYS: Readonly<Record<string, Key>> = {
   "4~": "end",
   "5~": "page-up",
   "6~": "page-down",
+  Z: "shift-tab",
 };
+
+/** SGR mouse reports (`ESC [ < button ; column ; row M`): the wheel's buttons. */
+const WHEEL: Readonly<Record<string, Key>> = { "64": "wheel-up", "65": "wheel-down" };
 
 const CONTROL_KEYS: Readonly<Record<string, Key>> = {
   "\r": "enter",
@@ -39,12 +47,14 @@ const CONTROL_KEYS: Readonly<Record<string, Key>> = {
   " ": "space",
   "\x03": "ctrl-c",
   "\x04": "ctrl-d",
+  "\x15": "ctrl-u",
 };
 
 /**
  * The keys in a chunk of terminal input (raw mode): arrow and navigation
- * escape sequences (`ESC [ A`, `ESC O A`, `ESC [ 5 ~`), control characters,
- * and printable characters. An `ESC` not followed by `[` or `O` is the
+ * escape sequences (`ESC [ A`, `ESC O A`, `ESC [ 5 ~`, `ESC [ Z`), mouse
+ * wheel reports (`ESC [ < 64 ; x ; y M`), control characters, and
+ * printable characters. An `ESC` not followed by `[` or `O` is the
  * Escape key, so `ESC q` typed quickly is Escape then `q`. Unknown
  * sequences are dropped.
  *
@@ -66,10 +76,12 @@ export function parseKeys(input: string): Key[] {
       if (next === "[" || next === "O") {
         // Parameters (digits and ;) then one final byte.
         let end = i + 2;
-        while (end < input.length && /[0-9;]/.test(input[end])) end++;
+        while (end < input.length && /[0-9;<]/.test(input[end])) end++;
         if (end >= input.length) break;
         const body = input.slice(i + 2, end + 1).replace(/^1;\d+/, "");
-        const key = CSI_KEYS[body];
+        const key = body.startsWith("<")
+          ? (body.endsWith("M") ? WHEEL[body.slice(1).split(";")[0]] : undefined)
+          : CSI_KEYS[body];
         if (key !== undefined) keys.push(key);
         i = end + 1;
         continue;

@@ -1,12 +1,17 @@
 /**
  * What the terminal UI shows, as plain data: the selection screen, the run
- * screen of the experiment opened from it, and whether the UI has ended.
- * {@linkcode update} changes it; the views render it.
+ * screen of the experiment opened from it, the create and config screens,
+ * and whether the UI has ended. {@linkcode update} changes it; the views
+ * render it.
  * @module
  */
 import type { ListEntry } from "../commands/list.ts";
 import type { ProgressState } from "../progress/state.ts";
-import type { RunState } from "./run_state.ts";
+import type { ConfigModel } from "./config_editor.ts";
+import type { CreateModel } from "./create_form.ts";
+import type { UnitTime } from "./estimate.ts";
+import { EMPTY_RUN_STATE, type RunState } from "./run_state.ts";
+import type { TreeNode } from "./run_tree.ts";
 
 /** The selection screen: what discovery found, and the cursor. */
 export interface SelectionModel {
@@ -16,8 +21,14 @@ export interface SelectionModel {
   readonly entries: readonly ListEntry[];
   /** Files that could not be loaded, with why (messages carry `file:line:column`). */
   readonly errors: readonly { readonly path: string; readonly message: string }[];
-  /** Index of the highlighted entry. */
+  /** Index of the highlighted row: an entry, or past the entries a load error. */
   readonly cursor: number;
+  /** A one-line message (what was created, why the editor did not open). */
+  readonly notice?: string;
+  /** The details panel of the highlighted entry, once read. */
+  readonly details?: { readonly target: string; readonly lines: readonly string[] };
+  /** An entry to highlight once listed (a new experiment). */
+  readonly want?: string;
 }
 
 /** Where a run stands on the run screen. */
@@ -25,6 +36,42 @@ export type RunStatus = "idle" | "running" | "cancelling" | "finished" | "failed
 
 /** What happens when a run that is being cancelled has ended. */
 export type AfterRun = "stay" | "back" | "quit";
+
+/** The run screen's tabs. */
+export const TABS = ["progress", "logs", "errors", "summary", "history"] as const;
+
+/** A tab of the run screen. */
+export type Tab = typeof TABS[number];
+
+/** How replicates run: as the experiment says (`undefined`), or one of the executors. */
+export type Executor = "serial" | "async" | "thread" | "process";
+
+/** The executors the execution picker offers after "as the experiment says". */
+export const EXECUTORS: readonly Executor[] = ["serial", "async", "thread", "process"];
+
+/** A failure of the current or last run, with its stack. */
+export interface RunError {
+  /** What failed: `experiment · condition #replicate · step`, or the run. */
+  readonly title: string;
+  /** Message and stack lines. */
+  readonly lines: readonly string[];
+}
+
+/** What the run screen knows of one experiment's past runs. */
+export interface MemberFacts {
+  /** Experiment name. */
+  readonly name: string;
+  /** Its config.yaml, for folder experiments. */
+  readonly configFile?: string;
+  /** Replicates per condition. */
+  readonly replicates: number;
+  /** Wall time per replicate and condition of past runs. */
+  readonly unit: UnitTime;
+  /** Finished versions stored, and the newest. */
+  readonly stored: { readonly count: number; readonly newest: number | undefined };
+  /** Mean time per call of each step in the newest run, ms. */
+  readonly stepMs: Readonly<Record<string, number>>;
+}
 
 /** The run screen of one experiment or graph. */
 export interface RunModel {
@@ -45,30 +92,54 @@ export interface RunModel {
   readonly status: RunStatus;
   /** Progress of the current or last run, from its events. */
   readonly progress: ProgressState | undefined;
-  /** The end of what experiment code printed. */
+  /** What experiment code printed (its end, when long). */
   readonly output: string;
   /** A one-line message for the user. */
   readonly notice: string | undefined;
   /** The tab shown. */
-  readonly tab: "progress" | "summary";
-  /** Lines of the stored run's summary; `undefined` while loading or before `s`. */
+  readonly tab: Tab;
+  /** Lines of the stored run's summary; `undefined` while loading or before it is shown. */
   readonly summary: readonly string[] | undefined;
-  /** First summary line shown. */
+  /** Lines of the summary across versions; `undefined` while loading or before it is shown. */
+  readonly history: readonly string[] | undefined;
+  /** Failures of the current or last run. */
+  readonly errors: readonly RunError[];
+  /** The highlighted line of the tab shown. */
   readonly scroll: number;
-  /** Cursor of the treatment picker when it is open. */
-  readonly picker: number | undefined;
+  /** Whether tabs show plain text: no colours or icons, long lines wrapped (for copying). */
+  readonly plain: boolean;
+  /** The open picker: treatments or execution, with its cursor. */
+  readonly picker:
+    | { readonly kind: "treatments" | "execution"; readonly cursor: number }
+    | undefined;
   /** What to do when a cancelled run has ended. */
   readonly after: AfterRun;
+  /** The experiments the run covers, with their steps (a graph's in dependency order). */
+  readonly tree: readonly TreeNode[];
+  /** The highlighted row of the tree. */
+  readonly treeCursor: number;
+  /** Which pane the arrow keys move in. */
+  readonly focus: "tree" | "tab";
+  /** The executor chosen in the execution picker; `undefined`: the experiment's own. */
+  readonly executor: Executor | undefined;
+  /** Past runs of each experiment, for the details panel. */
+  readonly facts: readonly MemberFacts[];
 }
 
 /** The whole terminal UI. */
 export interface TuiModel {
   /** The screen shown. */
-  readonly screen: "select" | "run";
+  readonly screen: "select" | "run" | "create" | "config";
   /** The selection screen (kept while a run screen is open, so Esc returns to it). */
   readonly selection: SelectionModel;
   /** The run screen, when one is open. */
   readonly run: RunModel | undefined;
+  /** The create screen, when open. */
+  readonly create?: CreateModel;
+  /** The config editor, when open. */
+  readonly config?: ConfigModel;
+  /** Whether the terminal reports the mouse wheel (off by default: it blocks selecting text). */
+  readonly mouse: boolean;
   /** Whether the UI has ended. */
   readonly done: boolean;
   /** Whether entries are shown in their `cli.color` (a terminal without `NO_COLOR`). */
@@ -95,6 +166,7 @@ export function initialModel(color = false): TuiModel {
     run: undefined,
     done: false,
     color,
+    mouse: false,
   };
 }
 
@@ -119,7 +191,7 @@ export function openRun(entry: ListEntry): RunModel {
     entry,
     ready: false,
     treatments: undefined,
-    choices: { inactiveTreatments: [], uncachedExperiments: [] },
+    choices: EMPTY_RUN_STATE,
     persisted: false,
     status: "idle",
     progress: undefined,
@@ -127,15 +199,24 @@ export function openRun(entry: ListEntry): RunModel {
     notice: undefined,
     tab: "progress",
     summary: undefined,
+    history: undefined,
+    errors: [],
     scroll: 0,
+    plain: false,
     picker: undefined,
     after: "stay",
+    tree: [],
+    treeCursor: 0,
+    focus: "tree",
+    executor: undefined,
+    facts: [],
   };
 }
 
 /**
- * Whether caching is on for the run screen's experiment: it then runs with
- * strategy `resume` (stored replicates are reused), else `rerun`.
+ * Whether caching is on for an experiment of the run screen (default: the
+ * screen's own): it then runs with strategy `resume` (stored replicates are
+ * reused), else `rerun`.
  *
  * @example
  * ```ts
@@ -150,8 +231,8 @@ export function openRun(entry: ListEntry): RunModel {
  * assert.equal(cachingOn(openRun(entry)) ? "resume" : "rerun", "resume"); // on unless switched off
  * ```
  */
-export function cachingOn(run: RunModel): boolean {
-  return !run.choices.uncachedExperiments.includes(run.entry.name);
+export function cachingOn(run: RunModel, experiment: string = run.entry.name): boolean {
+  return !run.choices.uncachedExperiments.includes(experiment);
 }
 
 /**

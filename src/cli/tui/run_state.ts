@@ -2,7 +2,8 @@
  * `config.state.json` next to a folder experiment's `config.yaml`: the
  * terminal UI's saved choices, as the original writes them
  * (`inactive_treatments`), plus `uncached_experiments` (experiments whose
- * caching is off, so they run with strategy `rerun`).
+ * caching is off, so they run with strategy `rerun`) and `step_caching`
+ * (per experiment, the steps whose caching was switched on or off).
  * @module
  */
 import { join } from "node:path";
@@ -18,10 +19,16 @@ export interface RunState {
   readonly inactiveTreatments: readonly string[];
   /** Experiments whose caching is off (strategy `rerun` instead of `resume`), sorted. */
   readonly uncachedExperiments: readonly string[];
+  /** Per experiment, steps whose caching was chosen: `true` cached, `false` computed every time. */
+  readonly stepCaching: Readonly<Record<string, Readonly<Record<string, boolean>>>>;
 }
 
 /** No saved choices: every treatment runs, caching on. */
-export const EMPTY_RUN_STATE: RunState = { inactiveTreatments: [], uncachedExperiments: [] };
+export const EMPTY_RUN_STATE: RunState = {
+  inactiveTreatments: [],
+  uncachedExperiments: [],
+  stepCaching: {},
+};
 
 /**
  * Parses the text of a `config.state.json`; `file` names it in errors. A
@@ -53,7 +60,27 @@ export function parseRunState(text: string, file: string): RunState {
   return {
     inactiveTreatments: names(record, "inactive_treatments", file),
     uncachedExperiments: names(record, "uncached_experiments", file),
+    stepCaching: stepCaching(record.step_caching, file),
   };
+}
+
+function stepCaching(value: unknown, file: string): RunState["stepCaching"] {
+  if (value === undefined) return {};
+  const problem = "step_caching must map experiment names to {step: true | false}";
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new RunStateError(file, problem);
+  }
+  return Object.fromEntries(
+    Object.entries(value).map(([experiment, steps]) => {
+      if (
+        typeof steps !== "object" || steps === null || Array.isArray(steps) ||
+        !Object.values(steps).every((v) => typeof v === "boolean")
+      ) {
+        throw new RunStateError(file, `${problem} (see '${experiment}')`);
+      }
+      return [experiment, steps as Record<string, boolean>];
+    }),
+  );
 }
 
 function names(record: Record<string, unknown>, key: string, file: string): string[] {
@@ -75,8 +102,8 @@ function names(record: Record<string, unknown>, key: string, file: string): stri
  * import { formatRunState } from "./run_state.ts";
  *
  * assert.equal(
- *   formatRunState({ inactiveTreatments: ["a"], uncachedExperiments: [] }),
- *   '{\n  "inactive_treatments": [\n    "a"\n  ],\n  "uncached_experiments": []\n}\n',
+ *   formatRunState({ inactiveTreatments: ["a"], uncachedExperiments: [], stepCaching: {} }),
+ *   '{\n  "inactive_treatments": [\n    "a"\n  ],\n  "uncached_experiments": [],\n  "step_caching": {}\n}\n',
  * );
  * ```
  */
@@ -86,11 +113,22 @@ export function formatRunState(state: RunState): string {
       {
         inactive_treatments: [...new Set(state.inactiveTreatments)].sort(),
         uncached_experiments: [...new Set(state.uncachedExperiments)].sort(),
+        step_caching: sortedKeys(
+          Object.fromEntries(
+            Object.entries(state.stepCaching).flatMap(([name, steps]) =>
+              Object.keys(steps).length === 0 ? [] : [[name, sortedKeys(steps)]]
+            ),
+          ),
+        ),
       },
       null,
       2,
     )
   }\n`;
+}
+
+function sortedKeys<T>(record: Readonly<Record<string, T>>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /**
@@ -131,7 +169,7 @@ export async function readRunState(folder: string): Promise<RunState> {
  * import { readRunState, writeRunState } from "./run_state.ts";
  *
  * const folder = await Deno.makeTempDir();
- * writeRunState(folder, { inactiveTreatments: ["add_one"], uncachedExperiments: [] });
+ * writeRunState(folder, { inactiveTreatments: ["add_one"], uncachedExperiments: [], stepCaching: {} });
  * assert.deepEqual((await readRunState(folder)).inactiveTreatments, ["add_one"]);
  * await Deno.remove(folder, { recursive: true });
  * ```

@@ -1,16 +1,32 @@
-import { renderProgress } from "../progress/render.ts";
 import { entryLine } from "../commands/list.ts";
-import { cachingOn, type RunModel, type RunStatus } from "./model.ts";
-import { fitLine, highlight, plainText } from "./text.ts";
+import { cachingOn, EXECUTORS, type RunModel, type RunStatus } from "./model.ts";
+import { tabBar, tabContent } from "./tabs_view.ts";
+import { detailLines, treeLines } from "./tree_view.ts";
+import { fitLine, highlight, keyHelp } from "./text.ts";
 
-const ACTIONS = "r run · c cancel · l caching · x treatments";
-const LEAVE = "esc back · q quit";
-/** Key help of the run screen's progress tab. */
-export const RUN_KEYS = `${ACTIONS} · s summary · ${LEAVE}`;
-/** Key help of the run screen's summary tab: `s` goes back to the progress (listed once). */
-export const SUMMARY_KEYS = `↑/↓ scroll · h html report · s progress · ${ACTIONS} · ${LEAVE}`;
+/** Columns from which the tree and the tabs stand side by side. */
+export const SIDE_BY_SIDE = 72;
+
+/** Key help of the run screen, most important first (as many as fit are shown). */
+export const RUN_KEYS = [
+  "r run",
+  "c cancel",
+  "l cache",
+  "x treatments",
+  "p exec",
+  "1-5 tabs",
+  "e edit",
+  "g config",
+  "t plain",
+  "←/→ pane",
+  "s summary",
+  "esc back",
+  "q quit",
+] as const;
 /** Key help of the open treatment picker. */
-export const PICKER_KEYS = "↑/↓ move · space or x toggle · esc close";
+export const PICKER_KEYS = ["↑/↓ move", "space or x toggle", "esc close"] as const;
+/** Key help of the open execution picker. */
+export const EXECUTION_KEYS = ["↑/↓ move", "enter choose", "esc close"] as const;
 
 const STATUS: Readonly<Record<RunStatus, string>> = {
   idle: "ready",
@@ -22,12 +38,12 @@ const STATUS: Readonly<Record<RunStatus, string>> = {
 };
 
 /**
- * The run screen: the experiment, its caching and treatment choices and the
- * run's status; then the open tab — live progress (replicates per
- * condition, ETA, step states and cache hits, reusing the `run` command's
- * progress block) with the end of the experiment's output, the stored
- * run's summary, or the treatment picker; then a notice and the key help.
- * Exactly `height` lines of at most `width` columns. Pure.
+ * The run screen: the experiment, its status, strategy (resume with caching
+ * on, rerun off), executor and treatments; then the tree of the
+ * experiments it runs with their steps and the details of the highlighted
+ * row, next to the tabs (below them when narrower than
+ * {@linkcode SIDE_BY_SIDE} columns); a picker when one is open; a notice
+ * and the key help. Exactly `height` lines of at most `width` columns. Pure.
  *
  * @example
  * ```ts
@@ -45,36 +61,75 @@ const STATUS: Readonly<Record<RunStatus, string>> = {
  * assert.equal(lines.length, 24);
  * ```
  */
-export function renderRun(run: RunModel, width: number, height: number): string[] {
+export function renderRun(run: RunModel, width: number, height: number, color = false): string[] {
   const rule = "─".repeat(width);
   const head = [
     fitLine(entryLine(run.entry), width),
     fitLine(
       [
         `status: ${run.ready ? STATUS[run.status] : "loading…"}`,
-        `caching ${cachingOn(run) ? "on (resume)" : "off (rerun)"}`,
+        `strategy ${cachingOn(run) ? "resume" : "rerun"}`,
+        `executor ${run.executor ?? "own"}`,
         `treatments: ${treatmentsLine(run)}`,
       ].join(" · "),
       width,
     ),
     rule,
   ];
-  const foot = [rule, fitLine(run.notice ?? "", width), fitLine(footKeys(run), width)];
-  const room = Math.max(0, height - head.length - foot.length);
-  const body = run.picker !== undefined
-    ? pickerLines(run, run.picker, width)
-    : run.tab === "summary"
-    ? summaryLines(run, room, width)
-    : progressLines(run, room, width);
-  const shown = body.slice(0, room);
-  while (shown.length < room) shown.push("");
-  return [...head, ...shown, ...foot].slice(0, height);
+  const foot = [rule, fitLine(run.notice ?? "", width), keyHelp(footKeys(run), width)];
+  const room = Math.max(1, height - head.length - foot.length);
+  const body = width >= SIDE_BY_SIDE
+    ? sideBySide(run, width, room, color)
+    : stacked(run, width, room, color);
+  return [...head, ...body, ...foot].slice(0, height);
 }
 
-function footKeys(run: RunModel): string {
-  if (run.picker !== undefined) return PICKER_KEYS;
-  if (run.tab === "summary") return SUMMARY_KEYS;
-  return RUN_KEYS;
+function sideBySide(run: RunModel, width: number, room: number, color: boolean): string[] {
+  const left = Math.min(36, Math.floor(width * 0.4));
+  const right = width - left - 1;
+  const details = detailLines(run, left);
+  const treeRoom = Math.max(1, room - Math.min(details.length + 1, Math.floor(room / 2)));
+  const tree = treeLines(run, left, treeRoom, color);
+  const pane = [...tree];
+  while (pane.length < treeRoom) pane.push("");
+  pane.push(...[fitLine("", left), ...details].slice(0, room - treeRoom));
+  const tabs = [tabBar(run, right), ...rightPane(run, right, room - 1, color)];
+  return Array.from(
+    { length: room },
+    (_, i) => `${fitLine(pane[i] ?? "", left, true)}│${tabs[i] ?? ""}`,
+  );
+}
+
+function stacked(run: RunModel, width: number, room: number, color: boolean): string[] {
+  const treeRoom = Math.max(
+    1,
+    Math.min(treeLines(run, width, room, color).length, Math.floor(room / 3)),
+  );
+  return [
+    ...padded(treeLines(run, width, treeRoom, color), treeRoom),
+    tabBar(run, width),
+    ...rightPane(run, width, room - treeRoom - 1, color),
+  ].slice(0, room);
+}
+
+function padded(lines: string[], height: number): string[] {
+  while (lines.length < height) lines.push("");
+  return lines;
+}
+
+function rightPane(run: RunModel, width: number, height: number, color: boolean): string[] {
+  if (run.picker === undefined) return tabContent(run, width, height, color);
+  const lines = run.picker.kind === "treatments"
+    ? pickerLines(run, run.picker.cursor, width)
+    : executionLines(run, run.picker.cursor, width);
+  return padded(lines.slice(0, height), height);
+}
+
+function footKeys(run: RunModel): readonly string[] {
+  if (run.picker?.kind === "treatments") return PICKER_KEYS;
+  if (run.picker?.kind === "execution") return EXECUTION_KEYS;
+  // The summary tab writes its run as an HTML report.
+  return run.tab === "summary" ? ["h html report", ...RUN_KEYS] : RUN_KEYS;
 }
 
 function treatmentsLine(run: RunModel): string {
@@ -82,30 +137,6 @@ function treatmentsLine(run: RunModel): string {
   if (run.treatments.length === 0) return "none (baseline only)";
   const inactive = new Set(run.choices.inactiveTreatments);
   return run.treatments.map((t) => `${t} ${inactive.has(t) ? "off" : "on"}`).join(", ");
-}
-
-function progressLines(run: RunModel, room: number, width: number): string[] {
-  const progress = run.progress === undefined ? [] : renderProgress(run.progress, width);
-  const lines = progress.length > 0
-    ? progress
-    : [run.status === "running" ? "Starting the runner…" : `Press r to run ${run.entry.name}.`];
-  const output = plainText(run.output).split("\n");
-  if (output.at(-1) === "") output.pop();
-  if (output.length > 0) {
-    const fits = Math.max(1, room - lines.length - 2);
-    lines.push("", "Output:", ...output.slice(-fits).map((l) => fitLine(`  ${l}`, width)));
-  }
-  return lines;
-}
-
-function summaryLines(run: RunModel, room: number, width: number): string[] {
-  if (run.summary === undefined) return ["Loading the last stored run…"];
-  const title = `Summary of the last stored run (lines ${run.scroll + 1}-${
-    Math.min(run.summary.length, run.scroll + room - 1)
-  } of ${run.summary.length})`;
-  return [title, ...run.summary.slice(run.scroll, run.scroll + room - 1)].map((l) =>
-    fitLine(l, width)
-  );
 }
 
 function pickerLines(run: RunModel, cursor: number, width: number): string[] {
@@ -118,3 +149,22 @@ function pickerLines(run: RunModel, cursor: number, width: number): string[] {
   });
   return lines;
 }
+
+function executionLines(run: RunModel, cursor: number, width: number): string[] {
+  const options = ["the experiment's own (its plugins)", ...EXECUTORS.map((e) => EXPLAINED[e])];
+  const chosen = run.executor === undefined ? 0 : EXECUTORS.indexOf(run.executor) + 1;
+  return [
+    fitLine("How replicates run (every experiment of a graph; this session):", width),
+    ...options.map((option, i) => {
+      const line = `${i === cursor ? "›" : " "} (${i === chosen ? "•" : " "}) ${option}`;
+      return i === cursor ? highlight(line, width) : fitLine(line, width);
+    }),
+  ];
+}
+
+const EXPLAINED: Readonly<Record<(typeof EXECUTORS)[number], string>> = {
+  serial: "serial: one after another",
+  async: "async: concurrently, awaiting async steps",
+  thread: "thread: bounded concurrency in one process",
+  process: "process: a pool of worker processes (CPU-bound steps)",
+};

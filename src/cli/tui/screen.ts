@@ -1,10 +1,13 @@
+import { renderConfig } from "./config_view.ts";
+import { renderCreate } from "./create_view.ts";
 import type { TuiModel } from "./model.ts";
 import { renderRun } from "./run_view.ts";
 import { renderSelection } from "./selection_view.ts";
 
 /**
- * The screen for a model: the run screen when one is open, else the
- * selection screen. Exactly `height` lines of at most `width` columns.
+ * The screen for a model: the run, create or config screen when one is
+ * open, else the selection screen. Exactly `height` lines of at most
+ * `width` columns.
  *
  * @example
  * ```ts
@@ -17,7 +20,14 @@ import { renderSelection } from "./selection_view.ts";
  * ```
  */
 export function renderScreen(model: TuiModel, width: number, height: number): string[] {
-  return model.screen === "run" && model.run !== undefined
-    ? renderRun(model.run, width, height)
-    : renderSelection(model.selection, width, height, model.color);
+  if (model.screen === "run" && model.run !== undefined) {
+    return renderRun(model.run, width, height, model.color);
+  }
+  if (model.screen === "create" && model.create !== undefined) {
+    return renderCreate(model.create, width, height, model.color);
+  }
+  if (model.screen === "config" && model.config !== undefined) {
+    return renderConfig(model.config, width, height, model.color);
+  }
+  return renderSelection(model.selection, width, height, model.color);
 }

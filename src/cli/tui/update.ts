@@ -1,19 +1,13 @@
-import { applyEvent, endProgress, initialProgress } from "../progress/state.ts";
-import type { RunSettings } from "../runner/protocol.ts";
 import type { Key } from "./keys.ts";
+import { configKey, loadedConfig } from "./config_editor.ts";
+import { createKey, emptyForm } from "./create_form.ts";
 import type { TuiAction, TuiEffect } from "./messages.ts";
-import { cachingOn, isRunning, openRun, type RunModel, type TuiModel } from "./model.ts";
+import { openRun, type TuiModel } from "./model.ts";
+import { runKey, runResult } from "./run_update.ts";
+import type { Update } from "./update_result.ts";
 
-/** The model after an action, and what the I/O shell must do. */
-export interface Update {
-  /** The new model. */
-  readonly model: TuiModel;
-  /** Effects to perform, in order. */
-  readonly effects: readonly TuiEffect[];
-}
+export { runSettings } from "./run_choices.ts";
 
-/** Experiment output kept for display, characters. */
-const OUTPUT_TAIL = 8192;
 /** Lines a page key moves. */
 const PAGE = 10;
 
@@ -36,28 +30,9 @@ const PAGE = 10;
 export function update(model: TuiModel, action: TuiAction): Update {
   switch (action.type) {
     case "key":
-      return model.screen === "run" && model.run !== undefined
-        ? runKey(model, model.run, action.key)
-        : selectionKey(model, action.key);
-    case "listed": {
-      const entries = action.listing.experiments.filter((e) => !e.hidden);
-      const previous = model.selection.entries[model.selection.cursor]?.target;
-      const at = entries.findIndex((e) => e.target === previous);
-      return {
-        model: {
-          ...model,
-          selection: {
-            loading: false,
-            entries,
-            errors: action.listing.errors,
-            cursor: at >= 0
-              ? at
-              : Math.min(model.selection.cursor, Math.max(0, entries.length - 1)),
-          },
-        },
-        effects: [],
-      };
-    }
+      return key(model, action.key);
+    case "listed":
+      return listed(model, action);
     case "list-failed":
       return {
         model: {
@@ -70,29 +45,235 @@ export function update(model: TuiModel, action: TuiAction): Update {
         },
         effects: [],
       };
+    case "details": {
+      const entry = model.selection.entries[model.selection.cursor];
+      if (entry?.target !== action.target) return { model, effects: [] };
+      return {
+        model: { ...model, selection: { ...model.selection, details: action } },
+        effects: [],
+      };
+    }
+    case "create-ready":
+    case "create-failed":
+      if (model.create === undefined) return { model, effects: [] };
+      return {
+        model: {
+          ...model,
+          create: action.type === "create-ready"
+            ? { ...model.create, available: action.available, taken: action.taken }
+            : { ...model.create, failure: action.message },
+        },
+        effects: [],
+      };
+    case "created":
+      return {
+        model: {
+          ...model,
+          screen: "select",
+          create: undefined,
+          selection: {
+            ...model.selection,
+            loading: true,
+            want: action.target,
+            notice: `Created ${action.target}: ${
+              action.files.join(", ")
+            }. Enter opens it, r runs it.`,
+          },
+        },
+        effects: [{ type: "list" }],
+      };
+    case "config-loaded":
+    case "config-saved":
+      if (model.config?.file !== action.file) return { model, effects: [] };
+      return {
+        model: {
+          ...model,
+          config: {
+            ...loadedConfig(model.config, action.text),
+            notice: action.type === "config-saved"
+              ? "Saved: comments and formatting kept. The next run reads it."
+              : undefined,
+          },
+        },
+        effects: [],
+      };
+    case "notice":
+      return notice(model, action.notice);
     default:
       return model.run === undefined ? { model, effects: [] } : runResult(model, model.run, action);
   }
 }
 
-function selectionKey(model: TuiModel, key: Key): Update {
+function notice(model: TuiModel, text: string): Update {
+  switch (model.screen) {
+    case "select":
+      return { model: { ...model, selection: { ...model.selection, notice: text } }, effects: [] };
+    case "config":
+      return model.config === undefined
+        ? { model, effects: [] }
+        : { model: { ...model, config: { ...model.config, notice: text } }, effects: [] };
+    case "create":
+      return model.create === undefined
+        ? { model, effects: [] }
+        : { model: { ...model, create: { ...model.create, failure: text } }, effects: [] };
+    case "run":
+      return model.run === undefined
+        ? { model, effects: [] }
+        : runResult(model, model.run, { type: "notice", notice: text });
+  }
+}
+
+function listed(model: TuiModel, action: TuiAction & { type: "listed" }): Update {
+  const entries = action.listing.experiments.filter((e) => !e.hidden);
   const selection = model.selection;
-  const move = (cursor: number): Update => ({
+  const previous = selection.want ?? selection.entries[selection.cursor]?.target;
+  const at = entries.findIndex((e) => e.target === previous);
+  const rows = entries.length + action.listing.errors.length;
+  const cursor = at >= 0 ? at : Math.min(selection.cursor, Math.max(0, rows - 1));
+  const next = {
+    ...model,
+    selection: {
+      ...selection,
+      loading: false,
+      entries,
+      errors: action.listing.errors,
+      cursor,
+      want: undefined,
+      details: undefined,
+    },
+  };
+  const entry = entries[cursor];
+  return { model: next, effects: entry === undefined ? [] : [{ type: "details", entry }] };
+}
+
+function key(model: TuiModel, pressed: Key): Update {
+  if (pressed === "m" && !typing(model)) {
+    return {
+      model: { ...model, mouse: !model.mouse },
+      effects: [{ type: "mouse", on: !model.mouse }],
+    };
+  }
+  switch (model.screen) {
+    case "create":
+      return createScreenKey(model, pressed);
+    case "config":
+      return configScreenKey(model, pressed);
+    case "run":
+      if (model.run === undefined) return selectionKey(model, pressed);
+      if (pressed === "g") return openConfig(model, "run");
+      return runKey(model, model.run, pressed);
+    default:
+      return selectionKey(model, pressed);
+  }
+}
+
+/** Whether keys are text being typed (then `m` is a letter, not the mouse switch). */
+function typing(model: TuiModel): boolean {
+  return (model.screen === "create" && model.create?.focus === 0) ||
+    (model.screen === "config" && model.config?.input !== undefined);
+}
+
+function createScreenKey(model: TuiModel, pressed: Key): Update {
+  if (model.create === undefined) return { model, effects: [] };
+  const step = createKey(model.create, pressed);
+  switch (step.kind) {
+    case "cancel":
+      return { model: { ...model, screen: "select", create: undefined }, effects: [] };
+    case "create":
+      return {
+        model,
+        effects: [{ type: "create", name: step.name, options: step.options }],
+      };
+    default:
+      return { model: { ...model, create: step.form }, effects: [] };
+  }
+}
+
+function configScreenKey(model: TuiModel, pressed: Key): Update {
+  const editor = model.config;
+  if (editor === undefined) return { model, effects: [] };
+  const step = configKey(editor, pressed);
+  switch (step.kind) {
+    case "back":
+      return { model: { ...model, screen: editor.back, config: undefined }, effects: [] };
+    case "save":
+      return {
+        model: { ...model, config: step.editor },
+        effects: [{
+          type: "save-config",
+          file: editor.file,
+          text: step.text,
+          expected: editor.text ?? "",
+        }],
+      };
+    case "open":
+      return {
+        model: { ...model, config: step.editor },
+        effects: [{ type: "edit", target: { kind: "file", file: editor.file, line: step.line } }],
+      };
+    default:
+      return { model: { ...model, config: step.editor }, effects: [] };
+  }
+}
+
+function openConfig(model: TuiModel, back: "select" | "run"): Update {
+  const entry = back === "run" ? model.run?.entry : model.selection.entries[model.selection.cursor];
+  if (entry === undefined) return { model, effects: [] };
+  if (entry.kind === "module") {
+    return notice(
+      model,
+      `${entry.target} is a module: e opens it in your editor (config.yaml is for folder experiments).`,
+    );
+  }
+  const file = `${entry.target}/config.yaml`;
+  return {
     model: {
       ...model,
-      selection: {
-        ...selection,
-        cursor: Math.max(0, Math.min(cursor, selection.entries.length - 1)),
-      },
+      screen: "config",
+      config: { file, text: undefined, rows: [], cursor: 0, back },
     },
-    effects: [],
-  });
-  switch (key) {
+    effects: [{ type: "load-config", file }],
+  };
+}
+
+/** What `e` opens on the selection screen: the place of a load error, or the entry's file. */
+function editEffects(selection: TuiModel["selection"]): TuiEffect[] {
+  const entry = selection.entries[selection.cursor];
+  const error = selection.errors[selection.cursor - selection.entries.length];
+  if (error !== undefined) {
+    return [{ type: "edit", target: { kind: "text", lines: [error.message, error.path] } }];
+  }
+  if (entry === undefined) return [];
+  return [{
+    type: "edit",
+    target: entry.kind === "module"
+      ? { kind: "file", file: entry.target.replace(/#[^#]*$/, ""), line: 1 }
+      : { kind: "file", file: `${entry.target}/config.yaml`, line: 1 },
+  }];
+}
+
+function selectionKey(model: TuiModel, pressed: Key): Update {
+  const selection = model.selection;
+  const rows = selection.entries.length + selection.errors.length;
+  const move = (cursor: number): Update => {
+    const next = Math.max(0, Math.min(cursor, rows - 1));
+    const entry = selection.entries[next];
+    const changed = next !== selection.cursor && entry !== undefined;
+    return {
+      model: { ...model, selection: { ...selection, cursor: next, notice: undefined } },
+      effects: changed ? [{ type: "details", entry }] : [],
+    };
+  };
+  const entry = selection.entries[selection.cursor];
+  const error = selection.errors[selection.cursor - selection.entries.length];
+  switch (pressed) {
     case "up":
     case "k":
+    case "wheel-up":
       return move(selection.cursor - 1);
     case "down":
     case "j":
+    case "wheel-down":
       return move(selection.cursor + 1);
     case "page-up":
       return move(selection.cursor - PAGE);
@@ -101,272 +282,39 @@ function selectionKey(model: TuiModel, key: Key): Update {
     case "home":
       return move(0);
     case "end":
-      return move(selection.entries.length - 1);
-    case "enter": {
-      const entry = selection.entries[selection.cursor];
-      if (entry === undefined || selection.loading) return { model, effects: [] };
+      return move(rows - 1);
+    case "enter":
+      if (selection.loading && entry === undefined) return { model, effects: [] };
+      if (error !== undefined) {
+        return {
+          model,
+          effects: [{ type: "edit", target: { kind: "text", lines: [error.message] } }],
+        };
+      }
+      if (entry === undefined) return { model, effects: [] };
       return {
         model: { ...model, screen: "run", run: openRun(entry) },
         effects: [{ type: "open", entry }],
       };
-    }
+    case "e":
+      return { model, effects: editEffects(selection) };
+    case "g":
+      return openConfig(model, "select");
+    case "n":
+      return {
+        model: { ...model, screen: "create", create: emptyForm() },
+        effects: [{ type: "create-init" }],
+      };
     case "r":
       if (selection.loading) return { model, effects: [] };
       return {
-        model: { ...model, selection: { ...selection, loading: true } },
+        model: { ...model, selection: { ...selection, loading: true, notice: undefined } },
         effects: [{ type: "list" }],
       };
     case "q":
     case "ctrl-c":
     case "ctrl-d":
       return { model: { ...model, done: true }, effects: [{ type: "quit" }] };
-    default:
-      return { model, effects: [] };
-  }
-}
-
-function withRun(model: TuiModel, run: RunModel, effects: TuiEffect[] = []): Update {
-  return { model: { ...model, run }, effects };
-}
-
-function runKey(model: TuiModel, run: RunModel, key: Key): Update {
-  if (run.picker !== undefined) {
-    const picked = pickerKey(model, run, run.picker, key);
-    if (picked !== undefined) return picked;
-  }
-  switch (key) {
-    case "r":
-      return startRun(model, run);
-    case "c":
-      if (!isRunning(run)) return withRun(model, { ...run, notice: "No run to cancel." });
-      return cancel(model, run, "stay");
-    case "l":
-      return toggleCaching(model, run);
-    case "x":
-      if (run.treatments === undefined) {
-        return withRun(model, {
-          ...run,
-          notice: "Treatments can be toggled for folder experiments (config.yaml) only.",
-        });
-      }
-      if (run.treatments.length === 0) {
-        return withRun(model, { ...run, notice: "This experiment has no treatments." });
-      }
-      return withRun(model, { ...run, picker: 0, notice: undefined });
-    case "s":
-    case "tab":
-      if (run.tab === "summary") return withRun(model, { ...run, tab: "progress" });
-      return withRun(model, { ...run, tab: "summary", summary: undefined, scroll: 0 }, [
-        { type: "summary", entry: run.entry },
-      ]);
-    case "h":
-      if (run.tab !== "summary") return { model, effects: [] };
-      return withRun(model, { ...run, notice: "Writing the HTML report…" }, [
-        { type: "report", entry: run.entry },
-      ]);
-    case "up":
-    case "k":
-      return scroll(model, run, -1);
-    case "down":
-    case "j":
-      return scroll(model, run, 1);
-    case "page-up":
-      return scroll(model, run, -PAGE);
-    case "page-down":
-      return scroll(model, run, PAGE);
-    case "escape":
-      if (isRunning(run)) return cancel(model, run, "back");
-      return { model: { ...model, screen: "select", run: undefined }, effects: [] };
-    case "q":
-    case "ctrl-c":
-    case "ctrl-d":
-      if (isRunning(run)) return cancel(model, run, "quit");
-      return { model: { ...model, done: true }, effects: [{ type: "quit" }] };
-    default:
-      return { model, effects: [] };
-  }
-}
-
-/** Keys of the open treatment picker; `undefined` for keys it does not take. */
-function pickerKey(
-  model: TuiModel,
-  run: RunModel,
-  cursor: number,
-  key: Key,
-): Update | undefined {
-  const treatments = run.treatments ?? [];
-  switch (key) {
-    case "up":
-    case "k":
-      return withRun(model, { ...run, picker: Math.max(0, cursor - 1) });
-    case "down":
-    case "j":
-      return withRun(model, { ...run, picker: Math.min(treatments.length - 1, cursor + 1) });
-    case "space":
-    case "x":
-    case "enter": {
-      const name = treatments[cursor];
-      if (name === undefined) return withRun(model, run);
-      const inactive = run.choices.inactiveTreatments;
-      const now = inactive.includes(name)
-        ? inactive.filter((n) => n !== name)
-        : [...inactive, name].sort();
-      return save(
-        model,
-        { ...run, choices: { ...run.choices, inactiveTreatments: now } },
-        () => `Treatment '${name}' ${now.includes(name) ? "off" : "on"}${nextRun(run)}.`,
-      );
-    }
-    case "escape":
-      return withRun(model, { ...run, picker: undefined });
-    default:
-      return undefined;
-  }
-}
-
-function nextRun(run: RunModel): string {
-  return isRunning(run) ? " from the next run" : "";
-}
-
-function save(model: TuiModel, run: RunModel, notice: () => string): Update {
-  const saved = run.persisted
-    ? ""
-    : " (for this session: module experiments have no config.state.json)";
-  return withRun(
-    model,
-    { ...run, notice: `${notice()}${saved}` },
-    run.persisted ? [{ type: "save", entry: run.entry, choices: run.choices }] : [],
-  );
-}
-
-function toggleCaching(model: TuiModel, run: RunModel): Update {
-  if (!run.ready) return withRun(model, run);
-  const name = run.entry.name;
-  const uncached = cachingOn(run)
-    ? [...run.choices.uncachedExperiments, name].sort()
-    : run.choices.uncachedExperiments.filter((n) => n !== name);
-  const next = { ...run, choices: { ...run.choices, uncachedExperiments: uncached } };
-  return save(
-    model,
-    next,
-    () =>
-      cachingOn(next)
-        ? `Caching on: runs resume, reusing stored replicates${nextRun(run)}.`
-        : `Caching off: runs recompute every replicate (strategy rerun)${nextRun(run)}.`,
-  );
-}
-
-/**
- * The settings a run from the run screen uses: strategy `resume` with
- * caching on, else `rerun`; only the active treatments when some are off.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { ListEntry } from "../commands/list.ts";
- * import { openRun } from "./model.ts";
- * import { runSettings } from "./update.ts";
- *
- * const entry: ListEntry = {
- *   target: "experiments/demo", name: "demo", kind: "folder", group: "Experiments", priority: 999,
- *   icon: "🧪", hidden: false, replicates: 10, description: "Does adding delta raise the total?",
- * };
- * const run = { ...openRun(entry), treatments: ["add_one", "add_two"] };
- * assert.deepEqual(runSettings(run), { cache: true, strategy: "resume" }); // every treatment on
- * const picked = { ...run, choices: { inactiveTreatments: ["add_two"], uncachedExperiments: [] } };
- * assert.deepEqual(runSettings(picked), { cache: true, strategy: "resume", treatments: ["add_one"] });
- * ```
- */
-export function runSettings(run: RunModel): RunSettings {
-  const strategy = cachingOn(run) ? "resume" : "rerun";
-  const inactive = new Set(run.choices.inactiveTreatments);
-  const treatments = run.treatments ?? [];
-  if (!treatments.some((t) => inactive.has(t))) return { cache: true, strategy };
-  return { cache: true, strategy, treatments: treatments.filter((t) => !inactive.has(t)) };
-}
-
-function startRun(model: TuiModel, run: RunModel): Update {
-  if (isRunning(run)) {
-    return withRun(model, { ...run, notice: "A run is in progress: c cancels it." });
-  }
-  if (!run.ready) return withRun(model, { ...run, notice: "Still loading: try again." });
-  return withRun(
-    model,
-    {
-      ...run,
-      status: "running",
-      progress: undefined,
-      output: "",
-      notice: undefined,
-      tab: "progress",
-      picker: undefined,
-      after: "stay",
-    },
-    [{ type: "run", entry: run.entry, settings: runSettings(run) }],
-  );
-}
-
-function cancel(model: TuiModel, run: RunModel, after: RunModel["after"]): Update {
-  const already = run.status === "cancelling";
-  return withRun(
-    model,
-    {
-      ...run,
-      status: "cancelling",
-      after: after === "stay" ? run.after : after,
-      notice: "Cancelling: replicates that are running finish first…",
-    },
-    already ? [] : [{ type: "cancel" }],
-  );
-}
-
-function scroll(model: TuiModel, run: RunModel, by: number): Update {
-  if (run.tab !== "summary") return { model, effects: [] };
-  const max = Math.max(0, (run.summary?.length ?? 0) - 1);
-  return withRun(model, { ...run, scroll: Math.max(0, Math.min(max, run.scroll + by)) });
-}
-
-function runResult(model: TuiModel, run: RunModel, action: TuiAction): Update {
-  switch (action.type) {
-    case "opened":
-      if (action.target !== run.entry.target) return { model, effects: [] };
-      return withRun(model, {
-        ...run,
-        ready: true,
-        treatments: action.treatments,
-        choices: action.choices,
-        persisted: action.persisted,
-        notice: action.notice,
-      });
-    case "events": {
-      let progress = run.progress ?? initialProgress(action.now);
-      for (const event of action.events) progress = applyEvent(progress, event, action.now);
-      return withRun(model, { ...run, progress });
-    }
-    case "output":
-      return withRun(model, { ...run, output: (run.output + action.text).slice(-OUTPUT_TAIL) });
-    case "run-ended": {
-      const ended = {
-        ...run,
-        // A run that did not finish shows how it ended, not an ETA.
-        progress: run.progress === undefined ? undefined : endProgress(run.progress),
-        status: action.status,
-        notice: action.notice,
-        after: "stay" as const,
-      };
-      if (run.after === "back") {
-        return { model: { ...model, screen: "select", run: undefined }, effects: [] };
-      }
-      if (run.after === "quit") {
-        return { model: { ...model, run: ended, done: true }, effects: [{ type: "quit" }] };
-      }
-      return withRun(model, ended);
-    }
-    case "summary":
-      if (action.target !== run.entry.target) return { model, effects: [] };
-      return withRun(model, { ...run, summary: action.lines, scroll: 0 });
-    case "notice":
-      return withRun(model, { ...run, notice: action.notice });
     default:
       return { model, effects: [] };
   }

@@ -35,8 +35,8 @@ export interface WorkerSpec {
   readonly runId: string;
   /** The datasource. */
   readonly datasource: FactoryCall;
-  /** The steps, in order. */
-  readonly steps: readonly FactoryCall[];
+  /** The steps, in order, each with whether its output is cached (the run may choose per step). */
+  readonly steps: readonly (FactoryCall & { readonly cacheable: boolean })[];
   /** Conditions: name, starting values, and the exported treatment of function treatments. */
   readonly conditions: readonly {
     readonly name: string;

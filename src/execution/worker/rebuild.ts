@@ -9,6 +9,7 @@ import { isPlainObject, Treatment } from "../../run/treatment.ts";
 import { CrystallizeError } from "../../errors.ts";
 import { ResourceFactory } from "../../pipeline/resource_factory.ts";
 import type { PipelineStep } from "../../pipeline/step.ts";
+import { withStepCaching } from "../../pipeline/step_caching.ts";
 import type { ExportRef, WorkerSpec } from "./messages.ts";
 
 /** What a worker sends back while it runs replicates. */
@@ -100,7 +101,11 @@ export function rebuildPlan(
     spec.events.errors || spec.events.replicates || spec.events.steps
       ? { replicates: spec.events.replicates, steps: spec.events.steps, emit: sinks.event }
       : undefined;
-  const steps = spec.steps.map((s) => build<PipelineStep>(s));
+  // Each step as cacheable as the parent's run made it (the run may choose per step).
+  const steps = spec.steps.flatMap((s) => {
+    const step = build<PipelineStep>(s);
+    return withStepCaching([step], { [step.name]: s.cacheable });
+  });
   const logger = createLogger({ level: spec.logLevel, sink: sinks.log });
   return {
     experimentName: spec.experimentName,

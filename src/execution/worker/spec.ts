@@ -76,10 +76,11 @@ export async function workerSpec(plan: RunPlan, logLevel: LogLevel): Promise<Wor
     exports,
     problems,
   );
-  const steps: FactoryCall[] = [];
+  const steps: WorkerSpec["steps"][number][] = [];
   for (const step of plan.steps) {
-    steps.push(
-      await factoryCall(
+    steps.push({
+      cacheable: step.cacheable,
+      ...await factoryCall(
         `step '${step.name}'`,
         step,
         `declare it at the top level of a module with \`export const ${
@@ -89,7 +90,7 @@ export async function workerSpec(plan: RunPlan, logLevel: LogLevel): Promise<Wor
         exports,
         problems,
       ),
-    );
+    });
   }
   const conditions = await conditionSpecs(plan, exports, problems);
   problems.push(...inIsolateOnly(plan));
