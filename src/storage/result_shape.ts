@@ -1,5 +1,5 @@
 /**
- * The shape of a result as JSON (see `src/execution/worker/shape.ts`): what
+ * The shape of a result as JSON (see `src/shape.ts`): what
  * the CLI checks before it reads a result that came from a sandboxed runner
  * or from a stored run's `run.json`, both of which experiment code could
  * have written.

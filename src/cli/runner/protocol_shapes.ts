@@ -1,6 +1,6 @@
 /**
  * The shapes of what the sandboxed runner sends the CLI (see
- * `src/execution/worker/shape.ts`). The runner runs experiment code, so
+ * `src/shape.ts`). The runner runs experiment code, so
  * every message is checked before the CLI shows, stores or acts on it: a
  * malformed one stops the run with a `ProtocolError`, never a crash of the
  * CLI or a request it would act on unchecked.
