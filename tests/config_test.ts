@@ -172,7 +172,7 @@ Deno.test("bad config: plugins and their options are checked, with suggestions",
     BASE +
       "plugins:\n  - AsyncExecution\n  - ParallelExecution\n  - SeedPlugin\n  - SeedPlugin: {seed: 1}\n",
     [
-      "15:5: plugins[0] already sets the execution strategy; list one of SerialExecution, AsyncExecution, ParallelExecution",
+      "15:5: plugins[0] already sets the execution strategy; list one of SerialExecution, AsyncExecution, ParallelExecution, QueueExecution",
       "17:5: plugins[2] and plugins[3] are both SeedPlugin; list it once",
     ],
   );

@@ -2,14 +2,16 @@ import { printable } from "./printable.ts";
 import { Command, CommanderError, Option } from "npm:commander@15.1.0";
 import { CrystallizeError } from "../errors.ts";
 import { EXECUTOR_NAMES } from "../execution/executor_names.ts";
+import { addClusterCommands } from "./cluster_commands.ts";
+import { VERSION } from "../version.ts";
 import { MAX_REPLICATES } from "../run/replicates.ts";
 import { CliError } from "./cli_error.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
 import { wholeNumberFlag } from "./flags/whole_number_flag.ts";
 import { PERMISSION_KINDS } from "./sandbox.ts";
 
-/** Version of the binary. */
-export const VERSION = "0.1.0";
+/** Version of the binary: the library's. */
+export { VERSION };
 
 const EXIT_CODES = `
 Exit codes:
@@ -88,6 +90,7 @@ ${EXIT_CODES}`,
   addRunCommand(program, done);
   addListingCommands(program, done);
   addFolderCommands(program, done);
+  addClusterCommands(program, done);
   return program;
 }
 
@@ -116,6 +119,11 @@ function addRunCommand(program: Command, done: Done): void {
     .addOption(
       new Option("--executor <kind>", "how replicates run").choices(EXECUTOR_NAMES),
     )
+    .option(
+      "--redis <url>",
+      "Redis of --executor queue (redis://host:port); workers: crystallize worker",
+    )
+    .option("--queue <name>", "queue name of --executor queue (default crystallize)")
     .option(
       "--workers <n>",
       "workers (process) or concurrency (async, thread)",

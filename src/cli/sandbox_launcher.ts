@@ -12,6 +12,7 @@ import { WorkerPool } from "../execution/worker/worker_pool.ts";
 import { DEFAULT_WORKER_V8_FLAGS } from "../execution/worker/v8_flags.ts";
 import { MAX_REPLICATES } from "../run/replicates.ts";
 import { CliError } from "./cli_error.ts";
+import { allowedQueue, hostQueue } from "./queue_host.ts";
 import { libraryUrl } from "./runner_entry.ts";
 import { WORKER_BUDGET } from "./worker_budget.ts";
 import { mayImport, type Sandbox, sandboxLaunch } from "./sandbox.ts";
@@ -63,16 +64,22 @@ const MAX_WORKERS = 64;
  */
 export class SandboxLauncher implements WorkerLauncher {
   readonly #sandbox: Sandbox;
+  /** The Redis a queue run may use (`--redis`), if any. */
+  readonly #redis: string | undefined;
 
-  /** A launcher starting workers in `sandbox`. */
-  constructor(sandbox: Sandbox) {
+  /** A launcher starting workers in `sandbox`; queue runs may use only the Redis at `redis`. */
+  constructor(sandbox: Sandbox, redis?: string) {
     this.#sandbox = sandbox;
+    this.#redis = redis;
   }
 
   /** Checks the request, then runs it on a pool of this run (see the class). */
   async runPool(request: PoolRequest, run: PoolRun): Promise<ReplicateOutcome[]> {
     const sandbox = this.#sandbox;
     checkRequest(sandbox, request, run.replicates);
+    if (request.queue !== undefined) {
+      return await hostQueue(sandbox, request, allowedQueue(request.queue, this.#redis), run);
+    }
     const launch = {
       entry: workerEntry(request.spec, {
         loading: "checked",

@@ -120,7 +120,8 @@ export async function runSandboxed(
   cancel?: AbortSignal,
 ): Promise<SandboxedOutcome> {
   const report = new RunnerReport(display);
-  const pools = new PoolRelayHost(new SandboxLauncher(sandbox), (m) => runner.send(m));
+  const launcher = new SandboxLauncher(sandbox, settings.redis);
+  const pools = new PoolRelayHost(launcher, (m) => runner.send(m));
   const runner = startRunner(
     {
       flags: sandboxFlags(sandbox),

@@ -13,10 +13,12 @@
  * import assert from "node:assert/strict";
  * import { EXECUTOR_NAMES } from "./executor_names.ts";
  *
- * assert.deepEqual(EXECUTOR_NAMES, ["serial", "async", "thread", "process"]);
+ * assert.deepEqual(EXECUTOR_NAMES, ["serial", "async", "thread", "process", "queue"]);
  * ```
  */
-export const EXECUTOR_NAMES = Object.freeze(["serial", "async", "thread", "process"] as const);
+export const EXECUTOR_NAMES = Object.freeze(
+  ["serial", "async", "thread", "process", "queue"] as const,
+);
 
 /** A name `--executor` accepts. */
 export type ExecutorName = typeof EXECUTOR_NAMES[number];

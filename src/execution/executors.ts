@@ -11,6 +11,7 @@ import type { WorkerPermissions } from "./worker/permissions.ts";
 import { AsyncExecution } from "./async.ts";
 import { ParallelExecution } from "./parallel.ts";
 import { SerialExecution } from "./serial.ts";
+import { QueueExecution, type QueueExecutionOptions } from "./queue/queue_execution.ts";
 import type { ExecutorName } from "./executor_names.ts";
 
 /** An execution plugin's options as a config file gives them (checked by the config's schema). */
@@ -26,6 +27,8 @@ const EXECUTION_PLUGINS: Readonly<
   SerialExecution: () => new SerialExecution(),
   AsyncExecution: (o) => new AsyncExecution(o),
   ParallelExecution: (o, permissions) => new ParallelExecution({ ...o, permissions }),
+  QueueExecution: (o, permissions) =>
+    new QueueExecution({ ...o, permissions } as QueueExecutionOptions),
 };
 
 /**
@@ -36,7 +39,7 @@ const EXECUTION_PLUGINS: Readonly<
  * import assert from "node:assert/strict";
  * import { EXECUTION_PLUGIN_NAMES } from "./executors.ts";
  *
- * assert.deepEqual(EXECUTION_PLUGIN_NAMES, ["SerialExecution", "AsyncExecution", "ParallelExecution"]);
+ * assert.deepEqual(EXECUTION_PLUGIN_NAMES, ["SerialExecution", "AsyncExecution", "ParallelExecution", "QueueExecution"]);
  * ```
  */
 export const EXECUTION_PLUGIN_NAMES: readonly string[] = Object.freeze(
@@ -47,6 +50,10 @@ export const EXECUTION_PLUGIN_NAMES: readonly string[] = Object.freeze(
 export interface ExecutorSettings {
   /** `--workers`: workers (process) or concurrency (async, thread). */
   readonly workers?: number;
+  /** `--redis`: the Redis of `--executor queue`. */
+  readonly redis?: string;
+  /** `--queue`: the queue name of `--executor queue`. */
+  readonly queue?: string;
 }
 
 /** Each `--executor` name (`executor_names.ts`) is one of the execution plugins with some options. */
@@ -57,6 +64,7 @@ const EXECUTORS: Readonly<
   async: (s) => ["AsyncExecution", { concurrency: s.workers }],
   thread: (s) => ["ParallelExecution", { executorType: "thread", maxWorkers: s.workers }],
   process: (s) => ["ParallelExecution", { executorType: "process", maxWorkers: s.workers }],
+  queue: (s) => ["QueueExecution", { connection: s.redis ?? "", queue: s.queue }],
 };
 
 /**

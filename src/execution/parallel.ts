@@ -312,8 +312,22 @@ export class ParallelExecution extends BasePlugin {
   }
 }
 
-/** Folders of the file modules a spec imports. */
-function moduleFolders(spec: WorkerSpec): string[] {
+/**
+ * Folders of the file modules a spec imports.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { moduleFolders } from "./parallel.ts";
+ *
+ * const ref = { module: "file:///exp/steps.ts", name: "total" };
+ * const spec = { datasource: { ref, params: {} }, steps: [{ ref, params: {} }], conditions: [] };
+ * assert.deepEqual(moduleFolders(spec), ["/exp"]);
+ * ```
+ */
+export function moduleFolders(
+  spec: Pick<WorkerSpec, "datasource" | "steps" | "conditions">,
+): string[] {
   const files = allRefs(spec).filter((r) => r.module.startsWith("file:"));
   return [...new Set(files.map((r) => dirname(fileURLToPath(r.module))))];
 }

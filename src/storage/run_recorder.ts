@@ -78,7 +78,7 @@ const encoder = new TextEncoder();
 export class RunRecorder {
   /** The settings it records with. */
   readonly settings: RecordSettings;
-  readonly #logger: Logger;
+  readonly #logger: Pick<Logger, "warn">;
   readonly #writeFile: FileWriter;
   readonly #appendFile: (path: string, bytes: Uint8Array) => void;
   #outcomeWarned = false;
@@ -94,7 +94,7 @@ export class RunRecorder {
    */
   constructor(
     settings: RecordSettings,
-    logger: Logger,
+    logger: Pick<Logger, "warn">,
     writeFile?: FileWriter,
     appendFile?: (path: string, bytes: Uint8Array) => void,
   ) {
@@ -110,14 +110,27 @@ export class RunRecorder {
    * written (files of earlier runs are never touched).
    */
   writeArtifacts(ctx: FrozenContext): string[] {
+    return this.writeArtifactFiles(ctx, ctx.artifacts);
+  }
+
+  /**
+   * Writes artifacts given as bytes for one replicate and condition (those a
+   * queue worker sent back), as {@linkcode writeArtifacts} does.
+   */
+  writeArtifactFiles(
+    at: { readonly replicate: number; readonly condition: string; readonly seed?: number },
+    records: Iterable<
+      { readonly name: string; readonly step: string; readonly data: Uint8Array }
+    >,
+  ): string[] {
     const names: string[] = [];
-    for (const record of ctx.artifacts) {
-      const path = artifactPath(this.settings.dir, ctx.replicate, ctx.condition, record.name);
+    for (const record of records) {
+      const path = artifactPath(this.settings.dir, at.replicate, at.condition, record.name);
       const meta: ArtifactMeta = {
         runId: this.settings.runId,
-        replicate: ctx.replicate,
-        condition: ctx.condition,
-        seed: ctx.seed,
+        replicate: at.replicate,
+        condition: at.condition,
+        seed: at.seed,
         step: record.step,
         sha256: createSha256().update(record.data).digest("hex"),
         bytes: record.data.length,

@@ -13,6 +13,7 @@ import { libraryRoot, type PermissionKind, permissionsFromFlags } from "../sandb
 import { runSandboxed, sandboxOf } from "../sandboxed_run.ts";
 import { formatSummary } from "../summary.ts";
 import { resolveTarget } from "../target.ts";
+import { checkQueueFlags } from "../flags/redis_flag.ts";
 
 /** Options of `crystallize run`, as parsed from the command line. */
 export interface RunCommandOptions
@@ -25,6 +26,10 @@ export interface RunCommandOptions
   readonly treatments: boolean;
   readonly executor?: RunSettings["executor"];
   readonly workers?: number;
+  /** `--redis`: the Redis of `--executor queue`, and the only one a queue run may use. */
+  readonly redis?: string;
+  /** `--queue`: the queue name of `--executor queue`. */
+  readonly queue?: string;
   readonly seed?: number;
   readonly json?: boolean;
   readonly quiet?: boolean;
@@ -75,6 +80,7 @@ async function runTarget(raw: string, options: RunCommandOptions): Promise<ExitC
   if (options.workers !== undefined && options.executor === undefined) {
     throw new CliError("--workers needs --executor async, thread or process");
   }
+  checkQueueFlags(options);
   checkPermissionFlags(options);
   checkOutFlag(options.out);
   const target = await resolveTarget(raw, options.out);
@@ -92,6 +98,8 @@ async function runTarget(raw: string, options: RunCommandOptions): Promise<ExitC
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.executor === undefined ? {} : { executor: options.executor }),
     ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(options.redis === undefined ? {} : { redis: options.redis }),
+    ...(options.queue === undefined ? {} : { queue: options.queue }),
   };
   const display = new ProgressDisplay(
     options.quiet ? "quiet" : Deno.stderr.isTerminal() ? "live" : "lines",

@@ -60,6 +60,10 @@ export interface RunSettings {
   readonly executor?: ExecutorName;
   /** Workers or concurrency of the executor. */
   readonly workers?: number;
+  /** Redis URL of `--executor queue`, and the only one a queue run may use (`--redis`). */
+  readonly redis?: string;
+  /** Queue name of `--executor queue` (`--queue`). */
+  readonly queue?: string;
   /** The git commit provenance records, read by the CLI (the runner may not read `.git`). */
   readonly git?: GitInfo | null;
 }

@@ -81,7 +81,7 @@ function runOptions(
 ): TargetRunOptions {
   const execution = settings.executor === undefined
     ? undefined
-    : executorPlugin(settings.executor, { workers: settings.workers });
+    : executorPlugin(settings.executor, settings);
   return {
     replicates: settings.replicates,
     strategy: settings.strategy,

@@ -134,7 +134,9 @@ export function errorData(error: unknown): ErrorData {
  * assert.ok([...modules].every((m) => m.endsWith("/examples/scaling_demo.ts")));
  * ```
  */
-export function allRefs(spec: WorkerSpec): ExportRef[] {
+export function allRefs(
+  spec: Pick<WorkerSpec, "datasource" | "steps" | "conditions">,
+): ExportRef[] {
   const refs: ExportRef[] = [spec.datasource.ref, ...spec.steps.map((s) => s.ref)];
   for (const c of spec.conditions) if (c.treatment !== undefined) refs.push(c.treatment);
   const visit = (v: unknown): void => {

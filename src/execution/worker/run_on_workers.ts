@@ -8,8 +8,8 @@ export interface WorkerRunSinks {
   /** Receives workers' `ctx.logger` records. */
   readonly logger: RecordLogger;
 }
-import type { ConditionOutcome, ReplicateOutcome } from "../../storage/outcome.ts";
-import { replicateSeed } from "../../run/seeding.ts";
+import type { ReplicateOutcome } from "../../storage/outcome.ts";
+import { failedOutcome } from "./failed_outcome.ts";
 import type { ErrorData, FromWorker, WorkerSpec } from "./messages.ts";
 import type { WorkerPool } from "./worker_pool.ts";
 import type { WorkerLaunch, WorkerProcess, WorkerProcessEvents } from "./worker_process.ts";
@@ -83,9 +83,15 @@ export function runOnWorkers(
   plan: WorkerRunSinks,
   pool: WorkerPool,
   options: WorkerRunOptions,
-  loop: { readonly replicates: number; readonly signal: AbortSignal },
+  loop: {
+    readonly replicates: number;
+    readonly signal: AbortSignal;
+    /** The replicates to run, ascending (a queue worker's batch); default all of `0..replicates-1`. */
+    readonly indices?: readonly number[];
+  },
 ): Promise<ReplicateOutcome[]> {
-  return new WorkerRun(spec, plan, pool, options, loop.replicates, loop.signal).run();
+  const indices = loop.indices ?? Array.from({ length: loop.replicates }, (_, i) => i);
+  return new WorkerRun(spec, plan, pool, options, indices, loop.signal).run();
 }
 
 class WorkerRun {
@@ -104,6 +110,7 @@ class WorkerRun {
     exit: (w, status) => this.#onExit(w, status),
   };
   #done = 0;
+  readonly #total: number;
   #initFailures = 0;
   #finishing = false;
   #resolve!: (outcomes: ReplicateOutcome[]) => void;
@@ -116,7 +123,7 @@ class WorkerRun {
     plan: WorkerRunSinks,
     pool: WorkerPool,
     options: WorkerRunOptions,
-    replicates: number,
+    indices: readonly number[],
     signal: AbortSignal,
   ) {
     this.#spec = spec;
@@ -124,10 +131,11 @@ class WorkerRun {
     this.#pool = pool;
     this.#options = options;
     this.#signal = signal;
-    this.#results = new Array(replicates);
-    this.#pending = Array.from({ length: replicates }, (_, i) => i);
+    this.#results = new Array(indices.length === 0 ? 0 : indices[indices.length - 1] + 1);
+    this.#total = indices.length;
+    this.#pending = [...indices];
     // Small batches keep workers balanced; large ones amortise messaging.
-    this.#batch = Math.max(1, Math.min(256, Math.ceil(replicates / (options.workers * 8))));
+    this.#batch = Math.max(1, Math.min(256, Math.ceil(indices.length / (options.workers * 8))));
   }
 
   run(): Promise<ReplicateOutcome[]> {
@@ -211,14 +219,21 @@ class WorkerRun {
       const [culprit, ...rest] = lost;
       this.#record(
         culprit,
-        this.#failedOutcome(culprit, this.#crashError(worker, status, culprit)),
+        failedOutcome(
+          this.#spec,
+          culprit,
+          this.#crashError(worker, status, culprit),
+          this.#plan.events,
+        ),
       );
       this.#pending.unshift(...rest);
     }
     if (!worker.ready && !this.#finishing && this.#initFailures >= MAX_INIT_FAILURES) {
       // The experiment cannot load in a worker: fail what is left rather than retry forever.
       const error = this.#crashError(worker, status, undefined);
-      for (const r of this.#pending.splice(0)) this.#record(r, this.#failedOutcome(r, error));
+      for (const r of this.#pending.splice(0)) {
+        this.#record(r, failedOutcome(this.#spec, r, error, this.#plan.events));
+      }
     }
     if (this.#finishing) {
       if (this.#workers.size === 0) this.#finish();
@@ -264,7 +279,7 @@ class WorkerRun {
   }
 
   #maybeFinish(): void {
-    if (this.#done < this.#results.length) return;
+    if (this.#done < this.#total) return;
     this.#stopWorkers("run finished");
   }
 
@@ -350,34 +365,5 @@ class WorkerRun {
         replicate === undefined || loading ? "" : ` while running replicate ${replicate}`
       }${tail ? `: ${tail}` : ""}`,
     };
-  }
-
-  #failedOutcome(replicate: number, error: ErrorData): ReplicateOutcome {
-    const seed = this.#spec.seeding === undefined
-      ? undefined
-      : replicateSeed(this.#spec.seeding, replicate);
-    const conditions: ConditionOutcome[] = this.#spec.conditions.map((c) => {
-      const record = { condition: c.name, replicate, step: "worker", ...error };
-      if (this.#spec.events.errors) {
-        this.#plan.events?.emit({
-          type: "error",
-          experiment: this.#spec.experimentName,
-          runId: this.#spec.runId,
-          replicate,
-          condition: c.name,
-          step: "worker",
-          message: error.message,
-        });
-      }
-      return {
-        condition: c.name,
-        seed,
-        metrics: {},
-        error: record,
-        durationMs: 0,
-        stepMs: [],
-      };
-    });
-    return { replicate, conditions };
   }
 }

@@ -72,6 +72,22 @@ export interface PoolRequest {
   readonly maxHeapMb?: number;
   /** Permissions the plugin asks for (a launcher may refuse to grant them). */
   readonly permissions: WorkerPermissions;
+  /** Set when the replicates run on a queue (`QueueExecution`): the launcher coordinates the run there. */
+  readonly queue?: QueueSettings;
+}
+
+/** Where and how a run uses a queue: `QueueExecution`'s settings, as plain data. */
+export interface QueueSettings {
+  /** Redis URL. */
+  readonly connection: string;
+  /** Queue name. */
+  readonly queue: string;
+  /** Replicates per job. */
+  readonly batchSize: number;
+  /** How long the run waits for Redis when it goes away, ms. */
+  readonly redisWaitMs: number;
+  /** How often unfinished jobs are checked for having failed or been lost, ms. */
+  readonly checkEveryMs: number;
 }
 
 /** One run of a pool: how many replicates, when to stop, and where workers' events and logs go. */

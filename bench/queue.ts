@@ -1,0 +1,224 @@
+/**
+ * `QueueExecution` against the local process pool, side by side in one run,
+ * on a private `redis-server` (loopback, no persistence) with 2 local
+ * `crystallize worker` processes (concurrency 1 each) versus
+ * `ParallelExecution({ executorType: "process", maxWorkers: 2 })`, both warm
+ * (workers started by an earlier run):
+ *
+ * 1. throughput on 40 replicates of 50 ms (one per job; ideal 40/s), and the ratio
+ *    queue ÷ pool;
+ * 2. per-replicate cost on 4,000 trivial replicates in jobs of 50, and the
+ *    queue's own overhead: its cost minus the pool's (the rest is the run
+ *    itself: aggregation, provenance, messaging to worker processes);
+ * 3. redelivery: a worker is SIGKILLed while it holds a job; the time until
+ *    another worker takes that job again (workers run with `--lock-ms 500`,
+ *    so about 2 × 500 ms is expected: BullMQ's stalled-job check).
+ *
+ * Rounds alternate the two executors so load from other programs hits both
+ * alike; medians and best rounds are printed.
+ *
+ * Run: `deno task bench:queue [rounds]` (default 3). Targets (issue #14):
+ * queue ≥ 0.9× the pool's throughput for 50 ms replicates; ≤ 50 µs per
+ * trivial replicate in jobs of 50.
+ * @module
+ */
+import { join, resolve } from "node:path";
+import {
+  dataSource,
+  Experiment,
+  LoggingPlugin,
+  ParallelExecution,
+  pipelineStep,
+  QueueExecution,
+  SeedPlugin,
+} from "../mod.ts";
+import type { BasePlugin } from "../mod.ts";
+
+/** The replicate index. */
+export const index = dataSource((ctx) => ctx.replicate, { name: "index" });
+
+/** Waits `ms`, then records the index. */
+export const nap = pipelineStep(async (r: number, ctx, { ms }) => {
+  if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+  ctx.metrics.add("r", r);
+  return r;
+}, { name: "nap", params: { ms: 0 } });
+
+function experiment(execution: BasePlugin, replicates: number, ms: number) {
+  return new Experiment({
+    name: "bench_queue",
+    datasource: index(),
+    pipeline: [nap({ ms })],
+    plugins: [execution, new SeedPlugin({ seed: 1 }), new LoggingPlugin({ level: "silent" })],
+    replicates,
+  });
+}
+
+async function timed(execution: BasePlugin, replicates: number, ms: number): Promise<number> {
+  const start = performance.now();
+  const result = await experiment(execution, replicates, ms).run();
+  const elapsed = performance.now() - start;
+  if (result.errors.length > 0) throw new Error(`bench run failed: ${result.errors[0].message}`);
+  return elapsed;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const best = (xs: number[]) => Math.min(...xs);
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+function startWorker(url: string, dir: string): Deno.ChildProcess {
+  const cli = new URL("../cli.ts", import.meta.url).pathname;
+  return new Deno.Command("deno", {
+    args: [
+      "run",
+      "--no-prompt",
+      "--allow-read",
+      `--allow-write=${dir}`,
+      "--allow-run=deno",
+      "--allow-net=127.0.0.1",
+      "--ignore-env",
+      cli,
+      "worker",
+      "--redis",
+      url,
+      "--concurrency",
+      "1",
+      "--cache",
+      join(dir, "cache"),
+      "--lock-ms",
+      "500",
+      "--heartbeat-ms",
+      "50",
+    ],
+    cwd: dir,
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+}
+
+/** Waits until a worker's heartbeat shows it holding a job; returns that job's id. */
+async function heldJob(url: string, pid: number): Promise<string> {
+  const { openRedis, redisAddress } = await import("../src/execution/queue/redis_connection.ts");
+  const redis = await openRedis(redisAddress(url));
+  try {
+    for (;;) {
+      for (const id of await redis.smembers("crystallize:crystallize:workers")) {
+        const record = await redis.hgetall(`crystallize:crystallize:worker:${id}`);
+        const current = JSON.parse(record.current ?? "[]");
+        if (Number(record.pid) === pid && current.length > 0) {
+          return `${current[0].run}.${current[0].batch}`;
+        }
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Kills `victim` while it holds a job and measures how long until the job is taken again, ms. */
+async function redelivery(url: string, victim: Deno.ChildProcess): Promise<number> {
+  const { loadQueueLibrary, openRedis, redisAddress } = await import(
+    "../src/execution/queue/redis_connection.ts"
+  );
+  const run = timed(new QueueExecution({ connection: url, batchSize: 1 }), 6, 1500);
+  const id = await heldJob(url, victim.pid);
+  const { Queue } = await loadQueueLibrary();
+  const connection = await openRedis(redisAddress(url));
+  const queue = new Queue("crystallize", { connection });
+  try {
+    const before = (await queue.getJob(id))?.processedOn;
+    victim.kill("SIGKILL");
+    const killed = Date.now();
+    for (;;) {
+      const processedOn = (await queue.getJob(id))?.processedOn;
+      if (processedOn !== undefined && processedOn !== before) {
+        await run;
+        return processedOn - killed;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+}
+
+if (import.meta.main) {
+  const rounds = Number(Deno.args[0] ?? 3);
+  const dir = resolve(await Deno.makeTempDir({ prefix: "bench-queue-" }));
+  const port = freePort();
+  const redis = new Deno.Command("redis-server", {
+    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const url = `redis://127.0.0.1:${port}`;
+  await new Promise((r) => setTimeout(r, 300));
+  const workers = [startWorker(url, dir), startWorker(url, dir)];
+  const queue = () => new QueueExecution({ connection: url, batchSize: 1 });
+  const batched = () => new QueueExecution({ connection: url, batchSize: 50 });
+  await using pool = new ParallelExecution({
+    executorType: "process",
+    maxWorkers: 2,
+    keepAlive: true,
+  });
+  try {
+    // Warm-up: both workers take jobs (bundle unpacked, worker process started and kept).
+    await timed(queue(), 8, 200);
+    await timed(pool, 8, 200);
+    const slow = { queue: [] as number[], pool: [] as number[] };
+    const fast = { queue: [] as number[], pool: [] as number[] };
+    for (let i = 0; i < rounds; i++) {
+      slow.queue.push(await timed(queue(), 40, 50));
+      slow.pool.push(await timed(pool, 40, 50));
+      fast.queue.push(await timed(batched(), 4000, 0));
+      fast.pool.push(await timed(pool, 4000, 0));
+    }
+    const perSecond = (ms: number) => (40 / (ms / 1000)).toFixed(1);
+    console.log(
+      `QueueExecution (2 crystallize workers) vs process pool (2 workers), ${rounds} rounds`,
+    );
+    console.log(
+      `50 ms replicates, 40 in jobs of 1: queue ${perSecond(median(slow.queue))}/s, pool ${
+        perSecond(median(slow.pool))
+      }/s (median); ratio queue/pool ${(median(slow.pool) / median(slow.queue)).toFixed(2)}× ` +
+        `(best rounds ${(best(slow.pool) / best(slow.queue)).toFixed(2)}×; goal ≥ 0.9×)`,
+    );
+    const micros = (ms: number) => (ms * 1000 / 4000).toFixed(1);
+    const own = micros(median(fast.queue) - median(fast.pool));
+    console.log(
+      `trivial replicates, 4000 in jobs of 50: queue ${micros(median(fast.queue))} µs/replicate, ` +
+        `pool ${micros(median(fast.pool))} µs/replicate (median; best ${
+          micros(best(fast.queue))
+        } ` +
+        `vs ${
+          micros(best(fast.pool))
+        }); the queue's own overhead (queue − pool): ${own} µs/replicate ` +
+        "(goal ≤ 50 µs)",
+    );
+    const ms = await redelivery(url, workers[0]);
+    console.log(
+      `redelivery after a worker's SIGKILL (--lock-ms 500): ${ms} ms until another worker took the job`,
+    );
+  } finally {
+    for (const w of workers) {
+      try {
+        w.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
+      await w.status;
+    }
+    redis.kill("SIGKILL");
+    await redis.status;
+    await Deno.remove(dir, { recursive: true });
+  }
+}

@@ -1,0 +1,82 @@
+import { resolve } from "node:path";
+import { DEFAULT_QUEUE } from "../../execution/queue/queue_keys.ts";
+import { errorMessage } from "../../errors.ts";
+import { CliError } from "../cli_error.ts";
+import { EXIT, type ExitCode } from "../exit_codes.ts";
+import { checkPermissionFlags } from "../flags/permission_flags.ts";
+import { redisUrlFlag } from "../flags/redis_flag.ts";
+import { QueueWorker } from "../queue_worker.ts";
+import { libraryRoot, type PermissionKind, permissionsFromFlags } from "../sandbox.ts";
+
+/** Options of `crystallize worker`, as parsed from the command line. */
+export interface WorkerCommandOptions
+  extends Partial<Record<`allow${Capitalize<PermissionKind>}`, string | boolean>> {
+  /** `--redis`. */
+  readonly redis: string;
+  /** `--queue`. */
+  readonly queue?: string;
+  /** `--concurrency`: batches at once. */
+  readonly concurrency?: number;
+  /** `--cache`: folder for bundles and scratch output. */
+  readonly cache?: string;
+  /** `--lock-ms`: how long a batch's lock lasts; a dead worker's batch comes back after about twice this. */
+  readonly lockMs?: number;
+  /** `--heartbeat-ms`. */
+  readonly heartbeatMs?: number;
+}
+
+/**
+ * `crystallize worker --redis URL`: takes batches of replicates from the
+ * queue until SIGTERM or Ctrl-C, which let the running batches finish (a
+ * second one returns them to the queue at once). Experiment code runs in
+ * worker processes sandboxed as in a local run, and gets at most the
+ * permissions this command's own `--allow-*` flags name. Returns 0 once it
+ * has stopped.
+ *
+ * @example
+ * ```ts ignore
+ * // Runs until stopped; needs a Redis server.
+ * import { workerCommand } from "./worker.ts";
+ *
+ * await workerCommand({ redis: "redis://127.0.0.1:6379", concurrency: 2, allowNet: "api.example.com:443" });
+ * ```
+ */
+export async function workerCommand(options: WorkerCommandOptions): Promise<ExitCode> {
+  checkPermissionFlags(options);
+  const lockMs = options.lockMs ?? 30_000;
+  const cacheDir = resolve(options.cache ?? ".crystallize-worker");
+  try {
+    await Deno.mkdir(cacheDir, { recursive: true });
+  } catch (error) {
+    throw new CliError(
+      `the worker cannot create its cache folder ${cacheDir} (${errorMessage(error)}); ` +
+        "give --cache <dir> where it may write",
+    );
+  }
+  const worker = await QueueWorker.start({
+    connection: redisUrlFlag(options.redis),
+    queue: options.queue ?? DEFAULT_QUEUE,
+    concurrency: options.concurrency ?? Math.max(1, navigator.hardwareConcurrency - 1),
+    permissions: permissionsFromFlags(options, Deno.cwd()),
+    cacheDir,
+    library: libraryRoot(),
+    lockDurationMs: lockMs,
+    stalledIntervalMs: lockMs,
+    heartbeatMs: options.heartbeatMs ?? 1000,
+    log: (line) => console.error(line),
+  });
+  let signals = 0;
+  const onSignal = () => {
+    signals++;
+    console.error(
+      signals === 1
+        ? "stopping: finishing the running batches (again: return them to the queue now)"
+        : "stopping now: the running batches go back to the queue",
+    );
+    worker.stop(signals > 1).catch((e) => console.error(`error while stopping: ${e}`));
+  };
+  for (const signal of ["SIGTERM", "SIGINT"] as const) Deno.addSignalListener(signal, onSignal);
+  await worker.stopped;
+  for (const signal of ["SIGTERM", "SIGINT"] as const) Deno.removeSignalListener(signal, onSignal);
+  return EXIT.OK;
+}

@@ -1,0 +1,336 @@
+/**
+ * The service behind `crystallize worker`: takes batch jobs from a BullMQ
+ * queue, runs them in sandboxed worker processes from the run's code
+ * bundle, and writes each batch's outcomes, events, logs and artifacts to
+ * the run's results stream; heartbeats for `crystallize cluster status`.
+ * @module
+ */
+import { join } from "node:path";
+import type { Job, Worker } from "npm:bullmq@6.7.0";
+import type { Redis } from "npm:ioredis@5.8.2";
+import type { LogRecord } from "../context/logger.ts";
+import { errorMessage } from "../errors.ts";
+import type { ProgressEvent } from "../run/events.ts";
+import type { ReplicateOutcome } from "../storage/outcome.ts";
+import { BundleError, LIBRARY_VERSION, unpackBundle } from "../execution/queue/bundle.ts";
+import { type QueueKeys, queueKeys } from "../execution/queue/queue_keys.ts";
+import {
+  type BatchJob,
+  type BatchResult,
+  checkJob,
+  decodeTask,
+  encode,
+  type QueueTask,
+  type ShippedArtifact,
+} from "../execution/queue/queue_task.ts";
+import {
+  loadQueueLibrary,
+  openRedis,
+  quietly,
+  redisAddress,
+} from "../execution/queue/redis_connection.ts";
+import { errorData } from "../execution/worker/messages.ts";
+import type { WorkerPermissions } from "../execution/worker/permissions.ts";
+import { runOnWorkers } from "../execution/worker/run_on_workers.ts";
+import { WorkerPool } from "../execution/worker/worker_pool.ts";
+import { artifactPath } from "../storage/run_layout.ts";
+import { type WorkerRunSetup, workerRunSetup } from "./queue_worker_sandbox.ts";
+
+/** How a queue worker runs. */
+export interface QueueWorkerOptions {
+  /** Redis URL. */
+  readonly connection: string;
+  /** Queue name. */
+  readonly queue: string;
+  /** Batches run at once (one worker process each). */
+  readonly concurrency: number;
+  /** The most a run's code may be granted: the worker's own `--allow-*` flags. */
+  readonly permissions: WorkerPermissions;
+  /** Folder for unpacked bundles and scratch output roots (absolute). */
+  readonly cacheDir: string;
+  /** The Crystallize library worker processes load. */
+  readonly library: string;
+  /** How long a job's lock lasts without renewal, ms: a dead worker's job comes back after about twice this. */
+  readonly lockDurationMs: number;
+  /** How often BullMQ looks for stalled jobs, ms. */
+  readonly stalledIntervalMs: number;
+  /** How often the worker reports itself, ms. */
+  readonly heartbeatMs: number;
+  /** Where the worker says what it does. */
+  readonly log: (line: string) => void;
+}
+
+/** Runs whose setup (task, bundle, launch) a worker keeps. */
+const KEPT_RUNS = 16;
+
+/** A batch a worker is running. */
+interface Running {
+  readonly job: BatchJob;
+  readonly since: number;
+  readonly controller: AbortController;
+}
+
+/**
+ * A running queue worker; {@linkcode QueueWorker.stop} ends it cleanly.
+ *
+ * @example
+ * ```ts ignore
+ * // Needs a Redis server.
+ * import { QueueWorker } from "./queue_worker.ts";
+ *
+ * const worker = await QueueWorker.start(options);
+ * Deno.addSignalListener("SIGTERM", () => worker.stop());
+ * await worker.stopped;
+ * ```
+ */
+export class QueueWorker {
+  /** This worker's id in Redis: `host:pid:random`. */
+  readonly id: string;
+  /** Resolves once the worker has stopped. */
+  readonly stopped: Promise<void>;
+  readonly #options: QueueWorkerOptions;
+  readonly #keys: QueueKeys;
+  readonly #redis: Redis;
+  /** BullMQ's connection (it leaves connections it was given open). */
+  readonly #jobConnection: Redis;
+  readonly #pool: WorkerPool;
+  readonly #runs = new Map<string, Promise<WorkerRunSetup>>();
+  readonly #running = new Map<string, Running>();
+  readonly #host: string;
+  #worker!: Worker;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  #stop!: () => void;
+  #stopping = false;
+
+  private constructor(options: QueueWorkerOptions, redis: Redis, jobConnection: Redis) {
+    this.#options = options;
+    this.#jobConnection = jobConnection;
+    this.#keys = queueKeys(options.queue);
+    this.#redis = redis;
+    this.#host = hostName();
+    this.id = `${this.#host}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`;
+    this.#pool = new WorkerPool({ keepAlive: true, maxIdle: options.concurrency });
+    this.stopped = new Promise((resolve) => this.#stop = resolve);
+  }
+
+  /** Connects to Redis and starts taking jobs. */
+  static async start(options: QueueWorkerOptions): Promise<QueueWorker> {
+    const { Worker } = await loadQueueLibrary();
+    const redis = await openRedis(redisAddress(options.connection));
+    const self = new QueueWorker(options, redis, quietly(redis.duplicate()));
+    self.#worker = new Worker(self.#keys.queue, (job) => self.#process(job), {
+      connection: self.#jobConnection,
+      concurrency: options.concurrency,
+      lockDuration: options.lockDurationMs,
+      stalledInterval: options.stalledIntervalMs,
+      maxStalledCount: 2,
+    });
+    self.#worker.on("error", (error) => options.log(`worker: ${errorMessage(error)}`));
+    await self.#beat();
+    self.#heartbeat = setInterval(() => self.#beat().catch(() => {}), options.heartbeatMs);
+    options.log(
+      `worker ${self.id} takes jobs from queue '${options.queue}' at ${
+        redisAddress(options.connection).hostPort
+      } (concurrency ${options.concurrency})`,
+    );
+    return self;
+  }
+
+  /**
+   * Stops taking jobs, lets the running batches finish (or, with `force`,
+   * returns them to the queue at once: their locks are released, so another
+   * worker takes them), then stops the worker processes and disconnects.
+   */
+  async stop(force = false): Promise<void> {
+    if (this.#stopping && !force) return await this.stopped;
+    this.#stopping = true;
+    if (force) { for (const r of this.#running.values()) r.controller.abort(); }
+    await this.#worker.close(force);
+    clearInterval(this.#heartbeat);
+    await this.#pool.close();
+    await this.#redis.multi().del(this.#keys.worker(this.id)).srem(this.#keys.workers, this.id)
+      .exec().catch(() => {});
+    this.#jobConnection.disconnect();
+    this.#redis.disconnect();
+    this.#stop();
+  }
+
+  async #process(job: Job): Promise<void> {
+    const batch = checkJob(job.data);
+    const controller = new AbortController();
+    this.#running.set(job.id!, { job: batch, since: Date.now(), controller });
+    try {
+      if (await this.#redis.exists(this.#keys.runCancelled(batch.run)) === 1) return;
+      let result: BatchResult;
+      try {
+        const setup = await this.#setupFor(batch.run);
+        result = await this.#runBatch(setup, batch, controller.signal);
+      } catch (error) {
+        if (controller.signal.aborted) return;
+        // The run cannot run here (bundle, library, modules): the same on every try, so it is
+        // reported once as failed replicates instead of being retried.
+        result = this.#failedBatch(batch, error);
+      }
+      if (controller.signal.aborted) return; // cancelled: its replicates are not reported
+      await this.#redis.xadd(this.#keys.runResults(batch.run), "*", "r", encode(result));
+    } finally {
+      this.#running.delete(job.id!);
+    }
+  }
+
+  async #runBatch(
+    setup: WorkerRunSetup,
+    batch: BatchJob,
+    signal: AbortSignal,
+  ): Promise<BatchResult> {
+    const { task } = setup;
+    const scratch = task.records ? join(setup.workRoot, "jobs", crypto.randomUUID()) : undefined;
+    if (scratch !== undefined) await Deno.mkdir(scratch, { recursive: true });
+    const spec = scratch === undefined
+      ? setup.spec
+      : { ...setup.spec, record: { dir: scratch, runId: setup.spec.runId } };
+    const events: ProgressEvent[] = [];
+    const logs: LogRecord[] = [];
+    const log = (level: LogRecord["level"]) => (message: string, fields = {}) =>
+      logs.push({ level, message, time: Date.now(), fields });
+    try {
+      const outcomes = await runOnWorkers(
+        spec,
+        {
+          events: { ...spec.events, emit: (event) => events.push(event) },
+          logger: {
+            debug: log("debug"),
+            info: log("info"),
+            warn: log("warn"),
+            error: log("error"),
+          },
+        },
+        this.#pool,
+        {
+          workers: 1,
+          launch: setup.launch,
+          timeoutMs: task.timeoutMs,
+          cancelGraceMs: task.cancelGraceMs,
+        },
+        { replicates: 0, indices: batch.replicates, signal },
+      );
+      const artifacts = scratch === undefined ? [] : await shippedArtifacts(scratch, outcomes);
+      return { batch: batch.batch, worker: this.id, outcomes, events, logs, artifacts };
+    } finally {
+      if (scratch !== undefined) await Deno.remove(scratch, { recursive: true }).catch(() => {});
+    }
+  }
+
+  #failedBatch(batch: BatchJob, error: unknown): BatchResult {
+    this.#options.log(`run ${batch.run}: ${errorMessage(error)}`);
+    return {
+      batch: batch.batch,
+      worker: this.id,
+      outcomes: [],
+      events: [],
+      logs: [],
+      artifacts: [],
+      error: { ...errorData(error), name: "QueueWorkerError" },
+    };
+  }
+
+  #task(run: string): Promise<QueueTask> {
+    return this.#redis.getBuffer(this.#keys.runTask(run)).then((bytes) => {
+      if (bytes === null) throw new BundleError(`run ${run} is no longer on the queue`);
+      return decodeTask(bytes);
+    });
+  }
+
+  /** The setup of a run, made once: its task fetched, its bundle fetched, checked and unpacked. */
+  #setupFor(run: string): Promise<WorkerRunSetup> {
+    let setup = this.#runs.get(run);
+    if (setup === undefined) {
+      setup = this.#prepare(run);
+      this.#runs.set(run, setup);
+      setup.catch(() => this.#runs.delete(run));
+      // A long-lived worker serves many runs: only the latest few are kept.
+      for (const old of this.#runs.keys()) {
+        if (this.#runs.size <= KEPT_RUNS) break;
+        this.#runs.delete(old);
+      }
+    }
+    return setup;
+  }
+
+  async #prepare(run: string): Promise<WorkerRunSetup> {
+    const task = await this.#task(run);
+    const bytes = await this.#redis.getBuffer(this.#keys.bundle(task.bundle));
+    if (bytes === null) {
+      throw new BundleError(`the code bundle ${task.bundle} of run ${run} is not in Redis`);
+    }
+    const bundle = await unpackBundle(bytes, task.bundle, join(this.#options.cacheDir, "bundles"));
+    if (bundle.manifest.library.version !== LIBRARY_VERSION) {
+      throw new BundleError(
+        `run ${run} was started with Crystallize ${bundle.manifest.library.version}, and this worker runs ${LIBRARY_VERSION}; ` +
+          "start workers of the coordinator's version",
+      );
+    }
+    return workerRunSetup(task, bundle, {
+      library: this.#options.library,
+      workRoot: join(this.#options.cacheDir, "work", task.bundle),
+      own: this.#options.permissions,
+    });
+  }
+
+  /** Reports this worker and stops the batches of runs that were cancelled. */
+  async #beat(): Promise<void> {
+    const current = [...this.#running.values()].map((r) => ({
+      run: r.job.run,
+      batch: r.job.batch,
+      replicates: r.job.replicates.length,
+      since: r.since,
+    }));
+    const key = this.#keys.worker(this.id);
+    await this.#redis.multi()
+      .hset(key, {
+        host: this.#host,
+        pid: Deno.pid,
+        concurrency: this.#options.concurrency,
+        current: JSON.stringify(current),
+        heartbeat: Date.now(),
+      })
+      .pexpire(key, this.#options.heartbeatMs * 3 + 1000)
+      .sadd(this.#keys.workers, this.id)
+      .exec();
+    for (const r of this.#running.values()) {
+      if (await this.#redis.exists(this.#keys.runCancelled(r.job.run)) === 1) r.controller.abort();
+    }
+  }
+}
+
+/** The artifacts a batch's outcomes name, read from the scratch run folder. */
+async function shippedArtifacts(
+  dir: string,
+  outcomes: readonly ReplicateOutcome[],
+): Promise<ShippedArtifact[]> {
+  const out: ShippedArtifact[] = [];
+  for (const outcome of outcomes) {
+    for (const c of outcome.conditions) {
+      for (const name of c.artifacts ?? []) {
+        const path = artifactPath(dir, outcome.replicate, c.condition, name);
+        const meta = JSON.parse(await Deno.readTextFile(`${path}.meta.json`)) as { step?: unknown };
+        out.push({
+          replicate: outcome.replicate,
+          condition: c.condition,
+          name,
+          step: typeof meta.step === "string" ? meta.step : "unknown",
+          data: await Deno.readFile(path),
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function hostName(): string {
+  try {
+    return Deno.hostname();
+  } catch {
+    return "unknown-host"; // without --allow-sys=hostname
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * How `crystallize worker` runs a run's code: in worker processes with the
+ * sandbox of a local run (read on the code, write on an output root, what is
+ * granted, nothing else), where the code is the unpacked bundle, the output
+ * root a scratch folder of the worker, and the grant what the run asks for
+ * *and* the worker's own `--allow-*` flags allow.
+ * @module
+ */
+import { join } from "node:path";
+import { bundleImportMap, localModuleUrl, type UnpackedBundle } from "../execution/queue/bundle.ts";
+import type { QueueTask } from "../execution/queue/queue_task.ts";
+import { workerEntry } from "../execution/worker/entry.ts";
+import { allRefs, type ExportRef, type WorkerSpec } from "../execution/worker/messages.ts";
+import type { WorkerPermissions } from "../execution/worker/permissions.ts";
+import { DEFAULT_WORKER_V8_FLAGS } from "../execution/worker/v8_flags.ts";
+import { launchFlags } from "../execution/worker/launch_flags.ts";
+import type { WorkerLaunch } from "../execution/worker/worker_process.ts";
+import { isPlainObject } from "../run/treatment.ts";
+import { CliError } from "./cli_error.ts";
+import { libraryUrl } from "./runner_entry.ts";
+import { PERMISSION_KINDS, sandboxLaunch } from "./sandbox.ts";
+import { within } from "./within.ts";
+
+/**
+ * The permissions both sets grant: a worker never gives a run's code more
+ * than its own flags. `true` meets a list in the list; two lists meet in the
+ * entries of the first that the second allows (paths: inside one of its
+ * paths; hosts, variables, programs: the same entry).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { grantedBoth } from "./queue_worker_sandbox.ts";
+ *
+ * const run = { net: ["api.example.com:443"], read: ["/data/x"], env: true };
+ * const worker = { net: true, read: ["/data"] };
+ * assert.deepEqual(grantedBoth(run, worker), { net: ["api.example.com:443"], read: ["/data/x"] });
+ * ```
+ */
+export function grantedBoth(run: WorkerPermissions, worker: WorkerPermissions): WorkerPermissions {
+  const out: Record<string, boolean | readonly (string | URL)[]> = {};
+  for (const kind of PERMISSION_KINDS) {
+    const asked = run[kind];
+    const allowed = worker[kind];
+    if (asked === undefined || asked === false || allowed === undefined || allowed === false) {
+      continue;
+    }
+    if (allowed === true) out[kind] = asked;
+    else if (asked === true) out[kind] = allowed;
+    else {
+      const paths = kind === "read" || kind === "write" || kind === "ffi";
+      const kept = asked.filter((a) =>
+        allowed.some((w) => paths ? within(String(w), String(a)) : String(w) === String(a))
+      );
+      if (kept.length > 0) out[kind] = kept;
+    }
+  }
+  return out as WorkerPermissions;
+}
+
+/** How a worker runs one run's batches. */
+export interface WorkerRunSetup {
+  /** The spec with module URLs inside the bundle and this worker's library. */
+  readonly spec: WorkerSpec;
+  /** How its worker processes start (the same launch reuses idle ones). */
+  readonly launch: WorkerLaunch;
+  /** The scratch output root the code may write (a batch records below `jobs/`). */
+  readonly workRoot: string;
+  /** The run's task, as read from Redis. */
+  readonly task: QueueTask;
+}
+
+/**
+ * The spec and launch of a run's task on this worker: modules mapped into
+ * the unpacked bundle (a module outside it is refused), the step cache and
+ * output root in `workRoot`, and the sandbox flags of a local run over them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { workerRunSetup } from "./queue_worker_sandbox.ts";
+ *
+ * const ref = { module: "file:///exp/steps.ts", name: "total" };
+ * const spec = { experimentName: "e", runId: "r", datasource: { ref, params: {} }, steps: [], conditions: [], seeding: undefined, events: { replicates: false, steps: false, errors: false }, logLevel: "warn" as const };
+ * const task = { format: 1 as const, run: "r", bundle: "h", spec, permissions: { net: ["x:1"] }, cancelGraceMs: 500, records: false };
+ * const bundle = { hash: "h", fsRoot: "/c/h/fs", manifest: { format: 1 as const, roots: ["/exp"], library: { version: "0.1.0", root: "/lib" } } };
+ * const setup = workerRunSetup(task, bundle, { library: "/mine", workRoot: "/w/h", own: {} });
+ * assert.equal(setup.spec.datasource.ref.module, "file:///c/h/fs/exp/steps.ts");
+ * assert.ok(!setup.launch.flags.some((f) => f.startsWith("--allow-net"))); // the worker has no --allow-net
+ * ```
+ */
+export function workerRunSetup(
+  task: QueueTask,
+  bundle: UnpackedBundle,
+  where: { readonly library: string; readonly workRoot: string; readonly own: WorkerPermissions },
+): WorkerRunSetup {
+  const outside = allRefs(task.spec).map((r) => r.module).filter((m) =>
+    localModuleUrl(bundle, m, where.library) === undefined
+  );
+  if (outside.length > 0) {
+    throw new CliError(
+      `run ${task.run} refers to ${[...new Set(outside)].join(", ")}, outside its code bundle; ` +
+        "the coordinator ships only the experiment's folders",
+    );
+  }
+  const local = (ref: ExportRef): ExportRef => ({
+    module: localModuleUrl(bundle, ref.module, where.library)!,
+    name: ref.name,
+  });
+  const spec: WorkerSpec = {
+    ...task.spec,
+    datasource: {
+      ...task.spec.datasource,
+      params: mapRefs(task.spec.datasource.params, local),
+      ref: local(task.spec.datasource.ref),
+    },
+    steps: task.spec.steps.map((s) => ({
+      ...s,
+      ref: local(s.ref),
+      params: mapRefs(s.params, local),
+    })),
+    conditions: task.spec.conditions.map((c) => ({
+      ...c,
+      values: mapRefs(c.values, local),
+      ...(c.treatment === undefined ? {} : { treatment: local(c.treatment) }),
+    })),
+    cache: task.spec.cache === undefined
+      ? undefined
+      : { dir: join(where.workRoot, "cache"), refresh: task.spec.cache.refresh },
+    record: undefined,
+  };
+  const map = encodeURIComponent(JSON.stringify(bundleImportMap(bundle, where.library)));
+  const sandbox = {
+    read: [bundle.fsRoot],
+    write: [where.workRoot],
+    home: where.workRoot,
+    granted: grantedBoth(task.permissions, where.own),
+    library: where.library,
+  };
+  // The bundle is not the project: no deno.json of this folder, the bundle's import map instead.
+  const flags = launchFlags({
+    ...sandboxLaunch(sandbox),
+    config: "none",
+    v8Flags: DEFAULT_WORKER_V8_FLAGS,
+    maxHeapMb: task.maxHeapMb,
+  });
+  flags.push(`--import-map=data:application/json,${map}`);
+  const entry = workerEntry(spec, { loading: "checked", library: libraryUrl(where.library) });
+  return { spec, launch: { entry, flags }, workRoot: where.workRoot, task };
+}
+
+/** Values with every resource reference mapped. */
+function mapRefs<T>(value: T, map: (ref: ExportRef) => ExportRef): T {
+  if (Array.isArray(value)) return value.map((v) => mapRefs(v, map)) as T;
+  if (!isPlainObject(value)) return value;
+  if ("$crystallizeResource" in value) {
+    return { $crystallizeResource: map(value.$crystallizeResource as ExportRef) } as T;
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapRefs(v, map)])) as T;
+}

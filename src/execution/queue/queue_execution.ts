@@ -1,0 +1,170 @@
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CrystallizeError } from "../../errors.ts";
+import { outputRoot } from "../../storage/output_root.ts";
+import type { ReplicateOutcome } from "../../storage/outcome.ts";
+import {
+  BasePlugin,
+  type ExperimentView,
+  type LoopContext,
+  type ReplicateFunction,
+} from "../../run/plugin.ts";
+import { moduleFolders } from "../parallel.ts";
+import type { WorkerPermissions } from "../worker/permissions.ts";
+import { injectedLauncher, type QueueSettings } from "../worker/worker_launcher.ts";
+import { workerSpec } from "../worker/spec.ts";
+import { packBundle } from "./bundle.ts";
+import { coordinateQueueRun } from "./coordinator.ts";
+import { DEFAULT_QUEUE, queueKeys } from "./queue_keys.ts";
+import { redisAddress } from "./redis_connection.ts";
+
+/** Options of {@linkcode QueueExecution}. */
+export interface QueueExecutionOptions {
+  /** Redis URL: `redis://host:port` (optionally `redis://user:password@host:port/db`). */
+  connection: string;
+  /** BullMQ queue name; workers started with the same `--queue` take its jobs. Default `crystallize`. */
+  queue?: string;
+  /** Replicates per job; default: a 32nd of the run's replicates, 1 to 50. */
+  batchSize?: number;
+  /** Permissions experiment code gets on top of its folders (a worker grants no more than its own `--allow-*`). */
+  permissions?: WorkerPermissions;
+  /** V8 heap limit of each worker process, MiB. */
+  maxHeapMb?: number;
+  /** How long cancelled workers may finish their replicate before they are killed, ms; default 1000. */
+  cancelGraceMs?: number;
+  /** How long a run waits for Redis when it goes away before failing, ms; default 60000. */
+  redisWaitMs?: number;
+  /** How often unfinished jobs are checked for having failed or gone missing, ms; default 1000. */
+  checkEveryMs?: number;
+}
+
+/** Most replicates in one job. */
+const MAX_BATCH = 10_000;
+
+/**
+ * Runs replicates as BullMQ jobs on Redis, for `crystallize worker`
+ * processes on any number of machines (start them with `crystallize worker
+ * --redis URL`). The coordinator — this process, or the CLI for `crystallize
+ * run --executor queue` — packs the experiment's folders into a
+ * content-addressed bundle stored in Redis (workers need no checkout),
+ * enqueues batches of `batchSize` replicates, and records each replicate
+ * once as results stream back in any order; outcomes come back in
+ * replicate order and are bit-identical to a serial run with the same seed.
+ * Workers run the code in the same sandboxed worker processes as
+ * `ParallelExecution({ executorType: "process" })`: read on the bundle,
+ * write on a scratch output root, and only the `permissions` their own
+ * `--allow-*` flags also grant. Artifacts travel back into this run's stored
+ * version. A worker killed mid-batch has its batch redelivered (after its
+ * lock expires) and recorded once; a run whose coordinator died is picked
+ * up by `strategy: "resume"`; cancelling removes the run's queued jobs.
+ * BullMQ and ioredis are loaded only when a run uses the queue; this
+ * process needs `--allow-net` to Redis and `--ignore-env` (or `--allow-env`)
+ * for them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Experiment, QueueExecution } from "@crystallize/deno";
+ *
+ * const execution = new QueueExecution({ connection: "redis://127.0.0.1:6379", batchSize: 50 });
+ * const builder = Experiment.builder("on_cluster").plugins([execution]);
+ * assert.equal(execution.executionStrategy, "queue(redis=127.0.0.1:6379, queue=crystallize)");
+ * void builder;
+ * ```
+ */
+export class QueueExecution extends BasePlugin {
+  /** Redis URL. */
+  readonly connection: string;
+  /** Queue name. */
+  readonly queue: string;
+  /** Replicates per job, when set. */
+  readonly batchSize: number | undefined;
+  /** Extra permissions of experiment code. */
+  readonly permissions: WorkerPermissions;
+  /** Heap limit per worker process, MiB. */
+  readonly maxHeapMb: number | undefined;
+  /** Grace period of cancelled workers, ms. */
+  readonly cancelGraceMs: number;
+  /** How long a run waits for Redis, ms. */
+  readonly redisWaitMs: number;
+  /** How often unfinished jobs are checked, ms. */
+  readonly checkEveryMs: number;
+
+  /** Creates the plugin; a bad URL, queue name or number throws. */
+  constructor(options: QueueExecutionOptions) {
+    super();
+    redisAddress(options.connection);
+    this.connection = options.connection;
+    this.queue = queueKeys(options.queue ?? DEFAULT_QUEUE).queue;
+    this.batchSize = options.batchSize === undefined
+      ? undefined
+      : whole("batchSize", options.batchSize, 1, MAX_BATCH);
+    this.permissions = options.permissions ?? {};
+    this.maxHeapMb = options.maxHeapMb;
+    this.cancelGraceMs = whole("cancelGraceMs", options.cancelGraceMs ?? 1000, 0, 600_000);
+    this.redisWaitMs = whole("redisWaitMs", options.redisWaitMs ?? 60_000, 0, 86_400_000);
+    this.checkEveryMs = whole("checkEveryMs", options.checkEveryMs ?? 1000, 10, 3_600_000);
+  }
+
+  /** Strategy name in provenance. */
+  override get executionStrategy(): string {
+    return `queue(redis=${redisAddress(this.connection).hostPort}, queue=${this.queue})`;
+  }
+
+  /** Runs the replicates on the queue. */
+  override async runExperimentLoop(
+    experiment: ExperimentView,
+    _replicateFn: ReplicateFunction,
+    loop: LoopContext,
+  ): Promise<ReplicateOutcome[]> {
+    const spec = await workerSpec(loop.plan, loop.plan.logger.level);
+    const settings: QueueSettings = {
+      connection: this.connection,
+      queue: this.queue,
+      batchSize: this.batchSize ?? Math.max(1, Math.min(50, Math.ceil(loop.replicates / 32))),
+      redisWaitMs: this.redisWaitMs,
+      checkEveryMs: this.checkEveryMs,
+    };
+    const common = {
+      spec,
+      timeoutMs: loop.timeoutMs,
+      cancelGraceMs: this.cancelGraceMs,
+      maxHeapMb: this.maxHeapMb,
+      permissions: this.permissions,
+    };
+    const sinks = { events: loop.plan.events, logger: loop.plan.logger };
+    // Under the CLI the runner may not reach the network: its host coordinates the run.
+    const launcher = injectedLauncher(loop);
+    if (launcher !== undefined) {
+      return await launcher.runPool({ ...common, workers: 1, queue: settings }, {
+        replicates: loop.replicates,
+        signal: loop.signal,
+        ...sinks,
+      });
+    }
+    const runs = spec.record === undefined ? undefined : dirname(spec.record.dir);
+    const bundle = await packBundle(moduleFolders(spec), {
+      library: LIBRARY_ROOT,
+      exclude: [outputRoot(experiment), spec.cache?.dir, runs].filter((p): p is string =>
+        p !== undefined
+      ).map((p) => resolve(p)),
+    });
+    return await coordinateQueueRun(
+      { ...settings, ...common, bundle },
+      sinks,
+      loop,
+    );
+  }
+}
+
+/** This copy of the library's root folder (bundles name it, so workers map its imports). */
+const LIBRARY_ROOT = fileURLToPath(new URL("../../../", import.meta.url)).replace(/[\\/]$/, "");
+
+function whole(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new CrystallizeError(
+      `QueueExecution: ${name} must be a whole number from ${min} to ${max}, got ${value}`,
+    );
+  }
+  return value;
+}
