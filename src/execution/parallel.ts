@@ -321,7 +321,7 @@ export class ParallelExecution extends BasePlugin {
  * import { moduleFolders } from "./parallel.ts";
  *
  * const ref = { module: "file:///exp/steps.ts", name: "total" };
- * const spec = { datasource: { ref, params: {} }, steps: [{ ref, params: {} }], conditions: [] };
+ * const spec = { datasource: { ref, params: {} }, steps: [{ ref, params: {}, cacheable: false }], conditions: [] };
  * assert.deepEqual(moduleFolders(spec), ["/exp"]);
  * ```
  */
