@@ -1,6 +1,7 @@
 import type { GraphEvent } from "../../graph/experiment_graph.ts";
 import { logLine, renderProgress } from "./render.ts";
 import { applyEvent, endProgress, initialProgress, type ProgressState } from "./state.ts";
+import { concatBytes } from "../../bytes.ts";
 
 /** How progress is shown: a live block on a terminal, log lines, or nothing. */
 export type ProgressMode = "live" | "lines" | "quiet";
@@ -11,16 +12,6 @@ const REDRAW_MS = 100;
 const NEWLINE = 0x0a;
 /** Longest unfinished output line held back, bytes. */
 const PARTIAL_MAX = 4096;
-
-function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /**
  * Shows a run's progress on standard error. In `"live"` mode (a terminal)
@@ -93,13 +84,13 @@ export class ProgressDisplay {
    */
   output(bytes: Uint8Array): void {
     if (this.#mode !== "live") return void this.#writeBytes(bytes);
-    const text = concat(this.#partial, bytes);
+    const text = concatBytes(this.#partial, bytes);
     const end = text.lastIndexOf(NEWLINE) + 1;
     const flush = end > 0 ? end : text.length >= PARTIAL_MAX ? text.length : 0;
     this.#partial = text.slice(flush);
     if (flush === 0) return;
     const lineEnd = flush === end ? new Uint8Array() : encoder.encode("\n");
-    this.#draw(concat(text.subarray(0, flush), lineEnd));
+    this.#draw(concatBytes(text.subarray(0, flush), lineEnd));
   }
 
   /** Draws the final state (live mode) and stops redrawing. */
@@ -127,7 +118,7 @@ export class ProgressDisplay {
     this.#drawn = lines.length;
     const block = lines.length > 0 ? `${lines.join("\n")}\n` : "";
     if (erase === "" && block === "" && above.length === 0) return;
-    this.#writeBytes(concat(encoder.encode(erase), above, encoder.encode(block)));
+    this.#writeBytes(concatBytes(encoder.encode(erase), above, encoder.encode(block)));
   }
 
   /** The sequence erasing the block drawn last: cursor up to its first line, erase to the end of the screen. */

@@ -19,6 +19,7 @@
  */
 import { createHmac } from "node:crypto";
 import { deserialize, serialize } from "node:v8";
+import { concatBytes } from "../../bytes.ts";
 
 const MAGIC = new Uint8Array([0xc7, 0x52, 0x59, 0x53, 0x54, 0x41, 0x4c, 0x5a]);
 const LENGTH = MAGIC.length + 4;
@@ -119,14 +120,14 @@ export class FrameReader {
       this.#waiting.push(chunk);
       this.#waitingBytes += chunk.length;
       if (this.#waitingBytes < this.#need) return { frames, output };
-      chunk = concat(this.#buffer, ...this.#waiting.splice(0));
+      chunk = concatBytes(this.#buffer, ...this.#waiting.splice(0));
       this.#buffer = new Uint8Array(0);
       this.#waitingBytes = 0;
       this.#need = 0;
     }
     const key = this.#key;
     const sealed = key === undefined ? 0 : TAG;
-    let buf = concat(this.#buffer, chunk);
+    let buf = concatBytes(this.#buffer, chunk);
     let from = 0;
     for (;;) {
       const start = indexOfMagic(buf, from);
@@ -179,7 +180,7 @@ export class FrameReader {
 
   /** The bytes held back at the end of the stream (a partial frame or magic). */
   flush(): Uint8Array {
-    const rest = concat(this.#buffer, ...this.#waiting.splice(0));
+    const rest = concatBytes(this.#buffer, ...this.#waiting.splice(0));
     this.#buffer = new Uint8Array(0);
     this.#waitingBytes = 0;
     this.#need = 0;
@@ -236,18 +237,6 @@ function writeUint32(buf: Uint8Array, at: number, value: number): void {
 
 function readUint32(buf: Uint8Array, at: number): number {
   return (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16) | (buf[at + 3] << 24)) >>> 0;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const nonEmpty = parts.filter((p) => p.length > 0);
-  if (nonEmpty.length <= 1) return nonEmpty[0] ?? new Uint8Array(0);
-  const out = new Uint8Array(nonEmpty.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of nonEmpty) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 function indexOfMagic(buf: Uint8Array, from: number): number {
