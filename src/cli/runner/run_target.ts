@@ -97,13 +97,13 @@ function runOptions(
   };
 }
 
-/** Runs an experiment, stored (an `ArtifactPlugin` when it has none): its `done` message. */
+/** Runs an experiment, stored (in an `ArtifactPlugin` when it sets no storage): its `done` message. */
 async function runExperiment(
   experiment: Experiment,
   settings: RunSettings,
   options: TargetRunOptions,
 ): Promise<FromRunner> {
-  const storage: BasePlugin[] = experiment.getPlugin(ArtifactPlugin) === undefined
+  const storage: BasePlugin[] = experiment.storage === undefined
     ? [new ArtifactPlugin()]
     : [];
   const result = await experiment.run({
