@@ -103,9 +103,7 @@ async function runExperiment(
   settings: RunSettings,
   options: TargetRunOptions,
 ): Promise<FromRunner> {
-  const storage: BasePlugin[] = experiment.storage === undefined
-    ? [new ArtifactPlugin()]
-    : [];
+  const storage: BasePlugin[] = experiment.storage === undefined ? [new ArtifactPlugin()] : [];
   const result = await experiment.run({
     ...options,
     // The terminal UI's choices for this experiment, when it made some.
