@@ -5,33 +5,20 @@ import { errorMessage } from "../../errors.ts";
 import type { ReplicateOutcome } from "../../storage/outcome.ts";
 import { RunRecorder } from "../../storage/run_recorder.ts";
 import { failedOutcome } from "../worker/failed_outcome.ts";
-import type { WorkerSpec } from "../worker/messages.ts";
-import type { WorkerPermissions } from "../worker/permissions.ts";
-import type { QueueSettings } from "../worker/worker_launcher.ts";
 import type { WorkerRunSinks } from "../worker/run_on_workers.ts";
-import type { Bundle } from "./bundle.ts";
 import { type QueueKeys, queueKeys } from "./queue_keys.ts";
-import { type BatchResult, decodeResult, encode, jobId, type QueueTask } from "./queue_task.ts";
+import {
+  type BatchResult,
+  decodeResult,
+  encode,
+  jobId,
+  type QueueRunRequest,
+  type QueueTask,
+} from "./queue_task.ts";
 import { loadQueueLibrary, openRedis, quietly, redisAddress } from "./redis_connection.ts";
 import { RedisWatchdog } from "./redis_watchdog.ts";
 import { type Batch, reusedBatches, splitIntoBatches, withoutReused } from "./batches.ts";
 import { lineageKey, namespaceOf } from "./run_identity.ts";
-
-/** Everything a coordinator needs for one run on a queue: plain data. */
-export interface QueueRunRequest extends QueueSettings {
-  /** The run's spec, as for local worker processes. */
-  readonly spec: WorkerSpec;
-  /** The code bundle the spec's modules are shipped in. */
-  readonly bundle: Bundle;
-  /** Permissions the run grants its code. */
-  readonly permissions: WorkerPermissions;
-  /** Per-replicate time limit, ms. */
-  readonly timeoutMs?: number;
-  /** How long cancelled workers may finish a replicate, ms. */
-  readonly cancelGraceMs: number;
-  /** Heap limit per worker process, MiB. */
-  readonly maxHeapMb?: number;
-}
 
 /** Bundles expire a week after their last use. */
 const BUNDLE_TTL_S = 7 * 24 * 3600;
@@ -163,16 +150,7 @@ class CoordinatedRun {
 
   /** Stores the bundle and the task, or finds the unfinished run this one continues. */
   async #publish(): Promise<void> {
-    const { bundle, spec } = this.#request;
-    const bundleKey = this.#keys.bundle(bundle.hash);
-    const stored = await this.#redis.set(
-      bundleKey,
-      Buffer.from(bundle.bytes),
-      "EX",
-      BUNDLE_TTL_S,
-      "NX",
-    );
-    if (stored === null) await this.#redis.expire(bundleKey, BUNDLE_TTL_S);
+    await this.#storeBundle();
     const lineage = this.#keys.lineage(lineageKey(this.#request, this.#results.length));
     const previous = await this.#redis.get(lineage);
     if (previous !== null && await this.#redis.exists(this.#keys.runTask(previous)) === 1) {
@@ -184,16 +162,30 @@ class CoordinatedRun {
       );
       return;
     }
-    this.#namespace = namespaceOf(spec.runId);
+    this.#namespace = namespaceOf(this.#request.spec.runId);
+    await this.#storeTask(lineage);
+  }
+
+  /** Stores the bundle, or renews its lease when it is there. */
+  async #storeBundle(): Promise<void> {
+    const { bundle } = this.#request;
+    const key = this.#keys.bundle(bundle.hash);
+    const stored = await this.#redis.set(key, Buffer.from(bundle.bytes), "EX", BUNDLE_TTL_S, "NX");
+    if (stored === null) await this.#redis.expire(key, BUNDLE_TTL_S);
+  }
+
+  /** Stores the run's task and what `cluster status` shows of it. */
+  async #storeTask(lineage: string): Promise<void> {
+    const { bundle, spec, permissions, cancelGraceMs, timeoutMs, maxHeapMb } = this.#request;
     const task: QueueTask = {
       format: 1,
       run: this.#namespace,
       bundle: bundle.hash,
-      spec: { ...spec, cache: spec.cache, record: undefined },
-      permissions: this.#request.permissions,
-      ...(this.#request.timeoutMs === undefined ? {} : { timeoutMs: this.#request.timeoutMs }),
-      cancelGraceMs: this.#request.cancelGraceMs,
-      ...(this.#request.maxHeapMb === undefined ? {} : { maxHeapMb: this.#request.maxHeapMb }),
+      spec: { ...spec, record: undefined },
+      permissions,
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      cancelGraceMs,
+      ...(maxHeapMb === undefined ? {} : { maxHeapMb }),
       records: spec.record !== undefined,
     };
     await this.#redis.multi()
@@ -347,6 +339,11 @@ class CoordinatedRun {
       }
     }
     if (lost.length === 0) return;
+    // A Redis that lost the jobs lost the task and the bundle with them: workers need both.
+    if (await this.#redis.exists(this.#keys.runTask(this.#namespace)) === 0) {
+      await this.#storeBundle();
+      await this.#storeTask(this.#keys.lineage(lineageKey(this.#request, this.#results.length)));
+    }
     this.#sinks.logger.warn(
       `${lost.length} batch${
         lost.length === 1 ? "" : "es"

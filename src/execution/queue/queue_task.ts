@@ -22,6 +22,8 @@ import {
 } from "../worker/message_shapes.ts";
 import type { ErrorData, WorkerSpec } from "../worker/messages.ts";
 import type { WorkerPermissions } from "../worker/permissions.ts";
+import type { QueueSettings } from "../worker/worker_launcher.ts";
+import type { Bundle } from "./bundle.ts";
 import {
   anything,
   array,
@@ -58,6 +60,22 @@ export interface QueueTask {
   readonly maxHeapMb?: number;
   /** Whether the run is stored: workers then record artifacts to send back. */
   readonly records: boolean;
+}
+
+/** Everything a coordinator needs for one run on a queue: plain data. */
+export interface QueueRunRequest extends QueueSettings {
+  /** The run's spec, as for local worker processes. */
+  readonly spec: WorkerSpec;
+  /** The code bundle the spec's modules are shipped in. */
+  readonly bundle: Bundle;
+  /** Permissions the run grants its code. */
+  readonly permissions: WorkerPermissions;
+  /** Per-replicate time limit, ms. */
+  readonly timeoutMs?: number;
+  /** How long cancelled workers may finish a replicate, ms. */
+  readonly cancelGraceMs: number;
+  /** Heap limit per worker process, MiB. */
+  readonly maxHeapMb?: number;
 }
 
 /** One job: a batch of replicates of a run. */
