@@ -36,6 +36,10 @@ export function addClusterCommands(program: Command, done: (code: ExitCode) => v
       "folder for code bundles and scratch output (default .crystallize-worker)",
     )
     .option(
+      "--shared-output <dir>",
+      "the folder shared with coordinators (their --shared-output): artifacts of their runs are written there, not sent through Redis",
+    )
+    .option(
       "--lock-ms <ms>",
       "how long a batch stays locked without renewal: a killed worker's batch is redelivered after about twice this (default 30000)",
       wholeNumberFlag({ flag: "--lock-ms", min: 100, max: 3_600_000, example: 30000 }),

@@ -125,6 +125,10 @@ function addRunCommand(program: Command, done: Done): void {
     )
     .option("--queue <name>", "queue name of --executor queue (default crystallize)")
     .option(
+      "--shared-output <dir>",
+      "a queue run's folder shared with its workers (their --shared-output): artifacts come back through it, not Redis",
+    )
+    .option(
       "--workers <n>",
       "workers (process) or concurrency (async, thread)",
       wholeNumberFlag({ flag: "--workers", min: 1, max: Number.MAX_SAFE_INTEGER, example: 2 }),

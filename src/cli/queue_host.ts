@@ -9,8 +9,10 @@ import { queueKeys } from "../execution/queue/queue_keys.ts";
 /**
  * The queue settings of a runner's request, when the command line allows
  * them: the runner runs experiment code, so it may not choose where the CLI
- * connects — a queue run must use the Redis named by `--redis`. Numbers are
- * checked too (they come from the runner).
+ * connects — a queue run must use the Redis named by `--redis`, and as its
+ * shared output root (where the CLI reads and removes files) only the
+ * folder named by `--shared-output`, which applies when the experiment names
+ * none. Numbers are checked too (they come from the runner).
  *
  * @example
  * ```ts
@@ -20,9 +22,15 @@ import { queueKeys } from "../execution/queue/queue_keys.ts";
  * const asked = { connection: "redis://10.0.0.9:6379", queue: "q", batchSize: 5, redisWaitMs: 1000, checkEveryMs: 100 };
  * assert.throws(() => allowedQueue(asked, undefined), /--redis redis:\/\/10\.0\.0\.9:6379/);
  * assert.equal(allowedQueue(asked, asked.connection).batchSize, 5);
+ * assert.equal(allowedQueue(asked, asked.connection, "/mnt/shared").sharedOutput, "/mnt/shared");
+ * assert.throws(() => allowedQueue({ ...asked, sharedOutput: "/home" }, asked.connection), /--shared-output \/home/);
  * ```
  */
-export function allowedQueue(asked: QueueSettings, redis: string | undefined): QueueSettings {
+export function allowedQueue(
+  asked: QueueSettings,
+  redis: string | undefined,
+  sharedOutput?: string,
+): QueueSettings {
   if (redis === undefined || redis !== asked.connection) {
     throw new CliError(
       `the experiment runs on the queue at ${asked.connection}; the CLI connects only to the Redis ` +
@@ -39,7 +47,14 @@ export function allowedQueue(asked: QueueSettings, redis: string | undefined): Q
       "the experiment's queue settings are out of bounds (batchSize, redisWaitMs, checkEveryMs)",
     );
   }
-  return { ...asked, queue: queueKeys(String(asked.queue)).queue };
+  if (asked.sharedOutput !== undefined && asked.sharedOutput !== sharedOutput) {
+    throw new CliError(
+      `the experiment's queue run shares ${asked.sharedOutput} with its workers; the CLI uses only the ` +
+        `shared output root named on its command line: add --shared-output ${asked.sharedOutput}`,
+    );
+  }
+  const shared = sharedOutput === undefined ? {} : { sharedOutput };
+  return { ...asked, queue: queueKeys(String(asked.queue)).queue, ...shared };
 }
 
 /**

@@ -11,7 +11,6 @@ import type { Redis } from "npm:ioredis@5.8.2";
 import type { LogRecord } from "../context/logger.ts";
 import { errorMessage } from "../errors.ts";
 import type { ProgressEvent } from "../run/events.ts";
-import type { ReplicateOutcome } from "../storage/outcome.ts";
 import { BundleError, LIBRARY_VERSION, unpackBundle } from "../execution/queue/bundle.ts";
 import { type QueueKeys, queueKeys } from "../execution/queue/queue_keys.ts";
 import {
@@ -21,7 +20,6 @@ import {
   decodeTask,
   encode,
   type QueueTask,
-  type ShippedArtifact,
 } from "../execution/queue/queue_task.ts";
 import {
   loadQueueLibrary,
@@ -33,8 +31,8 @@ import { errorData } from "../execution/worker/messages.ts";
 import type { WorkerPermissions } from "../execution/worker/permissions.ts";
 import { runOnWorkers } from "../execution/worker/run_on_workers.ts";
 import { WorkerPool } from "../execution/worker/worker_pool.ts";
-import { artifactPath } from "../storage/run_layout.ts";
 import { type WorkerRunSetup, workerRunSetup } from "./queue_worker_sandbox.ts";
+import { sharedArtifacts, sharedRunFolderOf, shippedArtifacts } from "./queue_worker_artifacts.ts";
 
 /** How a queue worker runs. */
 export interface QueueWorkerOptions {
@@ -48,6 +46,8 @@ export interface QueueWorkerOptions {
   readonly permissions: WorkerPermissions;
   /** Folder for unpacked bundles and scratch output roots (absolute). */
   readonly cacheDir: string;
+  /** The shared output root (absolute): runs whose coordinator has it get their artifacts written there. */
+  readonly sharedOutput?: string;
   /** The Crystallize library worker processes load. */
   readonly library: string;
   /** How long a job's lock lasts without renewal, ms: a dead worker's job comes back after about twice this. */
@@ -184,11 +184,18 @@ export class QueueWorker {
     signal: AbortSignal,
   ): Promise<BatchResult> {
     const { task } = setup;
-    const scratch = task.records ? join(setup.workRoot, "jobs", crypto.randomUUID()) : undefined;
+    // One attempt folder per run of a batch: a redelivered batch's files never mix with another's.
+    const attempt = crypto.randomUUID();
+    const scratch = !task.records
+      ? undefined
+      : setup.sharedRun === undefined
+      ? join(setup.workRoot, "jobs", attempt)
+      : join(setup.sharedRun, attempt);
     if (scratch !== undefined) await Deno.mkdir(scratch, { recursive: true });
     const spec = scratch === undefined
       ? setup.spec
       : { ...setup.spec, record: { dir: scratch, runId: setup.spec.runId } };
+    let handedOver = false;
     const events: ProgressEvent[] = [];
     const logs: LogRecord[] = [];
     const log = (level: LogRecord["level"]) => (message: string, fields = {}) =>
@@ -214,10 +221,18 @@ export class QueueWorker {
         },
         { replicates: 0, indices: batch.replicates, signal },
       );
-      const artifacts = scratch === undefined ? [] : await shippedArtifacts(scratch, outcomes);
+      const artifacts = scratch === undefined
+        ? []
+        : setup.sharedRun === undefined
+        ? await shippedArtifacts(scratch, outcomes)
+        : await sharedArtifacts(setup.sharedRun, attempt, outcomes);
+      // Files on the shared output root are the coordinator's to take, once the result is sent.
+      handedOver = setup.sharedRun !== undefined && !signal.aborted;
       return { batch: batch.batch, worker: this.id, outcomes, events, logs, artifacts };
     } finally {
-      if (scratch !== undefined) await Deno.remove(scratch, { recursive: true }).catch(() => {});
+      if (scratch !== undefined && !handedOver) {
+        await Deno.remove(scratch, { recursive: true }).catch(() => {});
+      }
     }
   }
 
@@ -270,10 +285,18 @@ export class QueueWorker {
           "start workers of the coordinator's version",
       );
     }
+    const shared = this.#options.sharedOutput;
+    const sharedRun = shared === undefined ? undefined : await sharedRunFolderOf(shared, task);
+    if (shared !== undefined && task.sharedToken !== undefined && sharedRun === undefined) {
+      this.#options.log(
+        `run ${run}: its coordinator's shared output root is not ${shared} here (no ${run}/run.token of this run in it); its artifacts travel through Redis`,
+      );
+    }
     return workerRunSetup(task, bundle, {
       library: this.#options.library,
       workRoot: join(this.#options.cacheDir, "work", task.bundle),
       own: this.#options.permissions,
+      ...(sharedRun === undefined ? {} : { sharedRun }),
     });
   }
 
@@ -301,30 +324,6 @@ export class QueueWorker {
       if (await this.#redis.exists(this.#keys.runCancelled(r.job.run)) === 1) r.controller.abort();
     }
   }
-}
-
-/** The artifacts a batch's outcomes name, read from the scratch run folder. */
-async function shippedArtifacts(
-  dir: string,
-  outcomes: readonly ReplicateOutcome[],
-): Promise<ShippedArtifact[]> {
-  const out: ShippedArtifact[] = [];
-  for (const outcome of outcomes) {
-    for (const c of outcome.conditions) {
-      for (const name of c.artifacts ?? []) {
-        const path = artifactPath(dir, outcome.replicate, c.condition, name);
-        const meta = JSON.parse(await Deno.readTextFile(`${path}.meta.json`)) as { step?: unknown };
-        out.push({
-          replicate: outcome.replicate,
-          condition: c.condition,
-          name,
-          step: typeof meta.step === "string" ? meta.step : "unknown",
-          data: await Deno.readFile(path),
-        });
-      }
-    }
-  }
-  return out;
 }
 
 function hostName(): string {

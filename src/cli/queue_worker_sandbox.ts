@@ -66,6 +66,8 @@ export interface WorkerRunSetup {
   readonly launch: WorkerLaunch;
   /** The scratch output root the code may write (a batch records below `jobs/`). */
   readonly workRoot: string;
+  /** The run's folder on the shared output root, when the run uses it (the code may write there too). */
+  readonly sharedRun?: string;
   /** The run's task, as read from Redis. */
   readonly task: QueueTask;
 }
@@ -92,7 +94,12 @@ export interface WorkerRunSetup {
 export function workerRunSetup(
   task: QueueTask,
   bundle: UnpackedBundle,
-  where: { readonly library: string; readonly workRoot: string; readonly own: WorkerPermissions },
+  where: {
+    readonly library: string;
+    readonly workRoot: string;
+    readonly own: WorkerPermissions;
+    readonly sharedRun?: string;
+  },
 ): WorkerRunSetup {
   const outside = allRefs(task.spec).map((r) => r.module).filter((m) =>
     localModuleUrl(bundle, m, where.library) === undefined
@@ -132,7 +139,8 @@ export function workerRunSetup(
   const map = encodeURIComponent(JSON.stringify(bundleImportMap(bundle, where.library)));
   const sandbox = {
     read: [bundle.fsRoot],
-    write: [where.workRoot],
+    // Of the shared output root, only this run's folder.
+    write: where.sharedRun === undefined ? [where.workRoot] : [where.workRoot, where.sharedRun],
     home: where.workRoot,
     granted: grantedBoth(task.permissions, where.own),
     library: where.library,
@@ -146,7 +154,13 @@ export function workerRunSetup(
   });
   flags.push(`--import-map=data:application/json,${map}`);
   const entry = workerEntry(spec, { loading: "checked", library: libraryUrl(where.library) });
-  return { spec, launch: { entry, flags }, workRoot: where.workRoot, task };
+  return {
+    spec,
+    launch: { entry, flags },
+    workRoot: where.workRoot,
+    task,
+    ...(where.sharedRun === undefined ? {} : { sharedRun: where.sharedRun }),
+  };
 }
 
 /** Values with every resource reference mapped. */

@@ -66,11 +66,17 @@ export class SandboxLauncher implements WorkerLauncher {
   readonly #sandbox: Sandbox;
   /** The Redis a queue run may use (`--redis`), if any. */
   readonly #redis: string | undefined;
+  /** The shared output root a queue run may use (`--shared-output`), if any. */
+  readonly #sharedOutput: string | undefined;
 
-  /** A launcher starting workers in `sandbox`; queue runs may use only the Redis at `redis`. */
-  constructor(sandbox: Sandbox, redis?: string) {
+  /**
+   * A launcher starting workers in `sandbox`; queue runs may use only the
+   * Redis at `redis`, and only `sharedOutput` as their shared output root.
+   */
+  constructor(sandbox: Sandbox, redis?: string, sharedOutput?: string) {
     this.#sandbox = sandbox;
     this.#redis = redis;
+    this.#sharedOutput = sharedOutput;
   }
 
   /** Checks the request, then runs it on a pool of this run (see the class). */
@@ -78,7 +84,12 @@ export class SandboxLauncher implements WorkerLauncher {
     const sandbox = this.#sandbox;
     checkRequest(sandbox, request, run.replicates);
     if (request.queue !== undefined) {
-      return await hostQueue(sandbox, request, allowedQueue(request.queue, this.#redis), run);
+      return await hostQueue(
+        sandbox,
+        request,
+        allowedQueue(request.queue, this.#redis, this.#sharedOutput),
+        run,
+      );
     }
     const launch = {
       entry: workerEntry(request.spec, {

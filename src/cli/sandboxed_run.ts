@@ -120,7 +120,7 @@ export async function runSandboxed(
   cancel?: AbortSignal,
 ): Promise<SandboxedOutcome> {
   const report = new RunnerReport(display);
-  const launcher = new SandboxLauncher(sandbox, settings.redis);
+  const launcher = new SandboxLauncher(sandbox, settings.redis, settings.sharedOutput);
   const pools = new PoolRelayHost(launcher, (m) => runner.send(m));
   const runner = startRunner(
     {

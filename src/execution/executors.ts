@@ -54,6 +54,8 @@ export interface ExecutorSettings {
   readonly redis?: string;
   /** `--queue`: the queue name of `--executor queue`. */
   readonly queue?: string;
+  /** `--shared-output`: the folder `--executor queue` shares with its workers. */
+  readonly sharedOutput?: string;
 }
 
 /** Each `--executor` name (`executor_names.ts`) is one of the execution plugins with some options. */
@@ -64,7 +66,10 @@ const EXECUTORS: Readonly<
   async: (s) => ["AsyncExecution", { concurrency: s.workers }],
   thread: (s) => ["ParallelExecution", { executorType: "thread", maxWorkers: s.workers }],
   process: (s) => ["ParallelExecution", { executorType: "process", maxWorkers: s.workers }],
-  queue: (s) => ["QueueExecution", { connection: s.redis ?? "", queue: s.queue }],
+  queue: (s) => [
+    "QueueExecution",
+    { connection: s.redis ?? "", queue: s.queue, sharedOutput: s.sharedOutput },
+  ],
 };
 
 /**

@@ -1,10 +1,11 @@
 import { createSha256 } from "../sha256.ts";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { FrozenContext } from "../context/frozen_context.ts";
 import type { Logger } from "../context/logger.ts";
 import { CrystallizeError, errorMessage } from "../errors.ts";
 import type { ReplicateOutcome } from "./outcome.ts";
 import { atomicWriteSync, type FileWriter } from "./atomic_write.ts";
+import { type FileDigest, fileDigest } from "./file_digest.ts";
 import { toJsonText } from "./json_values.ts";
 import { artifactPath, RUN_FILES } from "./run_layout.ts";
 
@@ -126,34 +127,98 @@ export class RunRecorder {
     const names: string[] = [];
     for (const record of records) {
       const path = artifactPath(this.settings.dir, at.replicate, at.condition, record.name);
-      const meta: ArtifactMeta = {
-        runId: this.settings.runId,
-        replicate: at.replicate,
-        condition: at.condition,
-        seed: at.seed,
-        step: record.step,
+      const digest = {
         sha256: createSha256().update(record.data).digest("hex"),
         bytes: record.data.length,
-        writtenAt: new Date().toISOString(),
       };
       try {
         atomicWriteSync(path, record.data, this.#writeFile);
-        atomicWriteSync(
-          `${path}.meta.json`,
-          encoder.encode(JSON.stringify(meta, null, 2)),
-          this.#writeFile,
-        );
+        this.#writeMeta(path, at, record.step, digest);
       } catch (error) {
-        throw new ArtifactWriteError(
-          `could not write artifact '${record.name}' (step '${record.step}') to ${path}: ${
-            errorMessage(error)
-          }; check that the output folder is writable and has space, then resume the run`,
-          { cause: error },
-        );
+        throw this.#writeError(record, path, error);
       }
       names.push(record.name);
     }
     return names;
+  }
+
+  /**
+   * Stores an artifact file another process wrote (a queue worker, on a
+   * shared output root) as {@linkcode writeArtifactFiles} stores bytes:
+   * copied next to its place (the copy is this recorder's own: the writer
+   * cannot change it afterwards), checked against `expected` (size and
+   * SHA-256, as the writer reported them), then renamed into place with
+   * its metadata. A mismatch stores nothing and throws
+   * {@linkcode ArtifactWriteError}.
+   */
+  async adoptArtifactFile(
+    at: { readonly replicate: number; readonly condition: string; readonly seed?: number },
+    record: { readonly name: string; readonly step: string; readonly source: string },
+    expected: FileDigest,
+  ): Promise<void> {
+    const path = artifactPath(this.settings.dir, at.replicate, at.condition, record.name);
+    const temp = `${path}.${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.tmp`;
+    const discard = () => Deno.remove(temp).catch(() => {});
+    let copied: FileDigest;
+    try {
+      await Deno.mkdir(dirname(path), { recursive: true });
+      await Deno.copyFile(record.source, temp);
+      copied = await fileDigest(temp);
+    } catch (error) {
+      await discard();
+      throw this.#writeError(record, path, error);
+    }
+    if (copied.sha256 !== expected.sha256 || copied.bytes !== expected.bytes) {
+      await discard();
+      throw new ArtifactWriteError(
+        `artifact '${record.name}' (step '${record.step}') was not stored at ${path}: its file ` +
+          `holds ${copied.bytes} bytes with SHA-256 ${copied.sha256}, not the ${expected.bytes} ` +
+          `bytes with SHA-256 ${expected.sha256} its writer reported`,
+      );
+    }
+    try {
+      await Deno.rename(temp, path);
+      this.#writeMeta(path, at, record.step, copied);
+    } catch (error) {
+      await discard();
+      throw this.#writeError(record, path, error);
+    }
+  }
+
+  #writeMeta(
+    path: string,
+    at: { readonly replicate: number; readonly condition: string; readonly seed?: number },
+    step: string,
+    digest: FileDigest,
+  ): void {
+    const meta: ArtifactMeta = {
+      runId: this.settings.runId,
+      replicate: at.replicate,
+      condition: at.condition,
+      seed: at.seed,
+      step,
+      sha256: digest.sha256,
+      bytes: digest.bytes,
+      writtenAt: new Date().toISOString(),
+    };
+    atomicWriteSync(
+      `${path}.meta.json`,
+      encoder.encode(JSON.stringify(meta, null, 2)),
+      this.#writeFile,
+    );
+  }
+
+  #writeError(
+    record: { readonly name: string; readonly step: string },
+    path: string,
+    error: unknown,
+  ) {
+    return new ArtifactWriteError(
+      `could not write artifact '${record.name}' (step '${record.step}') to ${path}: ${
+        errorMessage(error)
+      }; check that the output folder is writable and has space, then resume the run`,
+      { cause: error },
+    );
   }
 
   /**

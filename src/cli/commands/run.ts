@@ -14,6 +14,7 @@ import { runSandboxed, sandboxOf } from "../sandboxed_run.ts";
 import { formatSummary } from "../summary.ts";
 import { resolveTarget } from "../target.ts";
 import { checkQueueFlags } from "../flags/redis_flag.ts";
+import { sharedOutputFlag } from "../flags/shared_output_flag.ts";
 
 /** Options of `crystallize run`, as parsed from the command line. */
 export interface RunCommandOptions
@@ -30,6 +31,8 @@ export interface RunCommandOptions
   readonly redis?: string;
   /** `--queue`: the queue name of `--executor queue`. */
   readonly queue?: string;
+  /** `--shared-output`: the folder a queue run shares with its workers. */
+  readonly sharedOutput?: string;
   readonly seed?: number;
   readonly json?: boolean;
   readonly quiet?: boolean;
@@ -100,6 +103,9 @@ async function runTarget(raw: string, options: RunCommandOptions): Promise<ExitC
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...(options.redis === undefined ? {} : { redis: options.redis }),
     ...(options.queue === undefined ? {} : { queue: options.queue }),
+    ...(options.sharedOutput === undefined
+      ? {}
+      : { sharedOutput: sharedOutputFlag(options.sharedOutput) }),
   };
   const display = new ProgressDisplay(
     options.quiet ? "quiet" : Deno.stderr.isTerminal() ? "live" : "lines",

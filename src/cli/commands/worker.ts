@@ -5,6 +5,7 @@ import { CliError } from "../cli_error.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { checkPermissionFlags } from "../flags/permission_flags.ts";
 import { redisUrlFlag } from "../flags/redis_flag.ts";
+import { sharedOutputFlag } from "../flags/shared_output_flag.ts";
 import { QueueWorker } from "../queue_worker.ts";
 import { libraryRoot, type PermissionKind, permissionsFromFlags } from "../sandbox.ts";
 
@@ -19,6 +20,8 @@ export interface WorkerCommandOptions
   readonly concurrency?: number;
   /** `--cache`: folder for bundles and scratch output. */
   readonly cache?: string;
+  /** `--shared-output`: the shared output root, as mounted here. */
+  readonly sharedOutput?: string;
   /** `--lock-ms`: how long a batch's lock lasts; a dead worker's batch comes back after about twice this. */
   readonly lockMs?: number;
   /** `--heartbeat-ms`. */
@@ -59,6 +62,9 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<Exit
     concurrency: options.concurrency ?? Math.max(1, navigator.hardwareConcurrency - 1),
     permissions: permissionsFromFlags(options, Deno.cwd()),
     cacheDir,
+    ...(options.sharedOutput === undefined
+      ? {}
+      : { sharedOutput: sharedOutputFlag(options.sharedOutput) }),
     library: libraryRoot(),
     lockDurationMs: lockMs,
     stalledIntervalMs: lockMs,

@@ -24,8 +24,8 @@ export function redisUrlFlag(value: string): string {
 }
 
 /**
- * Checks `run`'s queue flags: `--executor queue` needs `--redis`, and a
- * `--redis` value must be a Redis URL.
+ * Checks `run`'s queue flags: `--executor queue` and `--shared-output`
+ * need `--redis`, and a `--redis` value must be a Redis URL.
  *
  * @example
  * ```ts
@@ -33,12 +33,18 @@ export function redisUrlFlag(value: string): string {
  * import { checkQueueFlags } from "./redis_flag.ts";
  *
  * assert.throws(() => checkQueueFlags({ executor: "queue" }), /needs --redis/);
+ * assert.throws(() => checkQueueFlags({ sharedOutput: "/mnt/x" }), /--shared-output needs --redis/);
  * checkQueueFlags({ executor: "queue", redis: "redis://127.0.0.1:6379" });
  * ```
  */
 export function checkQueueFlags(
-  options: { readonly executor?: string; readonly redis?: string },
+  options: { readonly executor?: string; readonly redis?: string; readonly sharedOutput?: string },
 ): void {
+  if (options.sharedOutput !== undefined && options.redis === undefined) {
+    throw new CliError(
+      "--shared-output needs --redis redis://host:port: it is the shared folder of a queue run (--executor queue)",
+    );
+  }
   if (options.executor === "queue" && options.redis === undefined) {
     throw new CliError(
       "--executor queue needs --redis redis://host:port (start workers there with crystallize worker --redis ...)",

@@ -64,6 +64,8 @@ export interface RunSettings {
   readonly redis?: string;
   /** Queue name of `--executor queue` (`--queue`). */
   readonly queue?: string;
+  /** The folder a queue run shares with its workers (`--shared-output`, absolute), and the only one it may use. */
+  readonly sharedOutput?: string;
   /** The git commit provenance records, read by the CLI (the runner may not read `.git`). */
   readonly git?: GitInfo | null;
 }

@@ -1,4 +1,4 @@
-import { Buffer } from "node:buffer";
+import type { Buffer } from "node:buffer";
 import type { Queue } from "npm:bullmq@6.7.0";
 import type { Redis } from "npm:ioredis@5.8.2";
 import { errorMessage } from "../../errors.ts";
@@ -6,22 +6,16 @@ import type { ReplicateOutcome } from "../../storage/outcome.ts";
 import { RunRecorder } from "../../storage/run_recorder.ts";
 import { failedOutcome } from "../worker/failed_outcome.ts";
 import type { WorkerRunSinks } from "../worker/run_on_workers.ts";
+import { landArtifacts } from "./artifact_landing.ts";
 import { type QueueKeys, queueKeys } from "./queue_keys.ts";
-import {
-  type BatchResult,
-  decodeResult,
-  encode,
-  jobId,
-  type QueueRunRequest,
-  type QueueTask,
-} from "./queue_task.ts";
+import { type BatchResult, decodeResult, jobId, type QueueRunRequest } from "./queue_task.ts";
 import { loadQueueLibrary, openRedis, quietly, redisAddress } from "./redis_connection.ts";
 import { RedisWatchdog } from "./redis_watchdog.ts";
 import { type Batch, reusedBatches, splitIntoBatches, withoutReused } from "./batches.ts";
-import { lineageKey, namespaceOf } from "./run_identity.ts";
+import { lineageKey } from "./run_identity.ts";
+import { publishRun, storeBundle, storeTask } from "./run_publication.ts";
+import type { SharedRunFolder } from "./shared_output.ts";
 
-/** Bundles expire a week after their last use. */
-const BUNDLE_TTL_S = 7 * 24 * 3600;
 /** A cancelled run's flag outlives every job it could still have running. */
 const CANCELLED_TTL_S = 3600;
 /** A batch whose result never arrives is enqueued again at most this often. */
@@ -85,6 +79,9 @@ class CoordinatedRun {
   #namespace = "";
   /** Whether this run continues one whose coordinator stopped (its jobs may still be queued). */
   #reattached = false;
+  /** The run's folder on the shared output root, if it has one, and its token. */
+  #shared: SharedRunFolder | undefined;
+  #sharedToken: string | undefined;
   #done = 0;
   #lastId = "0-0";
 
@@ -150,55 +147,20 @@ class CoordinatedRun {
 
   /** Stores the bundle and the task, or finds the unfinished run this one continues. */
   async #publish(): Promise<void> {
-    await this.#storeBundle();
-    const lineage = this.#keys.lineage(lineageKey(this.#request, this.#results.length));
-    const previous = await this.#redis.get(lineage);
-    if (previous !== null && await this.#redis.exists(this.#keys.runTask(previous)) === 1) {
-      this.#namespace = previous;
-      this.#reattached = true;
-      // A warning: the earlier coordinator of this run stopped before it finished.
-      this.#sinks.logger.warn(
-        `reattached to unfinished run ${previous} on queue '${this.#request.queue}': collecting what finished, enqueueing what is missing`,
-      );
-      return;
-    }
-    this.#namespace = namespaceOf(this.#request.spec.runId);
-    await this.#storeTask(lineage);
+    const published = await publishRun(
+      this.#redis,
+      this.#request,
+      this.#size(),
+      this.#sinks.logger,
+    );
+    this.#namespace = published.namespace;
+    this.#reattached = published.reattached;
+    this.#shared = published.shared;
+    this.#sharedToken = published.sharedToken;
   }
 
-  /** Stores the bundle, or renews its lease when it is there. */
-  async #storeBundle(): Promise<void> {
-    const { bundle } = this.#request;
-    const key = this.#keys.bundle(bundle.hash);
-    const stored = await this.#redis.set(key, Buffer.from(bundle.bytes), "EX", BUNDLE_TTL_S, "NX");
-    if (stored === null) await this.#redis.expire(key, BUNDLE_TTL_S);
-  }
-
-  /** Stores the run's task and what `cluster status` shows of it. */
-  async #storeTask(lineage: string): Promise<void> {
-    const { bundle, spec, permissions, cancelGraceMs, timeoutMs, maxHeapMb } = this.#request;
-    const task: QueueTask = {
-      format: 1,
-      run: this.#namespace,
-      bundle: bundle.hash,
-      spec: { ...spec, record: undefined },
-      permissions,
-      ...(timeoutMs === undefined ? {} : { timeoutMs }),
-      cancelGraceMs,
-      ...(maxHeapMb === undefined ? {} : { maxHeapMb }),
-      records: spec.record !== undefined,
-    };
-    await this.#redis.multi()
-      .set(this.#keys.runTask(this.#namespace), encode(task))
-      .hset(this.#keys.runMeta(this.#namespace), {
-        experiment: spec.experimentName,
-        replicates: this.#results.length,
-        batches: this.#batches.length,
-        startedAt: new Date().toISOString(),
-      })
-      .sadd(this.#keys.runs, this.#namespace)
-      .set(lineage, this.#namespace)
-      .exec();
+  #size() {
+    return { replicates: this.#results.length, batches: this.#batches.length };
   }
 
   async #enqueue(batches: readonly Batch[], onlyMissing: boolean): Promise<void> {
@@ -239,13 +201,13 @@ class CoordinatedRun {
     for (const [, entries] of reply ?? []) {
       for (const [id, fields] of entries) {
         this.#lastId = id.toString();
-        this.#onResult(fields[1]);
+        await this.#onResult(fields[1]);
       }
     }
     if (blockMs === 0 && (reply?.[0]?.[1].length ?? 0) === 1000) await this.#collect(0);
   }
 
-  #onResult(bytes: Buffer | undefined): void {
+  async #onResult(bytes: Buffer | undefined): Promise<void> {
     let result: BatchResult;
     try {
       result = decodeResult(bytes ?? new Uint8Array());
@@ -255,6 +217,15 @@ class CoordinatedRun {
       );
       return;
     }
+    try {
+      await this.#take(result);
+    } finally {
+      // Taken or ignored (a redelivered batch's second result), its files are not needed.
+      await this.#shared?.discard(result.artifacts.flatMap((a) => "file" in a ? [a.file] : []));
+    }
+  }
+
+  async #take(result: BatchResult): Promise<void> {
     const batch = this.#batches[result.batch];
     if (batch === undefined || batch.finished) return; // unknown, or a redelivered batch's second result
     if (result.error !== undefined) {
@@ -278,7 +249,11 @@ class CoordinatedRun {
       fresh.add(r);
       this.#recorder?.appendOutcome(this.#results[r]!);
     }
-    this.#writeArtifacts(result, fresh);
+    await landArtifacts(result, fresh, (r) => this.#results[r], {
+      recorder: this.#recorder,
+      shared: this.#shared,
+      logger: this.#sinks.logger,
+    });
     for (const event of result.events) {
       if ("replicate" in event && fresh.has(event.replicate)) this.#sinks.events?.emit(event);
     }
@@ -288,24 +263,6 @@ class CoordinatedRun {
       }
     }
     batch.finished = batch.replicates.every((r) => this.#results[r] !== undefined);
-  }
-
-  #writeArtifacts(result: BatchResult, fresh: ReadonlySet<number>): void {
-    if (this.#recorder === undefined) return;
-    for (const artifact of result.artifacts) {
-      if (!fresh.has(artifact.replicate)) continue;
-      const outcome = this.#results[artifact.replicate]!;
-      const condition = outcome.conditions.find((c) => c.condition === artifact.condition);
-      if (condition?.artifacts?.includes(artifact.name) !== true) continue;
-      try {
-        this.#recorder.writeArtifactFiles({ ...artifact, seed: condition.seed }, [artifact]);
-      } catch (error) {
-        // A name the run layout refuses, or a full disk: the outcome is kept, the file is not.
-        this.#sinks.logger.warn(
-          `replicate ${artifact.replicate} (${artifact.condition}): ${errorMessage(error)}`,
-        );
-      }
-    }
   }
 
   #store(replicate: number, outcome: ReplicateOutcome): void {
@@ -341,8 +298,9 @@ class CoordinatedRun {
     if (lost.length === 0) return;
     // A Redis that lost the jobs lost the task and the bundle with them: workers need both.
     if (await this.#redis.exists(this.#keys.runTask(this.#namespace)) === 0) {
-      await this.#storeBundle();
-      await this.#storeTask(this.#keys.lineage(lineageKey(this.#request, this.#results.length)));
+      await storeBundle(this.#redis, this.#keys, this.#request.bundle);
+      const run = { namespace: this.#namespace, sharedToken: this.#sharedToken };
+      await storeTask(this.#redis, this.#request, run, this.#size());
     }
     this.#sinks.logger.warn(
       `${lost.length} batch${
@@ -377,6 +335,7 @@ class CoordinatedRun {
     }
     await this.#redis.expire(this.#keys.runTask(this.#namespace), CANCELLED_TTL_S);
     await this.#forget();
+    await this.#shared?.remove();
   }
 
   async #cleanUp(): Promise<void> {
@@ -385,6 +344,7 @@ class CoordinatedRun {
       this.#keys.runResults(this.#namespace),
     );
     await this.#forget();
+    await this.#shared?.remove(); // what finished was taken; a killed worker's files are garbage
   }
 
   async #forget(): Promise<void> {

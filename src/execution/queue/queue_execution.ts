@@ -1,4 +1,4 @@
-import { dirname, resolve } from "node:path";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CrystallizeError } from "../../errors.ts";
 import { outputRoot } from "../../storage/output_root.ts";
@@ -36,6 +36,12 @@ export interface QueueExecutionOptions {
   redisWaitMs?: number;
   /** How often unfinished jobs are checked for having failed or gone missing, ms; default 1000. */
   checkEveryMs?: number;
+  /**
+   * A folder this process and the workers share (an NFS mount, say; an
+   * absolute path): workers started with `--shared-output` naming it write
+   * artifacts there, and only their size and hash travel through Redis.
+   */
+  sharedOutput?: string;
 }
 
 /** Most replicates in one job. */
@@ -54,7 +60,8 @@ const MAX_BATCH = 10_000;
  * `ParallelExecution({ executorType: "process" })`: read on the bundle,
  * write on a scratch output root, and only the `permissions` their own
  * `--allow-*` flags also grant. Artifacts travel back into this run's stored
- * version. A worker killed mid-batch has its batch redelivered (after its
+ * version: through Redis, or with `sharedOutput` through a folder this
+ * process and the workers share, checked before they are stored. A worker killed mid-batch has its batch redelivered (after its
  * lock expires) and recorded once; a run whose coordinator died is picked
  * up by `strategy: "resume"`; cancelling removes the run's queued jobs.
  * BullMQ and ioredis are loaded only when a run uses the queue; this
@@ -89,6 +96,8 @@ export class QueueExecution extends BasePlugin {
   readonly redisWaitMs: number;
   /** How often unfinished jobs are checked, ms. */
   readonly checkEveryMs: number;
+  /** The shared output root, when set. */
+  readonly sharedOutput: string | undefined;
 
   /** Creates the plugin; a bad URL, queue name or number throws. */
   constructor(options: QueueExecutionOptions) {
@@ -104,6 +113,12 @@ export class QueueExecution extends BasePlugin {
     this.cancelGraceMs = whole("cancelGraceMs", options.cancelGraceMs ?? 1000, 0, 600_000);
     this.redisWaitMs = whole("redisWaitMs", options.redisWaitMs ?? 60_000, 0, 86_400_000);
     this.checkEveryMs = whole("checkEveryMs", options.checkEveryMs ?? 1000, 10, 3_600_000);
+    if (options.sharedOutput !== undefined && !isAbsolute(options.sharedOutput)) {
+      throw new CrystallizeError(
+        `QueueExecution: sharedOutput must be an absolute path (where the shared folder is mounted here), got '${options.sharedOutput}'`,
+      );
+    }
+    this.sharedOutput = options.sharedOutput;
   }
 
   /** Strategy name in provenance. */
@@ -124,6 +139,7 @@ export class QueueExecution extends BasePlugin {
       batchSize: this.batchSize ?? Math.max(1, Math.min(50, Math.ceil(loop.replicates / 32))),
       redisWaitMs: this.redisWaitMs,
       checkEveryMs: this.checkEveryMs,
+      ...(this.sharedOutput === undefined ? {} : { sharedOutput: this.sharedOutput }),
     };
     const common = {
       spec,

@@ -60,6 +60,12 @@ export interface QueueTask {
   readonly maxHeapMb?: number;
   /** Whether the run is stored: workers then record artifacts to send back. */
   readonly records: boolean;
+  /**
+   * Set when the coordinator has a shared output root: what its file
+   * `<root>/<run>/run.token` holds, so a worker whose `--shared-output` is
+   * the same folder writes artifacts there instead of sending their bytes.
+   */
+  readonly sharedToken?: string;
 }
 
 /** Everything a coordinator needs for one run on a queue: plain data. */
@@ -102,6 +108,28 @@ export interface ShippedArtifact {
   readonly data: Uint8Array;
 }
 
+/**
+ * An artifact a replicate wrote into the run's folder of the shared output
+ * root: only where, its size and hash travel; the coordinator checks the
+ * file before it stores a copy.
+ */
+export interface SharedArtifact {
+  /** Replicate index. */
+  readonly replicate: number;
+  /** Condition name. */
+  readonly condition: string;
+  /** File name. */
+  readonly name: string;
+  /** The step that wrote it. */
+  readonly step: string;
+  /** Where it is, relative to the run's folder of the shared output root, `/`-separated. */
+  readonly file: string;
+  /** SHA-256 of its bytes, hex. */
+  readonly sha256: string;
+  /** Its size in bytes. */
+  readonly bytes: number;
+}
+
 /** What a worker reports for a batch it finished (or could not run). */
 export interface BatchResult {
   /** The batch's index. */
@@ -114,8 +142,8 @@ export interface BatchResult {
   readonly events: readonly ProgressEvent[];
   /** `ctx.logger` records of the batch. */
   readonly logs: readonly LogRecord[];
-  /** Artifacts written by the batch's replicates. */
-  readonly artifacts: readonly ShippedArtifact[];
+  /** Artifacts written by the batch's replicates: their bytes, or where they are on the shared output root. */
+  readonly artifacts: readonly (ShippedArtifact | SharedArtifact)[];
   /** Set when the worker could not run the batch at all (its outcomes are then empty). */
   readonly error?: ErrorData;
 }
@@ -151,9 +179,12 @@ const TASK: Shape = object({
   cancelGraceMs: number({ min: 0, max: 600_000 }),
   maxHeapMb: optional(number({ integer: true, min: 1, max: 1 << 20 })),
   records: boolean,
+  sharedToken: optional(string(64)),
 });
 
 const JOB: Shape = object({ run: label, batch: count, replicates: array(count, 100_000) });
+
+const ARTIFACT = { replicate: count, condition: label, name: label, step: label };
 
 const RESULT: Shape = object({
   batch: count,
@@ -161,15 +192,13 @@ const RESULT: Shape = object({
   outcomes: array(REPLICATE_OUTCOME, 100_000),
   events: array(EVENT),
   logs: array(LOG_RECORD),
-  artifacts: array(
+  artifacts: array(oneOf(
     object({
-      replicate: count,
-      condition: label,
-      name: label,
-      step: label,
+      ...ARTIFACT,
       data: (v, path) => v instanceof Uint8Array ? undefined : `${path} must be bytes`,
     }),
-  ),
+    object({ ...ARTIFACT, file: string(8192), sha256: string(64), bytes: count }),
+  )),
   error: optional(ERROR_DATA),
 });
 

@@ -88,6 +88,8 @@ export interface QueueSettings {
   readonly redisWaitMs: number;
   /** How often unfinished jobs are checked for having failed or been lost, ms. */
   readonly checkEveryMs: number;
+  /** The shared output root workers write artifacts into (absolute), when there is one. */
+  readonly sharedOutput?: string;
 }
 
 /** One run of a pool: how many replicates, when to stop, and where workers' events and logs go. */
