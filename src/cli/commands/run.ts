@@ -92,21 +92,7 @@ async function runTarget(raw: string, options: RunCommandOptions): Promise<ExitC
     ask: options.json ? undefined : terminalQuestion(),
   });
   const sandbox = await sandboxOf(target, permissionsFromFlags(options, Deno.cwd()), libraryRoot());
-  const settings: RunSettings = {
-    cache: options.cache,
-    ...(options.replicates === undefined ? {} : { replicates: options.replicates }),
-    ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
-    ...(options.treatments ? {} : { treatments: [] }),
-    ...(options.treatment === undefined ? {} : { treatments: options.treatment }),
-    ...(options.seed === undefined ? {} : { seed: options.seed }),
-    ...(options.executor === undefined ? {} : { executor: options.executor }),
-    ...(options.workers === undefined ? {} : { workers: options.workers }),
-    ...(options.redis === undefined ? {} : { redis: options.redis }),
-    ...(options.queue === undefined ? {} : { queue: options.queue }),
-    ...(options.sharedOutput === undefined
-      ? {}
-      : { sharedOutput: sharedOutputFlag(options.sharedOutput) }),
-  };
+  const settings = runSettingsOf(options);
   const display = new ProgressDisplay(
     options.quiet ? "quiet" : Deno.stderr.isTerminal() ? "live" : "lines",
   );
@@ -157,6 +143,25 @@ async function runTarget(raw: string, options: RunCommandOptions): Promise<ExitC
     }
   }
   return code;
+}
+
+/** The run settings the command line gives. */
+function runSettingsOf(options: RunCommandOptions): RunSettings {
+  return {
+    cache: options.cache,
+    ...(options.replicates === undefined ? {} : { replicates: options.replicates }),
+    ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
+    ...(options.treatments ? {} : { treatments: [] }),
+    ...(options.treatment === undefined ? {} : { treatments: options.treatment }),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.executor === undefined ? {} : { executor: options.executor }),
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(options.redis === undefined ? {} : { redis: options.redis }),
+    ...(options.queue === undefined ? {} : { queue: options.queue }),
+    ...(options.sharedOutput === undefined
+      ? {}
+      : { sharedOutput: sharedOutputFlag(options.sharedOutput) }),
+  };
 }
 
 function withoutResult<T extends { result?: unknown }>(failure: T): Omit<T, "result"> {
