@@ -13,6 +13,7 @@ import { createExperiment } from "../commands/new.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { confirmConfigPermissions } from "../config_permissions.ts";
 import { runSandboxed, sandboxOf } from "../sandboxed_run.ts";
+import { queueUrlsOf } from "./queue_choice.ts";
 import { libraryRoot } from "../sandbox.ts";
 import { NEW_EXPERIMENTS_DIR } from "./create_form.ts";
 import { editorSetting } from "./editor_command.ts";
@@ -293,6 +294,7 @@ class Shell {
       persisted: folder !== undefined,
       tree: members.map((m) => treeNode(m.name, m.steps)),
       facts: members.map(memberFacts),
+      queueUrls: await queueUrlsOf(members.flatMap((m) => m.configFile ?? [])),
       ...(notice === undefined ? {} : { notice }),
     };
   }

@@ -30,6 +30,8 @@ export type TuiAction =
     readonly tree: readonly TreeNode[];
     /** What their stored runs tell. */
     readonly facts: readonly MemberFacts[];
+    /** Redis URLs their config.yaml files name for QueueExecution. */
+    readonly queueUrls?: readonly string[];
     /** Why saved choices could not be read, if they could not. */
     readonly notice?: string;
   }

@@ -44,10 +44,21 @@ export const TABS = ["progress", "logs", "errors", "summary", "history"] as cons
 export type Tab = typeof TABS[number];
 
 /** How replicates run: as the experiment says (`undefined`), or one of the executors. */
-export type Executor = "serial" | "async" | "thread" | "process";
+export type Executor = "serial" | "async" | "thread" | "process" | "queue";
 
 /** The executors the execution picker offers after "as the experiment says". */
-export const EXECUTORS: readonly Executor[] = ["serial", "async", "thread", "process"];
+export const EXECUTORS: readonly Executor[] = ["serial", "async", "thread", "process", "queue"];
+
+/** The open picker of the run screen: treatments or execution with its cursor, or the Redis URL of a queue run being typed. */
+export type RunPicker =
+  | { readonly kind: "treatments" | "execution"; readonly cursor: number }
+  | {
+    readonly kind: "redis";
+    /** The URL as typed so far. */
+    readonly text: string;
+    /** Why the last Enter did not take it. */
+    readonly problem?: string;
+  };
 
 /** A failure of the current or last run, with its stack. */
 export interface RunError {
@@ -108,10 +119,8 @@ export interface RunModel {
   readonly scroll: number;
   /** Whether tabs show plain text: no colours or icons, long lines wrapped (for copying). */
   readonly plain: boolean;
-  /** The open picker: treatments or execution, with its cursor. */
-  readonly picker:
-    | { readonly kind: "treatments" | "execution"; readonly cursor: number }
-    | undefined;
+  /** The open picker, if one is. */
+  readonly picker: RunPicker | undefined;
   /** What to do when a cancelled run has ended. */
   readonly after: AfterRun;
   /** The experiments the run covers, with their steps (a graph's in dependency order). */
@@ -122,6 +131,10 @@ export interface RunModel {
   readonly focus: "tree" | "tab";
   /** The executor chosen in the execution picker; `undefined`: the experiment's own. */
   readonly executor: Executor | undefined;
+  /** The Redis URL of executor `queue` (the CLI connects to no other). */
+  readonly redis: string | undefined;
+  /** Redis URLs the entry's config.yaml files name (`QueueExecution: { connection }`), offered first. */
+  readonly queueUrls: readonly string[];
   /** Past runs of each experiment, for the details panel. */
   readonly facts: readonly MemberFacts[];
 }
@@ -209,6 +222,8 @@ export function openRun(entry: ListEntry): RunModel {
     treeCursor: 0,
     focus: "tree",
     executor: undefined,
+    redis: undefined,
+    queueUrls: [],
     facts: [],
   };
 }

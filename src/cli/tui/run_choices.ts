@@ -6,15 +6,10 @@
  */
 import type { RunSettings } from "../runner/protocol.ts";
 import type { Key } from "./keys.ts";
-import type { TuiEffect } from "./messages.ts";
 import { cachingOn, EXECUTORS, isRunning, type RunModel, type TuiModel } from "./model.ts";
+import { openRedisLine } from "./queue_choice.ts";
 import { stepCached, toggleStepCaching, treeRows } from "./run_tree.ts";
-import type { Update } from "./update_result.ts";
-
-/** The model with `run` as its run screen, and `effects` to perform. */
-export function withRun(model: TuiModel, run: RunModel, effects: TuiEffect[] = []): Update {
-  return { model: { ...model, run }, effects };
-}
+import { type Update, withRun } from "./update_result.ts";
 
 /** `x`: the treatment picker, or why there is none (module experiments, no treatments). */
 export function openTreatments(model: TuiModel, run: RunModel): Update {
@@ -80,6 +75,8 @@ export function executionKey(
     case "space":
     case "enter": {
       const executor = cursor === 0 ? undefined : EXECUTORS[cursor - 1];
+      // A queue run needs the Redis to connect to: typed (or confirmed) first.
+      if (executor === "queue") return openRedisLine(model, run);
       return withRun(model, {
         ...run,
         executor,
@@ -200,5 +197,6 @@ export function runSettings(run: RunModel): RunSettings {
       ? { treatments: treatments.filter((t) => !inactive.has(t)) }
       : {}),
     ...(run.executor === undefined ? {} : { executor: run.executor }),
+    ...(run.executor === "queue" && run.redis !== undefined ? { redis: run.redis } : {}),
   };
 }

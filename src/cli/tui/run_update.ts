@@ -15,10 +15,10 @@ import {
   runSettings,
   toggleCaching,
   treatmentKey,
-  withRun,
 } from "./run_choices.ts";
+import { redisKey } from "./queue_choice.ts";
 import { linesAt, tabLines } from "./tab_lines.ts";
-import type { Update } from "./update_result.ts";
+import { type Update, withRun } from "./update_result.ts";
 
 /** Experiment output kept, characters. */
 const OUTPUT_KEPT = 512 * 1024;
@@ -46,6 +46,8 @@ const PAGE = 10;
  * ```
  */
 export function runKey(model: TuiModel, run: RunModel, key: Key): Update {
+  // The URL line takes every key: it is being typed.
+  if (run.picker?.kind === "redis") return redisKey(model, run, key);
   if (run.picker !== undefined) {
     const picked = run.picker.kind === "treatments"
       ? treatmentKey(model, run, run.picker.cursor, key)
@@ -262,6 +264,7 @@ export function runResult(model: TuiModel, run: RunModel, action: TuiAction): Up
         notice: action.notice,
         tree: action.tree,
         facts: action.facts,
+        queueUrls: action.queueUrls ?? [],
         treeCursor: 0,
       });
     case "events": {

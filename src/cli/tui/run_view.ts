@@ -3,6 +3,7 @@ import { cachingOn, EXECUTORS, type RunModel, type RunStatus } from "./model.ts"
 import { tabBar, tabContent } from "./tabs_view.ts";
 import { detailLines, treeLines } from "./tree_view.ts";
 import { fitLine, highlight, keyHelp } from "./text.ts";
+import { REDIS_KEYS, redisLines } from "./queue_choice.ts";
 
 /** Columns from which the tree and the tabs stand side by side. */
 export const SIDE_BY_SIDE = 72;
@@ -69,7 +70,7 @@ export function renderRun(run: RunModel, width: number, height: number, color = 
       [
         `status: ${run.ready ? STATUS[run.status] : "loading…"}`,
         `strategy ${cachingOn(run) ? "resume" : "rerun"}`,
-        `executor ${run.executor ?? "own"}`,
+        `executor ${run.executor === "queue" ? `queue at ${run.redis}` : run.executor ?? "own"}`,
         `treatments: ${treatmentsLine(run)}`,
       ].join(" · "),
       width,
@@ -119,7 +120,9 @@ function padded(lines: string[], height: number): string[] {
 
 function rightPane(run: RunModel, width: number, height: number, color: boolean): string[] {
   if (run.picker === undefined) return tabContent(run, width, height, color);
-  const lines = run.picker.kind === "treatments"
+  const lines = run.picker.kind === "redis"
+    ? redisLines(run.picker, width)
+    : run.picker.kind === "treatments"
     ? pickerLines(run, run.picker.cursor, width)
     : executionLines(run, run.picker.cursor, width);
   return padded(lines.slice(0, height), height);
@@ -128,6 +131,7 @@ function rightPane(run: RunModel, width: number, height: number, color: boolean)
 function footKeys(run: RunModel): readonly string[] {
   if (run.picker?.kind === "treatments") return PICKER_KEYS;
   if (run.picker?.kind === "execution") return EXECUTION_KEYS;
+  if (run.picker?.kind === "redis") return REDIS_KEYS;
   // The summary tab writes its run as an HTML report.
   return run.tab === "summary" ? ["h html report", ...RUN_KEYS] : RUN_KEYS;
 }
@@ -151,7 +155,13 @@ function pickerLines(run: RunModel, cursor: number, width: number): string[] {
 }
 
 function executionLines(run: RunModel, cursor: number, width: number): string[] {
-  const options = ["the experiment's own (its plugins)", ...EXECUTORS.map((e) => EXPLAINED[e])];
+  const url = run.redis ?? run.queueUrls[0];
+  const options = [
+    "the experiment's own (its plugins)",
+    ...EXECUTORS.map((e) =>
+      e === "queue" && url !== undefined ? `queue: workers via Redis at ${url}` : EXPLAINED[e]
+    ),
+  ];
   const chosen = run.executor === undefined ? 0 : EXECUTORS.indexOf(run.executor) + 1;
   return [
     fitLine("How replicates run (every experiment of a graph; this session):", width),
@@ -167,4 +177,5 @@ const EXPLAINED: Readonly<Record<(typeof EXECUTORS)[number], string>> = {
   async: "async: concurrently, awaiting async steps",
   thread: "thread: bounded concurrency in one process",
   process: "process: a pool of worker processes (CPU-bound steps)",
+  queue: "queue: crystallize workers, via Redis",
 };
