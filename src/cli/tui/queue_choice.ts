@@ -132,7 +132,7 @@ export function redisKey(model: TuiModel, run: RunModel, key: Key): Update {
  * import assert from "node:assert/strict";
  * import { redisLines } from "./queue_choice.ts";
  *
- * const lines = redisLines({ kind: "redis", text: "redis://h", problem: "no port" }, 60);
+ * const lines = redisLines({ text: "redis://h", problem: "no port" }, 60);
  * assert.match(lines[2], /› redis:\/\/h_/);
  * assert.match(lines[4], /no port/);
  * ```
