@@ -380,3 +380,54 @@ async function made(path: string): Promise<string> {
   await Deno.mkdir(path, { recursive: true });
   return path;
 }
+
+Deno.test("queue shared output: of the shared root, the run's code may write only its own run's folder", async () => {
+  const { dir, build } = await setUp("queue-shared-sandbox");
+  await using _dir = dir;
+  const shared = resolve(dir.path, "shared");
+  await Deno.mkdir(shared);
+  await using redis = await startRedis(dir.path);
+  await using _pool = await workers(redis.url, join(dir.path, "w"), 1, ["--shared-output", shared]);
+  const escape = join(shared, "escape.txt");
+  const result = await build("touch", [sharing(redis.url, shared)], {
+    replicates: 1,
+    touch: escape,
+  })
+    .run();
+  assert.equal(result.errors.length, 2, "both conditions refused");
+  assert.match(result.errors[0].message, /Requires write access to ".*escape\.txt"/);
+  assert.equal(await Deno.stat(escape).then(() => true, () => false), false);
+  // Its artifacts, written into its own folder there, still arrive.
+  const ok = await build("touch", [sharing(redis.url, shared)], { replicates: 1, blob: 64 }).run();
+  assert.deepEqual(ok.errors, []);
+  assert.ok(await isEmpty(shared));
+});
+
+Deno.test("queue shared output: a worker whose --shared-output is another folder sends the bytes through Redis, saying so", async () => {
+  const { dir, build } = await setUp("queue-shared-other");
+  await using _dir = dir;
+  const shared = resolve(dir.path, "shared");
+  const elsewhere = resolve(dir.path, "elsewhere");
+  await Deno.mkdir(shared);
+  await Deno.mkdir(elsewhere);
+  await using redis = await startRedis(dir.path);
+  await using pool = await workers(redis.url, join(dir.path, "w"), 1, [
+    "--shared-output",
+    elsewhere,
+  ]);
+  const options = (outputDir: string) => ({ replicates: 3, blob: 1024, outputDir });
+  await build("other", [new SerialExecution()], options(join(dir.path, "serial"))).run();
+  const result = await build("other", [sharing(redis.url, shared)], options(join(dir.path, "out")))
+    .run();
+  assert.deepEqual(result.errors, []);
+  assert.deepEqual(
+    await artifactsOf(join(dir.path, "out", "other", "v0")),
+    await artifactsOf(join(dir.path, "serial", "other", "v0")),
+  );
+  assert.match(
+    pool.list[0].stderr(),
+    /its coordinator's shared output root is not .*elsewhere here \(no .*run\.token of this run in it\); its artifacts travel through Redis/,
+  );
+  assert.ok(await isEmpty(shared));
+  assert.ok(await isEmpty(elsewhere));
+});
