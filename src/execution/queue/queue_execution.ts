@@ -76,6 +76,8 @@ const MAX_BATCH = 10_000;
  * const execution = new QueueExecution({ connection: "redis://127.0.0.1:6379", batchSize: 50 });
  * const builder = Experiment.builder("on_cluster").plugins([execution]);
  * assert.equal(execution.executionStrategy, "queue(redis=127.0.0.1:6379, queue=crystallize)");
+ * // A shared output root is where it is mounted here: an absolute path.
+ * assert.throws(() => new QueueExecution({ connection: "redis://127.0.0.1:6379", sharedOutput: "shared" }), /absolute/);
  * void builder;
  * ```
  */
