@@ -124,13 +124,24 @@ Deno.test("git dirty: a touched file with the same content is not dirty", async 
   assert.equal(await gitSaysDirty(repo, "exp"), false);
 });
 
-Deno.test("git dirty: same size and mtime as indexed is trusted, like git", async () => {
+Deno.test("git dirty: same size and mtime as indexed is trusted with core.trustCtime off, like git", async () => {
   // git's own shortcut: it is what keeps the check from hashing every file.
   await using dir = await tempDir("git-stat-trusted");
   const { repo, exp } = await repository(dir.path);
+  await git(repo, "config", "core.trustctime", "false");
   await write(repo, "exp/a.txt", "ALPHA\n"); // same size, mtime put back
   assert.equal((await gitCommitOf(exp))?.dirty, false);
   assert.equal(await gitSaysDirty(repo, "exp"), false);
+});
+
+Deno.test("git dirty: a same-size edit with its mtime put back is dirty when its ctime moved (core.trustCtime)", async () => {
+  await using dir = await tempDir("git-ctime");
+  const { repo, exp } = await repository(dir.path);
+  // Into the next second: the edit's status-change time differs from the indexed one.
+  await new Promise((r) => setTimeout(r, 1010));
+  await write(repo, "exp/a.txt", "ALPHA\n");
+  assert.equal((await gitCommitOf(exp))?.dirty, true);
+  assert.equal(await gitSaysDirty(repo, "exp"), true);
 });
 
 Deno.test("git dirty: stat data not older than the index is not trusted (racy git)", async () => {

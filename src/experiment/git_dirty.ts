@@ -36,9 +36,10 @@ const GITLINK = 0o160000;
  *
  * For each index entry under `folder`, like git's own refresh: a missing
  * file, a changed type or executable bit (with `core.fileMode`), or a size
- * that differs is a change; the same size and modification time as the
- * index recorded (and older than the index itself — git's "racy" rule) is
- * no change; otherwise the content is hashed as a blob and compared with the
+ * that differs is a change; the same size, modification time and (with
+ * `core.trustCtime`, on by default) status-change second as the index
+ * recorded (and older than the index itself — git's "racy" rule) is no
+ * change; otherwise the content is hashed as a blob and compared with the
  * entry's object id. Symlinks (mode 120000) are compared by their target,
  * never followed, and a file below a symlinked directory counts as missing.
  * Entries marked skip-worktree or assume-unchanged count as clean, gitlinks
@@ -94,6 +95,7 @@ export async function gitDirtyOf(
       algorithm: sha256 ? "sha256" : "sha1",
       fileMode: gitBoolean(config.get("core.filemode"), true),
       symlinks: gitBoolean(config.get("core.symlinks"), true),
+      trustCtime: gitBoolean(config.get("core.trustctime"), true),
       indexMtimeMs: indexStat.mtime?.getTime(),
       directories: new Map(),
     };
@@ -121,6 +123,8 @@ interface CheckContext {
   readonly algorithm: "sha1" | "sha256";
   readonly fileMode: boolean;
   readonly symlinks: boolean;
+  /** `core.trustctime`: a changed status-change time means the content must be compared. */
+  readonly trustCtime: boolean;
   /** When the index was written; entries modified since are "racy" (see below). */
   readonly indexMtimeMs: number | undefined;
   /** Directory (relative path) → whether it is a real directory, not a symlink. */
@@ -159,7 +163,12 @@ async function entryChanged(
   const size = info.size % 2 ** 32;
   // Size 0 in the index means "not known" (git writes it for racily clean entries).
   if (entry.size !== 0 && entry.size !== size) return true;
-  if (entry.size === size && sameMtime(entry, info.mtime) && !racy(entry, context)) return false;
+  if (
+    entry.size === size && sameMtime(entry, info.mtime) &&
+    (!context.trustCtime || sameCtime(entry, info.ctime)) && !racy(entry, context)
+  ) {
+    return false;
+  }
   const id = info.isSymlink
     ? blobId(new TextEncoder().encode(await Deno.readLink(path)), context.algorithm)
     : await fileBlobId(path, info, context.algorithm);
@@ -189,6 +198,11 @@ function sameMtime(entry: GitIndexEntry, mtime: Date | null): boolean {
   // Deno's stat gives milliseconds: compare the nanoseconds at that resolution.
   return Math.floor(ms / 1000) === entry.mtimeSeconds &&
     ms % 1000 === Math.floor(entry.mtimeNanoseconds / 1e6);
+}
+
+function sameCtime(entry: GitIndexEntry, ctime: Date | null): boolean {
+  // Seconds, as git compares them unless built with USE_NSEC; no ctime on this platform: mtime decides.
+  return ctime === null || Math.floor(ctime.getTime() / 1000) === entry.ctimeSeconds;
 }
 
 /**

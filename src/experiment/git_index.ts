@@ -15,6 +15,8 @@ export interface GitIndexEntry {
   readonly mode: number;
   /** On-disk size when the entry was last refreshed, truncated to 32 bits; 0 when unknown. */
   readonly size: number;
+  /** Status-change time seconds when the entry was last refreshed. */
+  readonly ctimeSeconds: number;
   /** Modification time seconds when the entry was last refreshed. */
   readonly mtimeSeconds: number;
   /** Modification time nanosecond fraction. */
@@ -138,6 +140,7 @@ function readEntry(reader: IndexReader): GitIndexEntry | undefined {
     path: reader.decoder.decode(name),
     mode: view.getUint32(start + 24),
     size: view.getUint32(start + 36),
+    ctimeSeconds: view.getUint32(start),
     mtimeSeconds: view.getUint32(start + 8),
     mtimeNanoseconds: view.getUint32(start + 12),
     objectId: hex(bytes.subarray(start + 40, start + 40 + hashLength)),
