@@ -31,12 +31,21 @@ const keptAlive = (options: ParallelExecutionOptions = {}) =>
 /** An experiment whose replicates record the pid of the process that ran them. */
 function pidExperiment(
   execution: BasePlugin,
-  options: { kind?: string; spin?: boolean; outputDir?: string; replicates?: number } = {},
+  options: {
+    kind?: string;
+    spin?: boolean;
+    sleepMs?: number;
+    outputDir?: string;
+    replicates?: number;
+  } = {},
 ) {
   return new Experiment({
     name: "pids",
     datasource: index(),
-    pipeline: [fault({ kind: options.kind ?? "none" }), workerPid({ spin: options.spin ?? false })],
+    pipeline: [
+      fault({ kind: options.kind ?? "none" }),
+      workerPid({ spin: options.spin ?? false, sleepMs: options.sleepMs ?? 10 }),
+    ],
     plugins: [execution, quiet()],
     outputDir: options.outputDir,
     replicates: options.replicates ?? 6,
@@ -137,9 +146,11 @@ Deno.test("keepAlive: warm runs give the metrics of serial runs, whatever the ru
 });
 
 for (
-  const [kind, options, name] of [
-    ["exit", {}, "WorkerExitError"],
-    ["spin", { timeoutMs: 300 }, "TimeoutError"],
+  // Timed so the order below holds under load: 'exit' ends its worker while the other still has
+  // 300 ms replicates to run; the 1.5 s timeout fires long after the other finished the rest.
+  const [kind, sleepMs, options, name] of [
+    ["exit", 300, {}, "WorkerExitError"],
+    ["spin", 10, { timeoutMs: 1500 }, "TimeoutError"],
   ] as const
 ) {
   Deno.test(`keepAlive: a warm worker lost to '${kind}' is replaced; the next run is clean`, async () => {
@@ -147,7 +158,7 @@ for (
     try {
       await pidExperiment(execution).run();
       const warm = [...execution.idleWorkerPids];
-      const broken = await pidExperiment(execution, { kind, replicates: 5 }).run(options);
+      const broken = await pidExperiment(execution, { kind, sleepMs, replicates: 5 }).run(options);
       assert.deepEqual(broken.errors.map((e) => [e.replicate, e.name]), [[1, name]]);
       assert.deepEqual(broken.metrics.baseline.metrics.pid.length, 4);
       assert.ok([...pidsOf(broken)].some((p) => warm.includes(p)), "it ran on the warm workers");
