@@ -1,5 +1,5 @@
 import type { ReplicateOutcome } from "../storage/outcome.ts";
-import { packBundle } from "../execution/queue/bundle.ts";
+import { shipExperiment } from "../execution/queue/ship_experiment.ts";
 import { coordinateQueueRun } from "../execution/queue/coordinator.ts";
 import type { PoolRequest, PoolRun, QueueSettings } from "../execution/worker/worker_launcher.ts";
 import type { Sandbox } from "./sandbox.ts";
@@ -80,15 +80,16 @@ export async function hostQueue(
   settings: QueueSettings,
   run: PoolRun,
 ): Promise<ReplicateOutcome[]> {
-  const bundle = await packBundle(sandbox.read, {
+  const shipped = await shipExperiment(request.spec, {
+    roots: sandbox.read,
     library: sandbox.library,
     exclude: [...sandbox.write, ...(sandbox.denyRead ?? [])],
+    outputRoot: sandbox.home,
   });
   return await coordinateQueueRun(
     {
       ...settings,
-      spec: request.spec,
-      bundle,
+      ...shipped,
       permissions: sandbox.granted,
       timeoutMs: request.timeoutMs,
       cancelGraceMs: request.cancelGraceMs,

@@ -7,7 +7,9 @@
  * @module
  */
 import { join } from "node:path";
-import { bundleImportMap, localModuleUrl, type UnpackedBundle } from "../execution/queue/bundle.ts";
+import type { UnpackedBundle } from "../execution/queue/bundle.ts";
+import { bundleImportMap, localModuleUrl } from "../execution/queue/bundle_modules.ts";
+import { unpackedInputs } from "../execution/queue/shipped_inputs.ts";
 import type { QueueTask } from "../execution/queue/queue_task.ts";
 import { workerEntry } from "../execution/worker/entry.ts";
 import { allRefs, type ExportRef, type WorkerSpec } from "../execution/worker/messages.ts";
@@ -85,7 +87,7 @@ export interface WorkerRunSetup {
  * const ref = { module: "file:///exp/steps.ts", name: "total" };
  * const spec = { experimentName: "e", runId: "r", datasource: { ref, params: {} }, steps: [], conditions: [], seeding: undefined, events: { replicates: false, steps: false, errors: false }, logLevel: "warn" as const };
  * const task = { format: 1 as const, run: "r", bundle: "h", spec, permissions: { net: ["x:1"] }, cancelGraceMs: 500, records: false };
- * const bundle = { hash: "h", fsRoot: "/c/h/fs", manifest: { format: 1 as const, roots: ["/exp"], library: { version: "0.1.0", root: "/lib" } } };
+ * const bundle = { hash: "h", fsRoot: "/c/h/fs", manifest: { format: 2 as const, roots: ["/exp"], files: [], imports: {}, library: { version: "0.1.0", root: "/lib" } } };
  * const setup = workerRunSetup(task, bundle, { library: "/mine", workRoot: "/w/h", own: {} });
  * assert.equal(setup.spec.datasource.ref.module, "file:///c/h/fs/exp/steps.ts");
  * assert.ok(!setup.launch.flags.some((f) => f.startsWith("--allow-net"))); // the worker has no --allow-net
@@ -107,18 +109,20 @@ export function workerRunSetup(
   if (outside.length > 0) {
     throw new CliError(
       `run ${task.run} refers to ${[...new Set(outside)].join(", ")}, outside its code bundle; ` +
-        "the coordinator ships only the experiment's folders",
+        "the coordinator ships only the experiment's folders and the files they import",
     );
   }
   const local = (ref: ExportRef): ExportRef => ({
     module: localModuleUrl(bundle, ref.module, where.library)!,
     name: ref.name,
   });
+  // Upstream runs are read from the bundle's copy (references use the coordinator's library URLs).
+  const shipped = unpackedInputs(task.spec, bundle.manifest.library.root, bundle.fsRoot);
   const spec: WorkerSpec = {
     ...task.spec,
     datasource: {
-      ...task.spec.datasource,
-      params: mapRefs(task.spec.datasource.params, local),
+      ...shipped.datasource,
+      params: mapRefs(shipped.datasource.params, local),
       ref: local(task.spec.datasource.ref),
     },
     steps: task.spec.steps.map((s) => ({
@@ -145,7 +149,8 @@ export function workerRunSetup(
     granted: grantedBoth(task.permissions, where.own),
     library: where.library,
   };
-  // The bundle is not the project: no deno.json of this folder, the bundle's import map instead.
+  // The bundle is not the project: no deno.json of this folder, the bundle's import map instead
+  // (the library mapped to this worker's, and the project's bare names, checked again).
   const flags = launchFlags({
     ...sandboxLaunch(sandbox),
     config: "none",

@@ -263,18 +263,39 @@ function upstreamDir(ref: ArtifactRef): string {
   return experimentDir(resolve(ref.root ?? outputRoot({})), ref.experiment);
 }
 
-function locateRun(alias: string, ref: ArtifactRef): UpstreamRun {
+/**
+ * The stored run an artifact reference reads: its pinned `version`, else
+ * the newest finished one, under its `root` (else the default output root);
+ * `undefined` when there is none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { upstreamRun } from "./experiment_input.ts";
+ *
+ * const root = await Deno.makeTempDir();
+ * assert.equal(upstreamRun({ experiment: "train", artifact: "m.json", root }), undefined);
+ * assert.deepEqual(upstreamRun({ experiment: "train", artifact: "m.json", root, version: 2 }), { dir: `${root}/train/v2`, version: 2 });
+ * await Deno.remove(root, { recursive: true });
+ * ```
+ */
+export function upstreamRun(ref: ArtifactRef): { dir: string; version: number } | undefined {
   const expDir = upstreamDir(ref);
-  const versions = listVersions(expDir);
-  const version = ref.version ?? versions.filter((v) => isComplete(versionDir(expDir, v))).at(-1);
+  const version = ref.version ??
+    listVersions(expDir).filter((v) => isComplete(versionDir(expDir, v))).at(-1);
+  return version === undefined ? undefined : { dir: versionDir(expDir, version), version };
+}
+
+function locateRun(alias: string, ref: ArtifactRef): UpstreamRun {
+  const located = upstreamRun(ref);
   const what = `input '${alias}' (${ref.experiment}#${ref.artifact})`;
-  if (version === undefined) {
+  if (located === undefined) {
     throw new CrystallizeError(
-      `${what}: experiment '${ref.experiment}' has no finished run under ${expDir}; ` +
+      `${what}: experiment '${ref.experiment}' has no finished run under ${upstreamDir(ref)}; ` +
         `run '${ref.experiment}' first (with an ArtifactPlugin), or check the output root`,
     );
   }
-  const dir = versionDir(expDir, version);
+  const { dir, version } = located;
   let result: ResultJson;
   try {
     result = fromJsonText(Deno.readTextFileSync(join(dir, RUN_FILES.result))) as ResultJson;

@@ -1,13 +1,14 @@
 /**
  * Code bundles: what a coordinator ships to workers instead of a checkout.
- * A bundle holds the files of the experiment's folders (by their absolute
- * paths on the coordinator) and the version of the library that packed it,
- * as one JSON document addressed by its SHA-256: a worker that fetched the
- * bytes for a hash checks them against it before it unpacks anything.
+ * A bundle holds the files of the experiment's folders, single files from
+ * elsewhere (modules they import, upstream runs they read; all by their
+ * absolute paths on the coordinator), the project's checked bare-name
+ * imports, and the version of the library that packed it, as one JSON
+ * document addressed by its SHA-256: a worker that fetched the bytes for a
+ * hash checks them against it before it unpacks anything.
  * @module
  */
 import { dirname, isAbsolute, join, normalize, posix } from "node:path";
-import { fileURLToPath as fromFileUrl, pathToFileURL } from "node:url";
 import { CrystallizeError } from "../../errors.ts";
 import { createSha256 } from "../../sha256.ts";
 import { isInside } from "../../storage/join_inside.ts";
@@ -28,11 +29,15 @@ export class BundleError extends CrystallizeError {}
 /** What a bundle says about itself. */
 export interface BundleManifest {
   /** Format version. */
-  readonly format: 1;
+  readonly format: 2;
   /** The library that packed it: its version, and its root folder on the coordinator. */
   readonly library: { readonly version: string; readonly root: string };
   /** The packed folders, absolute paths on the coordinator. */
   readonly roots: readonly string[];
+  /** Single files packed from outside `roots` (imported modules, upstream runs), absolute paths. */
+  readonly files: readonly string[];
+  /** The project's bare-name imports (`deno.json` `imports`, checked), targets as on the coordinator. */
+  readonly imports: Readonly<Record<string, string>>;
 }
 
 /** A packed bundle: its bytes and their hash. */
@@ -47,16 +52,30 @@ export interface Bundle {
   readonly files: number;
 }
 
+/** What {@linkcode packBundle} packs besides the folders. */
+export interface PackOptions {
+  /** The coordinator's library root folder (its `mod.ts` and `src/` are mapped, not packed). */
+  readonly library: string;
+  /** Folders inside the roots not to pack (output roots, step caches). */
+  readonly exclude?: readonly string[];
+  /** Single files to pack from anywhere (regular files only: a link throws). */
+  readonly files?: readonly string[];
+  /** Bare-name imports the code resolves with (see `ShippedImports`). */
+  readonly imports?: Readonly<Record<string, string>>;
+}
+
 interface BundleDocument extends BundleManifest {
   /** `[absolute path, base64 bytes]`, sorted by path. */
-  readonly files: readonly (readonly [string, string])[];
+  readonly contents: readonly (readonly [string, string])[];
 }
 
 /**
  * Packs every regular file below `roots` (skipping `.git`, `node_modules`,
  * `.crystallize`, links, and the folders in `exclude`, such as output
- * roots) with the library version. Roots inside other roots are packed
- * once. More than {@linkcode MAX_BUNDLE_BYTES} throws {@linkcode BundleError}.
+ * roots), the single `files`, the `imports` and the library version. Roots
+ * inside other roots are packed once. More than
+ * {@linkcode MAX_BUNDLE_BYTES}, or a single file that is a link or no
+ * regular file, throws {@linkcode BundleError}.
  *
  * @example
  * ```ts
@@ -74,27 +93,27 @@ interface BundleDocument extends BundleManifest {
  */
 export async function packBundle(
   roots: readonly string[],
-  options: { readonly library: string; readonly exclude?: readonly string[] },
+  options: PackOptions,
 ): Promise<Bundle> {
   const packed = outermost(roots.map((r) => normalize(r)));
   const exclude = (options.exclude ?? []).map((p) => normalize(p));
-  const files: [string, string][] = [];
+  const contents = new Map<string, string>();
   let total = 0;
+  const add = async (path: string, size: number) => {
+    total += size;
+    if (total > MAX_BUNDLE_BYTES) {
+      throw new BundleError(
+        `the experiment's files (${packed.join(", ")}, and what they import and read) hold more than ${
+          MAX_BUNDLE_BYTES >> 20
+        } MiB, too much to ship to workers; move data out of them (read it from a shared path, granted with --allow-read)`,
+      );
+    }
+    contents.set(path, (await Deno.readFile(path)).toBase64());
+  };
   const walk = async (path: string): Promise<void> => {
     const info = await Deno.lstat(path).catch(() => undefined);
     if (info === undefined || info.isSymlink) return;
-    if (info.isFile) {
-      total += info.size;
-      if (total > MAX_BUNDLE_BYTES) {
-        throw new BundleError(
-          `the experiment's folders ${packed.join(", ")} hold more than ${
-            MAX_BUNDLE_BYTES >> 20
-          } MiB, too much to ship to workers; move data out of them (read it from a shared path, granted with --allow-read)`,
-        );
-      }
-      files.push([path, (await Deno.readFile(path)).toBase64()]);
-      return;
-    }
+    if (info.isFile) return await add(path, info.size);
     if (!info.isDirectory) return;
     const names: string[] = [];
     for await (const entry of Deno.readDir(path)) names.push(entry.name);
@@ -105,15 +124,20 @@ export async function packBundle(
     }
   };
   for (const root of packed) await walk(root);
-  files.sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+  const single = [...new Set((options.files ?? []).map((f) => normalize(f)))]
+    .filter((f) => !contents.has(f)).sort();
+  for (const file of single) await add(file, (await regularFile(file)).size);
   const manifest: BundleManifest = {
-    format: 1,
+    format: 2,
     library: { version: LIBRARY_VERSION, root: normalize(options.library) },
     roots: packed,
+    files: single,
+    imports: Object.fromEntries(Object.entries(options.imports ?? {}).sort()),
   };
-  const document: BundleDocument = { ...manifest, files };
+  const sorted = [...contents].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+  const document: BundleDocument = { ...manifest, contents: sorted };
   const bytes = new TextEncoder().encode(JSON.stringify(document));
-  return { hash: sha256Hex(bytes), bytes, manifest, files: files.length };
+  return { hash: sha256Hex(bytes), bytes, manifest, files: sorted.length };
 }
 
 /** An unpacked bundle on a worker. */
@@ -128,10 +152,12 @@ export interface UnpackedBundle {
 
 /**
  * Unpacks bundle bytes fetched for `hash` into `<cacheDir>/<hash>/` after
- * checking that they hash to `hash` and that every file lies inside one of
- * the bundle's roots (a bundle is data from the network: hostile until
- * checked). Files go to a temporary folder renamed into place, so a bundle
- * folder is always whole; one already unpacked is used as it is.
+ * checking that they hash to `hash` and that every file is a normalized
+ * absolute path (no `..`) inside one of the bundle's roots or among its
+ * single files (a bundle is data from the network: hostile until checked);
+ * nothing is written outside `<cacheDir>`. Files go to a temporary folder
+ * renamed into place, so a bundle folder is always whole; one already
+ * unpacked is used as it is.
  *
  * @example
  * ```ts
@@ -168,19 +194,15 @@ export async function unpackBundle(
   const document = parseDocument(bytes, hash);
   const folder = join(cacheDir, hash);
   const fsRoot = join(folder, "fs");
-  const manifest: BundleManifest = {
-    format: 1,
-    library: document.library,
-    roots: document.roots,
-  };
+  const { contents: _, ...manifest } = document;
   if (await Deno.stat(fsRoot).then(() => true, () => false)) return { hash, manifest, fsRoot };
   await Deno.mkdir(cacheDir, { recursive: true });
   const temporary = await Deno.makeTempDir({ dir: cacheDir, prefix: `.${hash.slice(0, 12)}-` });
   try {
-    for (const [path, data] of document.files) {
+    for (const [path, data] of document.contents) {
       const target = join(temporary, "fs", path);
       await Deno.mkdir(dirname(target), { recursive: true });
-      await Deno.writeFile(target, Uint8Array.fromBase64(data));
+      await Deno.writeFile(target, Uint8Array.fromBase64(data), { createNew: true });
     }
     await Deno.mkdir(join(temporary, "fs"), { recursive: true });
     await Deno.rename(temporary, folder).catch(async (error) => {
@@ -194,69 +216,36 @@ export async function unpackBundle(
 }
 
 /**
- * Where a coordinator's module URL is on this worker: inside the bundle
- * (for a file of a packed root), in this worker's library (for a file of
- * the coordinator's library: `mod.ts` or `src/`), else `undefined` (the
- * module was not shipped).
+ * Whether `path` is a normalized absolute path without `..` or NUL: a name
+ * that cannot climb out of the folder it is joined to.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { localModuleUrl } from "./bundle.ts";
+ * import { isPlainAbsolute } from "./bundle.ts";
  *
- * const bundle = { hash: "h", fsRoot: "/cache/h/fs", manifest: { format: 1 as const, roots: ["/exp"], library: { version: "0.1.0", root: "/lib" } } };
- * assert.equal(localModuleUrl(bundle, "file:///exp/steps.ts", "/mine"), "file:///cache/h/fs/exp/steps.ts");
- * assert.equal(localModuleUrl(bundle, "file:///lib/src/x.ts", "/mine"), "file:///mine/src/x.ts");
- * assert.equal(localModuleUrl(bundle, "file:///etc/x.ts", "/mine"), undefined);
+ * assert.equal(isPlainAbsolute("/exp/steps.ts"), true);
+ * assert.equal(isPlainAbsolute("/exp/../etc/passwd"), false);
+ * assert.equal(isPlainAbsolute("exp/steps.ts"), false);
  * ```
  */
-export function localModuleUrl(
-  bundle: UnpackedBundle,
-  url: string,
-  library: string,
-): string | undefined {
-  if (!url.startsWith("file:")) return undefined;
-  const path = normalize(fromFileUrl(url));
-  const lib = bundle.manifest.library.root;
-  for (const entry of ["mod.ts", "src"]) {
-    const from = join(lib, entry);
-    if (path === from || isInside(from, path)) {
-      return toFileUrl(join(library, path.slice(lib.length)));
-    }
-  }
-  if (!bundle.manifest.roots.some((root) => path === root || isInside(root, path))) {
-    return undefined;
-  }
-  return toFileUrl(join(bundle.fsRoot, path));
+export function isPlainAbsolute(path: string): boolean {
+  return isAbsolute(path) && !path.includes("\0") && normalize(path) === path &&
+    !path.split(/[\\/]/).includes("..") && posix.isAbsolute(path.replaceAll("\\", "/"));
 }
 
-/**
- * The import map a worker process runs bundle code with: imports of the
- * coordinator's library (by absolute URL, or by a relative path that now
- * resolves inside the bundle folder) go to this worker's library.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { bundleImportMap } from "./bundle.ts";
- *
- * const bundle = { hash: "h", fsRoot: "/cache/h/fs", manifest: { format: 1 as const, roots: ["/exp"], library: { version: "0.1.0", root: "/lib" } } };
- * const map = bundleImportMap(bundle, "/mine");
- * assert.equal(map.imports["file:///cache/h/fs/lib/src/"], "file:///mine/src/");
- * assert.equal(map.imports["file:///lib/mod.ts"], "file:///mine/mod.ts");
- * ```
- */
-export function bundleImportMap(
-  bundle: UnpackedBundle,
-  library: string,
-): { imports: Record<string, string> } {
-  const imports: Record<string, string> = {};
-  const lib = bundle.manifest.library.root;
-  for (const base of [lib, join(bundle.fsRoot, lib)]) {
-    imports[toFileUrl(join(base, "mod.ts"))] = toFileUrl(join(library, "mod.ts"));
-    imports[`${toFileUrl(join(base, "src"))}/`] = `${toFileUrl(join(library, "src"))}/`;
+/** The lstat of `path` when it is a regular file, not a link; else a `BundleError`. */
+async function regularFile(path: string): Promise<Deno.FileInfo> {
+  const info = await Deno.lstat(path).catch((error) => {
+    throw new BundleError(`cannot ship ${path} to workers: ${(error as Error).message}`);
+  });
+  if (info.isSymlink) {
+    throw new BundleError(
+      `cannot ship ${path} to workers: it is a symbolic link; import (or read) the file it points to by its own path`,
+    );
   }
-  return { imports };
+  if (!info.isFile) throw new BundleError(`cannot ship ${path} to workers: it is not a file`);
+  return info;
 }
 
 function parseDocument(bytes: Uint8Array, hash: string): BundleDocument {
@@ -268,24 +257,31 @@ function parseDocument(bytes: Uint8Array, hash: string): BundleDocument {
     throw bad("it is not JSON");
   }
   const doc = value as Partial<BundleDocument> | null;
-  if (doc === null || typeof doc !== "object" || doc.format !== 1) throw bad("unknown format");
+  if (doc === null || typeof doc !== "object" || doc.format !== 2) throw bad("unknown format");
   const library = doc.library;
   if (
     typeof library?.version !== "string" || typeof library.root !== "string" ||
-    !absolutePath(library.root)
+    !isPlainAbsolute(library.root)
   ) {
     throw bad("its library is not named");
   }
-  const roots = doc.roots;
-  if (!Array.isArray(roots) || !roots.every((r) => typeof r === "string" && absolutePath(r))) {
-    throw bad("its roots are not absolute paths");
+  const paths = (list: unknown) =>
+    Array.isArray(list) && list.every((r) => typeof r === "string" && isPlainAbsolute(r));
+  const { roots, files, imports } = doc;
+  if (!paths(roots) || !paths(files)) throw bad("its roots or files are not absolute paths");
+  if (
+    typeof imports !== "object" || imports === null || Array.isArray(imports) ||
+    !Object.values(imports).every((t) => typeof t === "string")
+  ) {
+    throw bad("its imports are not a map of names to specifiers");
   }
-  if (!Array.isArray(doc.files)) throw bad("it lists no files");
-  for (const entry of doc.files) {
+  if (!Array.isArray(doc.contents)) throw bad("it lists no files");
+  const single = new Set(files);
+  for (const entry of doc.contents) {
     const [path, data] = Array.isArray(entry) ? entry : [];
     if (
-      typeof path !== "string" || typeof data !== "string" || !absolutePath(path) ||
-      !roots.some((root) => isInside(root, path))
+      typeof path !== "string" || typeof data !== "string" || !isPlainAbsolute(path) ||
+      !(single.has(path) || roots!.some((root) => isInside(root, path)))
     ) {
       throw bad(`file ${JSON.stringify(path)} lies outside its roots`);
     }
@@ -293,20 +289,10 @@ function parseDocument(bytes: Uint8Array, hash: string): BundleDocument {
   return doc as BundleDocument;
 }
 
-/** A normalized absolute path without `..` or NUL (a name that cannot climb out of a folder). */
-function absolutePath(path: string): boolean {
-  return isAbsolute(path) && !path.includes("\0") && normalize(path) === path &&
-    !path.split(/[\\/]/).includes("..") && posix.isAbsolute(path.replaceAll("\\", "/"));
-}
-
 /** The roots not inside another root. */
 function outermost(roots: readonly string[]): string[] {
   const unique = [...new Set(roots)].sort();
   return unique.filter((r) => !unique.some((o) => o !== r && isInside(o, r)));
-}
-
-function toFileUrl(path: string): string {
-  return pathToFileURL(path).href;
 }
 
 function sha256Hex(bytes: Uint8Array): string {

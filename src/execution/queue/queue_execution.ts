@@ -13,7 +13,7 @@ import { moduleFolders } from "../parallel.ts";
 import type { WorkerPermissions } from "../worker/permissions.ts";
 import { injectedLauncher, type QueueSettings } from "../worker/worker_launcher.ts";
 import { workerSpec } from "../worker/spec.ts";
-import { packBundle } from "./bundle.ts";
+import { shipExperiment } from "./ship_experiment.ts";
 import { coordinateQueueRun } from "./coordinator.ts";
 import { DEFAULT_QUEUE, queueKeys } from "./queue_keys.ts";
 import { redisAddress } from "./redis_connection.ts";
@@ -161,14 +161,16 @@ export class QueueExecution extends BasePlugin {
       });
     }
     const runs = spec.record === undefined ? undefined : dirname(spec.record.dir);
-    const bundle = await packBundle(moduleFolders(spec), {
+    const shipped = await shipExperiment(spec, {
+      roots: moduleFolders(spec),
       library: LIBRARY_ROOT,
       exclude: [outputRoot(experiment), spec.cache?.dir, runs].filter((p): p is string =>
         p !== undefined
       ).map((p) => resolve(p)),
+      outputRoot: resolve(outputRoot({})),
     });
     return await coordinateQueueRun(
-      { ...settings, ...common, bundle },
+      { ...settings, ...common, ...shipped },
       sinks,
       loop,
     );

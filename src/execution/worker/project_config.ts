@@ -94,7 +94,43 @@ export function configFile(start: string = Deno.cwd()): string | undefined {
 /** A bare specifier: not a URL, scheme (`npm:`, `node:`, `file:`) or path. */
 const BARE = /^(?:@[\w.-]+\/)?[\w.-]+(?:\/[\w.@-]*)*\/?$/;
 
-function bareImports(file: string): Record<string, string> {
+/**
+ * Whether an import map key is a bare name (`"lodash"`, `"@/"`,
+ * `"@std/assert"`): not a URL, scheme or path, and without `.`/`..`
+ * segments. Only such keys are honoured in untrusted code's import maps:
+ * any other key could replace a module the library loads unchecked.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isBareName } from "./project_config.ts";
+ *
+ * assert.equal(isBareName("@/"), true);
+ * assert.equal(isBareName("npm:yaml@2.9.1"), false);
+ * assert.equal(isBareName("file:///lib/mod.ts"), false);
+ * assert.equal(isBareName("lib/../x"), false);
+ * ```
+ */
+export function isBareName(key: string): boolean {
+  return BARE.test(key) && !key.split("/").some((p) => p === "." || p === "..");
+}
+
+/**
+ * The bare-name imports of a `deno.json` (see {@linkcode configFlags}),
+ * path targets made absolute file URLs; `{}` when it cannot be read.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { bareImports } from "./project_config.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/deno.json`, JSON.stringify({ imports: { "@/": "./src/", "file:///x.ts": "./evil.ts" } }));
+ * assert.deepEqual(bareImports(`${dir}/deno.json`), { "@/": new URL(`file://${dir}/src/`).href });
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export function bareImports(file: string): Record<string, string> {
   let config: unknown;
   try {
     config = JSON.parse(withoutComments(Deno.readTextFileSync(file)));
@@ -105,7 +141,7 @@ function bareImports(file: string): Record<string, string> {
   if (typeof imports !== "object" || imports === null || Array.isArray(imports)) return {};
   const out: Record<string, string> = {};
   for (const [key, target] of Object.entries(imports)) {
-    if (!BARE.test(key) || key.split("/").some((p) => p === "." || p === "..")) continue;
+    if (!isBareName(key)) continue;
     if (typeof target !== "string") continue;
     out[key] = localTarget(target, dirname(file)) ?? target;
   }
