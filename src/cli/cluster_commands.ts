@@ -40,6 +40,11 @@ export function addClusterCommands(program: Command, done: (code: ExitCode) => v
       "the folder shared with coordinators (their --shared-output): artifacts of their runs are written there, not sent through Redis",
     )
     .option(
+      "--bundle-cache-max <n>",
+      "unpacked code bundles the cache keeps, the most recently used; older ones are deleted with their scratch output and step caches, never one in use (default 16)",
+      wholeNumberFlag({ flag: "--bundle-cache-max", min: 1, max: 100_000, example: 16 }),
+    )
+    .option(
       "--lock-ms <ms>",
       "how long a batch stays locked without renewal: a killed worker's batch is redelivered after about twice this (default 30000)",
       wholeNumberFlag({ flag: "--lock-ms", min: 100, max: 3_600_000, example: 30000 }),

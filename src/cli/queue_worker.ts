@@ -11,7 +11,8 @@ import type { Redis } from "npm:ioredis@5.8.2";
 import type { LogRecord } from "../context/logger.ts";
 import { errorMessage } from "../errors.ts";
 import type { ProgressEvent } from "../run/events.ts";
-import { BundleError, LIBRARY_VERSION, unpackBundle } from "../execution/queue/bundle.ts";
+import { BundleError, LIBRARY_VERSION, type UnpackedBundle } from "../execution/queue/bundle.ts";
+import { BundleCache } from "../execution/queue/bundle_cache.ts";
 import { type QueueKeys, queueKeys } from "../execution/queue/queue_keys.ts";
 import {
   type BatchJob,
@@ -48,6 +49,8 @@ export interface QueueWorkerOptions {
   readonly cacheDir: string;
   /** The shared output root (absolute): runs whose coordinator has it get their artifacts written there. */
   readonly sharedOutput?: string;
+  /** How many unpacked bundles the cache keeps (the most recently used; never one in use). */
+  readonly bundleCacheMax: number;
   /** The Crystallize library worker processes load. */
   readonly library: string;
   /** How long a job's lock lasts without renewal, ms: a dead worker's job comes back after about twice this. */
@@ -95,6 +98,13 @@ export class QueueWorker {
   readonly #jobConnection: Redis;
   readonly #pool: WorkerPool;
   readonly #runs = new Map<string, Promise<WorkerRunSetup>>();
+  /** The bundle of each run in `#runs` once it is unpacked. */
+  readonly #bundleOf = new Map<string, string>();
+  /** Batches taken per run (counted before their setup is awaited: their bundle is in use). */
+  readonly #active = new Map<string, number>();
+  readonly #cache: BundleCache;
+  /** Unpacking and pruning happen one at a time, so a prune never deletes what is being set up. */
+  #unpacking: Promise<unknown> = Promise.resolve();
   readonly #running = new Map<string, Running>();
   readonly #host: string;
   #worker!: Worker;
@@ -110,6 +120,7 @@ export class QueueWorker {
     this.#host = hostName();
     this.id = `${this.#host}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`;
     this.#pool = new WorkerPool({ keepAlive: true, maxIdle: options.concurrency });
+    this.#cache = new BundleCache(options.cacheDir, options.bundleCacheMax);
     this.stopped = new Promise((resolve) => this.#stop = resolve);
   }
 
@@ -159,11 +170,13 @@ export class QueueWorker {
     const batch = checkJob(job.data);
     const controller = new AbortController();
     this.#running.set(job.id!, { job: batch, since: Date.now(), controller });
+    this.#active.set(batch.run, (this.#active.get(batch.run) ?? 0) + 1);
     try {
       if (await this.#redis.exists(this.#keys.runCancelled(batch.run)) === 1) return;
       let result: BatchResult;
       try {
         const setup = await this.#setupFor(batch.run);
+        await this.#cache.touch(setup.task.bundle);
         result = await this.#runBatch(setup, batch, controller.signal);
       } catch (error) {
         if (controller.signal.aborted) return;
@@ -175,6 +188,9 @@ export class QueueWorker {
       await this.#redis.xadd(this.#keys.runResults(batch.run), "*", "r", encode(result));
     } finally {
       this.#running.delete(job.id!);
+      const left = this.#active.get(batch.run)! - 1;
+      if (left === 0) this.#active.delete(batch.run);
+      else this.#active.set(batch.run, left);
     }
   }
 
@@ -262,11 +278,11 @@ export class QueueWorker {
     if (setup === undefined) {
       setup = this.#prepare(run);
       this.#runs.set(run, setup);
-      setup.catch(() => this.#runs.delete(run));
+      setup.catch(() => this.#forget(run));
       // A long-lived worker serves many runs: only the latest few are kept.
       for (const old of this.#runs.keys()) {
         if (this.#runs.size <= KEPT_RUNS) break;
-        this.#runs.delete(old);
+        if (!this.#active.has(old)) this.#forget(old); // a run with batches taken keeps its bundle
       }
     }
     return setup;
@@ -278,7 +294,7 @@ export class QueueWorker {
     if (bytes === null) {
       throw new BundleError(`the code bundle ${task.bundle} of run ${run} is not in Redis`);
     }
-    const bundle = await unpackBundle(bytes, task.bundle, join(this.#options.cacheDir, "bundles"));
+    const bundle = await this.#unpack(run, bytes, task.bundle);
     if (bundle.manifest.library.version !== LIBRARY_VERSION) {
       throw new BundleError(
         `run ${run} was started with Crystallize ${bundle.manifest.library.version}, and this worker runs ${LIBRARY_VERSION}; ` +
@@ -294,10 +310,37 @@ export class QueueWorker {
     }
     return workerRunSetup(task, bundle, {
       library: this.#options.library,
-      workRoot: join(this.#options.cacheDir, "work", task.bundle),
+      workRoot: this.#cache.workRoot(task.bundle),
       own: this.#options.permissions,
       ...(sharedRun === undefined ? {} : { sharedRun }),
     });
+  }
+
+  /**
+   * Unpacks a run's bundle, then prunes the cache: bundles of runs with
+   * batches taken stay, and runs whose bundle went are set up afresh.
+   */
+  #unpack(run: string, bytes: Uint8Array, hash: string): Promise<UnpackedBundle> {
+    const done = this.#unpacking.then(async () => {
+      const bundle = await this.#cache.unpack(bytes, hash);
+      this.#bundleOf.set(run, hash);
+      const inUse = new Set([hash]);
+      for (const active of this.#active.keys()) {
+        const used = this.#bundleOf.get(active);
+        if (used !== undefined) inUse.add(used);
+      }
+      const deleted = new Set(await this.#cache.prune(inUse));
+      for (const [other, used] of this.#bundleOf) if (deleted.has(used)) this.#forget(other);
+      if (deleted.size > 0) this.#options.log(`pruned ${deleted.size} unused bundle(s) from the cache`);
+      return bundle;
+    });
+    this.#unpacking = done.catch(() => {});
+    return done;
+  }
+
+  #forget(run: string): void {
+    this.#runs.delete(run);
+    this.#bundleOf.delete(run);
   }
 
   /** Reports this worker and stops the batches of runs that were cancelled. */

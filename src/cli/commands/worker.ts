@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { DEFAULT_BUNDLE_CACHE_MAX } from "../../execution/queue/bundle_cache.ts";
 import { DEFAULT_QUEUE } from "../../execution/queue/queue_keys.ts";
 import { errorMessage } from "../../errors.ts";
 import { CliError } from "../cli_error.ts";
@@ -22,6 +23,8 @@ export interface WorkerCommandOptions
   readonly cache?: string;
   /** `--shared-output`: the shared output root, as mounted here. */
   readonly sharedOutput?: string;
+  /** `--bundle-cache-max`: unpacked bundles kept. */
+  readonly bundleCacheMax?: number;
   /** `--lock-ms`: how long a batch's lock lasts; a dead worker's batch comes back after about twice this. */
   readonly lockMs?: number;
   /** `--heartbeat-ms`. */
@@ -65,6 +68,7 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<Exit
     ...(options.sharedOutput === undefined
       ? {}
       : { sharedOutput: sharedOutputFlag(options.sharedOutput) }),
+    bundleCacheMax: options.bundleCacheMax ?? DEFAULT_BUNDLE_CACHE_MAX,
     library: libraryRoot(),
     lockDurationMs: lockMs,
     stalledIntervalMs: lockMs,

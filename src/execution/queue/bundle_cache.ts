@@ -1,0 +1,103 @@
+/**
+ * A worker's cache of unpacked bundles, bounded: bundles live in
+ * `<dir>/bundles/<hash>/` (their runs' step caches and scratch output in
+ * `<dir>/work/<hash>/`), each folder's modification time says when it was
+ * last used, and {@linkcode BundleCache.prune} deletes all but the most
+ * recently used — never one a batch is using.
+ * @module
+ */
+import { join } from "node:path";
+import { type UnpackedBundle, unpackBundle } from "./bundle.ts";
+
+/** Bundles a worker keeps unpacked unless `--bundle-cache-max` says otherwise. */
+export const DEFAULT_BUNDLE_CACHE_MAX = 16;
+
+const HASH = /^[0-9a-f]{64}$/;
+
+/**
+ * The unpacked bundles of one worker.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { packBundle } from "./bundle.ts";
+ * import { BundleCache } from "./bundle_cache.ts";
+ *
+ * const code = await Deno.realPath(await Deno.makeTempDir());
+ * const cache = new BundleCache(await Deno.makeTempDir(), 1);
+ * const hashes = [];
+ * for (const text of ["a", "b"]) {
+ *   await Deno.writeTextFile(`${code}/steps.ts`, text);
+ *   const bundle = await packBundle([code], { library: "/lib" });
+ *   await cache.unpack(bundle.bytes, bundle.hash);
+ *   hashes.push(bundle.hash);
+ * }
+ * assert.deepEqual(await cache.prune(new Set([hashes[0]])), []); // the older one is in use
+ * assert.deepEqual(await cache.prune(new Set()), [hashes[0]]); // one kept: the newest
+ * await Deno.remove(code, { recursive: true });
+ * await Deno.remove(cache.dir, { recursive: true });
+ * ```
+ */
+export class BundleCache {
+  /** The worker's cache folder. */
+  readonly dir: string;
+  /** How many bundles stay unpacked. */
+  readonly keep: number;
+
+  /** A cache in `dir` keeping `keep` bundles (at least 1). */
+  constructor(dir: string, keep: number) {
+    this.dir = dir;
+    this.keep = Math.max(1, keep);
+  }
+
+  /** The scratch folder of a bundle's runs (step caches, output before it travels back). */
+  workRoot(hash: string): string {
+    return join(this.dir, "work", hash);
+  }
+
+  /** Unpacks (or finds) a bundle (see `unpackBundle`) and marks it used now. */
+  async unpack(bytes: Uint8Array, hash: string): Promise<UnpackedBundle> {
+    const bundle = await unpackBundle(bytes, hash, this.#bundles);
+    await this.touch(hash);
+    return bundle;
+  }
+
+  /** Marks a bundle used now (a batch starts with it). */
+  async touch(hash: string): Promise<void> {
+    const now = new Date();
+    await Deno.utime(join(this.#bundles, hash), now, now).catch(() => {});
+  }
+
+  /**
+   * Deletes the unpacked bundles (and their work folders) beyond the
+   * `keep` most recently used, leaving those in `inUse` whatever their
+   * age, and returns the hashes deleted. A bundle folder is renamed away
+   * before it is deleted, so nothing sees half of one.
+   */
+  async prune(inUse: ReadonlySet<string>): Promise<string[]> {
+    const found: { hash: string; used: number }[] = [];
+    const entries = await Array.fromAsync(Deno.readDir(this.#bundles)).catch(() => []);
+    for (const entry of entries) {
+      if (!entry.isDirectory || !HASH.test(entry.name)) continue;
+      const info = await Deno.stat(join(this.#bundles, entry.name)).catch(() => undefined);
+      if (info !== undefined) found.push({ hash: entry.name, used: info.mtime?.getTime() ?? 0 });
+    }
+    found.sort((a, b) => b.used - a.used);
+    const idle = found.filter((b) => !inUse.has(b.hash));
+    const room = Math.max(0, this.keep - (found.length - idle.length));
+    const deleted: string[] = [];
+    for (const { hash } of idle.slice(room)) {
+      const away = join(this.#bundles, `.deleting-${hash.slice(0, 12)}-${crypto.randomUUID()}`);
+      if (await Deno.rename(join(this.#bundles, hash), away).then(() => true, () => false)) {
+        await Deno.remove(away, { recursive: true }).catch(() => {});
+        await Deno.remove(this.workRoot(hash), { recursive: true }).catch(() => {});
+        deleted.push(hash);
+      }
+    }
+    return deleted;
+  }
+
+  get #bundles(): string {
+    return join(this.dir, "bundles");
+  }
+}
