@@ -63,12 +63,12 @@ export function localModuleUrl(
  * import assert from "node:assert/strict";
  * import { bundleImportMap } from "./bundle_modules.ts";
  *
- * const imports = { "@/": "file:///proj/shared/", yamlish: "npm:yaml@2.9.1" };
+ * const imports = { "common/": "file:///proj/shared/", yamlish: "npm:yaml@2.9.1" };
  * const bundle = { hash: "h", fsRoot: "/cache/h/fs", manifest: { format: 2 as const, roots: ["/exp"], files: [], imports, library: { version: "0.1.0", root: "/lib" } } };
  * const map = bundleImportMap(bundle, "/mine");
  * assert.equal(map.imports["file:///cache/h/fs/lib/src/"], "file:///mine/src/");
  * assert.equal(map.imports["file:///lib/mod.ts"], "file:///mine/mod.ts");
- * assert.equal(map.imports["@/"], "file:///cache/h/fs/proj/shared/");
+ * assert.equal(map.imports["common/"], "file:///cache/h/fs/proj/shared/");
  * assert.equal(map.imports.yamlish, "npm:yaml@2.9.1");
  * ```
  */

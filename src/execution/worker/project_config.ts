@@ -95,7 +95,7 @@ export function configFile(start: string = Deno.cwd()): string | undefined {
 const BARE = /^(?:@[\w.-]+\/)?[\w.-]+(?:\/[\w.@-]*)*\/?$/;
 
 /**
- * Whether an import map key is a bare name (`"lodash"`, `"@/"`,
+ * Whether an import map key is a bare name (`"lodash"`, `"common/"`,
  * `"@std/assert"`): not a URL, scheme or path, and without `.`/`..`
  * segments. Only such keys are honoured in untrusted code's import maps:
  * any other key could replace a module the library loads unchecked.
@@ -105,7 +105,7 @@ const BARE = /^(?:@[\w.-]+\/)?[\w.-]+(?:\/[\w.@-]*)*\/?$/;
  * import assert from "node:assert/strict";
  * import { isBareName } from "./project_config.ts";
  *
- * assert.equal(isBareName("@/"), true);
+ * assert.equal(isBareName("common/"), true);
  * assert.equal(isBareName("npm:yaml@2.9.1"), false);
  * assert.equal(isBareName("file:///lib/mod.ts"), false);
  * assert.equal(isBareName("lib/../x"), false);
@@ -125,8 +125,8 @@ export function isBareName(key: string): boolean {
  * import { bareImports } from "./project_config.ts";
  *
  * const dir = await Deno.makeTempDir();
- * await Deno.writeTextFile(`${dir}/deno.json`, JSON.stringify({ imports: { "@/": "./src/", "file:///x.ts": "./evil.ts" } }));
- * assert.deepEqual(bareImports(`${dir}/deno.json`), { "@/": new URL(`file://${dir}/src/`).href });
+ * await Deno.writeTextFile(`${dir}/deno.json`, JSON.stringify({ imports: { "common/": "./src/", "file:///x.ts": "./evil.ts" } }));
+ * assert.deepEqual(bareImports(`${dir}/deno.json`), { "common/": new URL(`file://${dir}/src/`).href });
  * await Deno.remove(dir, { recursive: true });
  * ```
  */

@@ -1,0 +1,133 @@
+/**
+ * Code shipping on a real redis-server with real `crystallize worker`
+ * processes started in folders without the experiment's code: files the
+ * experiment imports from outside its folder, the project's `deno.json`
+ * bare-name imports, upstream runs an `ExperimentInput` reads, the bounded
+ * bundle cache, and bundles in Redis that were tampered with.
+ */
+import assert from "node:assert/strict";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { deserialize, serialize } from "node:v8";
+import { Buffer } from "node:buffer";
+import { Redis } from "npm:ioredis@5.8.2";
+import { BundleError, type Result, SerialExecution } from "../mod.ts";
+import { createSha256 } from "../src/sha256.ts";
+import { VERSION } from "../src/version.ts";
+import { tempDir } from "./temp_dir.ts";
+import { writeFiles } from "./fixtures/cli/run_cli.ts";
+import { QUEUE_CLI_FLAGS, startRedis } from "./fixtures/queue/cluster.ts";
+import { queued, setUp, workers } from "./fixtures/queue/setup.ts";
+import { IMPORTING, MAPPED, UPSTREAM } from "./fixtures/queue/shipping.ts";
+
+type Runnable = { run(): Promise<Result> };
+
+const load = async <T>(path: string): Promise<T> =>
+  await import(pathToFileURL(resolve(path)).href) as T;
+
+/** Hash folders in a worker's bundle cache. */
+async function cachedBundles(workerDir: string): Promise<string[]> {
+  const dir = join(workerDir, "cache", "bundles");
+  const names = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name);
+  return names.filter((n) => /^[0-9a-f]{64}$/.test(n)).sort();
+}
+
+/** A symbolic link, made by a helper process: Deno.symlink needs unscoped read and write. */
+async function symlink(target: string, path: string): Promise<void> {
+  const code = "Deno.symlinkSync(Deno.args[0], Deno.args[1]);";
+  const out = await new Deno.Command("deno", {
+    args: ["run", "--allow-read", "--allow-write", `data:,${encodeURIComponent(code)}`, target, path],
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+}
+
+Deno.test("queue shipping: files imported from outside the experiment's folder travel in the bundle, transitively (a JSON file too)", async () => {
+  await using dir = await tempDir("ship-imports");
+  await using redis = await startRedis(dir.path);
+  await writeFiles(dir.path, IMPORTING);
+  const { build } = await load<{ build: (p: unknown[], out: string) => Runnable }>(
+    join(dir.path, "code", "exp.ts"),
+  );
+  const serial = await build([new SerialExecution()], join(dir.path, "serial")).run();
+  await using _pool = await workers(redis.url, join(dir.path, "workers"), 1);
+  const result = await build([queued(redis.url)], join(dir.path, "queued")).run();
+  assert.deepEqual(result.errors, []);
+  assert.deepStrictEqual(result.metrics, serial.metrics);
+  assert.equal(result.metrics.baseline.metrics.value.length, 4);
+  const [hash] = await cachedBundles(join(dir.path, "workers", "worker-0"));
+  const shipped = join(dir.path, "workers", "worker-0", "cache", "bundles", hash, "fs");
+  for (const file of ["shared/util.ts", "shared/deep/factor.ts", "data/table.json"]) {
+    const path = join(shipped, resolve(dir.path, file));
+    assert.ok(await Deno.stat(path).then(() => true, () => false), `${file} was shipped`);
+  }
+});
+
+Deno.test("queue shipping: an imported link, or a file outside the project, is refused with a BundleError", async () => {
+  await using dir = await tempDir("ship-refused");
+  await using redis = await startRedis(dir.path);
+  await writeFiles(dir.path, IMPORTING);
+  const code = join(dir.path, "code", "exp.ts");
+  const source = await Deno.readTextFile(code);
+  const plain = resolve(dir.path, "shared", "plain.ts");
+  await Deno.writeTextFile(plain, "export const scale = (x: number) => x * 2;\n");
+  await symlink(plain, join(dir.path, "code", "linked.ts"));
+  await Deno.writeTextFile(code, source.replace("../shared/util.ts", "./linked.ts"));
+  const linked = await load<{ build: (p: unknown[], out: string) => Runnable }>(code);
+  await assert.rejects(
+    () => linked.build([queued(redis.url)], join(dir.path, "out")).run(),
+    (error: Error) => error instanceof BundleError && /linked\.ts.*symbolic link/.test(error.message),
+  );
+  // Outside this checkout (the project: the folder of the nearest deno.json).
+  const outside = await Deno.realPath(await Deno.makeTempDir());
+  const far = join(outside, "far.ts");
+  await Deno.writeTextFile(far, "export const scale = (x: number) => x;\n");
+  const other = join(dir.path, "code", "other.ts");
+  await Deno.writeTextFile(other, source.replace("../shared/util.ts", far));
+  try {
+    const stray = await load<{ build: (p: unknown[], out: string) => Runnable }>(other);
+    await assert.rejects(
+      () => stray.build([queued(redis.url)], join(dir.path, "out")).run(),
+      (error: Error) =>
+        error instanceof BundleError &&
+        error.message.includes(
+          `code/other.ts imports ${far}, outside the experiment's folders and the project`,
+        ),
+    );
+  } finally {
+    await Deno.remove(outside, { recursive: true });
+  }
+});
+
+/** Runs the CLI as `deno task cli` does from `project` (INIT_CWD), with the queue suites' flags. */
+async function cliIn(project: string, args: readonly string[]) {
+  const flags = QUEUE_CLI_FLAGS.map((f) => f.startsWith("--allow-env") ? `${f},INIT_CWD` : f);
+  const out = await new Deno.Command("deno", {
+    args: ["run", ...flags, new URL("../cli.ts", import.meta.url).pathname, ...args],
+    env: { NO_COLOR: "1", INIT_CWD: resolve(project) },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+}
+
+Deno.test("queue shipping (CLI): workers resolve bare names with the project's deno.json, checked as locally", async () => {
+  await using dir = await tempDir("ship-mapped");
+  await using redis = await startRedis(dir.path);
+  const project = join(dir.path, "proj");
+  await writeFiles(project, MAPPED);
+  // The steps live in ../shared (reached through "common/"): the local sandbox reads them when granted.
+  const args = ["run", "exp/exp.ts", "--json", "--allow-read=shared"];
+  const local = await cliIn(project, args);
+  assert.equal(local.code, 0, local.stderr);
+  await using _pool = await workers(redis.url, join(dir.path, "workers"), 1);
+  const remote = await cliIn(project, [...args, "--executor", "queue", "--redis", redis.url]);
+  assert.equal(remote.code, 0, remote.stderr);
+  const [a, b] = [remote, local].map((r) => JSON.parse(r.stdout).results[0]);
+  assert.deepEqual(a.errors, []);
+  assert.match(a.provenance.executionStrategy, /^queue\(/);
+  assert.deepEqual(a.metrics, b.metrics);
+  assert.equal(a.metrics.baseline.value.length, 4);
+});
