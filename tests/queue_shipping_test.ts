@@ -17,7 +17,7 @@ import { VERSION } from "../src/version.ts";
 import { tempDir } from "./temp_dir.ts";
 import { writeFiles } from "./fixtures/cli/run_cli.ts";
 import { QUEUE_CLI_FLAGS, startRedis } from "./fixtures/queue/cluster.ts";
-import { queued, setUp, workers } from "./fixtures/queue/setup.ts";
+import { holdingBatch, queued, setUp, workers } from "./fixtures/queue/setup.ts";
 import { IMPORTING, MAPPED, UPSTREAM } from "./fixtures/queue/shipping.ts";
 
 type Runnable = { run(): Promise<Result> };
@@ -130,4 +130,65 @@ Deno.test("queue shipping (CLI): workers resolve bare names with the project's d
   assert.match(a.provenance.executionStrategy, /^queue\(/);
   assert.deepEqual(a.metrics, b.metrics);
   assert.equal(a.metrics.baseline.value.length, 4);
+});
+
+Deno.test("queue shipping: an ExperimentInput's upstream run travels in the bundle; the worker (which may not read the original) reads the unpacked copy", async () => {
+  await using dir = await tempDir("ship-upstream");
+  await using redis = await startRedis(dir.path);
+  await writeFiles(dir.path, UPSTREAM);
+  const root = resolve(dir.path, "runs");
+  const { train } = await load<{ train: (root: string) => Runnable }>(join(dir.path, "up", "train.ts"));
+  await train(root).run();
+  const { evaluate } = await load<{ evaluate: (root: string, p: unknown[]) => Runnable }>(
+    join(dir.path, "down", "evaluate.ts"),
+  );
+  const serial = await evaluate(root, [new SerialExecution()]).run();
+  assert.deepEqual(serial.errors, []);
+  const workerDir = join(dir.path, "workers", "worker-0");
+  await using _pool = await workers(redis.url, join(dir.path, "workers"), 1);
+  const result = await evaluate(root, [queued(redis.url, 1)]).run();
+  assert.deepEqual(result.errors, []);
+  assert.deepStrictEqual(result.metrics, serial.metrics);
+  assert.equal(result.metrics.baseline.metrics.weight.length, 3);
+  const [hash] = await cachedBundles(workerDir);
+  const copy = join(workerDir, "cache", "bundles", hash, "fs", root, "train", "v0");
+  assert.ok(await Deno.stat(join(copy, "run.json")).then(() => true, () => false), copy);
+  assert.ok(await Deno.stat(join(copy, "2", "baseline", "model.json")).then(() => true, () => false));
+});
+
+Deno.test("queue shipping: --bundle-cache-max bounds the worker's unpacked bundles, never deleting one in use", async () => {
+  const a = await setUp("ship-cache-a");
+  await using _a = a.dir;
+  const b = await setUp("ship-cache-b"); // another folder: another bundle
+  await using _b = b.dir;
+  await using redis = await startRedis(a.dir.path);
+  const serialA = await a.build("a", [new SerialExecution()], { replicates: 6 }).run();
+  const serialB = await b.build("b", [new SerialExecution()], { replicates: 6 }).run();
+  const root = join(a.dir.path, "workers");
+  await using pool = await workers(redis.url, root, 1, [
+    "--bundle-cache-max",
+    "1",
+    "--concurrency",
+    "2",
+  ]);
+  const workerDir = join(root, "worker-0");
+  // A's one batch (6 replicates × 2 conditions × 150 ms) is running while B's bundle is unpacked.
+  const runningA = a.build("a", [queued(redis.url, 6)], { replicates: 6, ms: 150 }).run();
+  await holdingBatch(redis.url, pool.list[0].pid);
+  const rb = await b.build("b", [queued(redis.url, 1)], { replicates: 6 }).run();
+  const ra = await runningA;
+  assert.deepEqual([ra.errors, rb.errors], [[], []]);
+  assert.deepStrictEqual(ra.metrics, serialA.metrics);
+  assert.deepStrictEqual(rb.metrics, serialB.metrics);
+  const both = await cachedBundles(workerDir);
+  assert.equal(both.length, 2, "neither was deleted while in use");
+  // A's bundle again: it is the one used now, so B's goes (with its scratch folder).
+  const again = await a.build("a", [queued(redis.url, 1)], { replicates: 6 }).run();
+  assert.deepStrictEqual(again.metrics, serialA.metrics);
+  const kept = await cachedBundles(workerDir);
+  assert.equal(kept.length, 1);
+  const gone = both.find((h) => h !== kept[0])!;
+  const work = await Array.fromAsync(Deno.readDir(join(workerDir, "cache", "work")));
+  assert.ok(!work.some((e) => e.name === gone), "the pruned bundle's work folder went with it");
+  assert.match(pool.list[0].stderr(), /pruned 1 unused bundle/);
 });
