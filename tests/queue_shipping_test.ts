@@ -192,3 +192,80 @@ Deno.test("queue shipping: --bundle-cache-max bounds the worker's unpacked bundl
   assert.ok(!work.some((e) => e.name === gone), "the pruned bundle's work folder went with it");
   assert.match(pool.list[0].stderr(), /pruned 1 unused bundle/);
 });
+
+/** The task of the next run to appear on the queue (polling), with its key. */
+async function nextTask(client: Redis, seen: Set<string>) {
+  for (;;) {
+    const runs = (await client.smembers("crystallize:crystallize:runs")).filter((r) => !seen.has(r));
+    if (runs.length > 0) {
+      seen.add(runs[0]);
+      const key = `crystallize:crystallize:run:${runs[0]}:task`;
+      const bytes = await client.getBuffer(key);
+      if (bytes !== null) return { key, task: deserialize(bytes) as { bundle: string } };
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Stores `document` as a bundle and points the task at it (what anyone who can write to Redis could do). */
+async function forge(client: Redis, seen: Set<string>, document: unknown): Promise<void> {
+  const bytes = new TextEncoder().encode(JSON.stringify(document));
+  const hash = createSha256().update(bytes).digest("hex");
+  const { key, task } = await nextTask(client, seen);
+  await client.set(`crystallize:crystallize:bundle:${hash}`, Buffer.from(bytes));
+  await client.set(key, serialize({ ...task, bundle: hash }));
+}
+
+async function filesNamed(dir: string, name: string): Promise<string[]> {
+  const found: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) found.push(...await filesNamed(path, name));
+    else if (entry.name === name) found.push(path);
+  }
+  return found;
+}
+
+Deno.test("queue shipping: bundles from Redis are hostile: an altered one, one with a path climbing out, one remapping the library are refused", async () => {
+  const { dir, build } = await setUp("ship-hostile");
+  await using _dir = dir;
+  await using redis = await startRedis(dir.path);
+  const client = new Redis(redis.url, { maxRetriesPerRequest: null });
+  const seen = new Set<string>();
+  const lib = resolve(".");
+  const code = resolve(dir.path, "code"); // the experiment's modules: refused only for what is forged
+  const forged = (files: [string, string][], imports: Record<string, string>) => ({
+    format: 2,
+    library: { version: VERSION, root: lib },
+    roots: [code],
+    files: [],
+    imports,
+    contents: files.map(([path, text]) => [path, new TextEncoder().encode(text).toBase64()]),
+  });
+  const failure = async (seed: number, tamper: () => Promise<void>) => {
+    const running = build("hostile", [queued(redis.url, 2)], { replicates: 2, seed }).run();
+    await tamper();
+    await using _pool = await workers(redis.url, join(dir.path, `w${seed}`), 1);
+    const result = await running;
+    assert.equal(result.errors.length, 4, `seed ${seed}: every replicate failed`);
+    return result.errors[0].message;
+  };
+  try {
+    const altered = await failure(1, async () => {
+      const { task } = await nextTask(client, seen);
+      await client.set(`crystallize:crystallize:bundle:${task.bundle}`, Buffer.from("{}"));
+    });
+    assert.match(altered, /hashes to [0-9a-f]{64}, which does not match: it was altered/);
+    const climbing = await failure(2, () =>
+      forge(client, seen, forged([[`${code}/${"../".repeat(8)}escape.txt`, "pwned"]], {})));
+    assert.match(climbing, /is malformed: file .*escape\.txt" lies outside its roots/);
+    assert.deepEqual(await filesNamed(dir.path, "escape.txt"), [], "nothing written outside the cache");
+    const remap = await failure(3, () =>
+      forge(client, seen, forged([[`${code}/evil.ts`, "export {};"]], {
+        [`file://${lib}/mod.ts`]: `file://${code}/evil.ts`,
+      })));
+    assert.match(remap, /maps 'file:\/\/.*mod\.ts', which is not a bare name/);
+  } finally {
+    client.disconnect();
+  }
+});
