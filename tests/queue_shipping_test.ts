@@ -36,7 +36,14 @@ async function cachedBundles(workerDir: string): Promise<string[]> {
 async function symlink(target: string, path: string): Promise<void> {
   const code = "Deno.symlinkSync(Deno.args[0], Deno.args[1]);";
   const out = await new Deno.Command("deno", {
-    args: ["run", "--allow-read", "--allow-write", `data:,${encodeURIComponent(code)}`, target, path],
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      `data:,${encodeURIComponent(code)}`,
+      target,
+      path,
+    ],
     stderr: "piped",
   }).output();
   assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
@@ -76,7 +83,8 @@ Deno.test("queue shipping: an imported link, or a file outside the project, is r
   const linked = await load<{ build: (p: unknown[], out: string) => Runnable }>(code);
   await assert.rejects(
     () => linked.build([queued(redis.url)], join(dir.path, "out")).run(),
-    (error: Error) => error instanceof BundleError && /linked\.ts.*symbolic link/.test(error.message),
+    (error: Error) =>
+      error instanceof BundleError && /linked\.ts.*symbolic link/.test(error.message),
   );
   // Outside this checkout (the project: the folder of the nearest deno.json).
   const outside = await Deno.realPath(await Deno.makeTempDir());
@@ -137,7 +145,9 @@ Deno.test("queue shipping: an ExperimentInput's upstream run travels in the bund
   await using redis = await startRedis(dir.path);
   await writeFiles(dir.path, UPSTREAM);
   const root = resolve(dir.path, "runs");
-  const { train } = await load<{ train: (root: string) => Runnable }>(join(dir.path, "up", "train.ts"));
+  const { train } = await load<{ train: (root: string) => Runnable }>(
+    join(dir.path, "up", "train.ts"),
+  );
   await train(root).run();
   const { evaluate } = await load<{ evaluate: (root: string, p: unknown[]) => Runnable }>(
     join(dir.path, "down", "evaluate.ts"),
@@ -153,7 +163,9 @@ Deno.test("queue shipping: an ExperimentInput's upstream run travels in the bund
   const [hash] = await cachedBundles(workerDir);
   const copy = join(workerDir, "cache", "bundles", hash, "fs", root, "train", "v0");
   assert.ok(await Deno.stat(join(copy, "run.json")).then(() => true, () => false), copy);
-  assert.ok(await Deno.stat(join(copy, "2", "baseline", "model.json")).then(() => true, () => false));
+  assert.ok(
+    await Deno.stat(join(copy, "2", "baseline", "model.json")).then(() => true, () => false),
+  );
 });
 
 Deno.test("queue shipping: --bundle-cache-max bounds the worker's unpacked bundles, never deleting one in use", async () => {
@@ -196,7 +208,9 @@ Deno.test("queue shipping: --bundle-cache-max bounds the worker's unpacked bundl
 /** The task of the next run to appear on the queue (polling), with its key. */
 async function nextTask(client: Redis, seen: Set<string>) {
   for (;;) {
-    const runs = (await client.smembers("crystallize:crystallize:runs")).filter((r) => !seen.has(r));
+    const runs = (await client.smembers("crystallize:crystallize:runs")).filter((r) =>
+      !seen.has(r)
+    );
     if (runs.length > 0) {
       seen.add(runs[0]);
       const key = `crystallize:crystallize:run:${runs[0]}:task`;
@@ -256,14 +270,27 @@ Deno.test("queue shipping: bundles from Redis are hostile: an altered one, one w
       await client.set(`crystallize:crystallize:bundle:${task.bundle}`, Buffer.from("{}"));
     });
     assert.match(altered, /hashes to [0-9a-f]{64}, which does not match: it was altered/);
-    const climbing = await failure(2, () =>
-      forge(client, seen, forged([[`${code}/${"../".repeat(8)}escape.txt`, "pwned"]], {})));
+    const climbing = await failure(
+      2,
+      () => forge(client, seen, forged([[`${code}/${"../".repeat(8)}escape.txt`, "pwned"]], {})),
+    );
     assert.match(climbing, /is malformed: file .*escape\.txt" lies outside its roots/);
-    assert.deepEqual(await filesNamed(dir.path, "escape.txt"), [], "nothing written outside the cache");
-    const remap = await failure(3, () =>
-      forge(client, seen, forged([[`${code}/evil.ts`, "export {};"]], {
-        [`file://${lib}/mod.ts`]: `file://${code}/evil.ts`,
-      })));
+    assert.deepEqual(
+      await filesNamed(dir.path, "escape.txt"),
+      [],
+      "nothing written outside the cache",
+    );
+    const remap = await failure(
+      3,
+      () =>
+        forge(
+          client,
+          seen,
+          forged([[`${code}/evil.ts`, "export {};"]], {
+            [`file://${lib}/mod.ts`]: `file://${code}/evil.ts`,
+          }),
+        ),
+    );
     assert.match(remap, /maps 'file:\/\/.*mod\.ts', which is not a bare name/);
   } finally {
     client.disconnect();

@@ -331,7 +331,9 @@ export class QueueWorker {
       }
       const deleted = new Set(await this.#cache.prune(inUse));
       for (const [other, used] of this.#bundleOf) if (deleted.has(used)) this.#forget(other);
-      if (deleted.size > 0) this.#options.log(`pruned ${deleted.size} unused bundle(s) from the cache`);
+      if (deleted.size > 0) {
+        this.#options.log(`pruned ${deleted.size} unused bundle(s) from the cache`);
+      }
       return bundle;
     });
     this.#unpacking = done.catch(() => {});

@@ -103,7 +103,9 @@ export async function packBundle(
     total += size;
     if (total > MAX_BUNDLE_BYTES) {
       throw new BundleError(
-        `the experiment's files (${packed.join(", ")}, and what they import and read) hold more than ${
+        `the experiment's files (${
+          packed.join(", ")
+        }, and what they import and read) hold more than ${
           MAX_BUNDLE_BYTES >> 20
         } MiB, too much to ship to workers; move data out of them (read it from a shared path, granted with --allow-read)`,
       );

@@ -7,7 +7,7 @@
  * @module
  */
 import { join } from "node:path";
-import { type UnpackedBundle, unpackBundle } from "./bundle.ts";
+import { unpackBundle, type UnpackedBundle } from "./bundle.ts";
 
 /** Bundles a worker keeps unpacked unless `--bundle-cache-max` says otherwise. */
 export const DEFAULT_BUNDLE_CACHE_MAX = 16;

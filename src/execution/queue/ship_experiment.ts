@@ -65,16 +65,20 @@ export async function shipExperiment(
     .filter((url) => url.startsWith("file:") && !inLibrary(fileURLToPath(url)));
   const imported = (await importedFiles(modules, configFlags("bare-imports", cwd)))
     .filter((file) => !inLibrary(file.path));
-  const allowed = [...options.roots, project];
+  // The library's own folders (an ExperimentInput's module) are mapped to the worker's, not packed.
+  const roots = options.roots.filter((root) => !inLibrary(root));
+  const allowed = [...roots, project];
   const stray = imported.find((f) => !allowed.some((root) => isInside(root, f.path)));
   if (stray !== undefined) {
     throw new BundleError(
-      `${shown(stray.importer, project)} imports ${stray.path}, outside the experiment's folders and the project (${project}): ` +
+      `${
+        shown(stray.importer, project)
+      } imports ${stray.path}, outside the experiment's folders and the project (${project}): ` +
         "workers get only files from there; move the file into the project",
     );
   }
   const inputs = await pinnedInputs(spec, options.library, options.outputRoot);
-  const bundle = await packBundle(options.roots, {
+  const bundle = await packBundle(roots, {
     library: options.library,
     exclude: options.exclude,
     files: [...imported.map((f) => f.path), ...inputs.files],

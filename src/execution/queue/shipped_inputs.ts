@@ -10,6 +10,7 @@
  * @module
  */
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { type ArtifactRef, upstreamRun } from "../../data/experiment_input.ts";
 import { RUN_FILES } from "../../storage/run_layout.ts";
 import type { WorkerSpec } from "../worker/messages.ts";
@@ -98,7 +99,7 @@ export function unpackedInputs(spec: WorkerSpec, library: string, fsRoot: string
 function inputsOf(spec: WorkerSpec, library: string): Record<string, ArtifactRef> | undefined {
   const { ref, params } = spec.datasource;
   const reader = READERS.some((r) =>
-    ref.name === r.name && ref.module === new URL(`file://${join(library, r.module)}`).href
+    ref.name === r.name && ref.module === pathToFileURL(join(library, r.module)).href
   );
   const inputs = params.inputs;
   if (!reader || typeof inputs !== "object" || inputs === null || Array.isArray(inputs)) {
