@@ -15,8 +15,8 @@ import { BundleError, type Result, SerialExecution } from "../mod.ts";
 import { createSha256 } from "../src/sha256.ts";
 import { VERSION } from "../src/version.ts";
 import { tempDir } from "./temp_dir.ts";
-import { writeFiles } from "./fixtures/cli/run_cli.ts";
-import { QUEUE_CLI_FLAGS, startRedis } from "./fixtures/queue/cluster.ts";
+import { copyExample, writeFiles } from "./fixtures/cli/run_cli.ts";
+import { QUEUE_CLI_FLAGS, queueCli, startRedis } from "./fixtures/queue/cluster.ts";
 import { holdingBatch, queued, setUp, workers } from "./fixtures/queue/setup.ts";
 import { IMPORTING, MAPPED, UPSTREAM } from "./fixtures/queue/shipping.ts";
 
@@ -295,4 +295,33 @@ Deno.test("queue shipping: bundles from Redis are hostile: an altered one, one w
   } finally {
     client.disconnect();
   }
+});
+
+Deno.test("queue shipping (CLI): a folder experiment reading another's stored run (examples/dag) runs on workers", async () => {
+  await using dir = await tempDir("ship-dag");
+  await using redis = await startRedis(dir.path);
+  const examples = new URL("../examples/dag", import.meta.url).pathname;
+  for (const copy of ["local", "queued"]) await copyExample(examples, join(dir.path, copy));
+  const local = await queueCli(["run", join(dir.path, "local", "consumer"), "--json"]);
+  assert.equal(local.code, 0, local.stderr);
+  await using _pool = await workers(redis.url, join(dir.path, "workers"), 2);
+  const remote = await queueCli([
+    "run",
+    join(dir.path, "queued", "consumer"),
+    "--json",
+    "--executor",
+    "queue",
+    "--redis",
+    redis.url,
+  ]);
+  assert.equal(remote.code, 0, remote.stderr);
+  const results = (r: { stdout: string }) =>
+    Object.fromEntries(
+      JSON.parse(r.stdout).results.map((x: { experiment: string }) => [x.experiment, x]),
+    );
+  const [a, b] = [results(remote), results(local)];
+  assert.deepEqual(Object.keys(a).sort(), ["consumer", "producer"]);
+  assert.deepEqual(a.consumer.errors, []);
+  assert.deepEqual(a.consumer.metrics, b.consumer.metrics);
+  assert.match(a.consumer.provenance.executionStrategy, /^queue\(/);
 });
