@@ -32,8 +32,10 @@ const HASH = /^[0-9a-f]{64}$/;
  *   await cache.unpack(bundle.bytes, bundle.hash);
  *   hashes.push(bundle.hash);
  * }
- * assert.deepEqual(await cache.prune(new Set([hashes[0]])), []); // the older one is in use
- * assert.deepEqual(await cache.prune(new Set()), [hashes[0]]); // one kept: the newest
+ * const [a, b] = hashes;
+ * assert.deepEqual(await cache.prune(new Set([a, b])), []); // both in use: both stay
+ * assert.deepEqual(await cache.prune(new Set([b])), [a]); // one kept: the one in use
+ * assert.equal(cache.workRoot(b), `${cache.dir}/work/${b}`);
  * await Deno.remove(code, { recursive: true });
  * await Deno.remove(cache.dir, { recursive: true });
  * ```
@@ -69,9 +71,10 @@ export class BundleCache {
   }
 
   /**
-   * Deletes the unpacked bundles (and their work folders) beyond the
-   * `keep` most recently used, leaving those in `inUse` whatever their
-   * age, and returns the hashes deleted. A bundle folder is renamed away
+   * Deletes unpacked bundles (and their work folders) until at most `keep`
+   * are left — the most recently used, and always those in `inUse` (which
+   * count towards `keep`, and stay however many they are) — and returns
+   * the hashes deleted. A bundle folder is renamed away
    * before it is deleted, so nothing sees half of one.
    */
   async prune(inUse: ReadonlySet<string>): Promise<string[]> {

@@ -84,9 +84,18 @@ export async function importedFiles(
 }
 
 async function moduleGraph(url: string, configFlags: readonly string[]): Promise<DenoInfo> {
+  let deno: string;
+  try {
+    deno = denoExecutable();
+  } catch {
+    throw new BundleError(
+      "workers get the files the experiment's modules import, found with `deno info`, and this " +
+        "process may not run deno: add --allow-run=deno (or the path of the deno executable)",
+    );
+  }
   let output: Deno.CommandOutput;
   try {
-    output = await new Deno.Command(denoExecutable(), {
+    output = await new Deno.Command(deno, {
       args: ["info", "--json", ...NO_DOWNLOADS, ...configFlags, url],
       stdin: "null",
       stdout: "piped",

@@ -51,8 +51,10 @@ const MAX_BATCH = 10_000;
  * Runs replicates as BullMQ jobs on Redis, for `crystallize worker`
  * processes on any number of machines (start them with `crystallize worker
  * --redis URL`). The coordinator — this process, or the CLI for `crystallize
- * run --executor queue` — packs the experiment's folders into a
- * content-addressed bundle stored in Redis (workers need no checkout),
+ * run --executor queue` — packs the experiment's folders, the local files
+ * its modules import, the project's bare-name imports and the upstream
+ * runs it reads into a content-addressed bundle stored in Redis (workers
+ * need no checkout),
  * enqueues batches of `batchSize` replicates, and records each replicate
  * once as results stream back in any order; outcomes come back in
  * replicate order and are bit-identical to a serial run with the same seed.
@@ -66,7 +68,7 @@ const MAX_BATCH = 10_000;
  * up by `strategy: "resume"`; cancelling removes the run's queued jobs.
  * BullMQ and ioredis are loaded only when a run uses the queue; this
  * process needs `--allow-net` to Redis and `--ignore-env` (or `--allow-env`)
- * for them.
+ * for them, and `--allow-run=deno` to find the imported files (`deno info`).
  *
  * @example
  * ```ts
