@@ -15,7 +15,7 @@ import { BundleError, type Result, SerialExecution } from "../mod.ts";
 import { createSha256 } from "../src/sha256.ts";
 import { VERSION } from "../src/version.ts";
 import { tempDir } from "./temp_dir.ts";
-import { copyExample, writeFiles } from "./fixtures/cli/run_cli.ts";
+import { copyExample, MOD, writeFiles } from "./fixtures/cli/run_cli.ts";
 import { QUEUE_CLI_FLAGS, queueCli, startRedis } from "./fixtures/queue/cluster.ts";
 import { holdingBatch, queued, setUp, workers } from "./fixtures/queue/setup.ts";
 import { IMPORTING, MAPPED, UPSTREAM } from "./fixtures/queue/shipping.ts";
@@ -324,4 +324,41 @@ Deno.test("queue shipping (CLI): a folder experiment reading another's stored ru
   assert.deepEqual(a.consumer.errors, []);
   assert.deepEqual(a.consumer.metrics, b.consumer.metrics);
   assert.match(a.consumer.provenance.executionStrategy, /^queue\(/);
+});
+
+Deno.test("queue shipping: a program that may not run deno (for `deno info`) is told which --allow-run to add", async () => {
+  await using dir = await tempDir("ship-norun");
+  await using redis = await startRedis(dir.path);
+  await writeFiles(dir.path, IMPORTING);
+  const exp = pathToFileURL(resolve(dir.path, "code", "exp.ts")).href;
+  const script = `import { build } from ${JSON.stringify(exp)};
+import { BundleError, QueueExecution } from ${JSON.stringify(MOD)};
+try {
+  await build([new QueueExecution({ connection: ${JSON.stringify(redis.url)} })], ${
+    JSON.stringify(resolve(dir.path, "out"))
+  }).run();
+} catch (error) {
+  console.log(error instanceof BundleError, error.message);
+}`;
+  const program = join(dir.path, "program.ts");
+  await Deno.writeTextFile(program, script);
+  const out = await new Deno.Command("deno", {
+    args: [
+      "run",
+      "--no-prompt",
+      "--allow-read",
+      `--allow-write=${resolve(dir.path)}`,
+      "--allow-net=127.0.0.1",
+      "--ignore-env",
+      program,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const printed = new TextDecoder().decode(out.stdout);
+  assert.match(
+    printed,
+    /^true .*found with `deno info`, and this process may not run deno: add --allow-run=deno/,
+    new TextDecoder().decode(out.stderr),
+  );
 });
