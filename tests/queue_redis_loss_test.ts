@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { SerialExecution } from "../mod.ts";
 import { startRedis } from "./fixtures/queue/cluster.ts";
-import { queued, setUp, workers } from "./fixtures/queue/setup.ts";
+import { holdingBatch, queued, setUp, workers } from "./fixtures/queue/setup.ts";
 
 Deno.test("queue: a Redis restart without persistence loses queued batches; the coordinator enqueues them again", async () => {
   const { dir, build } = await setUp("queue-lost");
@@ -26,7 +26,9 @@ Deno.test("queue: a Redis restart without persistence loses queued batches; the 
     outputDir: out,
     level: "warn",
   }).run().finally(() => console.error = error);
-  await new Promise((r) => setTimeout(r, 700)); // a few batches done, most still queued
+  // Enqueued (packing the bundle takes a while under load), a batch or so done, most still queued.
+  await holdingBatch(redis.url, first.list[0].pid);
+  await new Promise((r) => setTimeout(r, 300));
   await redis.crash();
   await new Promise((r) => setTimeout(r, 300));
   await redis.start();
