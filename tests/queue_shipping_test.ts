@@ -126,7 +126,7 @@ Deno.test("queue shipping (CLI): workers resolve bare names with the project's d
   await using redis = await startRedis(dir.path);
   const project = join(dir.path, "proj");
   await writeFiles(project, MAPPED);
-  // The steps live in ../shared (reached through "common/"): the local sandbox reads them when granted.
+  // The steps live in ../shared (reached through "@/"): the local sandbox reads them when granted.
   const args = ["run", "exp/exp.ts", "--json", "--allow-read=shared"];
   const local = await cliIn(project, args);
   assert.equal(local.code, 0, local.stderr);

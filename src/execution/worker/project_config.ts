@@ -91,12 +91,16 @@ export function configFile(start: string = Deno.cwd()): string | undefined {
   }
 }
 
-/** A bare specifier: not a URL, scheme (`npm:`, `node:`, `file:`) or path. */
-const BARE = /^(?:@[\w.-]+\/)?[\w.-]+(?:\/[\w.@-]*)*\/?$/;
+/**
+ * A bare specifier: not a URL, scheme (`npm:`, `node:`, `file:`) or path.
+ * The first segment may start with `@`, `~`, `#` or `$`, so scopes and the
+ * usual aliases (`"@/"`, `"~/"`, `"#lib/"`, `"$lib/"`) are bare names too.
+ */
+const BARE = /^(?:[@~#$][\w.-]*\/(?:[\w.-]+(?:\/[\w.@-]*)*\/?)?|[\w.-]+(?:\/[\w.@-]*)*\/?)$/;
 
 /**
  * Whether an import map key is a bare name (`"lodash"`, `"common/"`,
- * `"@std/assert"`): not a URL, scheme or path, and without `.`/`..`
+ * `"@std/assert"`, `"@/"`): not a URL, scheme or path, and without `.`/`..`
  * segments. Only such keys are honoured in untrusted code's import maps:
  * any other key could replace a module the library loads unchecked.
  *
@@ -106,6 +110,9 @@ const BARE = /^(?:@[\w.-]+\/)?[\w.-]+(?:\/[\w.@-]*)*\/?$/;
  * import { isBareName } from "./project_config.ts";
  *
  * assert.equal(isBareName("common/"), true);
+ * assert.equal(isBareName("@/"), true);
+ * assert.equal(isBareName("@std/assert"), true);
+ * assert.equal(isBareName("/lib/mod.ts"), false);
  * assert.equal(isBareName("npm:yaml@2.9.1"), false);
  * assert.equal(isBareName("file:///lib/mod.ts"), false);
  * assert.equal(isBareName("lib/../x"), false);
