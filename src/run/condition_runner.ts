@@ -1,5 +1,6 @@
 import { isPromiseLike, type MaybePromise } from "../promise.ts";
 import type { ConditionOutcome, ReplicateOutcome } from "../storage/outcome.ts";
+import type { Handoff } from "./back_to_back.ts";
 import { ConditionRun } from "./condition_run.ts";
 import { ReplicateLimit } from "./replicate_limit.ts";
 import type { RunPlan } from "./run_plan.ts";
@@ -9,7 +10,9 @@ import type { RunPlan } from "./run_plan.ts";
  * A failing condition is recorded and the next one still runs; conditions
  * resume reuses are skipped. The finished replicate is recorded when the run
  * is stored. Returns a promise only when some step, hook or datasource was
- * async.
+ * async. The serial loop passes a `handoff`: the replicate starts from its
+ * reading and, when nothing follows its end, leaves its end there (see
+ * `back_to_back.ts`).
  *
  * @example
  * ```ts
@@ -37,22 +40,32 @@ import type { RunPlan } from "./run_plan.ts";
  * assert.deepEqual(outcome.conditions[0].metrics, { total: [3] });
  * ```
  */
-export function runReplicate(plan: RunPlan, replicate: number): MaybePromise<ReplicateOutcome> {
+export function runReplicate(
+  plan: RunPlan,
+  replicate: number,
+  handoff?: Handoff,
+): MaybePromise<ReplicateOutcome> {
+  // A time limit's timer starts here, so the replicate does not start from a handed-over reading.
   const limit = plan.timeoutMs === undefined ? undefined : new ReplicateLimit(plan, replicate);
+  const startedAt = limit === undefined ? handoff?.endedAt : undefined;
+  if (handoff !== undefined) handoff.endedAt = undefined;
   // Sized once and trimmed at the end: a pushed-to array would allocate room for 17.
   const outcomes = new Array<ConditionOutcome>(plan.conditions.length);
-  return continueReplicate(plan, replicate, limit, outcomes, 0, 0, undefined);
+  return continueReplicate(plan, replicate, limit, handoff, outcomes, 0, 0, startedAt);
 }
 
 /**
  * Runs the conditions from `from` on, `done` of them recorded so far. A
  * condition that follows a synchronous one starts when that one ended (one
- * clock read less); the synchronous path creates no closure.
+ * clock read less); the synchronous path creates no closure. A replicate
+ * whose end nothing follows (no time limit to release, no outcome line to
+ * store) hands its end on, for the serial loop's next replicate.
  */
 function continueReplicate(
   plan: RunPlan,
   replicate: number,
   limit: ReplicateLimit | undefined,
+  handoff: Handoff | undefined,
   outcomes: ConditionOutcome[],
   from: number,
   done: number,
@@ -67,7 +80,8 @@ function continueReplicate(
     if (isPromiseLike(outcome)) {
       return outcome.then((o) => {
         outcomes[done] = o;
-        return continueReplicate(plan, replicate, limit, outcomes, c + 1, done + 1, undefined);
+        const next = c + 1;
+        return continueReplicate(plan, replicate, limit, handoff, outcomes, next, done + 1, undefined);
       });
     }
     outcomes[done++] = outcome;
@@ -76,7 +90,8 @@ function continueReplicate(
   limit?.release();
   outcomes.length = done;
   const outcome = { replicate, conditions: outcomes };
-  plan.recorder?.appendOutcome(outcome);
+  if (plan.recorder !== undefined) plan.recorder.appendOutcome(outcome);
+  else if (handoff !== undefined && limit === undefined) handoff.endedAt = startedAt;
   return outcome;
 }
 

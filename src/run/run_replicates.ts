@@ -1,6 +1,7 @@
 import type { ReplicateOutcome } from "../storage/outcome.ts";
 import type { ArtifactIndex } from "../storage/result_json.ts";
 import { type Aggregate, OutcomeFold } from "./aggregate.ts";
+import { BACK_TO_BACK, type BackToBackFunction } from "./back_to_back.ts";
 import { runReplicate } from "./condition_runner.ts";
 import { LoopContractError, OrderedOutcomes } from "./ordered_outcomes.ts";
 import type { BasePlugin, ExperimentView, LoopContext, ReplicateFunction } from "./plugin.ts";
@@ -94,11 +95,20 @@ export async function runReplicates(run: ReplicatesRun): Promise<FoldedReplicate
     plan,
   };
   try {
-    await runLoop(run.execution, run.experiment, (r) => runReplicate(plan, r), loop, deliver);
+    await runLoop(run.execution, run.experiment, replicateFunction(plan), loop, deliver);
   } finally {
     plan.recorder?.flush(); // the buffered tail of outcomes.jsonl, even when the loop threw
   }
   return { aggregate: fold.result(), artifacts: index?.index };
+}
+
+/**
+ * The replicate function loops are given: `(replicate) => outcome`, with
+ * the back-to-back form the serial loop uses under {@linkcode BACK_TO_BACK}.
+ */
+function replicateFunction(plan: RunPlan): ReplicateFunction {
+  const backToBack: BackToBackFunction = (r, handoff) => runReplicate(plan, r, handoff);
+  return Object.assign((r: number) => runReplicate(plan, r), { [BACK_TO_BACK]: backToBack });
 }
 
 /**
