@@ -72,6 +72,7 @@ const outcome = (replicate: number): FromWorker => ({
 Deno.test("dispatch: a worker gets its next batch while it runs one, and holds at most two; the last batches go to whoever is free", async () => {
   const workers = [new StandInWorker(), new StandInWorker()];
   const [a, b] = workers;
+  const outcomes: ReplicateOutcome[] = [];
   const done = runOnWorkers(
     spec,
     { events: undefined, logger: console },
@@ -81,7 +82,7 @@ Deno.test("dispatch: a worker gets its next batch while it runs one, and holds a
       launch: { entry: "data:,", flags: [] },
       cancelGraceMs: 0,
     },
-    { replicates: 16, signal: new AbortController().signal },
+    { replicates: 16, signal: new AbortController().signal, report: (o) => outcomes.push(o) },
   );
 
   a.report({ type: "ready" });
@@ -97,9 +98,40 @@ Deno.test("dispatch: a worker gets its next batch while it runs one, and holds a
     }
     assert.ok(a.assigned.length <= 2 && b.assigned.length <= 2, `turn ${turn}`);
   }
-  const outcomes: ReplicateOutcome[] = await done;
-  assert.deepEqual(outcomes.map((o) => o.replicate), Array.from({ length: 16 }, (_, i) => i));
+  await done;
+  const reported = outcomes.map((o) => o.replicate).sort((x, y) => x - y);
+  assert.deepEqual(reported, Array.from({ length: 16 }, (_, i) => i));
   const ran = [...a.runs, ...b.runs].flat().sort((x, y) => x - y);
   assert.deepEqual(ran, Array.from({ length: 16 }, (_, i) => i), "each replicate sent once");
   assert.ok(a.runs.length > b.runs.length + 2, `the faster worker ran more: ${a.runs} / ${b.runs}`);
+});
+
+Deno.test("dispatch: each outcome is reported the moment its worker sends it, a crashed worker's replicate when it exits, and none is kept or reported twice", async () => {
+  const workers = [new StandInWorker(), new StandInWorker()];
+  const [a, b] = workers;
+  const reported: number[] = [];
+  let settled = false;
+  const done = runOnWorkers(
+    spec,
+    { events: undefined, logger: console },
+    standInPool([...workers, new StandInWorker()]),
+    { workers: 2, launch: { entry: "data:,", flags: [] }, cancelGraceMs: 0 },
+    { replicates: 4, signal: new AbortController().signal, report: (o) => reported.push(o.replicate) },
+  ).then(() => settled = true);
+  a.report({ type: "ready" });
+  b.report({ type: "ready" });
+  assert.deepEqual([a.runs, b.runs], [[[0], [1]], [[2]]]);
+
+  b.report(outcome(2));
+  assert.deepEqual(reported, [2], "reported at once, while the other replicates still run");
+  assert.deepEqual(b.runs, [[2], [3]]);
+  a.report(outcome(0));
+  assert.deepEqual(reported, [2, 0]);
+  // Worker b dies running replicate 3: it is reported as failed when the exit is seen.
+  b.events.exit(b as unknown as WorkerProcess, { success: false, code: 1, signal: null });
+  assert.deepEqual(reported, [2, 0, 3]);
+  a.report(outcome(1));
+  await done;
+  assert.ok(settled);
+  assert.deepEqual(reported, [2, 0, 3, 1], "every replicate once, in the order they arrived");
 });

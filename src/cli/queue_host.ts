@@ -1,4 +1,3 @@
-import type { ReplicateOutcome } from "../storage/outcome.ts";
 import { shipExperiment } from "../execution/queue/ship_experiment.ts";
 import { coordinateQueueRun } from "../execution/queue/coordinator.ts";
 import type { PoolRequest, PoolRun, QueueSettings } from "../execution/worker/worker_launcher.ts";
@@ -71,7 +70,7 @@ export function allowedQueue(
  * // Needs a Redis server and workers; see tests/queue_test.ts.
  * import { hostQueue } from "./queue_host.ts";
  *
- * const outcomes = await hostQueue(sandbox, request, settings, run);
+ * await hostQueue(sandbox, request, settings, run); // each outcome goes to run.report
  * ```
  */
 export async function hostQueue(
@@ -79,7 +78,7 @@ export async function hostQueue(
   request: PoolRequest,
   settings: QueueSettings,
   run: PoolRun,
-): Promise<ReplicateOutcome[]> {
+): Promise<void> {
   const shipped = await shipExperiment(request.spec, {
     roots: sandbox.read,
     library: sandbox.library,

@@ -11,6 +11,7 @@ import type { Redis } from "npm:ioredis@5.8.2";
 import type { LogRecord } from "../context/logger.ts";
 import { errorMessage } from "../errors.ts";
 import type { ProgressEvent } from "../run/events.ts";
+import type { ReplicateOutcome } from "../storage/outcome.ts";
 import { BundleError, LIBRARY_VERSION, type UnpackedBundle } from "../execution/queue/bundle.ts";
 import { BundleCache } from "../execution/queue/bundle_cache.ts";
 import { type QueueKeys, queueKeys } from "../execution/queue/queue_keys.ts";
@@ -217,7 +218,9 @@ export class QueueWorker {
     const log = (level: LogRecord["level"]) => (message: string, fields = {}) =>
       logs.push({ level, message, time: Date.now(), fields });
     try {
-      const outcomes = await runOnWorkers(
+      // A batch is small, and its outcomes travel together in one result.
+      const outcomes: ReplicateOutcome[] = [];
+      await runOnWorkers(
         spec,
         {
           events: { ...spec.events, emit: (event) => events.push(event) },
@@ -235,8 +238,9 @@ export class QueueWorker {
           timeoutMs: task.timeoutMs,
           cancelGraceMs: task.cancelGraceMs,
         },
-        { replicates: 0, indices: batch.replicates, signal },
+        { replicates: 0, indices: batch.replicates, signal, report: (o) => outcomes.push(o) },
       );
+      outcomes.sort((a, b) => a.replicate - b.replicate);
       const artifacts = scratch === undefined
         ? []
         : setup.sharedRun === undefined

@@ -1,4 +1,3 @@
-import type { ReplicateOutcome } from "../storage/outcome.ts";
 import { workerEntry } from "../execution/worker/entry.ts";
 import { launchFlags } from "../execution/worker/launch_flags.ts";
 import { allRefs } from "../execution/worker/messages.ts";
@@ -56,9 +55,11 @@ const MAX_WORKERS = 64;
  * const examples = new URL("../../examples", import.meta.url).pathname;
  * const home = await Deno.makeTempDir();
  * const launcher = new SandboxLauncher({ read: [examples], write: [home], home, granted: {}, library: libraryRoot() });
- * const run = { replicates: 2, signal: new AbortController().signal, events: undefined, logger: console };
- * const outcomes = await launcher.runPool(request, run);
- * assert.deepEqual(outcomes.map((o) => o.replicate), [0, 1]);
+ * const arrived: number[] = [];
+ * const report = (o: { replicate: number }) => arrived.push(o.replicate);
+ * const run = { replicates: 2, signal: new AbortController().signal, events: undefined, logger: console, report };
+ * await launcher.runPool(request, run);
+ * assert.deepEqual(arrived.sort(), [0, 1]);
  * await Deno.remove(home, { recursive: true });
  * ```
  */
@@ -80,7 +81,7 @@ export class SandboxLauncher implements WorkerLauncher {
   }
 
   /** Checks the request, then runs it on a pool of this run (see the class). */
-  async runPool(request: PoolRequest, run: PoolRun): Promise<ReplicateOutcome[]> {
+  async runPool(request: PoolRequest, run: PoolRun): Promise<void> {
     const sandbox = this.#sandbox;
     checkRequest(sandbox, request, run.replicates);
     if (request.queue !== undefined) {
@@ -105,7 +106,7 @@ export class SandboxLauncher implements WorkerLauncher {
     const pool = new WorkerPool({ keepAlive: false, maxIdle: 0 });
     const workers = await WORKER_BUDGET.reserve(request.workers);
     try {
-      return await runPoolOn(pool, launch, request, run, workers);
+      await runPoolOn(pool, launch, request, run, workers);
     } finally {
       await pool.close();
       WORKER_BUDGET.release(workers);

@@ -225,17 +225,16 @@ export class ParallelExecution extends BasePlugin {
   }
 
   /**
-   * Runs the replicates: concurrently in this isolate (`"thread"`), each
-   * outcome reported as it finishes; or on worker processes (`"process"`)
-   * started by the launcher the run's host injected (see
-   * `worker_launcher.ts`), else by this plugin itself, all outcomes
-   * returned once the pool is done.
+   * Runs the replicates: concurrently in this isolate (`"thread"`), or on
+   * worker processes (`"process"`) started by the launcher the run's host
+   * injected (see `worker_launcher.ts`), else by this plugin itself. Either
+   * way each outcome is reported as it arrives, so memory stays flat.
    */
   override async runExperimentLoop(
     experiment: ExperimentView,
     replicateFn: ReplicateFunction,
     loop: LoopContext,
-  ): Promise<ReplicateOutcome[] | undefined> {
+  ): Promise<readonly ReplicateOutcome[] | undefined> {
     if (this.executorType === "thread") {
       await runConcurrently(replicateFn, loop, this.#defaultWorkers());
       return undefined;
@@ -251,12 +250,16 @@ export class ParallelExecution extends BasePlugin {
       permissions: this.permissions,
     };
     const launcher = injected ?? this.#ownLauncher(experiment, loop.plan);
-    return await launcher.runPool(request, {
+    await launcher.runPool(request, {
       replicates: loop.replicates,
       signal: loop.signal,
       events: loop.plan.events,
       logger: loop.plan.logger,
+      report: loop.report,
     });
+    // Everything was reported; an empty array (not `undefined`) so that a pool that reported
+    // nothing, e.g. a cancelled one, never falls back to running the replicates in this isolate.
+    return [];
   }
 
   /** Starts the workers itself: from the pool kept between runs (`keepAlive`), or a pool of this run. */
@@ -268,7 +271,7 @@ export class ParallelExecution extends BasePlugin {
           : new WorkerPool({ keepAlive: false, maxIdle: 0 });
         const launch = this.#launch(experiment, request.spec, plan.datasource.readPaths ?? []);
         try {
-          return await runPoolOn(pool, launch, request, run);
+          await runPoolOn(pool, launch, request, run);
         } finally {
           if (!this.keepAlive) await pool.close();
         }

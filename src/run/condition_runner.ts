@@ -81,7 +81,16 @@ function continueReplicate(
       return outcome.then((o) => {
         outcomes[done] = o;
         const next = c + 1;
-        return continueReplicate(plan, replicate, limit, handoff, outcomes, next, done + 1, undefined);
+        return continueReplicate(
+          plan,
+          replicate,
+          limit,
+          handoff,
+          outcomes,
+          next,
+          done + 1,
+          undefined,
+        );
       });
     }
     outcomes[done++] = outcome;

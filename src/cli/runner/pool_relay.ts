@@ -3,7 +3,8 @@
  * not start processes, so the launcher it injects into its runs
  * ({@linkcode PoolRelay}) sends each pool request to the CLI; the CLI
  * ({@linkcode PoolRelayHost}) runs it on its own launcher (the sandbox's)
- * and answers with the workers' events and logs, then the outcomes. The
+ * and answers with the workers' events, logs and outcomes as they arrive,
+ * then that the pool is done. The
  * request is plain data; the CLI checks it (`protocol_shapes.ts`, then the
  * launcher) before it starts anything.
  * @module
@@ -22,9 +23,10 @@ import type { RunnerChannel } from "./runner_channel.ts";
 
 /**
  * The runner's worker launcher: runs a pool through the CLI. Sends the
- * request, relays the workers' events and logs to the run, asks the CLI to
- * cancel when the run's signal aborts, and resolves with the outcomes the
- * CLI sends (or rejects with the error it reports).
+ * request, relays the workers' events, logs and outcomes to the run as
+ * they come, asks the CLI to cancel when the run's signal aborts, and
+ * resolves when the CLI says the pool is done (or rejects with the error
+ * it reports).
  *
  * @example
  * ```ts ignore
@@ -46,7 +48,7 @@ export class PoolRelay implements WorkerLauncher {
   }
 
   /** Runs the pool in the CLI. */
-  runPool(request: PoolRequest, run: PoolRun): Promise<ReplicateOutcome[]> {
+  runPool(request: PoolRequest, run: PoolRun): Promise<void> {
     const channel = this.#channel;
     const id = ++this.#lastId;
     return new Promise((resolve, reject) => {
@@ -64,9 +66,12 @@ export class PoolRelay implements WorkerLauncher {
           case "pool-log":
             replayRecord(run.logger, answer.record);
             break;
+          case "pool-outcomes":
+            for (const outcome of answer.outcomes) run.report(outcome);
+            break;
           case "pool-done":
             done();
-            resolve(answer.outcomes);
+            resolve();
             break;
           case "pool-failed":
             done();
@@ -97,7 +102,7 @@ export type PoolMessage = FromRunner & { readonly type: "pool" | "pool-cancel" }
  *
  * // A launcher with no workers: every pool ends at once with no outcomes.
  * const answers: ToRunner[] = [];
- * const host = new PoolRelayHost({ runPool: () => Promise.resolve([]) }, (m) => answers.push(m));
+ * const host = new PoolRelayHost({ runPool: () => Promise.resolve() }, (m) => answers.push(m));
  * const spec = {
  *   experimentName: "demo", runId: "r1", datasource: { ref: { module: "file:///exp/d.ts", name: "d" }, params: {} },
  *   steps: [], conditions: [], seeding: undefined, logLevel: "warn" as const,
@@ -106,7 +111,7 @@ export type PoolMessage = FromRunner & { readonly type: "pool" | "pool-cancel" }
  * const request = { spec, workers: 1, cancelGraceMs: 0, permissions: {} };
  * host.handle({ type: "pool", id: 1, request, replicates: 1 });
  * await host.close();
- * assert.deepEqual(answers, [{ type: "pool-done", id: 1, outcomes: [] }]);
+ * assert.deepEqual(answers, [{ type: "pool-done", id: 1 }]);
  * ```
  */
 export class PoolRelayHost {
@@ -131,6 +136,9 @@ export class PoolRelayHost {
     const control = new AbortController();
     this.#pools.set(id, control);
     const reply = this.#reply;
+    const outcomes = outcomeBatches((batch) =>
+      reply({ type: "pool-outcomes", id, outcomes: batch })
+    );
     const run: PoolRun = {
       replicates: message.replicates,
       signal: control.signal,
@@ -140,14 +148,16 @@ export class PoolRelayHost {
         emit: (event) => reply({ type: "pool-events", id, events: [event] }),
       },
       logger: recordingLogger((record) => reply({ type: "pool-log", id, record })),
+      report: outcomes.report,
     };
-    const running = Promise.try(() => this.#launcher.runPool(request, run)).then(
-      (outcomes) => reply({ type: "pool-done", id, outcomes }),
-      (error) => reply({ type: "pool-failed", id, error: errorData(error) }),
-    ).finally(() => {
-      this.#pools.delete(id);
-      this.#running.delete(running);
-    });
+    const running = Promise.try(() => this.#launcher.runPool(request, run)).finally(outcomes.flush)
+      .then(
+        () => reply({ type: "pool-done", id }),
+        (error) => reply({ type: "pool-failed", id, error: errorData(error) }),
+      ).finally(() => {
+        this.#pools.delete(id);
+        this.#running.delete(running);
+      });
     this.#running.add(running);
   }
 
@@ -156,4 +166,27 @@ export class PoolRelayHost {
     for (const control of this.#pools.values()) control.abort();
     await Promise.allSettled([...this.#running]);
   }
+}
+
+/**
+ * Outcomes sent in batches: those reported in one turn of the event loop
+ * (a chunk of worker frames read at once) go in one message, so a long run
+ * costs a frame per chunk, not per replicate, and none waits for the end.
+ * `flush` sends what is held at once.
+ */
+function outcomeBatches(send: (outcomes: ReplicateOutcome[]) => void): {
+  report: (outcome: ReplicateOutcome) => void;
+  flush: () => void;
+} {
+  let held: ReplicateOutcome[] = [];
+  const flush = () => {
+    if (held.length === 0) return;
+    const batch = held;
+    held = [];
+    send(batch);
+  };
+  const report = (outcome: ReplicateOutcome) => {
+    if (held.push(outcome) === 1) queueMicrotask(flush);
+  };
+  return { report, flush };
 }

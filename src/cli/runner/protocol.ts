@@ -84,7 +84,9 @@ export type ToRunner =
   | { readonly type: "cancel" }
   | { readonly type: "pool-events"; readonly id: number; readonly events: readonly ProgressEvent[] }
   | { readonly type: "pool-log"; readonly id: number; readonly record: LogRecord }
-  | { readonly type: "pool-done"; readonly id: number; readonly outcomes: ReplicateOutcome[] }
+  // Outcomes as they arrive (those of one turn of the CLI's event loop together), then done.
+  | { readonly type: "pool-outcomes"; readonly id: number; readonly outcomes: ReplicateOutcome[] }
+  | { readonly type: "pool-done"; readonly id: number }
   | { readonly type: "pool-failed"; readonly id: number; readonly error: ErrorData };
 
 /** An experiment a module exports, as `list` shows it. */

@@ -77,6 +77,7 @@ export class RunnerChannel {
         return;
       case "pool-events":
       case "pool-log":
+      case "pool-outcomes":
       case "pool-done":
       case "pool-failed":
         this.#pools.get(message.id)?.(message);

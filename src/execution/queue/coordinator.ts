@@ -6,6 +6,7 @@ import type { ReplicateOutcome } from "../../storage/outcome.ts";
 import { RunRecorder } from "../../storage/run_recorder.ts";
 import { failedOutcome } from "../worker/failed_outcome.ts";
 import type { WorkerRunSinks } from "../worker/run_on_workers.ts";
+import type { PoolRun } from "../worker/worker_launcher.ts";
 import { landArtifacts } from "./artifact_landing.ts";
 import { type QueueKeys, queueKeys } from "./queue_keys.ts";
 import { type BatchResult, decodeResult, jobId, type QueueRunRequest } from "./queue_task.ts";
@@ -25,9 +26,9 @@ const MAX_REQUEUES = 3;
  * Coordinates one run on a BullMQ queue: stores the code bundle and the
  * run's task, enqueues its batches (one job each), reads finished batches
  * from the run's results stream in any order, records every replicate once
- * (a redelivered batch's second result is ignored), and resolves with the
- * outcomes in replicate order. A run of the same experiment, code, seed and
- * settings whose coordinator died is reattached to (`strategy: "resume"`):
+ * (a redelivered batch's second result is ignored) and reports it to
+ * `loop.report` at once, keeping none. A run of the same experiment, code,
+ * seed and settings whose coordinator died is reattached to (`strategy: "resume"`):
  * what finished meanwhile is collected, what is still queued stays queued,
  * and only batches found neither finished nor queued (lost with a Redis
  * that ran without persistence) are enqueued again. Cancelling removes the
@@ -39,14 +40,15 @@ const MAX_REQUEUES = 3;
  * // Needs a Redis server and `crystallize worker` processes.
  * import { coordinateQueueRun } from "./coordinator.ts";
  *
- * const outcomes = await coordinateQueueRun(request, { events: undefined, logger: console }, { replicates: 8, signal });
+ * const report = (outcome: ReplicateOutcome) => console.log(outcome.replicate);
+ * await coordinateQueueRun(request, { events: undefined, logger: console }, { replicates: 8, signal, report });
  * ```
  */
 export async function coordinateQueueRun(
   request: QueueRunRequest,
   sinks: WorkerRunSinks,
-  loop: { readonly replicates: number; readonly signal: AbortSignal },
-): Promise<ReplicateOutcome[]> {
+  loop: Pick<PoolRun, "replicates" | "signal" | "report">,
+): Promise<void> {
   const address = redisAddress(request.connection);
   const { Queue } = await loadQueueLibrary();
   const redis = await openRedis(address);
@@ -72,7 +74,9 @@ class CoordinatedRun {
   readonly #reader: Redis;
   readonly #queue: Queue;
   readonly #keys: QueueKeys;
-  readonly #results: (ReplicateOutcome | undefined)[];
+  readonly #report: PoolRun["report"];
+  /** 1 for each replicate recorded (a byte each: outcomes are reported, not kept). */
+  readonly #recorded: Uint8Array;
   readonly #batches: Batch[];
   readonly #batchOf: number[];
   readonly #recorder: RunRecorder | undefined;
@@ -88,7 +92,7 @@ class CoordinatedRun {
   constructor(
     request: QueueRunRequest,
     sinks: WorkerRunSinks,
-    loop: { readonly replicates: number; readonly signal: AbortSignal },
+    loop: Pick<PoolRun, "replicates" | "signal" | "report">,
     redis: Redis,
     reader: Redis,
     queue: Queue,
@@ -100,7 +104,8 @@ class CoordinatedRun {
     this.#reader = reader;
     this.#queue = queue;
     this.#keys = queueKeys(request.queue);
-    this.#results = new Array(loop.replicates);
+    this.#report = loop.report;
+    this.#recorded = new Uint8Array(loop.replicates);
     ({ batches: this.#batches, batchOf: this.#batchOf } = splitIntoBatches(
       loop.replicates,
       request.batchSize,
@@ -110,7 +115,7 @@ class CoordinatedRun {
       : new RunRecorder(request.spec.record, sinks.logger);
   }
 
-  async run(): Promise<ReplicateOutcome[]> {
+  async run(): Promise<void> {
     const watchdog = new RedisWatchdog(this.#redis, this.#request, this.#sinks.logger);
     try {
       await Promise.race([this.#coordinate(), watchdog.failed]);
@@ -118,7 +123,6 @@ class CoordinatedRun {
       watchdog.stop();
       this.#recorder?.flush();
     }
-    return this.#results.filter((o): o is ReplicateOutcome => o !== undefined);
   }
 
   async #coordinate(): Promise<void> {
@@ -126,21 +130,21 @@ class CoordinatedRun {
     await this.#publish();
     await this.#enqueue(this.#batches.filter((b) => !b.finished), this.#reattached);
     let checked = performance.now();
-    while (this.#done < this.#results.length && !this.#signal.aborted) {
+    while (this.#done < this.#recorded.length && !this.#signal.aborted) {
       await this.#collect(250);
       if (performance.now() - checked >= this.#request.checkEveryMs) {
         checked = performance.now();
         await this.#checkUnfinished();
       }
     }
-    if (this.#done < this.#results.length) await this.#cancel();
+    if (this.#done < this.#recorded.length) await this.#cancel();
     else await this.#cleanUp();
   }
 
   /** Replicates a resumed run reuses in every condition need no job. */
   #recordReused(): void {
     for (const batch of reusedBatches(this.#batches, this.#request.spec)) {
-      for (const r of batch.replicates) this.#store(r, { replicate: r, conditions: [] });
+      for (const r of batch.replicates) this.#store(r, { replicate: r, conditions: [] }, false);
       batch.finished = true;
     }
   }
@@ -160,7 +164,7 @@ class CoordinatedRun {
   }
 
   #size() {
-    return { replicates: this.#results.length, batches: this.#batches.length };
+    return { replicates: this.#recorded.length, batches: this.#batches.length };
   }
 
   async #enqueue(batches: readonly Batch[], onlyMissing: boolean): Promise<void> {
@@ -241,15 +245,15 @@ class CoordinatedRun {
       );
       return;
     }
-    const fresh = new Set<number>();
+    const fresh = new Map<number, ReplicateOutcome>();
     for (const outcome of result.outcomes) {
       const r = outcome.replicate;
-      if (this.#batchOf[r] !== batch.index || this.#results[r] !== undefined) continue;
-      this.#store(r, withoutReused(outcome, this.#request.spec.reused));
-      fresh.add(r);
-      this.#recorder?.appendOutcome(this.#results[r]!);
+      if (this.#batchOf[r] !== batch.index || this.#recorded[r] === 1) continue;
+      const kept = withoutReused(outcome, this.#request.spec.reused);
+      this.#store(r, kept);
+      fresh.set(r, kept);
     }
-    await landArtifacts(result, fresh, (r) => this.#results[r], {
+    await landArtifacts(result, new Set(fresh.keys()), (r) => fresh.get(r), {
       recorder: this.#recorder,
       shared: this.#shared,
       logger: this.#sinks.logger,
@@ -262,12 +266,15 @@ class CoordinatedRun {
         this.#sinks.logger[log.level](log.message, { ...log.fields, worker: result.worker });
       }
     }
-    batch.finished = batch.replicates.every((r) => this.#results[r] !== undefined);
+    batch.finished = batch.replicates.every((r) => this.#recorded[r] === 1);
   }
 
-  #store(replicate: number, outcome: ReplicateOutcome): void {
-    if (this.#results[replicate] === undefined) this.#done++;
-    this.#results[replicate] = outcome;
+  /** Records (`append`: in the stored run too) and reports an outcome; callers skip recorded ones. */
+  #store(replicate: number, outcome: ReplicateOutcome, append = true): void {
+    this.#recorded[replicate] = 1;
+    this.#done++;
+    if (append) this.#recorder?.appendOutcome(outcome);
+    this.#report(outcome);
   }
 
   /**
@@ -318,9 +325,9 @@ class CoordinatedRun {
       } failed: ${reason}`,
     };
     for (const r of batch.replicates) {
-      if (this.#results[r] !== undefined) continue;
-      this.#store(r, failedOutcome(this.#request.spec, r, error, this.#sinks.events));
-      this.#recorder?.appendOutcome(this.#results[r]!);
+      if (this.#recorded[r] !== 1) {
+        this.#store(r, failedOutcome(this.#request.spec, r, error, this.#sinks.events));
+      }
     }
     batch.finished = true;
   }
@@ -348,7 +355,7 @@ class CoordinatedRun {
   }
 
   async #forget(): Promise<void> {
-    const lineage = this.#keys.lineage(lineageKey(this.#request, this.#results.length));
+    const lineage = this.#keys.lineage(lineageKey(this.#request, this.#recorded.length));
     await this.#redis.multi()
       .del(this.#keys.runMeta(this.#namespace), lineage)
       .srem(this.#keys.runs, this.#namespace)

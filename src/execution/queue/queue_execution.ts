@@ -135,7 +135,7 @@ export class QueueExecution extends BasePlugin {
     experiment: ExperimentView,
     _replicateFn: ReplicateFunction,
     loop: LoopContext,
-  ): Promise<ReplicateOutcome[]> {
+  ): Promise<readonly ReplicateOutcome[]> {
     const spec = await workerSpec(loop.plan, loop.plan.logger.level);
     const settings: QueueSettings = {
       connection: this.connection,
@@ -156,11 +156,9 @@ export class QueueExecution extends BasePlugin {
     // Under the CLI the runner may not reach the network: its host coordinates the run.
     const launcher = injectedLauncher(loop);
     if (launcher !== undefined) {
-      return await launcher.runPool({ ...common, workers: 1, queue: settings }, {
-        replicates: loop.replicates,
-        signal: loop.signal,
-        ...sinks,
-      });
+      const run = { replicates: loop.replicates, signal: loop.signal, report: loop.report };
+      await launcher.runPool({ ...common, workers: 1, queue: settings }, { ...run, ...sinks });
+      return []; // all reported: an array, so a run that reported none never falls back to serial
     }
     const runs = spec.record === undefined ? undefined : dirname(spec.record.dir);
     const shipped = await shipExperiment(spec, {
@@ -171,11 +169,8 @@ export class QueueExecution extends BasePlugin {
       ).map((p) => resolve(p)),
       outputRoot: resolve(outputRoot({})),
     });
-    return await coordinateQueueRun(
-      { ...settings, ...common, ...shipped },
-      sinks,
-      loop,
-    );
+    await coordinateQueueRun({ ...settings, ...common, ...shipped }, sinks, loop);
+    return [];
   }
 }
 

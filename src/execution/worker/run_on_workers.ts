@@ -1,4 +1,5 @@
 import type { EventSink } from "../../run/events.ts";
+import type { OutcomeSink } from "../../run/plugin.ts";
 import { type RecordLogger, replayRecord } from "./log_relay.ts";
 
 /** What a run on workers reports to: the run's events and logger. */
@@ -29,10 +30,27 @@ export interface WorkerRunOptions {
 /** Consecutive failed worker start-ups after which the remaining replicates are failed. */
 const MAX_INIT_FAILURES = 2;
 
+/** The replicates of one run on workers, and where their outcomes go. */
+export interface WorkerRunLoop {
+  /** Replicates of the run (indices `0..replicates-1`). */
+  readonly replicates: number;
+  /** Aborted when the run is cancelled. */
+  readonly signal: AbortSignal;
+  /** The replicates to run, ascending (a queue worker's batch); default all of `0..replicates-1`. */
+  readonly indices?: readonly number[];
+  /**
+   * Takes each replicate's outcome as it arrives (in any order), once per
+   * replicate and never after the run resolved: nothing is kept here, so a
+   * long run's memory stays flat.
+   */
+  readonly report: OutcomeSink;
+}
+
 /**
  * Runs the replicates of one run on workers taken from `pool`: sends each
  * worker the run's spec (`init`), hands out batches of replicate indices,
- * collects one outcome per replicate, and keeps going when things break. A
+ * reports one outcome per replicate as it arrives (`loop.report`), and
+ * keeps going when things break. A
  * worker that crashes (uncaught error, exit, out of memory) or exceeds the
  * per-replicate time limit is killed and replaced; the replicate it was
  * running is recorded as failed and the rest of what it held goes back in
@@ -72,10 +90,12 @@ const MAX_INIT_FAILURES = 2;
  * };
  * const pool = new WorkerPool({ keepAlive: false, maxIdle: 0 });
  * const sinks = { events: undefined, logger: console };
- * const loop = { replicates: 2, signal: new AbortController().signal };
- * const outcomes = await runOnWorkers(spec, sinks, pool, { workers: 1, launch, cancelGraceMs: 500 }, loop);
+ * const arrived: number[] = [];
+ * const report = (o: { replicate: number }) => arrived.push(o.replicate);
+ * const loop = { replicates: 2, signal: new AbortController().signal, report };
+ * await runOnWorkers(spec, sinks, pool, { workers: 1, launch, cancelGraceMs: 500 }, loop);
  * await pool.close();
- * assert.deepEqual(outcomes.map((o) => o.replicate), [0, 1]);
+ * assert.deepEqual(arrived.sort(), [0, 1]);
  * ```
  */
 export function runOnWorkers(
@@ -83,15 +103,10 @@ export function runOnWorkers(
   plan: WorkerRunSinks,
   pool: WorkerPool,
   options: WorkerRunOptions,
-  loop: {
-    readonly replicates: number;
-    readonly signal: AbortSignal;
-    /** The replicates to run, ascending (a queue worker's batch); default all of `0..replicates-1`. */
-    readonly indices?: readonly number[];
-  },
-): Promise<ReplicateOutcome[]> {
+  loop: WorkerRunLoop,
+): Promise<void> {
   const indices = loop.indices ?? Array.from({ length: loop.replicates }, (_, i) => i);
-  return new WorkerRun(spec, plan, pool, options, indices, loop.signal).run();
+  return new WorkerRun(spec, plan, pool, options, indices, loop).run();
 }
 
 class WorkerRun {
@@ -100,7 +115,9 @@ class WorkerRun {
   readonly #pool: WorkerPool;
   readonly #options: WorkerRunOptions;
   readonly #signal: AbortSignal;
-  readonly #results: (ReplicateOutcome | undefined)[];
+  readonly #report: OutcomeSink;
+  /** 1 for each replicate whose outcome was reported (a byte each: no outcome is kept). */
+  readonly #reported: Uint8Array;
   readonly #pending: number[];
   /** Workers lent to this run and not given back yet. */
   readonly #workers = new Set<WorkerProcess>();
@@ -113,7 +130,8 @@ class WorkerRun {
   readonly #total: number;
   #initFailures = 0;
   #finishing = false;
-  #resolve!: (outcomes: ReplicateOutcome[]) => void;
+  #finished = false;
+  #resolve!: () => void;
   #timer: ReturnType<typeof setInterval> | undefined;
   #killTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #onAbort = () => this.#cancel();
@@ -124,22 +142,23 @@ class WorkerRun {
     pool: WorkerPool,
     options: WorkerRunOptions,
     indices: readonly number[],
-    signal: AbortSignal,
+    loop: WorkerRunLoop,
   ) {
     this.#spec = spec;
     this.#plan = plan;
     this.#pool = pool;
     this.#options = options;
-    this.#signal = signal;
-    this.#results = new Array(indices.length === 0 ? 0 : indices[indices.length - 1] + 1);
+    this.#signal = loop.signal;
+    this.#report = loop.report;
+    this.#reported = new Uint8Array(indices.length === 0 ? 0 : indices[indices.length - 1] + 1);
     this.#total = indices.length;
     this.#pending = [...indices];
     // Small batches keep workers balanced; large ones amortise messaging.
     this.#batch = Math.max(1, Math.min(256, Math.ceil(indices.length / (options.workers * 8))));
   }
 
-  run(): Promise<ReplicateOutcome[]> {
-    const finished = new Promise<ReplicateOutcome[]>((resolve) => this.#resolve = resolve);
+  run(): Promise<void> {
+    const finished = new Promise<void>((resolve) => this.#resolve = resolve);
     if (this.#signal.aborted || this.#pending.length === 0) {
       this.#finish();
       return finished;
@@ -273,9 +292,12 @@ class WorkerRun {
     worker.send({ type: "run", replicates: batch });
   }
 
+  /** Reports a replicate's outcome, the first time only (and not once the run resolved). */
   #record(replicate: number, outcome: ReplicateOutcome): void {
-    if (this.#results[replicate] === undefined) this.#done++;
-    this.#results[replicate] = outcome;
+    if (this.#finished || this.#reported[replicate] === 1) return;
+    this.#reported[replicate] = 1;
+    this.#done++;
+    this.#report(outcome);
   }
 
   #maybeFinish(): void {
@@ -324,7 +346,8 @@ class WorkerRun {
     clearInterval(this.#timer);
     clearTimeout(this.#killTimer);
     this.#signal.removeEventListener("abort", this.#onAbort);
-    this.#resolve(this.#results.filter((o): o is ReplicateOutcome => o !== undefined));
+    this.#finished = true;
+    this.#resolve();
   }
 
   #crashError(

@@ -5,9 +5,11 @@
  * A {@linkcode WorkerLauncher} takes a {@linkcode PoolRequest} — the run's
  * {@linkcode WorkerSpec} (plain data: the modules and exports workers rebuild
  * the experiment from) and the pool's settings — starts worker processes
- * it owns, runs replicates `0..run.replicates-1` on them, and resolves with
- * one outcome per replicate in replicate order (a replicate whose worker
- * crashed is a failed outcome, not a rejection). The program that hosts a
+ * it owns, runs replicates `0..run.replicates-1` on them, and hands each
+ * replicate's outcome to `run.report` as it arrives, in any order (a
+ * replicate whose worker crashed is a failed outcome, not a rejection),
+ * resolving once the pool is done: outcomes stream into the run's fold, so
+ * a large run's memory stays flat. The program that hosts a
  * run hands its launcher to the run, `experiment.run({ workerLauncher })`
  * or `graph.run({ workerLauncher })`, and executors find it in their loop
  * context ({@linkcode ExecutorLoopContext}, read with
@@ -50,8 +52,7 @@
  * `run.signal` aborts, before it resolves.
  * @module
  */
-import type { LoopContext } from "../../run/plugin.ts";
-import type { ReplicateOutcome } from "../../storage/outcome.ts";
+import type { LoopContext, OutcomeSink } from "../../run/plugin.ts";
 import type { WorkerSpec } from "./messages.ts";
 import type { WorkerPermissions } from "./permissions.ts";
 import { runOnWorkers, type WorkerRunSinks } from "./run_on_workers.ts";
@@ -92,12 +93,20 @@ export interface QueueSettings {
   readonly sharedOutput?: string;
 }
 
-/** One run of a pool: how many replicates, when to stop, and where workers' events and logs go. */
+/**
+ * One run of a pool: how many replicates, when to stop, and where workers'
+ * outcomes, events and logs go.
+ */
 export interface PoolRun extends WorkerRunSinks {
   /** Replicates to run (indices `0..replicates-1`). */
   readonly replicates: number;
   /** Aborted when the run is cancelled: workers are asked to stop, then killed. */
   readonly signal: AbortSignal;
+  /**
+   * Takes each replicate's outcome as it arrives, in any order, once per
+   * replicate, and never after `runPool` resolved (the run's `loop.report`).
+   */
+  readonly report: OutcomeSink;
 }
 
 /**
@@ -111,15 +120,15 @@ export interface PoolRun extends WorkerRunSinks {
  *
  * // A launcher that refuses every pool: the run's replicates fail with its reason.
  * const refusing: WorkerLauncher = {
- *   runPool: (_request: PoolRequest, _run: PoolRun) =>
+ *   runPool: (_request: PoolRequest, _run: PoolRun): Promise<void> =>
  *     Promise.reject(new Error("no worker processes on this machine")),
  * };
  * assert.equal(typeof refusing.runPool, "function");
  * ```
  */
 export interface WorkerLauncher {
-  /** Runs `run.replicates` replicates of `request.spec`; outcomes in replicate order. */
-  runPool(request: PoolRequest, run: PoolRun): Promise<ReplicateOutcome[]>;
+  /** Runs `run.replicates` replicates of `request.spec`, reporting each outcome to `run.report`. */
+  runPool(request: PoolRequest, run: PoolRun): Promise<void>;
 }
 
 /**
@@ -186,10 +195,12 @@ export function injectedLauncher(loop: LoopContext): WorkerLauncher | undefined 
  * };
  * const pool = new WorkerPool({ keepAlive: false, maxIdle: 0 });
  * const request = { spec, workers: 1, cancelGraceMs: 500, permissions: {} };
- * const run = { replicates: 2, signal: new AbortController().signal, events: undefined, logger: console };
- * const outcomes = await runPoolOn(pool, launch, request, run);
+ * const arrived: number[] = [];
+ * const report = (o: { replicate: number }) => arrived.push(o.replicate);
+ * const run = { replicates: 2, signal: new AbortController().signal, events: undefined, logger: console, report };
+ * await runPoolOn(pool, launch, request, run);
  * await pool.close();
- * assert.deepEqual(outcomes.map((o) => o.replicate), [0, 1]);
+ * assert.deepEqual(arrived.sort(), [0, 1]);
  * ```
  */
 export function runPoolOn(
@@ -198,7 +209,7 @@ export function runPoolOn(
   request: PoolRequest,
   run: PoolRun,
   workers: number = request.workers,
-): Promise<ReplicateOutcome[]> {
+): Promise<void> {
   return runOnWorkers(request.spec, run, pool, {
     workers,
     launch,
