@@ -10,30 +10,54 @@
  * 3), and the best time and the highest peak of each are printed, so other
  * load on the machine shows less.
  *
+ * Then the same pipeline for 200k replicates serially and on 2 worker
+ * processes (`ParallelExecution({ executorType: "process" })`): the pool's
+ * outcomes stream into the run's fold as they arrive, so the parent's peak
+ * RSS stays near the serial run's instead of growing with every outcome it
+ * used to hold until the pool was done.
+ *
  * Run: `deno task bench:serial [rounds]`. Goals: ≤ 1.0 µs/replicate at 1M,
  * and 1M replicates under 150 MB peak RSS.
  * @module
  */
 import process from "node:process";
-import { dataSource, Experiment, LoggingPlugin, pipelineStep, SeedPlugin } from "../mod.ts";
+import {
+  dataSource,
+  Experiment,
+  LoggingPlugin,
+  ParallelExecution,
+  pipelineStep,
+  SeedPlugin,
+} from "../mod.ts";
 
 const SIZES = [100_000, 1_000_000];
+const POOL_SIZE = 200_000;
 const MASTER_SEED = 1;
 
 const identityFn = (d: number) => d;
 const sourceFn = (ctx: { readonly replicate: number }) => ctx.replicate;
 
-function framework(replicates: number): Experiment {
-  const identity = pipelineStep(identityFn, { name: "identity" });
-  const record = pipelineStep((d: number, ctx) => {
-    ctx.metrics.add("value", d);
-    return d;
-  }, { name: "record" });
+// Exported: worker processes rebuild the experiment from these by reference.
+/** The replicate index. */
+export const index = dataSource(sourceFn, { name: "index" });
+/** Passes its input on. */
+export const identity = pipelineStep(identityFn, { name: "identity" });
+/** Records its input as the metric `value`. */
+export const record = pipelineStep((d: number, ctx) => {
+  ctx.metrics.add("value", d);
+  return d;
+}, { name: "record" });
+
+/** The trivial experiment, serial or (`kind` "process") on 2 worker processes. */
+function framework(replicates: number, kind = "framework"): Experiment {
+  const plugins = [new SeedPlugin({ seed: MASTER_SEED }), new LoggingPlugin({ level: "silent" })];
   return new Experiment({
     name: "serial_bench",
-    datasource: dataSource(sourceFn, { name: "index" })(),
+    datasource: index(),
     pipeline: [identity(), record()],
-    plugins: [new SeedPlugin({ seed: MASTER_SEED }), new LoggingPlugin({ level: "silent" })],
+    plugins: kind === "process"
+      ? [new ParallelExecution({ executorType: "process", maxWorkers: 2 }), ...plugins]
+      : plugins,
     replicates,
   });
 }
@@ -69,18 +93,19 @@ interface Measurement {
 }
 
 async function measure(kind: string, replicates: number): Promise<Measurement> {
-  if (kind === "framework") await framework(2_000).run(); // warm the JIT, as a long run would be
-  else plainLoop(2_000);
+  // Warm the JIT, as a long run would be (the pool's workers start afresh: that is its cost).
+  if (kind === "plain") plainLoop(2_000);
+  else await framework(2_000).run();
   let sampled = 0;
   const timer = setInterval(() => sampled = Math.max(sampled, Deno.memoryUsage().rss), 5);
   const cpu = process.cpuUsage();
   const started = performance.now();
   let kept: number;
-  if (kind === "framework") {
-    const result = await framework(replicates).run();
+  if (kind === "plain") kept = plainLoop(replicates).values.length;
+  else {
+    const result = await framework(replicates, kind).run();
     kept = result.metrics.baseline.metrics.value.length;
-  } else {
-    kept = plainLoop(replicates).values.length;
+    if (result.errors.length > 0) throw new Error(`${kind}: ${result.errors[0].message}`);
   }
   const wallMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
@@ -98,7 +123,10 @@ async function inChild(kind: string, replicates: number): Promise<Measurement> {
   const out = await new Deno.Command("deno", {
     args: [
       "run",
-      "--allow-read=/proc/self/status",
+      // The pool's parent reads the project (its workers' modules and flags) and starts `deno`.
+      ...(kind === "process"
+        ? ["--allow-read", "--allow-run=deno"]
+        : ["--allow-read=/proc/self/status"]),
       import.meta.filename!,
       "--child",
       kind,
@@ -121,36 +149,66 @@ function best(of: readonly Measurement[]): Measurement {
 
 const fixed = (x: number, digits: number, width: number) => x.toFixed(digits).padStart(width);
 
+/** Framework vs plain JS, serially, at each size. */
+async function serialTable(rounds: number): Promise<void> {
+  console.log("Serial, trivial 2-step pipeline vs a plain-JS loop doing the same work");
+  console.log(
+    `(fresh process per measurement; CPU = user + system; best time, highest peak of ${rounds} rounds)\n`,
+  );
+  console.log(
+    "replicates │ framework µs wall  µs CPU  peak RSS MiB │ plain JS µs wall  µs CPU  peak RSS MiB │ CPU ratio",
+  );
+  for (const n of SIZES) {
+    const frameworks: Measurement[] = [];
+    const plains: Measurement[] = [];
+    for (let round = 0; round < rounds; round++) {
+      frameworks.push(await inChild("framework", n));
+      plains.push(await inChild("plain", n));
+    }
+    const f = best(frameworks);
+    const p = best(plains);
+    console.log(
+      `${String(n).padStart(10)} │ ${fixed(f.wallUs, 3, 17)} ${fixed(f.cpuUs, 3, 7)} ${
+        fixed(f.peakRssMiB, 1, 13)
+      } │ ${fixed(p.wallUs, 3, 16)} ${fixed(p.cpuUs, 3, 7)} ${fixed(p.peakRssMiB, 1, 13)} │ ${
+        fixed(f.cpuUs / p.cpuUs, 1, 8)
+      }×`,
+    );
+  }
+  console.log("\nGoals at 1M: framework ≤ 1.0 µs/replicate, peak RSS < 150 MB.");
+}
+
+/** The same experiment serially and on 2 worker processes: the parent's peak memory. */
+async function poolTable(rounds: number): Promise<void> {
+  console.log(
+    `\n${POOL_SIZE} replicates, serial vs 2 worker processes (the parent's CPU and memory)`,
+  );
+  console.log("strategy  │ µs wall  µs CPU  peak RSS MiB");
+  const measured: Record<string, Measurement[]> = { framework: [], process: [] };
+  for (let round = 0; round < rounds; round++) {
+    for (const kind of ["framework", "process"]) {
+      measured[kind].push(await inChild(kind, POOL_SIZE));
+    }
+  }
+  for (const [kind, name] of [["framework", "serial"], ["process", "2 workers"]]) {
+    const m = best(measured[kind]);
+    console.log(
+      `${name.padEnd(9)} │ ${fixed(m.wallUs, 3, 7)} ${fixed(m.cpuUs, 3, 7)} ${
+        fixed(m.peakRssMiB, 1, 13)
+      }`,
+    );
+  }
+  const ratio = best(measured.process).peakRssMiB / best(measured.framework).peakRssMiB;
+  console.log(`peak RSS, 2 workers / serial: ${ratio.toFixed(2)}×`);
+}
+
 if (import.meta.main) {
   const at = Deno.args.indexOf("--child");
   if (at >= 0) {
     console.log(JSON.stringify(await measure(Deno.args[at + 1], Number(Deno.args[at + 2]))));
   } else {
     const rounds = Number(Deno.args[0] ?? 3);
-    console.log("Serial, trivial 2-step pipeline vs a plain-JS loop doing the same work");
-    console.log(
-      `(fresh process per measurement; CPU = user + system; best time, highest peak of ${rounds} rounds)\n`,
-    );
-    console.log(
-      "replicates │ framework µs wall  µs CPU  peak RSS MiB │ plain JS µs wall  µs CPU  peak RSS MiB │ CPU ratio",
-    );
-    for (const n of SIZES) {
-      const frameworks: Measurement[] = [];
-      const plains: Measurement[] = [];
-      for (let round = 0; round < rounds; round++) {
-        frameworks.push(await inChild("framework", n));
-        plains.push(await inChild("plain", n));
-      }
-      const f = best(frameworks);
-      const p = best(plains);
-      console.log(
-        `${String(n).padStart(10)} │ ${fixed(f.wallUs, 3, 17)} ${fixed(f.cpuUs, 3, 7)} ${
-          fixed(f.peakRssMiB, 1, 13)
-        } │ ${fixed(p.wallUs, 3, 16)} ${fixed(p.cpuUs, 3, 7)} ${fixed(p.peakRssMiB, 1, 13)} │ ${
-          fixed(f.cpuUs / p.cpuUs, 1, 8)
-        }×`,
-      );
-    }
-    console.log("\nGoals at 1M: framework ≤ 1.0 µs/replicate, peak RSS < 150 MB.");
+    await serialTable(rounds);
+    await poolTable(rounds);
   }
 }

@@ -116,7 +116,11 @@ Deno.test("dispatch: each outcome is reported the moment its worker sends it, a 
     { events: undefined, logger: console },
     standInPool([...workers, new StandInWorker()]),
     { workers: 2, launch: { entry: "data:,", flags: [] }, cancelGraceMs: 0 },
-    { replicates: 4, signal: new AbortController().signal, report: (o) => reported.push(o.replicate) },
+    {
+      replicates: 4,
+      signal: new AbortController().signal,
+      report: (o) => reported.push(o.replicate),
+    },
   ).then(() => settled = true);
   a.report({ type: "ready" });
   b.report({ type: "ready" });

@@ -127,20 +127,23 @@ export class FrameReader {
     }
     const key = this.#key;
     const sealed = key === undefined ? 0 : TAG;
-    let buf = concatBytes(this.#buffer, chunk);
+    const buf = concatBytes(this.#buffer, chunk);
+    // Bytes before `at` are handled; frames are read in place and the rest is copied once at
+    // the end (a copy after every frame made a chunk of many small frames cost its square).
+    let at = 0;
     let from = 0;
     for (;;) {
       const start = indexOfMagic(buf, from);
       if (start < 0) {
         // Keep a tail that could be the beginning of the magic bytes.
-        const keep = Math.min(buf.length, MAGIC.length - 1);
-        if (buf.length > keep) output.push(buf.slice(0, buf.length - keep));
-        buf = buf.slice(buf.length - keep);
+        const keep = Math.min(buf.length - at, MAGIC.length - 1);
+        if (buf.length - keep > at) output.push(buf.slice(at, buf.length - keep));
+        at = buf.length - keep;
         break;
       }
       if (buf.length < start + LENGTH + sealed) {
-        if (start > 0) output.push(buf.slice(0, start));
-        buf = buf.slice(start);
+        if (start > at) output.push(buf.slice(at, start));
+        at = start;
         break;
       }
       const length = readUint32(buf, start + MAGIC.length);
@@ -151,13 +154,13 @@ export class FrameReader {
         from = start + 1;
         continue;
       }
-      if (buf.length < start + LENGTH + sealed + length + sealed) {
-        if (start > 0) output.push(buf.slice(0, start));
-        buf = buf.slice(start);
-        this.#need = LENGTH + sealed + length + sealed - buf.length;
+      if (start > at) output.push(buf.slice(at, start));
+      at = start;
+      const end = start + LENGTH + sealed + length + sealed;
+      if (buf.length < end) {
+        this.#need = end - buf.length;
         break;
       }
-      if (start > 0) output.push(buf.slice(0, start));
       const payload = buf.subarray(start + LENGTH + sealed, start + LENGTH + sealed + length);
       if (key !== undefined) {
         if (
@@ -171,10 +174,9 @@ export class FrameReader {
         this.#counter++;
       }
       frames.push(decode(payload));
-      buf = buf.slice(start + LENGTH + sealed + length + sealed);
-      from = 0;
+      at = from = end;
     }
-    this.#buffer = buf;
+    this.#buffer = buf.slice(at);
     return { frames, output };
   }
 
