@@ -52,6 +52,32 @@ Deno.test("sealed frames: the reader takes frames sealed with its key, in order,
   }
 });
 
+Deno.test("sealed frames: many small frames in one chunk, with output between them, come out in order", () => {
+  const k = key();
+  const writer = new FrameWriter(k);
+  const parts: Uint8Array[] = [];
+  for (let n = 0; n < 500; n++) {
+    parts.push(writer.encode({ n }));
+    if (n % 7 === 0) parts.push(new TextEncoder().encode(`<${n}>`));
+  }
+  const stream = concat(...parts);
+  for (const size of [stream.length, 4096, 333]) {
+    const reader = new FrameReader(k);
+    const frames: unknown[] = [];
+    const output: Uint8Array[] = [];
+    for (let at = 0; at < stream.length; at += size) {
+      const pushed = reader.push(stream.subarray(at, at + size));
+      frames.push(...pushed.frames);
+      output.push(...pushed.output);
+    }
+    output.push(reader.flush());
+    const ns = frames.map((f) => (f as { n: number }).n);
+    assert.deepEqual(ns, Array.from({ length: 500 }, (_, n) => n), `chunks of ${size}`);
+    const printed = Array.from({ length: 500 }, (_, n) => n).filter((n) => n % 7 === 0);
+    assert.equal(text(output), printed.map((n) => `<${n}>`).join(""), `chunks of ${size}`);
+  }
+});
+
 Deno.test("sealed frames: printed, forged, foreign-key and replayed frames are output, never messages", () => {
   const k = key();
   const writer = new FrameWriter(k);
