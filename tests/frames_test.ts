@@ -17,6 +17,19 @@ const concat = (...parts: Uint8Array[]) => {
 };
 const text = (chunks: Uint8Array[]) => new TextDecoder().decode(concat(...chunks));
 
+/** Everything a reader makes of `stream` pushed in chunks of `size` bytes, then flushed. */
+function readInChunks(reader: FrameReader, stream: Uint8Array, size: number) {
+  const frames: unknown[] = [];
+  const output: Uint8Array[] = [];
+  for (let at = 0; at < stream.length; at += size) {
+    const pushed = reader.push(stream.subarray(at, at + size));
+    frames.push(...pushed.frames);
+    output.push(...pushed.output);
+  }
+  output.push(reader.flush());
+  return { frames, output };
+}
+
 /** A frame as experiment code could forge it: right magic and length, a made-up tag. */
 function forged(message: unknown): Uint8Array {
   const payload = serialize(message);
@@ -38,15 +51,7 @@ Deno.test("sealed frames: the reader takes frames sealed with its key, in order,
     new TextEncoder().encode(" after"),
   );
   for (const size of [1, 7, 13, 4096, stream.length]) {
-    const reader = new FrameReader(k);
-    const frames: unknown[] = [];
-    const output: Uint8Array[] = [];
-    for (let at = 0; at < stream.length; at += size) {
-      const pushed = reader.push(stream.subarray(at, at + size));
-      frames.push(...pushed.frames);
-      output.push(...pushed.output);
-    }
-    output.push(reader.flush());
+    const { frames, output } = readInChunks(new FrameReader(k), stream, size);
     assert.deepEqual(frames.map((f) => (f as { n: number }).n), [1, 2], `chunks of ${size}`);
     assert.equal(text(output), "before  between  after");
   }
@@ -62,15 +67,7 @@ Deno.test("sealed frames: many small frames in one chunk, with output between th
   }
   const stream = concat(...parts);
   for (const size of [stream.length, 4096, 333]) {
-    const reader = new FrameReader(k);
-    const frames: unknown[] = [];
-    const output: Uint8Array[] = [];
-    for (let at = 0; at < stream.length; at += size) {
-      const pushed = reader.push(stream.subarray(at, at + size));
-      frames.push(...pushed.frames);
-      output.push(...pushed.output);
-    }
-    output.push(reader.flush());
+    const { frames, output } = readInChunks(new FrameReader(k), stream, size);
     const ns = frames.map((f) => (f as { n: number }).n);
     assert.deepEqual(ns, Array.from({ length: 500 }, (_, n) => n), `chunks of ${size}`);
     const printed = Array.from({ length: 500 }, (_, n) => n).filter((n) => n % 7 === 0);

@@ -17,8 +17,8 @@ import {
   type ReplicateFunction,
   type ReplicateOutcome,
 } from "../mod.ts";
-import { BACK_TO_BACK, type BackToBackFunction } from "../src/run/back_to_back.ts";
 import { runReplicate } from "../src/run/condition_runner.ts";
+import { replicateFunction } from "../src/run/run_replicates.ts";
 import { serialLoop } from "../src/run/serial_loop.ts";
 
 const busy = (ms: number) => {
@@ -49,10 +49,7 @@ async function planOf(dataMs: number, stepMs: number) {
 // busy machine's preemption adds and far below what they rule out, so load cannot fail the test.
 Deno.test("timing: in the serial loop a slow fold counts in no condition, while datasource and steps count where they ran", async () => {
   const plan = await planOf(2, 3);
-  const backToBack: BackToBackFunction = (r, handoff) => runReplicate(plan, r, handoff);
-  const replicateFn = Object.assign((r: number) => runReplicate(plan, r), {
-    [BACK_TO_BACK]: backToBack,
-  });
+  const replicateFn = replicateFunction(plan);
   const outcomes: ReplicateOutcome[] = [];
   const report = (o: ReplicateOutcome) => {
     busy(5); // a fold this slow would show in the next replicate, were it counted
@@ -74,10 +71,7 @@ Deno.test("timing: in the serial loop a slow fold counts in no condition, while 
 
 Deno.test("timing: after a stretch's reports the next replicate starts from a fresh reading, not the last replicate's end", async () => {
   const plan = await planOf(0, 0);
-  const backToBack: BackToBackFunction = (r, handoff) => runReplicate(plan, r, handoff);
-  const replicateFn = Object.assign((r: number) => runReplicate(plan, r), {
-    [BACK_TO_BACK]: backToBack,
-  });
+  const replicateFn = replicateFunction(plan);
   const outcomes: ReplicateOutcome[] = [];
   // 32 reports of 0.6 ms: 19 ms, within the loop's 25 ms slice, so it goes on without yielding.
   const report = (o: ReplicateOutcome) => (busy(0.6), outcomes.push(o));

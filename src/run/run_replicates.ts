@@ -105,8 +105,29 @@ export async function runReplicates(run: ReplicatesRun): Promise<FoldedReplicate
 /**
  * The replicate function loops are given: `(replicate) => outcome`, with
  * the back-to-back form the serial loop uses under {@linkcode BACK_TO_BACK}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createLogger, dataSource, pipelineStep } from "@crystallize/deno";
+ * import { BACK_TO_BACK } from "./back_to_back.ts";
+ * import { conditionPlan } from "./condition_plan.ts";
+ * import { replicateFunction } from "./run_replicates.ts";
+ *
+ * const plan = {
+ *   experimentName: "demo", runId: "r1", datasource: dataSource(() => 1, { name: "n" })(),
+ *   steps: [pipelineStep((d: number) => d, { name: "id" })()], conditions: [conditionPlan("baseline", {}, undefined)],
+ *   seeding: undefined, seedFn: undefined, hooks: { beforeReplicate: [], beforeStep: [], afterStep: [] },
+ *   logger: createLogger({ level: "silent" }), signal: new AbortController().signal, events: undefined,
+ * };
+ * const replicateFn = replicateFunction(plan);
+ * assert.equal((await replicateFn(0)).replicate, 0);
+ * assert.equal(typeof replicateFn[BACK_TO_BACK], "function");
+ * ```
  */
-function replicateFunction(plan: RunPlan): ReplicateFunction {
+export function replicateFunction(
+  plan: RunPlan,
+): ReplicateFunction & { readonly [BACK_TO_BACK]: BackToBackFunction } {
   const backToBack: BackToBackFunction = (r, handoff) => runReplicate(plan, r, handoff);
   return Object.assign((r: number) => runReplicate(plan, r), { [BACK_TO_BACK]: backToBack });
 }
