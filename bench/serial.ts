@@ -11,10 +11,13 @@
  * load on the machine shows less.
  *
  * Then the same pipeline for 200k replicates serially and on 2 worker
- * processes (`ParallelExecution({ executorType: "process" })`): the pool's
- * outcomes stream into the run's fold as they arrive, so the parent's peak
- * RSS stays near the serial run's instead of growing with every outcome it
- * used to hold until the pool was done.
+ * processes (`ParallelExecution({ executorType: "process" })`), once with
+ * V8's default heap sizing and once with the parent's heap capped at 48 MB
+ * (`--max-old-space-size=48`): the pool's outcomes stream into the run's
+ * fold as they arrive, so the parent keeps none, and what it needs beyond
+ * the serial run is garbage V8 collects when it must (a parent holding
+ * every outcome until the pool was done ran out of memory under that cap).
+ * Pool runs are long (~30 s each on 2 cores): this part runs one round.
  *
  * Run: `deno task bench:serial [rounds]`. Goals: ≤ 1.0 µs/replicate at 1M,
  * and 1M replicates under 150 MB peak RSS.
@@ -32,6 +35,8 @@ import {
 
 const SIZES = [100_000, 1_000_000];
 const POOL_SIZE = 200_000;
+/** The old-space limit, MB, of the pool's parent in the capped measurement. */
+const CAPPED_HEAP_MB = 48;
 const MASTER_SEED = 1;
 
 const identityFn = (d: number) => d;
@@ -55,7 +60,7 @@ function framework(replicates: number, kind = "framework"): Experiment {
     name: "serial_bench",
     datasource: index(),
     pipeline: [identity(), record()],
-    plugins: kind === "process"
+    plugins: kind.startsWith("process")
       ? [new ParallelExecution({ executorType: "process", maxWorkers: 2 }), ...plugins]
       : plugins,
     replicates,
@@ -124,9 +129,10 @@ async function inChild(kind: string, replicates: number): Promise<Measurement> {
     args: [
       "run",
       // The pool's parent reads the project (its workers' modules and flags) and starts `deno`.
-      ...(kind === "process"
+      ...(kind.startsWith("process")
         ? ["--allow-read", "--allow-run=deno"]
         : ["--allow-read=/proc/self/status"]),
+      ...(kind === "process-capped" ? [`--v8-flags=--max-old-space-size=${CAPPED_HEAP_MB}`] : []),
       import.meta.filename!,
       "--child",
       kind,
@@ -179,27 +185,31 @@ async function serialTable(rounds: number): Promise<void> {
 }
 
 /** The same experiment serially and on 2 worker processes: the parent's peak memory. */
-async function poolTable(rounds: number): Promise<void> {
+async function poolTable(): Promise<void> {
   console.log(
     `\n${POOL_SIZE} replicates, serial vs 2 worker processes (the parent's CPU and memory)`,
   );
-  console.log("strategy  │ µs wall  µs CPU  peak RSS MiB");
-  const measured: Record<string, Measurement[]> = { framework: [], process: [] };
-  for (let round = 0; round < rounds; round++) {
-    for (const kind of ["framework", "process"]) {
-      measured[kind].push(await inChild(kind, POOL_SIZE));
-    }
-  }
-  for (const [kind, name] of [["framework", "serial"], ["process", "2 workers"]]) {
-    const m = best(measured[kind]);
+  console.log("strategy                   │ µs wall  µs CPU  peak RSS MiB");
+  const kinds = [
+    ["framework", "serial"],
+    ["process", "2 workers"],
+    ["process-capped", `2 workers, ${CAPPED_HEAP_MB} MB heap`],
+  ];
+  const measured: Record<string, Measurement> = {};
+  for (const [kind, name] of kinds) {
+    const m = measured[kind] = await inChild(kind, POOL_SIZE);
     console.log(
-      `${name.padEnd(9)} │ ${fixed(m.wallUs, 3, 7)} ${fixed(m.cpuUs, 3, 7)} ${
+      `${name.padEnd(26)} │ ${fixed(m.wallUs, 3, 7)} ${fixed(m.cpuUs, 3, 7)} ${
         fixed(m.peakRssMiB, 1, 13)
       }`,
     );
   }
-  const ratio = best(measured.process).peakRssMiB / best(measured.framework).peakRssMiB;
-  console.log(`peak RSS, 2 workers / serial: ${ratio.toFixed(2)}×`);
+  const ratio = (kind: string) => (measured[kind].peakRssMiB / measured.framework.peakRssMiB);
+  console.log(
+    `peak RSS / serial: 2 workers ${ratio("process").toFixed(2)}×, capped ${
+      ratio("process-capped").toFixed(2)
+    }×`,
+  );
 }
 
 if (import.meta.main) {
@@ -209,6 +219,6 @@ if (import.meta.main) {
   } else {
     const rounds = Number(Deno.args[0] ?? 3);
     await serialTable(rounds);
-    await poolTable(rounds);
+    await poolTable();
   }
 }
