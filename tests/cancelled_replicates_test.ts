@@ -96,3 +96,34 @@ Deno.test("a replicate the cancel stops is cancelled at its step, not failed in 
   assert.deepEqual(resumed.metrics.baseline.metrics.value, [0, 1, 2, 3, 4, 5]);
   assert.deepEqual(resumed.cancelled, []);
 });
+
+Deno.test("a cancel from inside a synchronous step stops the replicate at its next step, and no replicate starts after", async () => {
+  const controller = new AbortController();
+  const ran: string[] = [];
+  const first = pipelineStep((d: number, ctx) => {
+    ran.push(`first ${ctx.replicate}`);
+    if (ctx.replicate === 3) controller.abort(); // no event-loop turn before the next check
+    return d;
+  }, { name: "first" });
+  const second = pipelineStep((d: number, ctx) => {
+    ran.push(`second ${ctx.replicate}`);
+    ctx.metrics.add("value", d);
+    return d;
+  }, { name: "second" });
+  const experiment = new Experiment({
+    name: "sync_cancel",
+    datasource: index(),
+    pipeline: [first(), second()],
+    plugins: [new LoggingPlugin({ level: "silent" })],
+    replicates: 100,
+  });
+  const error = await experiment.run({ signal: controller.signal }).then(() => undefined, (e) => e);
+  assert.ok(error instanceof RunCancelledError);
+  assert.deepEqual(error.result.cancelled, [{
+    condition: "baseline",
+    replicate: 3,
+    step: "second",
+  }]);
+  assert.deepEqual(error.result.metrics.baseline.metrics.value, [0, 1, 2]);
+  assert.deepEqual(ran.slice(-2), ["second 2", "first 3"]);
+});

@@ -167,7 +167,7 @@ export class ConditionRun {
     // A cancel noticed from here on stopped the replicate at this step.
     this.#next = step.name;
     if (this.#limit !== undefined) this.#limit.check();
-    else if (plan.signal.aborted) throw plan.signal.reason;
+    else if ((plan.cancel ?? plan.signal).aborted) throw plan.signal.reason;
     if (plan.events?.steps) this.#emitStep(i, undefined, "off");
     this.ctx[ENTER_STEP](step.name);
     if (plan.hooks.beforeStep.length > 0) {

@@ -73,7 +73,7 @@ function continueReplicate(
 ): MaybePromise<ReplicateOutcome> {
   for (let c = from; c < plan.conditions.length; c++) {
     // Once the run is cancelled, no condition starts (those not run are not recorded).
-    if (plan.signal.aborted) break;
+    if ((plan.cancel ?? plan.signal).aborted) break;
     if (plan.reused?.get(plan.conditions[c].name)?.has(replicate)) continue;
     const run = new ConditionRun(plan, replicate, plan.conditions[c], limit, startedAt);
     const outcome = settle(run);

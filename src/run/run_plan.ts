@@ -47,6 +47,11 @@ export interface RunPlan {
   readonly logger: Logger;
   /** Run cancellation. */
   readonly signal: AbortSignal;
+  /**
+   * The signal's state as a plain field, read where the engine checks for a
+   * cancel (see `cancel_flag.ts`); `runReplicates` sets it for its run.
+   */
+  readonly cancel?: { readonly aborted: boolean };
   /** Per-replicate time limit, ms (cooperative in-isolate: `ctx.signal` aborts, step boundaries check). */
   readonly timeoutMs?: number;
   /** Progress events, when anyone listens. */

@@ -2,6 +2,7 @@ import type { ReplicateOutcome } from "../storage/outcome.ts";
 import type { ArtifactIndex } from "../storage/result_json.ts";
 import { type Aggregate, OutcomeFold } from "./aggregate.ts";
 import { BACK_TO_BACK, type BackToBackFunction } from "./back_to_back.ts";
+import { CancelFlag } from "./cancel_flag.ts";
 import { runReplicate } from "./condition_runner.ts";
 import { LoopContractError, OrderedOutcomes } from "./ordered_outcomes.ts";
 import type { BasePlugin, ExperimentView, LoopContext, ReplicateFunction } from "./plugin.ts";
@@ -74,7 +75,9 @@ export interface FoldedReplicates {
  * ```
  */
 export async function runReplicates(run: ReplicatesRun): Promise<FoldedReplicates> {
-  const { plan, stored } = run;
+  const { stored } = run;
+  const cancel = new CancelFlag(run.plan.signal);
+  const plan: RunPlan = { ...run.plan, cancel };
   const conditions = plan.conditions.map((c) => c.name);
   const fold = new OutcomeFold(conditions, plan.steps);
   const index = stored === undefined
@@ -97,6 +100,7 @@ export async function runReplicates(run: ReplicatesRun): Promise<FoldedReplicate
   try {
     await runLoop(run.execution, run.experiment, replicateFunction(plan), loop, deliver);
   } finally {
+    cancel.dispose();
     plan.recorder?.flush(); // the buffered tail of outcomes.jsonl, even when the loop threw
   }
   return { aggregate: fold.result(), artifacts: index?.index };

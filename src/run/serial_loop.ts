@@ -1,6 +1,7 @@
 import { isPromiseLike, type MaybePromise } from "../promise.ts";
 import type { ReplicateOutcome } from "../storage/outcome.ts";
 import { BACK_TO_BACK, type BackToBackFunction, type Handoff } from "./back_to_back.ts";
+import { CancelFlag } from "./cancel_flag.ts";
 import type { LoopContext, ReplicateFunction } from "./plugin.ts";
 
 /** How long a synchronous stretch of replicates may hold the event loop, ms. */
@@ -38,7 +39,8 @@ export function serialLoop(
   replicateFn: ReplicateFunction,
   loop: Pick<LoopContext, "replicates" | "signal" | "report">,
 ): MaybePromise<void> {
-  const { replicates, signal, report } = loop;
+  const { replicates, report } = loop;
+  const cancel = new CancelFlag(loop.signal);
   const backToBack: BackToBackFunction = (replicateFn as { [BACK_TO_BACK]?: BackToBackFunction })[
     BACK_TO_BACK
   ] ?? ((r) => replicateFn(r));
@@ -57,7 +59,7 @@ export function serialLoop(
     handoff.endedAt = undefined; // after an await or a yield: read the clock afresh
     const sliceEnd = performance.now() + SLICE_MS;
     for (let i = start; i < replicates; i++) {
-      if (signal.aborted) break;
+      if (cancel.aborted) break;
       const outcome = backToBack(i, handoff);
       if (isPromiseLike(outcome)) {
         flush();
@@ -81,5 +83,13 @@ export function serialLoop(
     }
     flush();
   };
-  return from(0);
+  let running: MaybePromise<void>;
+  try {
+    running = from(0);
+  } catch (error) {
+    cancel.dispose();
+    throw error;
+  }
+  if (!isPromiseLike(running)) return cancel.dispose();
+  return running.finally(() => cancel.dispose());
 }
