@@ -24,6 +24,9 @@ import { HmacSha256 } from "./hmac_sha256.ts";
 
 const MAGIC = new Uint8Array([0xc7, 0x52, 0x59, 0x53, 0x54, 0x41, 0x4c, 0x5a]);
 const LENGTH = MAGIC.length + 4;
+
+/** Bytes of a plain frame's header (magic and length), before its payload. */
+export const FRAME_HEADER_BYTES = LENGTH;
 /** Bytes of each truncated HMAC-SHA-256 tag. */
 const TAG = 16;
 
@@ -184,6 +187,14 @@ export class FrameReader {
     }
     this.#buffer = buf;
     return { frames, output };
+  }
+
+  /**
+   * How many more bytes complete the frame whose header has arrived (0 when
+   * no frame is under way), so a synchronous reader can ask for exactly those.
+   */
+  get missing(): number {
+    return Math.max(0, this.#need - this.#waitingBytes);
   }
 
   /** The bytes held back at the end of the stream (a partial frame or magic). */
