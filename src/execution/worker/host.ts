@@ -126,7 +126,8 @@ export async function serveWorker(load: ModuleLoader): Promise<void> {
   // The parent sends `init` at once: read it without waiting for an asynchronous read to start.
   const first = parent.receiveSync();
   if (first !== undefined) handle(first);
-  for await (const message of parent.messages()) handle(message);
+  // Messages read together are handled together: a `cancel` behind a `run` stops it before it starts.
+  for await (const group of parent.messageGroups()) for (const message of group) handle(message);
   // stdin closed: the parent is done with this worker.
   await queue;
   Deno.exit(0);

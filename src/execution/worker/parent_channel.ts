@@ -104,7 +104,27 @@ export function messageFromParentSync(): unknown {
  * ```
  */
 export async function* messagesFromParent(): AsyncGenerator<unknown> {
-  for await (const chunk of Deno.stdin.readable) yield* reader.push(chunk).frames;
+  for await (const group of messageGroupsFromParent()) yield* group;
+}
+
+/**
+ * The parent's messages as they were read, in groups: all those that came
+ * in one read at once, so a reader can handle them together before any work
+ * they queue starts (a worker's `cancel` right behind its `run`).
+ *
+ * @example
+ * ```ts ignore
+ * // Not run: it reads this process's stdin, which a parent writes frames to.
+ * import { messageGroupsFromParent } from "./parent_channel.ts";
+ *
+ * for await (const group of messageGroupsFromParent()) console.error(group.length);
+ * ```
+ */
+export async function* messageGroupsFromParent(): AsyncGenerator<unknown[]> {
+  for await (const chunk of Deno.stdin.readable) {
+    const { frames } = reader.push(chunk);
+    if (frames.length > 0) yield frames;
+  }
 }
 
 /** A child's conversation with its parent, typed by its protocol: `Out` to the parent, `In` from it. */
@@ -115,6 +135,8 @@ export interface ParentChannel<Out, In> {
   readonly receiveSync: () => In | undefined;
   /** The parent's messages (see {@linkcode messagesFromParent}; the parent is trusted). */
   readonly messages: () => AsyncGenerator<In>;
+  /** The same, in the groups they were read in (see {@linkcode messageGroupsFromParent}). */
+  readonly messageGroups: () => AsyncGenerator<In[]>;
 }
 
 /**
@@ -136,5 +158,6 @@ export function parentChannel<Out, In>(): ParentChannel<Out, In> {
     send: sendToParent,
     receiveSync: messageFromParentSync as () => In | undefined,
     messages: messagesFromParent as () => AsyncGenerator<In>,
+    messageGroups: messageGroupsFromParent as () => AsyncGenerator<In[]>,
   };
 }
