@@ -1,15 +1,9 @@
 import type { Hash } from "node:crypto";
-
-interface NodeProcess {
-  getBuiltinModule(id: "node:crypto"): { createHash(algorithm: "sha256"): Hash };
-}
-
-let create: (() => Hash) | undefined;
+import { nodeCrypto } from "./node_crypto.ts";
 
 /**
- * A new SHA-256 hash (Node's, native speed). `node:crypto` is loaded on the
- * first call rather than imported: most worker processes never hash, and
- * loading it costs each one about 11 ms of start-up.
+ * A new SHA-256 hash (Node's, native speed; `node:crypto` loads on the first
+ * call, see `node_crypto.ts`).
  *
  * @example
  * ```ts
@@ -20,10 +14,5 @@ let create: (() => Hash) | undefined;
  * ```
  */
 export function createSha256(): Hash {
-  if (create === undefined) {
-    const process = (globalThis as unknown as { process: NodeProcess }).process;
-    const { createHash } = process.getBuiltinModule("node:crypto");
-    create = () => createHash("sha256");
-  }
-  return create();
+  return nodeCrypto().createHash("sha256");
 }

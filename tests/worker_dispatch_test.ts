@@ -19,7 +19,6 @@ class StandInWorker {
   readonly runs: number[][] = [];
   currentSince = 0;
   ready = false;
-  loaded = false;
   killedBecause: string | undefined;
   crash = undefined;
   stderrTail = "";
@@ -38,7 +37,7 @@ class StandInWorker {
   }
   /** Delivers a message from this worker to the run. */
   report(message: FromWorker): void {
-    if (message.type === "ready") this.ready = this.loaded = true;
+    if (message.type === "ready") this.ready = true;
     this.events.message(this as unknown as WorkerProcess, message);
   }
 }
@@ -122,13 +121,13 @@ Deno.test("dispatch: each outcome is reported the moment its worker sends it, a 
       report: (o) => reported.push(o.replicate),
     },
   ).then(() => settled = true);
+  // Each new worker gets its first two batches with its init.
+  assert.deepEqual([a.runs, b.runs], [[[0], [1]], [[2], [3]]]);
   a.report({ type: "ready" });
   b.report({ type: "ready" });
-  assert.deepEqual([a.runs, b.runs], [[[0], [1]], [[2]]]);
 
   b.report(outcome(2));
   assert.deepEqual(reported, [2], "reported at once, while the other replicates still run");
-  assert.deepEqual(b.runs, [[2], [3]]);
   a.report(outcome(0));
   assert.deepEqual(reported, [2, 0]);
   // Worker b dies running replicate 3: it is reported as failed when the exit is seen.
@@ -138,4 +137,72 @@ Deno.test("dispatch: each outcome is reported the moment its worker sends it, a 
   await done;
   assert.ok(settled);
   assert.deepEqual(reported, [2, 0, 3, 1], "every replicate once, in the order they arrived");
+});
+
+/**
+ * A run of `replicates` on stand-in workers (the pool hands out `workers` in
+ * order); resolves with the outcomes it reported, in the order reported.
+ */
+function standInRun(workers: StandInWorker[], replicates: number, timeoutMs?: number) {
+  const reported: ReplicateOutcome[] = [];
+  return runOnWorkers(
+    spec,
+    { events: undefined, logger: console },
+    standInPool([...workers]),
+    { workers: 2, launch: { entry: "data:,", flags: [] }, cancelGraceMs: 0, timeoutMs },
+    { replicates, signal: new AbortController().signal, report: (o) => reported.push(o) },
+  ).then(() => reported);
+}
+
+/** Reports every replicate a worker holds, in order, until it holds none. */
+function finish(worker: StandInWorker): void {
+  while (worker.assigned.length > 0) worker.report(outcome(worker.assigned[0]));
+}
+
+const exited = (worker: StandInWorker, code: number) =>
+  worker.events.exit(worker as unknown as WorkerProcess, { success: false, code, signal: null });
+
+Deno.test("dispatch: a new worker gets its first batch with its init, so it starts on it when ready, without a round trip", () => {
+  const [a, b] = [new StandInWorker(), new StandInWorker()];
+  void standInRun([a, b], 16);
+  // Sent before either is ready: a worker handles init and run in order.
+  assert.deepEqual(a.runs, [[0], [1]]);
+  assert.deepEqual(b.runs, [[2], [3]]);
+  a.report({ type: "ready" });
+  assert.deepEqual(a.runs, [[0], [1]], "being ready adds nothing: it already holds two batches");
+});
+
+Deno.test("dispatch: a worker whose start-up fails gives back the batches it never began; none is failed for it", async () => {
+  const [a, b, c] = [new StandInWorker(), new StandInWorker(), new StandInWorker()];
+  const done = standInRun([a, b, c], 16);
+  a.report({ type: "ready" });
+  exited(b, 1); // b never got ready: its replicates 2 and 3 go back in the queue
+  assert.deepEqual(c.runs.length > 0, true, "a replacement was started and given work");
+  c.report({ type: "ready" });
+  while (a.assigned.length + c.assigned.length > 0) (finish(a), finish(c));
+  const outcomes = await done;
+  assert.deepEqual(
+    outcomes.map((o) => o.replicate).sort((x, y) => x - y),
+    Array.from({ length: 16 }, (_, i) => i),
+  );
+  assert.ok(outcomes.every((o) => o.conditions.length === 0), "no replicate recorded as failed");
+  const ran = [...a.runs, ...c.runs].flat();
+  assert.ok(ran.includes(2) && ran.includes(3), `b's replicates ran elsewhere: ${ran}`);
+});
+
+Deno.test("dispatch: the time limit counts from ready, not while a worker starts with its first batch", async () => {
+  const [a, b] = [new StandInWorker(), new StandInWorker()];
+  const done = standInRun([a, b], 4, 20);
+  await new Promise((r) => setTimeout(r, 80)); // both still starting, holding batches
+  assert.equal(a.killedBecause, undefined);
+  assert.equal(b.killedBecause, undefined);
+  a.report({ type: "ready" });
+  b.report({ type: "ready" });
+  finish(a);
+  await new Promise((r) => setTimeout(r, 80)); // b, ready, runs past the limit
+  assert.equal(a.killedBecause, undefined);
+  assert.equal(b.killedBecause, "timeout");
+  exited(b, 137);
+  const outcomes = await done;
+  assert.equal(outcomes.length, 4);
 });

@@ -14,12 +14,13 @@ import {
   pipelineStep,
   type ProgressEvent,
   resourceFactory,
+  RunCancelledError,
   SeedPlugin,
   SerialExecution,
   treatment,
 } from "../mod.ts";
 import { doubled, noisyRows, scale, summarise, tagged, wide } from "./fixtures/workers/cpu.ts";
-import { access, fault, index, record } from "./fixtures/workers/faults.ts";
+import { access, fault, index, nap, record } from "./fixtures/workers/faults.ts";
 import { harmless } from "./fixtures/workers/broken_import.ts";
 import { v8Settings } from "./fixtures/workers/v8.ts";
 import { v8FlagsArguments } from "../src/execution/worker/v8_flags.ts";
@@ -340,6 +341,25 @@ for (const mode of ["timeout", "cancel"]) {
     assert.ok(report.ms < 10_000, `took ${report.ms} ms`);
   });
 }
+
+Deno.test("cancel: workers still starting drop the batches sent with their init, and exit without running them", async () => {
+  // Each worker's first batch goes with its init, before it is ready; a cancel sent then must
+  // still stop it (not wait for its 8 s replicate, nor for the 30 s grace before the kill).
+  const controller = new AbortController();
+  const experiment = new Experiment({
+    name: "cancel_starting",
+    datasource: index(),
+    pipeline: [nap({ ms: 8_000 })],
+    plugins: [processes({ cancelGraceMs: 30_000 }), quiet()],
+    replicates: 4,
+  });
+  const started = performance.now();
+  const running = experiment.run({ signal: controller.signal });
+  setTimeout(() => controller.abort(), 0);
+  await assert.rejects(running, RunCancelledError);
+  const ms = performance.now() - started;
+  assert.ok(ms < 6_000, `took ${ms.toFixed(0)} ms: a worker ran a replicate after the cancel`);
+});
 
 Deno.test("process mode without --allow-run says which permission to add, before any worker", async () => {
   const out = await new Deno.Command("deno", {

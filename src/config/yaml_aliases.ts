@@ -1,15 +1,8 @@
-import {
-  type Alias,
-  type Document,
-  isAlias,
-  isCollection,
-  isPair,
-  isScalar,
-  type LineCounter,
-  type Node,
-  visit,
-} from "npm:yaml@2.9.1";
+import type { Alias, Document, LineCounter, Node } from "npm:yaml@2.9.1";
 import type { ConfigIssue } from "./config_error.ts";
+import { yaml } from "./yaml_library.ts";
+
+const { isAlias, isCollection, isPair, isScalar, visit } = yaml;
 
 /**
  * The most values YAML aliases (`*name`) may add to a document when they are

@@ -1,8 +1,11 @@
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "npm:yaml@2.9.1";
+import type { Node } from "npm:yaml@2.9.1";
 import { CrystallizeError } from "../errors.ts";
 import { ConfigError, type ConfigIssue } from "./config_error.ts";
 import { aliasIssues, MAX_ALIAS_EXPANSION } from "./yaml_aliases.ts";
+import { yaml } from "./yaml_library.ts";
 import { type Position, type YamlPlace, YamlSource } from "./yaml_source.ts";
+
+const { isMap, isScalar, isSeq, LineCounter, parseDocument } = yaml;
 
 /**
  * Parses YAML text, keeping where every value was written. Syntax errors

@@ -17,14 +17,12 @@ import { toTreatment, type Treatment, type TreatmentLike } from "../run/treatmen
 import type { RunStore } from "../storage/run_store.ts";
 import type { Hypothesis } from "../verify/hypothesis.ts";
 import { ExperimentBuilder } from "./builder.ts";
-import { executeRun } from "./execute_run.ts";
 import type { ExperimentOptions, RunOptions } from "./experiment_options.ts";
 import { debugPlugins, experimentSettings } from "./experiment_settings.ts";
 import { experimentProblems } from "./experiment_problems.ts";
 import { outputRef } from "./output_ref.ts";
 import type { BaseOptimizer } from "./optimizer.ts";
-import { optimizeTrials, type TrialOptions } from "./optimize_trials.ts";
-import { applyOnce, planRun } from "./plan_run.ts";
+import type { TrialOptions } from "./optimize_trials.ts";
 import { type RunSettings, runSettings, singlePass } from "./run_settings.ts";
 import { TreatmentWarnings } from "./treatment_warnings.ts";
 import {
@@ -278,7 +276,11 @@ export class Experiment {
     if (unhosted !== undefined) throw unhosted;
     this.#check();
     this.datasource?.refresh?.();
-    return await executeRun(this, this, this.#settings(options));
+    const settings = this.#settings(options);
+    // Loaded on the first run: worker processes import the library (their experiment modules
+    // do) and never run an experiment; planning, storage and provenance were a tenth of it.
+    const { executeRun } = await import("./execute_run.ts");
+    return await executeRun(this, this, settings);
   }
 
   /**
@@ -290,6 +292,7 @@ export class Experiment {
   async debug(treatment?: TreatmentLike | string): Promise<Result> {
     this.#check();
     const settings = this.#settings(singlePass(treatment), debugPlugins(this.plugins));
+    const { executeRun } = await import("./execute_run.ts");
     return await executeRun(this, this, settings);
   }
 
@@ -305,6 +308,7 @@ export class Experiment {
   ): Promise<unknown> {
     this.#check();
     const settings = this.#settings(singlePass(options.treatment, options.seed));
+    const { applyOnce, planRun } = await import("./plan_run.ts");
     return await applyOnce(planRun(this, this, settings, crypto.randomUUID(), undefined), data);
   }
 
@@ -331,6 +335,7 @@ export class Experiment {
    */
   async optimize(optimizer: BaseOptimizer, options: TrialOptions): Promise<Treatment> {
     this.#check(); // each trial's run warns about the treatments the optimizer asked for
+    const { optimizeTrials } = await import("./optimize_trials.ts");
     return await optimizeTrials(optimizer, options, (o) => this.run(o));
   }
 }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "../node_crypto.ts";
 
 /**
  * The git object id of a blob with this content: the hash of
@@ -13,7 +13,8 @@ import { createHash } from "node:crypto";
  * ```
  */
 export function blobId(content: Uint8Array, algorithm: "sha1" | "sha256" = "sha1"): string {
-  return createHash(algorithm).update(`blob ${content.length}\0`).update(content).digest("hex");
+  return nodeCrypto().createHash(algorithm).update(`blob ${content.length}\0`).update(content)
+    .digest("hex");
 }
 
 /** The blob id of a regular file, streamed; `undefined` when the file changed under us. */
@@ -26,7 +27,7 @@ export async function fileBlobId(
   // lstat saw a regular file: make sure the path was not swapped for a symlink since.
   const info = await file.stat();
   if (!info.isFile || info.ino !== seen.ino || info.dev !== seen.dev) return undefined;
-  const hash = createHash(algorithm).update(`blob ${info.size}\0`);
+  const hash = nodeCrypto().createHash(algorithm).update(`blob ${info.size}\0`);
   const buffer = new Uint8Array(64 * 1024);
   let total = 0;
   for (let n = await file.read(buffer); n !== null; n = await file.read(buffer)) {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "../node_crypto.ts";
 
 /** One entry of the git index (the fields the dirty check needs). */
 export interface GitIndexEntry {
@@ -201,7 +201,9 @@ function checksumMatches(bytes: Uint8Array, hashLength: number): boolean {
   // `index.skipHash` writes a zero checksum.
   if (stored.every((b) => b === 0)) return true;
   const body = bytes.subarray(0, bytes.length - hashLength);
-  return createHash(hashLength === 32 ? "sha256" : "sha1").update(body).digest("hex") ===
+  return nodeCrypto().createHash(hashLength === 32 ? "sha256" : "sha1").update(body).digest(
+    "hex",
+  ) ===
     hex(stored);
 }
 

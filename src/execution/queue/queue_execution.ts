@@ -13,8 +13,6 @@ import { moduleFolders } from "../parallel.ts";
 import type { WorkerPermissions } from "../worker/permissions.ts";
 import { injectedLauncher, type QueueSettings } from "../worker/worker_launcher.ts";
 import { workerSpec } from "../worker/spec.ts";
-import { shipExperiment } from "./ship_experiment.ts";
-import { coordinateQueueRun } from "./coordinator.ts";
 import { DEFAULT_QUEUE, queueKeys } from "./queue_keys.ts";
 import { redisAddress } from "./redis_connection.ts";
 
@@ -161,6 +159,11 @@ export class QueueExecution extends BasePlugin {
       return []; // all reported: an array, so a run that reported none never falls back to serial
     }
     const runs = spec.record === undefined ? undefined : dirname(spec.record.dir);
+    // Loaded when a run coordinates a queue, not with the library (which every worker loads).
+    const [{ shipExperiment }, { coordinateQueueRun }] = await Promise.all([
+      import("./ship_experiment.ts"),
+      import("./coordinator.ts"),
+    ]);
     const shipped = await shipExperiment(spec, {
       roots: moduleFolders(spec),
       library: LIBRARY_ROOT,

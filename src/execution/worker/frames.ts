@@ -17,14 +17,25 @@
  * fails its tag and ends the conversation.
  * @module
  */
-import { createHmac } from "node:crypto";
 import { deserialize, serialize } from "node:v8";
 import { concatBytes } from "../../bytes.ts";
+import { nodeCrypto } from "../../node_crypto.ts";
+import { HmacSha256 } from "./hmac_sha256.ts";
 
 const MAGIC = new Uint8Array([0xc7, 0x52, 0x59, 0x53, 0x54, 0x41, 0x4c, 0x5a]);
 const LENGTH = MAGIC.length + 4;
+
+/** Bytes of a plain frame's header (magic and length), before its payload. */
+export const FRAME_HEADER_BYTES = LENGTH;
 /** Bytes of each truncated HMAC-SHA-256 tag. */
 const TAG = 16;
+
+/**
+ * Payloads from this size on are tagged by `node:crypto` (native, loaded
+ * when first needed), smaller ones in plain TypeScript, which is faster for
+ * them and spares every child process loading `node:crypto` at start-up.
+ */
+const NATIVE_TAG_FROM = 4096;
 
 /** Length of a frame key, bytes. */
 export const FRAME_KEY_BYTES = 32;
@@ -54,12 +65,12 @@ export class FrameCorruptError extends Error {
  * ```
  */
 export class FrameWriter {
-  readonly #key: Uint8Array | undefined;
+  readonly #key: FrameKey | undefined;
   #counter = 0;
 
   /** A writer sealing with `key`, or writing plain frames without one. */
   constructor(key?: Uint8Array) {
-    this.#key = key;
+    this.#key = key === undefined ? undefined : new FrameKey(key);
   }
 
   /** The frame of one message. */
@@ -98,7 +109,7 @@ export class FrameWriter {
  * ```
  */
 export class FrameReader {
-  readonly #key: Uint8Array | undefined;
+  readonly #key: FrameKey | undefined;
   #counter = 0;
   #buffer: Uint8Array = new Uint8Array(0);
   /** Chunks that arrived while a frame was incomplete, and how many bytes it still needs. */
@@ -108,7 +119,7 @@ export class FrameReader {
 
   /** A reader of frames sealed with `key`, or of plain frames without one. */
   constructor(key?: Uint8Array) {
-    this.#key = key;
+    this.#key = key === undefined ? undefined : new FrameKey(key);
   }
 
   /** Adds bytes; returns the complete frames and any non-frame output found. */
@@ -180,6 +191,14 @@ export class FrameReader {
     return { frames, output };
   }
 
+  /**
+   * How many more bytes complete the frame whose header has arrived (0 when
+   * no frame is under way), so a synchronous reader can ask for exactly those.
+   */
+  get missing(): number {
+    return Math.max(0, this.#need - this.#waitingBytes);
+  }
+
   /** The bytes held back at the end of the stream (a partial frame or magic). */
   flush(): Uint8Array {
     const rest = concatBytes(this.#buffer, ...this.#waiting.splice(0));
@@ -201,7 +220,18 @@ function decode(payload: Uint8Array): unknown {
   }
 }
 
-function headerTag(key: Uint8Array, counter: number, length: number): Uint8Array {
+/** A frame key and its HMAC-SHA-256, prepared once. */
+class FrameKey {
+  readonly bytes: Uint8Array;
+  readonly hmac: HmacSha256;
+
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+    this.hmac = new HmacSha256(bytes);
+  }
+}
+
+function headerTag(key: FrameKey, counter: number, length: number): Uint8Array {
   const data = new Uint8Array(9);
   data[0] = 0x48; // "H": a header tag can never be replayed as a payload tag
   writeUint32(data, 1, counter);
@@ -209,7 +239,7 @@ function headerTag(key: Uint8Array, counter: number, length: number): Uint8Array
   return tag(key, data);
 }
 
-function payloadTag(key: Uint8Array, counter: number, payload: Uint8Array): Uint8Array {
+function payloadTag(key: FrameKey, counter: number, payload: Uint8Array): Uint8Array {
   const data = new Uint8Array(9);
   data[0] = 0x50; // "P"
   writeUint32(data, 1, counter);
@@ -217,10 +247,12 @@ function payloadTag(key: Uint8Array, counter: number, payload: Uint8Array): Uint
   return tag(key, data, payload);
 }
 
-function tag(key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
-  const hmac = createHmac("sha256", key);
-  for (const part of parts) hmac.update(part);
-  return new Uint8Array(hmac.digest().buffer, 0, TAG);
+/** The truncated HMAC-SHA-256 of `data` and `payload`. */
+function tag(key: FrameKey, data: Uint8Array, payload?: Uint8Array): Uint8Array {
+  if (payload === undefined) return key.hmac.tag(TAG, data);
+  if (payload.length < NATIVE_TAG_FROM) return key.hmac.tag(TAG, data, payload);
+  const digest = nodeCrypto().createHmac("sha256", key.bytes).update(data).update(payload).digest();
+  return new Uint8Array(digest.buffer, digest.byteOffset, TAG);
 }
 
 /** Constant-time comparison of `expected` with the bytes of `buf` at `at`. */

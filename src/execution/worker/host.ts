@@ -11,7 +11,8 @@
  * which replicate was running. A worker kept alive between runs gets one
  * `init` per run: `init` and `run` are handled in the order they arrive, and
  * each `init` rebuilds the plan (the modules are already loaded, so that is
- * cheap) with a fresh cancel signal; `cancel` acts at once, on the current run.
+ * cheap) with a fresh cancel signal; `cancel` acts at once, on the run of the
+ * latest `init` received (whose `init` and batches may still be queued).
  * @module
  */
 import { runReplicate } from "../../run/condition_runner.ts";
@@ -75,10 +76,9 @@ export async function serveWorker(load: ModuleLoader): Promise<void> {
     Deno.exit(71);
   }
 
-  const init = (spec: WorkerSpec) => {
-    cancel = new AbortController();
+  const init = (spec: WorkerSpec, signal: AbortSignal) => {
     try {
-      plan = rebuildPlan(spec, modules, cancel.signal, {
+      plan = rebuildPlan(spec, modules, signal, {
         event: (event) => parent.send({ type: "event", event }),
         log: (record) => parent.send({ type: "log", record }),
       });
@@ -88,8 +88,7 @@ export async function serveWorker(load: ModuleLoader): Promise<void> {
       Deno.exit(71);
     }
   };
-  const runAll = async (replicates: readonly number[]) => {
-    const signal = cancel.signal;
+  const runAll = async (replicates: readonly number[], signal: AbortSignal) => {
     try {
       for (const r of replicates) {
         if (signal.aborted) return;
@@ -105,19 +104,30 @@ export async function serveWorker(load: ModuleLoader): Promise<void> {
   };
   const handle = (message: ToWorker) => {
     switch (message.type) {
-      case "init":
-        queue = queue.then(() => init(message.spec));
+      // Each message belongs to the run whose `init` came last when it arrived, so a `cancel`
+      // that arrives before that run's queued `init` and batches are handled still stops them.
+      case "init": {
+        cancel = new AbortController();
+        const { signal } = cancel;
+        queue = queue.then(() => init(message.spec, signal));
         break;
-      case "run":
-        queue = queue.then(() => runAll(message.replicates));
+      }
+      case "run": {
+        const { signal } = cancel;
+        queue = queue.then(() => runAll(message.replicates, signal));
         break;
+      }
       case "cancel":
         cancel.abort(new DOMException("The run was cancelled", "AbortError"));
         break;
     }
   };
 
-  for await (const message of parent.messages()) handle(message);
+  // The parent sends `init` at once: read it without waiting for an asynchronous read to start.
+  const first = parent.receiveSync();
+  if (first !== undefined) handle(first);
+  // Messages read together are handled together: a `cancel` behind a `run` stops it before it starts.
+  for await (const group of parent.messageGroups()) for (const message of group) handle(message);
   // stdin closed: the parent is done with this worker.
   await queue;
   Deno.exit(0);

@@ -9,7 +9,12 @@
  * nothing it writes is taken for a message of this process.
  * @module
  */
-import { FRAME_KEY_BYTES, FrameReader, FrameWriter } from "./frames.ts";
+import {
+  FRAME_HEADER_BYTES as HEADER_BYTES,
+  FRAME_KEY_BYTES,
+  FrameReader,
+  FrameWriter,
+} from "./frames.ts";
 
 const writeSync = Deno.stdout.writeSync.bind(Deno.stdout);
 const writer = new FrameWriter(readKey());
@@ -45,6 +50,48 @@ export function sendToParent(message: unknown): void {
   while (written < frame.length) written += writeSync(frame.subarray(written));
 }
 
+/** Frames from the parent (plain: experiment code cannot write to this process's stdin). */
+const reader = new FrameReader();
+
+/** Fills `bytes` from stdin, blocking; `false` when stdin closes first. */
+function readExactlySync(bytes: Uint8Array): boolean {
+  for (let read = 0; read < bytes.length;) {
+    const n = Deno.stdin.readSync(bytes.subarray(read));
+    if (n === null) return false;
+    read += n;
+  }
+  return true;
+}
+
+/**
+ * The parent's next message, read synchronously (blocking until it has
+ * come), or `undefined` when stdin closes first. Only for a message the
+ * parent sends at once and unprompted, before anything else runs here (a
+ * worker's first `init`): the first asynchronous read of stdin starts a
+ * thread, which cost a new worker milliseconds before its first replicate.
+ * It reads no byte past the message, so {@linkcode messagesFromParent} goes
+ * on from there.
+ *
+ * @example
+ * ```ts ignore
+ * // Not run: it reads this process's stdin, which a parent writes frames to.
+ * import { messageFromParentSync } from "./parent_channel.ts";
+ *
+ * const init = messageFromParentSync();
+ * ```
+ */
+export function messageFromParentSync(): unknown {
+  // Header first (magic and length), then exactly the rest of the frame.
+  let want = HEADER_BYTES;
+  for (;;) {
+    const chunk = new Uint8Array(want);
+    if (!readExactlySync(chunk)) return undefined;
+    const { frames } = reader.push(chunk);
+    if (frames.length > 0) return frames[0];
+    want = reader.missing || 1;
+  }
+}
+
 /**
  * The parent's messages, read from stdin after the key, until it closes.
  *
@@ -57,16 +104,39 @@ export function sendToParent(message: unknown): void {
  * ```
  */
 export async function* messagesFromParent(): AsyncGenerator<unknown> {
-  const reader = new FrameReader();
-  for await (const chunk of Deno.stdin.readable) yield* reader.push(chunk).frames;
+  for await (const group of messageGroupsFromParent()) yield* group;
+}
+
+/**
+ * The parent's messages as they were read, in groups: all those that came
+ * in one read at once, so a reader can handle them together before any work
+ * they queue starts (a worker's `cancel` right behind its `run`).
+ *
+ * @example
+ * ```ts ignore
+ * // Not run: it reads this process's stdin, which a parent writes frames to.
+ * import { messageGroupsFromParent } from "./parent_channel.ts";
+ *
+ * for await (const group of messageGroupsFromParent()) console.error(group.length);
+ * ```
+ */
+export async function* messageGroupsFromParent(): AsyncGenerator<unknown[]> {
+  for await (const chunk of Deno.stdin.readable) {
+    const { frames } = reader.push(chunk);
+    if (frames.length > 0) yield frames;
+  }
 }
 
 /** A child's conversation with its parent, typed by its protocol: `Out` to the parent, `In` from it. */
 export interface ParentChannel<Out, In> {
   /** Sends a message (see {@linkcode sendToParent}). */
   readonly send: (message: Out) => void;
+  /** The parent's next message, read synchronously (see {@linkcode messageFromParentSync}). */
+  readonly receiveSync: () => In | undefined;
   /** The parent's messages (see {@linkcode messagesFromParent}; the parent is trusted). */
   readonly messages: () => AsyncGenerator<In>;
+  /** The same, in the groups they were read in (see {@linkcode messageGroupsFromParent}). */
+  readonly messageGroups: () => AsyncGenerator<In[]>;
 }
 
 /**
@@ -86,6 +156,8 @@ export interface ParentChannel<Out, In> {
 export function parentChannel<Out, In>(): ParentChannel<Out, In> {
   return {
     send: sendToParent,
+    receiveSync: messageFromParentSync as () => In | undefined,
     messages: messagesFromParent as () => AsyncGenerator<In>,
+    messageGroups: messageGroupsFromParent as () => AsyncGenerator<In[]>,
   };
 }

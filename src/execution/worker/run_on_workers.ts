@@ -176,9 +176,10 @@ class WorkerRun {
     for (const worker of this.#pool.take(this.#options.launch, count, this.#events)) {
       this.#workers.add(worker);
       worker.init(this.#spec);
-      // A kept worker handles the init at once and in order, so its first batch can go along
-      // (one round trip less per run); a new one gets work when ready, not while it starts.
-      if (worker.loaded) this.#assign(worker);
+      // Its first batch goes along with the init (a worker handles them in order), so it starts
+      // on it the moment it is ready, without a round trip; a new worker that never gets ready
+      // gives the batch back (see #onExit).
+      this.#assign(worker);
     }
   }
 
@@ -234,7 +235,10 @@ class WorkerRun {
     this.#workers.delete(worker);
     if (!worker.ready && !this.#finishing) this.#initFailures++;
     const lost = worker.assigned.splice(0);
-    if (lost.length > 0 && !this.#finishing) {
+    if (!worker.ready) {
+      // It ran none of them: its start-up failed, not a replicate.
+      this.#pending.unshift(...lost);
+    } else if (lost.length > 0 && !this.#finishing) {
       const [culprit, ...rest] = lost;
       this.#record(
         culprit,
@@ -336,7 +340,11 @@ class WorkerRun {
     const limit = this.#options.timeoutMs!;
     const now = performance.now();
     for (const w of this.#workers) {
-      if (w.assigned.length > 0 && w.killedBecause === undefined && now - w.currentSince > limit) {
+      // A worker still starting holds a batch it has not begun: its time starts when ready.
+      if (
+        w.ready && w.assigned.length > 0 && w.killedBecause === undefined &&
+        now - w.currentSince > limit
+      ) {
         w.kill(`timeout`);
       }
     }

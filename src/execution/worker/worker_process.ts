@@ -81,8 +81,6 @@ export class WorkerProcess {
   currentSince = 0;
   /** Whether the worker answered `ready` to the last `init`. */
   ready = false;
-  /** Whether the worker has ever answered `ready`: its modules are loaded, so an `init` is quick. */
-  loaded = false;
   /** Set when the pool killed the worker on purpose, with the reason. */
   killedBecause: string | undefined;
   /** The last crash report the worker sent, if any. */
@@ -175,7 +173,6 @@ export class WorkerProcess {
     if (message.type === "ready") {
       if (--this.#initsPending > 0) return;
       this.ready = true;
-      this.loaded = true;
     }
     this.events.message(this, message);
   }
