@@ -6,7 +6,8 @@
  * *and* the worker's own `--allow-*` flags allow.
  * @module
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { UnpackedBundle } from "../execution/queue/bundle.ts";
 import { bundleImportMap, localModuleUrl } from "../execution/queue/bundle_modules.ts";
 import { unpackedInputs } from "../execution/queue/shipped_inputs.ts";
@@ -18,6 +19,7 @@ import { DEFAULT_WORKER_V8_FLAGS } from "../execution/worker/v8_flags.ts";
 import { launchFlags } from "../execution/worker/launch_flags.ts";
 import type { WorkerLaunch } from "../execution/worker/worker_process.ts";
 import { isPlainObject } from "../run/treatment.ts";
+import { OUTPUT_ROOT_ENV } from "../storage/output_root.ts";
 import { CliError } from "./cli_error.ts";
 import { libraryUrl } from "./runner_entry.ts";
 import { PERMISSION_KINDS, sandboxLaunch } from "./sandbox.ts";
@@ -27,14 +29,17 @@ import { within } from "./within.ts";
  * The permissions both sets grant: a worker never gives a run's code more
  * than its own flags. `true` meets a list in the list; two lists meet in the
  * entries of the first that the second allows (paths: inside one of its
- * paths; hosts, variables, programs: the same entry).
+ * paths; hosts, variables, programs: the same entry). The run's paths come
+ * from Redis, so each is first made the absolute path Deno's flags would
+ * grant (a `file:` URL is a path too, and one that is not a plain local
+ * path, such as `file:///data/x%2F..%2F..%2Fetc`, is dropped).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { grantedBoth } from "./queue_worker_sandbox.ts";
  *
- * const run = { net: ["api.example.com:443"], read: ["/data/x"], env: true };
+ * const run = { net: ["api.example.com:443"], read: ["/data/x", "file:///etc/passwd"], env: true };
  * const worker = { net: true, read: ["/data"] };
  * assert.deepEqual(grantedBoth(run, worker), { net: ["api.example.com:443"], read: ["/data/x"] });
  * ```
@@ -47,17 +52,33 @@ export function grantedBoth(run: WorkerPermissions, worker: WorkerPermissions): 
     if (asked === undefined || asked === false || allowed === undefined || allowed === false) {
       continue;
     }
-    if (allowed === true) out[kind] = asked;
-    else if (asked === true) out[kind] = allowed;
+    const paths = kind === "read" || kind === "write" || kind === "ffi";
+    const entries = asked === true ? true : asked.flatMap((a) => paths ? localPath(a) : [String(a)]);
+    if (allowed === true) out[kind] = entries;
+    else if (entries === true) out[kind] = allowed;
     else {
-      const paths = kind === "read" || kind === "write" || kind === "ffi";
-      const kept = asked.filter((a) =>
-        allowed.some((w) => paths ? within(String(w), String(a)) : String(w) === String(a))
+      const kept = entries.filter((a) =>
+        allowed.some((w) => paths ? within(String(w), a) : String(w) === a)
       );
       if (kept.length > 0) out[kind] = kept;
     }
   }
   return out as WorkerPermissions;
+}
+
+/**
+ * A path a run asks for as the absolute path Deno would grant for it (the
+ * worker's flags resolve relative paths against its folder, as Deno does);
+ * none for a `file:` URL that is not a plain local path.
+ */
+function localPath(entry: string | URL): string[] {
+  const text = String(entry);
+  if (!text.startsWith("file:")) return [resolve(text)];
+  try {
+    return [fileURLToPath(text)];
+  } catch {
+    return [];
+  }
 }
 
 /** How a worker runs one run's batches. */
@@ -159,9 +180,11 @@ export function workerRunSetup(
   });
   flags.push(`--import-map=data:application/json,${map}`);
   const entry = workerEntry(spec, { loading: "checked", library: libraryUrl(where.library) });
+  // As for a local run, the default output root is the run's own (not the worker's environment's).
+  const env = { [OUTPUT_ROOT_ENV]: where.workRoot };
   return {
     spec,
-    launch: { entry, flags },
+    launch: { entry, flags, env },
     workRoot: where.workRoot,
     task,
     ...(where.sharedRun === undefined ? {} : { sharedRun: where.sharedRun }),
