@@ -8,7 +8,10 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { serialize } from "node:v8";
+import { SerialExecution } from "../mod.ts";
 import { tempDir } from "./temp_dir.ts";
+import { queued, setUp, workers } from "./fixtures/queue/setup.ts";
 import { startRedis, startWorker } from "./fixtures/queue/cluster.ts";
 import { got, hashTree, HostileClient, writeProbe } from "./fixtures/queue/hostile.ts";
 
@@ -64,35 +67,37 @@ Deno.test("queue attack (a): code in a worker cannot read other runs' bundles, w
   console.log(worker.stderr());
 });
 
-Deno.test("explore", async () => {
-  await using l = await lab("qa-explore");
-  const cwd = join(l.path, "worker");
-  await Deno.mkdir(cwd);
-  await using worker = startWorker(l.redis.url, cwd, ["--allow-read=."], { SECRET_TOKEN: "hunter2", CRYSTALLIZE_HOME: "/home/operator/.crystallize" });
-  await worker.ready;
-  await using client = new HostileClient(l.redis.url);
-  const secret = join(l.path, "secret.txt");
-  await Deno.writeTextFile(secret, "CANARY");
-  const cache = join(cwd, "cache");
-  const code = await writeProbe(l.path, "attacker");
-  const hash = await client.packed(code);
-  const result = await client.probe({
-    run: "attacker",
-    code,
-    permissions: { read: [`file://${secret}`], env: true, net: true, run: true, write: true, sys: true, ffi: true },
-    replicates: [0, 1],
-    probes: [
-      { action: "read", target: secret },
-      { action: "connect", target: String(l.redis.port) },
-      { action: "env", target: "SECRET_TOKEN" },
-      { action: "env", target: "CRYSTALLIZE_HOME" },
-      { action: "env-all", target: "" },
-      { action: "run", target: "deno" },
-      { action: "write", target: join(cache, "bundles", hash, "fs", code, "probe.ts") },
-      { action: "write", target: join(l.path, "planted.txt") },
-      { action: "forge", target: "1" },
+
+Deno.test("explore3", async () => {
+  const { dir, build } = await setUp("qa-forge");
+  await using _dir = dir;
+  await using redis = await startRedis(dir.path);
+  const out = join(dir.path, "out");
+  const serial = await build("forge", [new SerialExecution()], { replicates: 4 }).run();
+  const running = build("forge", [queued(redis.url, 2)], { replicates: 4, outputDir: out }).run();
+  await using client = new HostileClient(redis.url);
+  let runs: string[] = [];
+  while (runs.length === 0) runs = await client.redis.smembers("crystallize:crystallize:runs");
+  const c = (condition: string, artifacts: string[]) => ({ condition, seed: 1, metrics: { value: [999] }, durationMs: 0, stepMs: [], artifacts });
+  const forged = {
+    batch: 0,
+    worker: "forger\u001b[2J",
+    outcomes: [
+      { replicate: 0, conditions: [c("baseline", ["../../../../escaped.txt", "where.txt"]), c("louder", [])] },
+      { replicate: 2, conditions: [c("baseline", []), c("louder", [])] },
+      { replicate: 0, conditions: [c("baseline", []), c("louder", [])] },
     ],
-  });
-  console.log(JSON.stringify(result, null, 1).slice(0, 4000));
-  console.log(worker.stderr());
+    events: [],
+    logs: [{ level: "warn", message: "FORGED LOG \u001b]52;c;eA==\u0007", time: 0, fields: {} }],
+    artifacts: [
+      { replicate: 0, condition: "baseline", name: "../../../../escaped.txt", step: "where", data: new TextEncoder().encode("FORGED") },
+      { replicate: 0, condition: "baseline", name: "where.txt", step: "where", data: new TextEncoder().encode("FORGED") },
+    ],
+  };
+  await client.redis.xadd(`crystallize:crystallize:run:${runs[0]}:results`, "*", "r", serialize(forged));
+  await using _pool = await workers(redis.url, dir.path, 1);
+  const result = await running;
+  console.log(result.metrics.baseline.metrics.value, serial.metrics.baseline.metrics.value, result.errors);
+  for await (const e of Deno.readDir(dir.path)) console.log("dir:", e.name);
+  console.log(await Deno.readTextFile(join(out, "forge", "v0", "0", "baseline", "where.txt")));
 });

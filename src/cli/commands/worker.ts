@@ -7,6 +7,7 @@ import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { checkPermissionFlags } from "../flags/permission_flags.ts";
 import { redisUrlFlag } from "../flags/redis_flag.ts";
 import { sharedOutputFlag } from "../flags/shared_output_flag.ts";
+import { printable } from "../printable.ts";
 import { QueueWorker } from "../queue_worker.ts";
 import { libraryRoot, type PermissionKind, permissionsFromFlags } from "../sandbox.ts";
 
@@ -73,7 +74,8 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<Exit
     lockDurationMs: lockMs,
     stalledIntervalMs: lockMs,
     heartbeatMs: options.heartbeatMs ?? 1000,
-    log: (line) => console.error(line),
+    // Run names and error messages come from Redis: shown escaped, they cannot drive the terminal.
+    log: (line) => console.error(printable(line)),
   });
   let signals = 0;
   const onSignal = () => {
