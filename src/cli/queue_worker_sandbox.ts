@@ -53,7 +53,9 @@ export function grantedBoth(run: WorkerPermissions, worker: WorkerPermissions): 
       continue;
     }
     const paths = kind === "read" || kind === "write" || kind === "ffi";
-    const entries = asked === true ? true : asked.flatMap((a) => paths ? localPath(a) : [String(a)]);
+    const entries = asked === true
+      ? true
+      : asked.flatMap((a) => paths ? localPath(a) : [String(a)]);
     if (allowed === true) out[kind] = entries;
     else if (entries === true) out[kind] = allowed;
     else {
@@ -64,6 +66,39 @@ export function grantedBoth(run: WorkerPermissions, worker: WorkerPermissions): 
     }
   }
   return out as WorkerPermissions;
+}
+
+/**
+ * Throws a {@linkcode CliError} when the worker's cache folder and a path
+ * its `--allow-read` or `--allow-write` list names overlap (one inside the
+ * other): code of a run that asks for that path would be granted part of the
+ * cache, and could read other runs' bundles and outputs, or rewrite their
+ * code. (An unscoped `--allow-read` or `--allow-write` grants everything
+ * anyway.)
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkWorkerCache } from "./queue_worker_sandbox.ts";
+ *
+ * checkWorkerCache("/var/cache/crystallize", { read: ["/data"] }); // fine
+ * assert.throws(() => checkWorkerCache("/data/cache", { read: ["/data"] }), /give --cache a folder outside/);
+ * assert.throws(() => checkWorkerCache("/data", { write: ["/data/bundles"] }), /overlaps --allow-write/);
+ * ```
+ */
+export function checkWorkerCache(cacheDir: string, own: WorkerPermissions): void {
+  for (const kind of ["read", "write"] as const) {
+    const list = own[kind];
+    const overlaps = (p: string | URL) =>
+      within(String(p), cacheDir) || within(cacheDir, String(p));
+    const holding = Array.isArray(list) ? list.find(overlaps) : undefined;
+    if (holding === undefined) continue;
+    throw new CliError(
+      `the worker's cache ${cacheDir} overlaps --allow-${kind}=${holding}: a run granted that ` +
+        `could ${kind === "read" ? "read" : "rewrite"} other runs' bundles and outputs; ` +
+        "give --cache a folder outside it",
+    );
+  }
 }
 
 /**

@@ -9,6 +9,7 @@ import { redisUrlFlag } from "../flags/redis_flag.ts";
 import { sharedOutputFlag } from "../flags/shared_output_flag.ts";
 import { printable } from "../printable.ts";
 import { QueueWorker } from "../queue_worker.ts";
+import { checkWorkerCache } from "../queue_worker_sandbox.ts";
 import { libraryRoot, type PermissionKind, permissionsFromFlags } from "../sandbox.ts";
 
 /** Options of `crystallize worker`, as parsed from the command line. */
@@ -52,6 +53,7 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<Exit
   checkPermissionFlags(options);
   const lockMs = options.lockMs ?? 30_000;
   const cacheDir = resolve(options.cache ?? ".crystallize-worker");
+  const permissions = permissionsFromFlags(options, Deno.cwd());
   try {
     await Deno.mkdir(cacheDir, { recursive: true });
   } catch (error) {
@@ -60,11 +62,15 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<Exit
         "give --cache <dir> where it may write",
     );
   }
+  // By its path and by where links lead (Deno grants a path, not what it leads to).
+  for (const path of new Set([cacheDir, await Deno.realPath(cacheDir)])) {
+    checkWorkerCache(path, permissions);
+  }
   const worker = await QueueWorker.start({
     connection: redisUrlFlag(options.redis),
     queue: options.queue ?? DEFAULT_QUEUE,
     concurrency: options.concurrency ?? Math.max(1, navigator.hardwareConcurrency - 1),
-    permissions: permissionsFromFlags(options, Deno.cwd()),
+    permissions,
     cacheDir,
     ...(options.sharedOutput === undefined
       ? {}

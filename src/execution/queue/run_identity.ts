@@ -40,16 +40,54 @@ export function lineageKey(request: RunIdentity, replicates: number): string {
   return createSha256().update(encode({
     experiment: spec.experimentName,
     stored: spec.record === undefined ? null : dirname(spec.record.dir),
-    bundle: request.bundle.hash,
+    ...computation(spec, request.bundle.hash, request.permissions),
+    refresh: spec.cache?.refresh ?? null,
+    replicates,
+    batchSize: request.batchSize,
+  })).digest("hex");
+}
+
+/**
+ * The name of a run's work root on a worker (the folder its code may write:
+ * step cache, scratch output): one per computation — code, datasource,
+ * steps, conditions, seeding and grants — so runs of the same experiment
+ * share step caches, while a task that names another run's bundle (any
+ * client of Redis can write one) gets a folder of its own and cannot read
+ * what that run computed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { workRootName } from "./run_identity.ts";
+ *
+ * const ref = { module: "file:///exp/steps.ts", name: "total" };
+ * const spec = { experimentName: "e", runId: "r1", datasource: { ref, params: {} }, steps: [], conditions: [], seeding: { master: 1, autoSeed: true }, events: { replicates: false, steps: false, errors: false }, logLevel: "warn" as const };
+ * const task = { bundle: "h", spec, permissions: {} };
+ * assert.equal(workRootName(task), workRootName({ ...task, spec: { ...spec, runId: "r2" } }));
+ * assert.notEqual(workRootName(task), workRootName({ ...task, spec: { ...spec, seeding: { master: 2, autoSeed: true } } }));
+ * ```
+ */
+export function workRootName(
+  task: {
+    readonly bundle: string;
+    readonly spec: WorkerSpec;
+    readonly permissions: WorkerPermissions;
+  },
+): string {
+  return createSha256().update(encode(computation(task.spec, task.bundle, task.permissions)))
+    .digest("hex");
+}
+
+/** What a run computes, as plain data: the same for runs whose replicates compute the same. */
+function computation(spec: WorkerSpec, bundle: string, permissions: WorkerPermissions) {
+  return {
+    bundle,
     datasource: spec.datasource,
     steps: spec.steps,
     conditions: spec.conditions,
     seeding: spec.seeding ?? null,
-    refresh: spec.cache?.refresh ?? null,
-    permissions: request.permissions,
-    replicates,
-    batchSize: request.batchSize,
-  })).digest("hex");
+    permissions,
+  };
 }
 
 /**
