@@ -1,4 +1,5 @@
 import { dirname } from "node:path";
+import { canonicalHash } from "../../cache/canonical_hash.ts";
 import { createSha256 } from "../../sha256.ts";
 import type { WorkerSpec } from "../worker/messages.ts";
 import type { WorkerPermissions } from "../worker/permissions.ts";
@@ -59,11 +60,12 @@ export function lineageKey(request: RunIdentity, replicates: number): string {
  * ```ts
  * import assert from "node:assert/strict";
  * import { workRootName } from "./run_identity.ts";
+ * import { decodeTask, encode } from "./queue_task.ts";
  *
  * const ref = { module: "file:///exp/steps.ts", name: "total" };
  * const spec = { experimentName: "e", runId: "r1", datasource: { ref, params: {} }, steps: [], conditions: [], seeding: { master: 1, autoSeed: true }, events: { replicates: false, steps: false, errors: false }, logLevel: "warn" as const };
  * const task = { bundle: "h", spec, permissions: {} };
- * assert.equal(workRootName(task), workRootName({ ...task, spec: { ...spec, runId: "r2" } }));
+ * assert.equal(workRootName(task), workRootName(decodeTask(encode({ format: 1, run: "r2", ...task, spec: { ...spec, runId: "r2" }, cancelGraceMs: 0, records: false }))));
  * assert.notEqual(workRootName(task), workRootName({ ...task, spec: { ...spec, seeding: { master: 2, autoSeed: true } } }));
  * ```
  */
@@ -74,8 +76,8 @@ export function workRootName(
     readonly permissions: WorkerPermissions;
   },
 ): string {
-  return createSha256().update(encode(computation(task.spec, task.bundle, task.permissions)))
-    .digest("hex");
+  // Canonical, not V8's bytes: a task read back from Redis names the same folder as the one written.
+  return canonicalHash(computation(task.spec, task.bundle, task.permissions), "task");
 }
 
 /** What a run computes, as plain data: the same for runs whose replicates compute the same. */
