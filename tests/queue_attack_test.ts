@@ -278,6 +278,8 @@ Deno.test("crystallize worker refuses a --cache that overlaps its --allow-read o
   await using redis = await startRedis(path);
   for (const flags of [["--allow-read=."], ["--allow-write=cache/bundles"]]) {
     await using worker = startWorker(redis.url, path, flags);
+    const started = await worker.ready.then(() => true, () => false);
+    assert.equal(started, false, `it took jobs with ${flags}`);
     const status = await worker.status;
     assert.equal(status.code, 2, worker.stderr());
     assert.match(
