@@ -310,6 +310,7 @@ Deno.test("queue attack (b): a hostile bundle (../ paths, files outside its root
     ["clash", document([[`${code}/a`, x], [`${code}/a/b`, x]]), undefined, /File exists/],
     ["altered", document([]), "0".repeat(64), /hashes to [0-9a-f]{64}, which does not match/],
     ["huge", new Uint8Array(96 * 1024 * 1024 + 1), "1".repeat(64), /more than a bundle may/],
+    ["named", document([]), "../../../escaped", /is not a bundle hash/],
   ];
   const outside = await listTree(l.path);
   for (const [run, bytes, claimed, problem] of cases) {
@@ -383,6 +384,32 @@ Deno.test("queue attack (b): a task naming another run's bundle gets a work root
   const [theirs, mine] = got(thief);
   assert.match(theirs, refused("read"));
   assert.match(mine, /No such file/, "its own work root holds nothing of the victim's");
+});
+
+Deno.test("queue attack (b): a task's own step-cache and record folders (another run's output) are ignored: the step cache goes to the worker's work root, nothing reaches those folders", async () => {
+  await using l = await lab("qa-paths");
+  const code = await writeProbe(l.path);
+  const hash = await l.client.packed(code);
+  const theirs = join(l.path, "victim-out");
+  await Deno.mkdir(theirs);
+  const probes = [{ action: "write", target: "$WORK/x.txt" }];
+  const task = probeTask({ run: "paths", code, probes }, hash);
+  await l.client.putTask("paths", {
+    ...task,
+    spec: {
+      ...task.spec,
+      steps: task.spec.steps.map((s) => ({ ...s, cacheable: true })),
+      cache: { dir: join(theirs, "cache"), refresh: false },
+      record: { dir: join(theirs, "v0"), runId: "paths" },
+    },
+  });
+  await l.client.enqueue("paths", 0, [0]);
+  const result = await l.client.result("paths");
+  assert.deepEqual(got(result), ["ok: written"]);
+  assert.deepEqual(result.outcomes[0].conditions[0].cache, ["miss"], "the step was cached");
+  assert.deepEqual(await listTree(theirs), []);
+  const cached = await listTree(join(l.cache, "work"));
+  assert.ok(cached.some((p) => p.includes("/cache/")), cached.join("\n"));
 });
 
 Deno.test("queue attack (b): run names from Redis with control characters or ../ become no file names and reach the worker's log escaped", async () => {
