@@ -421,9 +421,11 @@ Deno.test("queue attack (b): run names from Redis with control characters or ../
     assert.match(result.error?.message ?? "", /is no longer on the queue/);
   }
   const log = l.worker.stderr();
+  // deno-lint-ignore no-control-regex -- control characters are what is looked for
   assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(log), JSON.stringify(log));
   assert.match(log, /run evil\\x1b\]0;pwned\\x07\\x1b\[2J: /);
   const made = await listTree(l.path);
+  // deno-lint-ignore no-control-regex -- control characters are what is looked for
   assert.ok(!made.some((p) => /pwned|etc|\/b$|[\u0000-\u001f]/.test(p)), made.join("\n"));
 });
 
