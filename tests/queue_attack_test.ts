@@ -70,22 +70,23 @@ async function listTree(dir: string, at = ""): Promise<string[]> {
   return out.sort();
 }
 
+/** Another user's run: its code unpacked in the worker's cache, `r.txt` in its work root. */
+async function victimRun(l: Awaited<ReturnType<typeof lab>>) {
+  const code = await writeProbe(l.path, "victim");
+  const write = { run: "victim", code, probes: [{ action: "write", target: "$WORK/r.txt" }] };
+  assert.deepEqual(got(await l.client.probe(write)), ["ok: written"]);
+  const hash = await l.client.packed(code);
+  const work = join(l.cache, "work", workRootName(probeTask(write, hash)));
+  assert.equal(await Deno.readTextFile(join(work, "r.txt")), "planted");
+  return { code, hash, work };
+}
+
 // ---------------------------------------------------------------------------
 // (a) Experiment code running on a worker
 
 Deno.test("queue attack (a): code on a worker reads only its own bundle: other runs' bundles and work roots, the worker's cache and folder, and files outside are refused", async () => {
   await using l = await lab("qa-read");
-  // Another user's run: its code unpacked in the worker's cache, a result in its work root.
-  const victim = await writeProbe(l.path, "victim");
-  const write = {
-    run: "victim",
-    code: victim,
-    probes: [{ action: "write", target: "$WORK/r.txt" }],
-  };
-  assert.deepEqual(got(await l.client.probe(write)), ["ok: written"]);
-  const victimHash = await l.client.packed(victim);
-  const victimWork = join(l.cache, "work", workRootName(probeTask(write, victimHash)));
-  assert.equal(await Deno.readTextFile(join(victimWork, "r.txt")), "planted");
+  const { code: victim, hash: victimHash, work: victimWork } = await victimRun(l);
   const code = await writeProbe(l.path, "attacker");
   const hash = await l.client.packed(code);
   const result = await l.client.probe({
@@ -365,16 +366,8 @@ Deno.test("queue attack (b): a task whose modules lie outside its bundle (/etc/p
 
 Deno.test("queue attack (b): a task naming another run's bundle gets a work root of its own: it cannot read what that run computed (work roots used to be shared by bundle)", async () => {
   await using l = await lab("qa-thief");
-  const victim = await writeProbe(l.path, "victim");
-  const write = {
-    run: "victim",
-    code: victim,
-    probes: [{ action: "write", target: "$WORK/r.txt" }],
-  };
-  assert.deepEqual(got(await l.client.probe(write)), ["ok: written"]);
-  const hash = await l.client.packed(victim);
-  const victimResult = join(l.cache, "work", workRootName(probeTask(write, hash)), "r.txt");
-  assert.equal(await Deno.readTextFile(victimResult), "planted");
+  const { code: victim, work } = await victimRun(l);
+  const victimResult = join(work, "r.txt");
   // The thief's task: the victim's bundle (its code, from Redis), its own parameters.
   const thief = await l.client.probe({
     run: "thief",
