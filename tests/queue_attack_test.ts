@@ -477,3 +477,23 @@ Deno.test("queue attack (b): results injected into a run's stream by another cli
   const where = await Deno.readTextFile(join(out, "forge", "v0", "0", "baseline", "where.txt"));
   assert.match(where, /cache\/bundles\//, "replicate 0 is the worker's");
 });
+
+Deno.test("queue attack (b): bytes another client stored under a run's bundle hash are replaced by the coordinator, so the run goes on (they used to stay, failing every run of that code for a week)", async () => {
+  const { dir, build } = await setUp("qa-squat");
+  await using _dir = dir;
+  await using redis = await startRedis(dir.path);
+  await using client = new HostileClient(redis.url);
+  const serial = await build("squat", [new SerialExecution()], { replicates: 4 }).run();
+  {
+    await using _pool = await workers(redis.url, join(dir.path, "first"), 1);
+    await build("squat", [queued(redis.url, 2)], { replicates: 4 }).run();
+  }
+  // The code's hash is known now (anyone can list the bundles): garbage goes under it.
+  const keys = await client.redis.keys("crystallize:crystallize:bundle:*");
+  assert.equal(keys.length, 1);
+  await client.redis.set(keys[0], "garbage");
+  await using _pool = await workers(redis.url, join(dir.path, "second"), 1);
+  const result = await build("squat", [queued(redis.url, 2)], { replicates: 4 }).run();
+  assert.deepEqual(result.errors, []);
+  assert.deepStrictEqual(result.metrics, serial.metrics);
+});
