@@ -13,7 +13,7 @@ import { SerialExecution } from "../mod.ts";
 import { VERSION } from "../src/version.ts";
 import { workRootName } from "../src/execution/queue/run_identity.ts";
 import { tempDir } from "./temp_dir.ts";
-import { startRedis, startWorker, type WorkerHandle } from "./fixtures/queue/cluster.ts";
+import { queueCli, startRedis, startWorker, type WorkerHandle } from "./fixtures/queue/cluster.ts";
 import {
   got,
   hashTree,
@@ -405,7 +405,7 @@ Deno.test("queue attack (b): a task's own step-cache and record folders (another
   assert.ok(cached.some((p) => p.includes("/cache/")), cached.join("\n"));
 });
 
-Deno.test("queue attack (b): run names from Redis with control characters or ../ become no file names and reach the worker's log escaped", async () => {
+Deno.test("queue attack (b): names from Redis with control characters or ../ (runs, experiments, conditions) become no file names, and reach the worker's log and cluster status escaped; a worker record of another shape does not crash cluster status (it used to: TypeError)", async () => {
   await using l = await lab("qa-names");
   const names = ["evil\u001b]0;pwned\u0007\u001b[2J", "../../../etc", "a/../../b"];
   for (const run of names) {
@@ -413,6 +413,54 @@ Deno.test("queue attack (b): run names from Redis with control characters or ../
     const result = await l.client.result(run);
     assert.match(result.error?.message ?? "", /is no longer on the queue/);
   }
+  // A stored run's names: experiment, run id and condition become folders of its scratch output.
+  const code = await writeProbe(l.path);
+  const probes = [{ action: "artifact", target: "a.txt" }];
+  const task = probeTask({ run: "named", code, probes }, await l.client.packed(code));
+  const evil = "../../../pwned\u001b[2J";
+  await l.client.putTask("named", {
+    ...task,
+    records: true,
+    spec: {
+      ...task.spec,
+      experimentName: evil,
+      runId: evil,
+      conditions: [{ name: evil, values: {} }],
+    },
+  });
+  await l.client.enqueue("named", 0, [0]);
+  const named = await l.client.result("named");
+  assert.match(
+    named.outcomes[0].conditions[0].error?.message ?? "",
+    /cannot be used as a folder or file name/,
+  );
+  // What `cluster status` shows: a run and a worker record as any client may write them.
+  const redis = l.client.redis;
+  await redis.sadd("crystallize:crystallize:runs", names[0]);
+  await redis.hset(`crystallize:crystallize:run:${names[0]}:meta`, {
+    experiment: names[0],
+    batches: 1,
+  });
+  await redis.sadd("crystallize:crystallize:workers", names[0]);
+  await redis.hset(`crystallize:crystallize:worker:${names[0]}`, {
+    host: names[0],
+    heartbeat: Date.now(),
+    current: JSON.stringify([
+      null,
+      { run: { evil: 1 } },
+      7,
+      { run: names[0], batch: 0, replicates: 1, since: Date.now() },
+    ]),
+  });
+  const status = await queueCli(["cluster", "status", "--redis", l.redis.url]);
+  assert.equal(status.code, 0, status.stderr);
+  assert.match(status.stdout, /running evil\\x1b\]0;pwned.*#0/);
+  assert.match(status.stdout, /run evil\\x1b\]0;pwned/);
+  // deno-lint-ignore no-control-regex -- control characters are what is looked for
+  assert.ok(
+    !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(status.stdout),
+    JSON.stringify(status.stdout),
+  );
   const log = l.worker.stderr();
   // deno-lint-ignore no-control-regex -- control characters are what is looked for
   assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(log), JSON.stringify(log));
