@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { serialize } from "node:v8";
 import { SerialExecution } from "../mod.ts";
-import { VERSION } from "../src/version.ts";
+import { packBundle } from "../src/execution/queue/bundle.ts";
 import { workRootName } from "../src/execution/queue/run_identity.ts";
 import { tempDir } from "./temp_dir.ts";
 import { queueCli, startRedis, startWorker, type WorkerHandle } from "./fixtures/queue/cluster.ts";
@@ -76,7 +76,7 @@ async function victimRun(l: Awaited<ReturnType<typeof lab>>) {
   const write = { run: "victim", code, probes: [{ action: "write", target: "$WORK/r.txt" }] };
   assert.deepEqual(got(await l.client.probe(write)), ["ok: written"]);
   const hash = await l.client.packed(code);
-  const work = join(l.cache, "work", workRootName(probeTask(write, hash)));
+  const work = join(l.cache, "work", hash, workRootName(probeTask(write, hash)));
   assert.equal(await Deno.readTextFile(join(work, "r.txt")), "planted");
   return { code, hash, work };
 }
@@ -293,14 +293,17 @@ Deno.test("crystallize worker refuses a --cache that overlaps its --allow-read o
 Deno.test("queue attack (b): a hostile bundle (../ paths, files outside its roots, NUL, a file where a folder goes, a hash that does not match, more than a bundle may hold) fails its batch naming the problem; nothing is written outside the worker's cache", async () => {
   await using l = await lab("qa-bundle");
   const code = await writeProbe(l.path);
-  const probe = (await Deno.readFile(join(code, "probe.ts"))).toBase64();
+  // A real bundle's document with files added (the attacker packs with the library too).
+  const packed = await packBundle([code], { library: LIBRARY });
+  const real = JSON.parse(new TextDecoder().decode(packed.bytes));
+  const contents = Object.keys(real).find((k) =>
+    Array.isArray(real[k]) && Array.isArray(real[k][0])
+  );
+  assert.ok(contents !== undefined, "the bundle lists its files as [path, data] pairs");
   const document = (files: [string, string][]) =>
-    new TextEncoder().encode(JSON.stringify({
-      format: 1,
-      library: { version: VERSION, root: LIBRARY },
-      roots: [code],
-      files: [...files, [join(code, "probe.ts"), probe]],
-    }));
+    new TextEncoder().encode(
+      JSON.stringify({ ...real, [contents]: [...files, ...real[contents]] }),
+    );
   const sha = async (bytes: Uint8Array<ArrayBuffer>) =>
     new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)).toHex();
   const x = btoa("x");
