@@ -29,6 +29,7 @@ import {
   quietly,
   redisAddress,
 } from "../execution/queue/redis_connection.ts";
+import { workRootName } from "../execution/queue/run_identity.ts";
 import { errorData } from "../execution/worker/messages.ts";
 import type { WorkerPermissions } from "../execution/worker/permissions.ts";
 import { runOnWorkers } from "../execution/worker/run_on_workers.ts";
@@ -314,7 +315,8 @@ export class QueueWorker {
     }
     return workerRunSetup(task, bundle, {
       library: this.#options.library,
-      workRoot: this.#cache.workRoot(task.bundle),
+      // One per computation in the bundle's folder: the bundle cache prunes them with it.
+      workRoot: join(this.#cache.workRoot(task.bundle), workRootName(task)),
       own: this.#options.permissions,
       ...(sharedRun === undefined ? {} : { sharedRun }),
     });

@@ -6,7 +6,8 @@
  * *and* the worker's own `--allow-*` flags allow.
  * @module
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { UnpackedBundle } from "../execution/queue/bundle.ts";
 import { bundleImportMap, localModuleUrl } from "../execution/queue/bundle_modules.ts";
 import { unpackedInputs } from "../execution/queue/shipped_inputs.ts";
@@ -18,6 +19,7 @@ import { DEFAULT_WORKER_V8_FLAGS } from "../execution/worker/v8_flags.ts";
 import { launchFlags } from "../execution/worker/launch_flags.ts";
 import type { WorkerLaunch } from "../execution/worker/worker_process.ts";
 import { isPlainObject } from "../run/treatment.ts";
+import { OUTPUT_ROOT_ENV } from "../storage/output_root.ts";
 import { CliError } from "./cli_error.ts";
 import { libraryUrl } from "./runner_entry.ts";
 import { PERMISSION_KINDS, sandboxLaunch } from "./sandbox.ts";
@@ -27,14 +29,17 @@ import { within } from "./within.ts";
  * The permissions both sets grant: a worker never gives a run's code more
  * than its own flags. `true` meets a list in the list; two lists meet in the
  * entries of the first that the second allows (paths: inside one of its
- * paths; hosts, variables, programs: the same entry).
+ * paths; hosts, variables, programs: the same entry). The run's paths come
+ * from Redis, so each is first made the absolute path Deno's flags would
+ * grant (a `file:` URL is a path too, and one that is not a plain local
+ * path, such as `file:///data/x%2F..%2F..%2Fetc`, is dropped).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { grantedBoth } from "./queue_worker_sandbox.ts";
  *
- * const run = { net: ["api.example.com:443"], read: ["/data/x"], env: true };
+ * const run = { net: ["api.example.com:443"], read: ["/data/x", "file:///etc/passwd"], env: true };
  * const worker = { net: true, read: ["/data"] };
  * assert.deepEqual(grantedBoth(run, worker), { net: ["api.example.com:443"], read: ["/data/x"] });
  * ```
@@ -47,17 +52,68 @@ export function grantedBoth(run: WorkerPermissions, worker: WorkerPermissions): 
     if (asked === undefined || asked === false || allowed === undefined || allowed === false) {
       continue;
     }
-    if (allowed === true) out[kind] = asked;
-    else if (asked === true) out[kind] = allowed;
+    const paths = kind === "read" || kind === "write" || kind === "ffi";
+    const entries = asked === true
+      ? true
+      : asked.flatMap((a) => paths ? localPath(a) : [String(a)]);
+    if (allowed === true) out[kind] = entries;
+    else if (entries === true) out[kind] = allowed;
     else {
-      const paths = kind === "read" || kind === "write" || kind === "ffi";
-      const kept = asked.filter((a) =>
-        allowed.some((w) => paths ? within(String(w), String(a)) : String(w) === String(a))
+      const kept = entries.filter((a) =>
+        allowed.some((w) => paths ? within(String(w), a) : String(w) === a)
       );
       if (kept.length > 0) out[kind] = kept;
     }
   }
   return out as WorkerPermissions;
+}
+
+/**
+ * Throws a {@linkcode CliError} when the worker's cache folder and a path
+ * its `--allow-read` or `--allow-write` list names overlap (one inside the
+ * other): code of a run that asks for that path would be granted part of the
+ * cache, and could read other runs' bundles and outputs, or rewrite their
+ * code. (An unscoped `--allow-read` or `--allow-write` grants everything
+ * anyway.)
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkWorkerCache } from "./queue_worker_sandbox.ts";
+ *
+ * checkWorkerCache("/var/cache/crystallize", { read: ["/data"] }); // fine
+ * assert.throws(() => checkWorkerCache("/data/cache", { read: ["/data"] }), /give --cache a folder outside/);
+ * assert.throws(() => checkWorkerCache("/data", { write: ["/data/bundles"] }), /overlaps --allow-write/);
+ * ```
+ */
+export function checkWorkerCache(cacheDir: string, own: WorkerPermissions): void {
+  for (const kind of ["read", "write"] as const) {
+    const list = own[kind];
+    const overlaps = (p: string | URL) =>
+      within(String(p), cacheDir) || within(cacheDir, String(p));
+    const holding = Array.isArray(list) ? list.find(overlaps) : undefined;
+    if (holding === undefined) continue;
+    throw new CliError(
+      `the worker's cache ${cacheDir} overlaps --allow-${kind}=${holding}: a run granted that ` +
+        `could ${kind === "read" ? "read" : "rewrite"} other runs' bundles and outputs; ` +
+        "give --cache a folder outside it",
+    );
+  }
+}
+
+/**
+ * A path a run asks for as the absolute path Deno would grant for it (the
+ * worker's flags resolve relative paths against its folder, as Deno does);
+ * none for a `file:` URL that is not a plain local path.
+ */
+function localPath(entry: string | URL): string[] {
+  const text = String(entry);
+  if (!text.startsWith("file:")) return [resolve(text)];
+  try {
+    return [fileURLToPath(text)];
+  } catch {
+    return [];
+  }
 }
 
 /** How a worker runs one run's batches. */
@@ -159,9 +215,11 @@ export function workerRunSetup(
   });
   flags.push(`--import-map=data:application/json,${map}`);
   const entry = workerEntry(spec, { loading: "checked", library: libraryUrl(where.library) });
+  // As for a local run, the default output root is the run's own (not the worker's environment's).
+  const env = { [OUTPUT_ROOT_ENV]: where.workRoot };
   return {
     spec,
-    launch: { entry, flags },
+    launch: { entry, flags, env },
     workRoot: where.workRoot,
     task,
     ...(where.sharedRun === undefined ? {} : { sharedRun: where.sharedRun }),

@@ -7,7 +7,9 @@ import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { checkPermissionFlags } from "../flags/permission_flags.ts";
 import { redisUrlFlag } from "../flags/redis_flag.ts";
 import { sharedOutputFlag } from "../flags/shared_output_flag.ts";
+import { printable } from "../printable.ts";
 import { QueueWorker } from "../queue_worker.ts";
+import { checkWorkerCache } from "../queue_worker_sandbox.ts";
 import { libraryRoot, type PermissionKind, permissionsFromFlags } from "../sandbox.ts";
 
 /** Options of `crystallize worker`, as parsed from the command line. */
@@ -51,6 +53,7 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<Exit
   checkPermissionFlags(options);
   const lockMs = options.lockMs ?? 30_000;
   const cacheDir = resolve(options.cache ?? ".crystallize-worker");
+  const permissions = permissionsFromFlags(options, Deno.cwd());
   try {
     await Deno.mkdir(cacheDir, { recursive: true });
   } catch (error) {
@@ -59,11 +62,15 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<Exit
         "give --cache <dir> where it may write",
     );
   }
+  // By its path and by where links lead (Deno grants a path, not what it leads to).
+  for (const path of new Set([cacheDir, await Deno.realPath(cacheDir)])) {
+    checkWorkerCache(path, permissions);
+  }
   const worker = await QueueWorker.start({
     connection: redisUrlFlag(options.redis),
     queue: options.queue ?? DEFAULT_QUEUE,
     concurrency: options.concurrency ?? Math.max(1, navigator.hardwareConcurrency - 1),
-    permissions: permissionsFromFlags(options, Deno.cwd()),
+    permissions,
     cacheDir,
     ...(options.sharedOutput === undefined
       ? {}
@@ -73,7 +80,8 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<Exit
     lockDurationMs: lockMs,
     stalledIntervalMs: lockMs,
     heartbeatMs: options.heartbeatMs ?? 1000,
-    log: (line) => console.error(line),
+    // Run names and error messages come from Redis: shown escaped, they cannot drive the terminal.
+    log: (line) => console.error(printable(line)),
   });
   let signals = 0;
   const onSignal = () => {

@@ -1,3 +1,4 @@
+import { count, label, number, object } from "../../shape.ts";
 import { openRedis, redisAddress } from "./redis_connection.ts";
 import { queueKeys } from "./queue_keys.ts";
 
@@ -107,10 +108,13 @@ export async function clusterStatus(connection: string, queue: string): Promise<
   }
 }
 
+/** A worker's batches as its record lists them; entries of another shape (any client may write one) are left out. */
+const CURRENT = object({ run: label, batch: count, replicates: count, since: number() });
+
 function parseCurrent(text: string | undefined): WorkerStatus["current"] {
   try {
     const value = JSON.parse(text ?? "[]");
-    return Array.isArray(value) ? value : [];
+    return Array.isArray(value) ? value.filter((c) => CURRENT(c, "batch") === undefined) : [];
   } catch {
     return [];
   }

@@ -11,6 +11,7 @@
 import { Buffer } from "node:buffer";
 import { deserialize, serialize } from "node:v8";
 import type { LogRecord } from "../../context/logger.ts";
+import { pathNameProblem } from "../../path_name.ts";
 import type { ProgressEvent } from "../../run/events.ts";
 import type { ReplicateOutcome } from "../../storage/outcome.ts";
 import {
@@ -184,12 +185,23 @@ const TASK: Shape = object({
 
 const JOB: Shape = object({ run: label, batch: count, replicates: array(count, 100_000) });
 
-const ARTIFACT = { replicate: count, condition: label, name: label, step: label };
+/** A name that becomes a file name in the coordinator's stored run. */
+const PATH_NAME: Shape = (v, path) => {
+  const problem = pathNameProblem(v);
+  return problem === undefined ? undefined : `${path} cannot be a file name: ${problem}`;
+};
+
+/** An outcome whose artifact names are file names (the coordinator stores them). */
+const SHIPPED_OUTCOME: Shape = (v, path) =>
+  REPLICATE_OUTCOME(v, path) ??
+    object({ conditions: array(object({ artifacts: optional(array(PATH_NAME)) })) })(v, path);
+
+const ARTIFACT = { replicate: count, condition: label, name: PATH_NAME, step: label };
 
 const RESULT: Shape = object({
   batch: count,
   worker: label,
-  outcomes: array(REPLICATE_OUTCOME, 100_000),
+  outcomes: array(SHIPPED_OUTCOME, 100_000),
   events: array(EVENT),
   logs: array(LOG_RECORD),
   artifacts: array(oneOf(

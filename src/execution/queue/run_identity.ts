@@ -1,4 +1,5 @@
 import { dirname } from "node:path";
+import { canonicalHash } from "../../cache/canonical_hash.ts";
 import { createSha256 } from "../../sha256.ts";
 import type { WorkerSpec } from "../worker/messages.ts";
 import type { WorkerPermissions } from "../worker/permissions.ts";
@@ -40,16 +41,55 @@ export function lineageKey(request: RunIdentity, replicates: number): string {
   return createSha256().update(encode({
     experiment: spec.experimentName,
     stored: spec.record === undefined ? null : dirname(spec.record.dir),
-    bundle: request.bundle.hash,
+    ...computation(spec, request.bundle.hash, request.permissions),
+    refresh: spec.cache?.refresh ?? null,
+    replicates,
+    batchSize: request.batchSize,
+  })).digest("hex");
+}
+
+/**
+ * The name of a run's work root on a worker (the folder its code may write:
+ * step cache, scratch output): one per computation — code, datasource,
+ * steps, conditions, seeding and grants — so runs of the same experiment
+ * share step caches, while a task that names another run's bundle (any
+ * client of Redis can write one) gets a folder of its own and cannot read
+ * what that run computed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { workRootName } from "./run_identity.ts";
+ * import { decodeTask, encode } from "./queue_task.ts";
+ *
+ * const ref = { module: "file:///exp/steps.ts", name: "total" };
+ * const spec = { experimentName: "e", runId: "r1", datasource: { ref, params: {} }, steps: [], conditions: [], seeding: { master: 1, autoSeed: true }, events: { replicates: false, steps: false, errors: false }, logLevel: "warn" as const };
+ * const task = { bundle: "h", spec, permissions: {} };
+ * assert.equal(workRootName(task), workRootName(decodeTask(encode({ format: 1, run: "r2", ...task, spec: { ...spec, runId: "r2" }, cancelGraceMs: 0, records: false }))));
+ * assert.notEqual(workRootName(task), workRootName({ ...task, spec: { ...spec, seeding: { master: 2, autoSeed: true } } }));
+ * ```
+ */
+export function workRootName(
+  task: {
+    readonly bundle: string;
+    readonly spec: WorkerSpec;
+    readonly permissions: WorkerPermissions;
+  },
+): string {
+  // Canonical, not V8's bytes: a task read back from Redis names the same folder as the one written.
+  return canonicalHash(computation(task.spec, task.bundle, task.permissions), "task");
+}
+
+/** What a run computes, as plain data: the same for runs whose replicates compute the same. */
+function computation(spec: WorkerSpec, bundle: string, permissions: WorkerPermissions) {
+  return {
+    bundle,
     datasource: spec.datasource,
     steps: spec.steps,
     conditions: spec.conditions,
     seeding: spec.seeding ?? null,
-    refresh: spec.cache?.refresh ?? null,
-    permissions: request.permissions,
-    replicates,
-    batchSize: request.batchSize,
-  })).digest("hex");
+    permissions,
+  };
 }
 
 /**

@@ -82,7 +82,9 @@ function sharedParts(
 }
 
 /**
- * Stores a bundle, or renews its lease when it is there.
+ * Stores a bundle (for a week), over whatever its key holds: workers refuse
+ * bytes that do not match the hash, so bytes another client put there first
+ * would otherwise fail every run of this code.
  *
  * @example
  * ```ts ignore
@@ -93,9 +95,7 @@ function sharedParts(
  * ```
  */
 export async function storeBundle(redis: Redis, keys: QueueKeys, bundle: Bundle): Promise<void> {
-  const key = keys.bundle(bundle.hash);
-  const stored = await redis.set(key, Buffer.from(bundle.bytes), "EX", BUNDLE_TTL_S, "NX");
-  if (stored === null) await redis.expire(key, BUNDLE_TTL_S);
+  await redis.set(keys.bundle(bundle.hash), Buffer.from(bundle.bytes), "EX", BUNDLE_TTL_S);
 }
 
 /**

@@ -189,6 +189,8 @@ class WorkerRun {
   }
 
   #onMessage(worker: WorkerProcess, message: FromWorker): void {
+    // A process caught breaking the protocol is not believed again (frames it sent before it died).
+    if (worker.killedBecause === "protocol") return;
     switch (message.type) {
       case "ready":
         this.#initFailures = 0;

@@ -154,5 +154,5 @@ export class WorkerPool {
 }
 
 function launchKey(launch: WorkerLaunch): string {
-  return JSON.stringify([launch.entry, launch.flags]);
+  return JSON.stringify([launch.entry, launch.flags, launch.env ?? {}]);
 }

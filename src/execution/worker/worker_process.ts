@@ -18,6 +18,8 @@ export interface WorkerLaunch {
   readonly entry: string;
   /** Flags for `deno run` (permissions, config, V8 flags: see `launchFlags`). */
   readonly flags: readonly string[];
+  /** Environment variables set for it besides `NO_COLOR` (it inherits the others). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
