@@ -4,6 +4,7 @@ import { VERSION } from "../version.ts";
 import { CliError } from "./cli_error.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
 import { quickRunArgs } from "./run_args.ts";
+import { lazyImport } from "../lazy_import.ts";
 
 /** Version of the binary: the library's. */
 export { VERSION };
@@ -28,23 +29,32 @@ export async function runCli(args: readonly string[]): Promise<ExitCode> {
     if (args.length === 0) {
       // On a terminal: the interactive UI; in scripts and CI: help (nothing waits for keys).
       if (Deno.stdin.isTerminal() && Deno.stdout.isTerminal()) {
-        const { runTui } = await import("./tui/app.ts");
+        const { runTui } = await lazyImport<typeof import("./tui/app.ts")>(
+          new URL("./tui/app.ts", import.meta.url),
+        );
         return await runTui(".");
       }
-      const { outputHelp } = await import("./commander_program.ts");
+      const { outputHelp } = await commander();
       outputHelp();
       return EXIT.USAGE;
     }
     const run = quickRunArgs(args);
     if (run !== undefined) {
-      const { runCommand } = await import("./commands/run.ts");
+      const { runCommand } = await lazyImport<typeof import("./commands/run.ts")>(
+        new URL("./commands/run.ts", import.meta.url),
+      );
       return await runCommand(run.target, run.options);
     }
-    const { runWithCommander } = await import("./commander_program.ts");
+    const { runWithCommander } = await commander();
     return await runWithCommander(args);
   } catch (error) {
     return exitCodeOf(error);
   }
+}
+
+/** Commander's program (loaded only for the command lines that need it). */
+function commander(): Promise<typeof import("./commander_program.ts")> {
+  return lazyImport(new URL("./commander_program.ts", import.meta.url));
 }
 
 /** The exit code of an error a command threw (the message printed), or the error again. */
