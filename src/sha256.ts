@@ -1,30 +1,15 @@
-import type { Hash, Hmac } from "node:crypto";
-
-/** What this module uses of `node:crypto`. */
-interface NodeCrypto {
-  createHash(algorithm: "sha256"): Hash;
-  createHmac(algorithm: "sha256", key: Uint8Array): Hmac;
-}
+import type { Hash } from "node:crypto";
 
 interface NodeProcess {
-  getBuiltinModule(id: "node:crypto"): NodeCrypto;
+  getBuiltinModule(id: "node:crypto"): { createHash(algorithm: "sha256"): Hash };
 }
 
-let loaded: NodeCrypto | undefined;
+let create: (() => Hash) | undefined;
 
 /**
- * `node:crypto`, loaded on the first call rather than imported: most
- * worker processes never hash, and loading it costs each process about
- * 11 ms of start-up (the CLI's, before it starts its runner).
- */
-function nodeCrypto(): NodeCrypto {
-  loaded ??= (globalThis as unknown as { process: NodeProcess }).process
-    .getBuiltinModule("node:crypto");
-  return loaded;
-}
-
-/**
- * A new SHA-256 hash (Node's, native speed), `node:crypto` loaded on first use.
+ * A new SHA-256 hash (Node's, native speed). `node:crypto` is loaded on the
+ * first call rather than imported: most worker processes never hash, and
+ * loading it costs each one about 11 ms of start-up.
  *
  * @example
  * ```ts
@@ -35,22 +20,10 @@ function nodeCrypto(): NodeCrypto {
  * ```
  */
 export function createSha256(): Hash {
-  return nodeCrypto().createHash("sha256");
-}
-
-/**
- * A new HMAC-SHA-256 with `key` (Node's), `node:crypto` loaded on first use.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { createHmacSha256 } from "./sha256.ts";
- *
- * const key = new TextEncoder().encode("key");
- * const tag = createHmacSha256(key).update("The quick brown fox jumps over the lazy dog").digest("hex");
- * assert.equal(tag.slice(0, 8), "f7bc83f4");
- * ```
- */
-export function createHmacSha256(key: Uint8Array): Hmac {
-  return nodeCrypto().createHmac("sha256", key);
+  if (create === undefined) {
+    const process = (globalThis as unknown as { process: NodeProcess }).process;
+    const { createHash } = process.getBuiltinModule("node:crypto");
+    create = () => createHash("sha256");
+  }
+  return create();
 }

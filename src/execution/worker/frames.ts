@@ -17,9 +17,9 @@
  * fails its tag and ends the conversation.
  * @module
  */
+import { createHmac } from "node:crypto";
 import { deserialize, serialize } from "node:v8";
 import { concatBytes } from "../../bytes.ts";
-import { createHmacSha256 } from "../../sha256.ts";
 
 const MAGIC = new Uint8Array([0xc7, 0x52, 0x59, 0x53, 0x54, 0x41, 0x4c, 0x5a]);
 const LENGTH = MAGIC.length + 4;
@@ -216,7 +216,7 @@ function payloadTag(key: Uint8Array, counter: number, payload: Uint8Array): Uint
 }
 
 function tag(key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
-  const hmac = createHmacSha256(key);
+  const hmac = createHmac("sha256", key);
   for (const part of parts) hmac.update(part);
   return new Uint8Array(hmac.digest().buffer, 0, TAG);
 }
