@@ -10,6 +10,7 @@ import { addClusterCommands } from "./cluster_commands.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
 import { wholeNumberFlag } from "./flags/whole_number_flag.ts";
 import { commaList, RUN_OPTIONS, type RunOptionSpec } from "./run_options.ts";
+import { lazyImport } from "../lazy_import.ts";
 
 const EXIT_CODES = `
 Exit codes:
@@ -46,7 +47,9 @@ export async function runWithCommander(args: readonly string[]): Promise<ExitCod
     if (error.exitCode === 0) return EXIT.OK;
     // Commander printed the problem on stderr; a script reading `run --json` gets a document too.
     if (args[0] === "run" && args.includes("--json")) {
-      const { printFailure } = await import("./commands/run.ts");
+      const { printFailure } = await command<typeof import("./commands/run.ts")>(
+        "./commands/run.ts",
+      );
       printFailure(error, EXIT.USAGE);
     }
     return EXIT.USAGE;
@@ -124,7 +127,7 @@ Examples:
 ${EXIT_CODES}`,
   )
     .action(async (target: string, options) => {
-      const { runCommand } = await import("./commands/run.ts");
+      const { runCommand } = await command<typeof import("./commands/run.ts")>("./commands/run.ts");
       done(await runCommand(target, options));
     });
 }
@@ -161,7 +164,9 @@ function addListingCommands(program: Command, done: Done): void {
     .option("--json", "print JSON")
     .addHelpText("after", "\nExamples:\n  crystallize list\n  crystallize list examples --json")
     .action(async (dir: string, options) => {
-      const { listCommand } = await import("./commands/list.ts");
+      const { listCommand } = await command<typeof import("./commands/list.ts")>(
+        "./commands/list.ts",
+      );
       done(await listCommand(dir, options));
     });
 
@@ -173,7 +178,9 @@ function addListingCommands(program: Command, done: Done): void {
     .option("--json", "print JSON")
     .addHelpText("after", "\nExamples:\n  crystallize graph examples/dag")
     .action(async (dir: string, options) => {
-      const { graphCommand } = await import("./commands/graph.ts");
+      const { graphCommand } = await command<typeof import("./commands/graph.ts")>(
+        "./commands/graph.ts",
+      );
       done(await graphCommand(dir, options));
     });
 }
@@ -195,7 +202,7 @@ function addFolderCommands(program: Command, done: Done): void {
       "\nExamples:\n  crystallize new my_experiment\n  crystallize new sweep --dir studies",
     )
     .action(async (name: string, options) => {
-      const { newCommand } = await import("./commands/new.ts");
+      const { newCommand } = await command<typeof import("./commands/new.ts")>("./commands/new.ts");
       done(await newCommand(name, options));
     });
 
@@ -225,7 +232,9 @@ function addFolderCommands(program: Command, done: Done): void {
         "\n  crystallize show examples/folder_experiment --all-versions",
     )
     .action(async (run: string, options) => {
-      const { showCommand } = await import("./commands/show.ts");
+      const { showCommand } = await command<typeof import("./commands/show.ts")>(
+        "./commands/show.ts",
+      );
       done(await showCommand(run, options));
     });
 
@@ -245,7 +254,9 @@ function addFolderCommands(program: Command, done: Done): void {
       "\nExamples:\n  crystallize clean examples/folder_experiment --yes\n  crystallize clean scaling_demo --dry-run",
     )
     .action(async (experiment: string, options) => {
-      const { cleanCommand } = await import("./commands/clean.ts");
+      const { cleanCommand } = await command<typeof import("./commands/clean.ts")>(
+        "./commands/clean.ts",
+      );
       done(await cleanCommand(experiment, options));
     });
 }
@@ -276,7 +287,9 @@ function addReportCommands(
         "\n  crystallize report examples/dag\n  crystallize report .crystallize/scaling_demo --all-versions",
     )
     .action(async (run: string, options) => {
-      const { reportCommand } = await import("./commands/report.ts");
+      const { reportCommand } = await command<typeof import("./commands/report.ts")>(
+        "./commands/report.ts",
+      );
       done(await reportCommand(run, options));
     });
 
@@ -297,7 +310,14 @@ function addReportCommands(
         "\n  crystallize compare .crystallize/demo/v2 .crystallize/demo/v3 --json",
     )
     .action(async (runA: string, runB: string, options) => {
-      const { compareCommand } = await import("./commands/compare.ts");
+      const { compareCommand } = await command<typeof import("./commands/compare.ts")>(
+        "./commands/compare.ts",
+      );
       done(await compareCommand(runA, runB, options));
     });
+}
+
+/** A command's module, loaded when the command runs (see `lazyImport`: not at start-up). */
+function command<T>(path: string): Promise<T> {
+  return lazyImport(new URL(path, import.meta.url));
 }
