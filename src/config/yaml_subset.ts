@@ -115,18 +115,34 @@ class BlockReader {
     return this.#lines[this.#next];
   }
 
-  /** The block mapping whose keys start at `indent`, from the next line on. */
-  mapping(indent: number): Node {
-    const value: Record<string, unknown> = {};
-    const entries: [string, YamlPlace][] = [];
-    const first = this.#peek();
-    if (first === undefined) throw new NotPlain();
+  /** The next line: where a block starts. */
+  #first(): Line {
+    const line = this.#peek();
+    if (line === undefined) throw new NotPlain();
+    return line;
+  }
+
+  /**
+   * The lines of the block whose entries start at `indent`, until one is less
+   * indented (a more indented one is not of the subset); the caller reads each.
+   */
+  *#block(indent: number): Generator<Line> {
     for (
       let line = this.#peek();
       line !== undefined && line.indent >= indent;
       line = this.#peek()
     ) {
       if (line.indent > indent) throw new NotPlain();
+      yield line;
+    }
+  }
+
+  /** The block mapping whose keys start at `indent`, from the next line on. */
+  mapping(indent: number): Node {
+    const value: Record<string, unknown> = {};
+    const entries: [string, YamlPlace][] = [];
+    const first = this.#first();
+    for (const line of this.#block(indent)) {
       const match = KEY_COLON.exec(line.text);
       if (match === null) throw new NotPlain();
       const key = match[1];
@@ -144,14 +160,9 @@ class BlockReader {
   sequence(indent: number): Node {
     const value: unknown[] = [];
     const items: YamlPlace[] = [];
-    const first = this.#peek();
-    if (first === undefined) throw new NotPlain();
-    for (
-      let line = this.#peek();
-      line !== undefined && line.indent >= indent;
-      line = this.#peek()
-    ) {
-      if (line.indent > indent || !/^-(?: |$)/.test(line.text)) throw new NotPlain();
+    const first = this.#first();
+    for (const line of this.#block(indent)) {
+      if (!/^-(?: |$)/.test(line.text)) throw new NotPlain();
       const rest = line.text.slice(1);
       const offset = rest.length - rest.trimStart().length;
       const column = indent + 2 + offset;
