@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     folder,
   ];
   const floor = ["run", empty];
-  const loadBefore = await loadAverage();
+  const loadBefore = loadAverage();
   // Warm Deno's caches (transpiled modules, npm packages) before timing.
   await timed(cli, root);
   await timed(floor, root);
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const cliMedian = median(cliTimes);
   const floorMedian = median(floorTimes);
   console.log(`crystallize run, trivial folder experiment (${rounds} rounds, median [min–max]):`);
-  console.log(`  load average          ${loadBefore} before, ${await loadAverage()} after`);
+  console.log(`  load average          ${loadBefore} before, ${loadAverage()} after`);
   console.log(`  crystallize run       ${figure(cliTimes)}`);
   console.log(`  deno run empty.ts     ${figure(floorTimes)}   (floor)`);
   console.log(
@@ -98,10 +98,9 @@ async function timed(args: readonly string[], cwd: string): Promise<number> {
   return ms;
 }
 
-/** The 1, 5 and 15 minute load averages (Linux), which every figure should be read with. */
-async function loadAverage(): Promise<string> {
-  const text = await Deno.readTextFile("/proc/loadavg").catch(() => "? ? ?");
-  return text.split(" ").slice(0, 3).join(" ");
+/** The 1, 5 and 15 minute load averages, which every figure should be read with. */
+function loadAverage(): string {
+  return Deno.loadavg().map((n) => n.toFixed(2)).join(" ");
 }
 
 function median(values: readonly number[]): number {
