@@ -261,6 +261,11 @@ function scalarValue(text: string): unknown {
   return text;
 }
 
+/** A plain scalar in a flow collection: no flow indicators, comments, colons or quotes. */
+const FLOW_PLAIN = /[^,[\]{}#:"']+/y;
+/** A key of a flow mapping and its `: `. */
+const FLOW_KEY = /([A-Za-z_][A-Za-z0-9_.-]*): /y;
+
 /** Reads one flow collection on one line. */
 class FlowReader {
   readonly #text: string;
@@ -283,6 +288,12 @@ class FlowReader {
     return { line: this.#line, column: this.#column + this.#at };
   }
 
+  /** `pattern` (sticky) matched at the reading position, without copying the rest of the line. */
+  #match(pattern: RegExp): RegExpExecArray | null {
+    pattern.lastIndex = this.#at;
+    return pattern.exec(this.#text);
+  }
+
   #skipSpaces(): void {
     while (this.#text[this.#at] === " ") this.#at++;
   }
@@ -300,7 +311,7 @@ class FlowReader {
       this.#at = close + 1;
       return { value: inner, place: { at, text: inner } };
     }
-    const match = /^[^,[\]{}#:"']+/.exec(this.#text.slice(this.#at));
+    const match = this.#match(FLOW_PLAIN);
     if (match === null) throw new NotPlain();
     const plain = match[0].trimEnd();
     this.#at += plain.length;
@@ -340,7 +351,7 @@ class FlowReader {
   /** `key: value` of a flow mapping. */
   #entry(entries: unknown[], value: Record<string, unknown> | unknown[]): void {
     const keyAt = this.#position();
-    const match = /^([A-Za-z_][A-Za-z0-9_.-]*): /.exec(this.#text.slice(this.#at));
+    const match = this.#match(FLOW_KEY);
     const map = value as Record<string, unknown>;
     if (match === null || !KEY.test(match[1])) throw new NotPlain();
     const key = match[1];
