@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     folder,
   ];
   const floor = ["run", empty];
+  const loadBefore = loadAverage();
   // Warm Deno's caches (transpiled modules, npm packages) before timing.
   await timed(cli, root);
   await timed(floor, root);
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
   const cliMedian = median(cliTimes);
   const floorMedian = median(floorTimes);
   console.log(`crystallize run, trivial folder experiment (${rounds} rounds, median [min–max]):`);
+  console.log(`  load average          ${loadBefore} before, ${loadAverage()} after`);
   console.log(`  crystallize run       ${figure(cliTimes)}`);
   console.log(`  deno run empty.ts     ${figure(floorTimes)}   (floor)`);
   console.log(
@@ -94,6 +96,11 @@ async function timed(args: readonly string[], cwd: string): Promise<number> {
     throw new Error(`deno ${args.join(" ")} failed:\n${new TextDecoder().decode(stderr)}`);
   }
   return ms;
+}
+
+/** The 1, 5 and 15 minute load averages, which every figure should be read with. */
+function loadAverage(): string {
+  return Deno.loadavg().map((n) => n.toFixed(2)).join(" ");
 }
 
 function median(values: readonly number[]): number {

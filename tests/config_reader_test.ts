@@ -79,7 +79,8 @@ Deno.test("config reader: a graph loads its members and their references from co
 
 Deno.test("config reader: building from handed-over configs loads no YAML parser", async () => {
   await using dir = await tempTree("reader", {
-    "demo/config.yaml": CONFIG,
+    // An anchor: reading this file takes the parser (plain YAML would not: yaml_subset.ts).
+    "demo/config.yaml": CONFIG.replace("name: demo", "name: &name demo"),
     ...Object.fromEntries(Object.entries(MODULES).map(([name, text]) => [`demo/${name}`, text])),
     "load.ts": `import { configFileOf, readerOf } from "${
       new URL("../src/config/config_reader.ts", import.meta.url).href

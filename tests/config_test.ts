@@ -578,21 +578,26 @@ export const read = pipelineStep((data: { m: number[] }, ctx) => {
 });
 
 Deno.test("loading without the env permission the YAML parser needs names the flag to add", async () => {
-  const run = (flags: string[]) =>
+  // An anchor: beyond the plain YAML read without the parser (yaml_subset.ts).
+  const config = (await Deno.readTextFile("examples/folder_experiment/config.yaml"))
+    .replace("replicates: 12", "replicates: &twelve 12");
+  await using dir = await tempTree("cfg", {
+    "config.yaml": config,
+    "datasources.ts": await Deno.readTextFile("examples/folder_experiment/datasources.ts"),
+    "steps.ts": await Deno.readTextFile("examples/folder_experiment/steps.ts"),
+    "verifiers.ts": await Deno.readTextFile("examples/folder_experiment/verifiers.ts"),
+  });
+  const run = (flags: string[], folder: string) =>
     new Deno.Command("deno", {
-      args: [
-        "run",
-        "--allow-read=.",
-        ...flags,
-        "tests/fixtures/config/load_example.ts",
-        "examples/folder_experiment",
-      ],
+      args: ["run", "--allow-read=.", ...flags, "tests/fixtures/config/load_example.ts", folder],
     }).output().then((o) => new TextDecoder().decode(o.stdout).trim());
   assert.equal(
-    await run([]),
+    await run([], dir.path),
     `CrystallizeError: Reading ${
-      resolve("examples/folder_experiment/config.yaml")
+      resolve(dir.at("config.yaml"))
     } needs --allow-env=LOG_TOKENS,LOG_STREAM: the YAML parser (npm yaml) checks these debugging variables; add the flag to the deno command or task`,
   );
-  assert.equal(await run(["--allow-env=LOG_TOKENS,LOG_STREAM"]), "smoothing");
+  assert.equal(await run(["--allow-env=LOG_TOKENS,LOG_STREAM"], dir.path), "smoothing");
+  // Plain YAML is read without the parser, so without the permission too.
+  assert.equal(await run([], "examples/folder_experiment"), "smoothing");
 });

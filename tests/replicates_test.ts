@@ -15,7 +15,7 @@ import {
   quickExperiment,
 } from "../mod.ts";
 import { replicatesProblem } from "../src/run/replicates.ts";
-import { wholeNumberProblem } from "../src/cli/flags/whole_number_flag.ts";
+import { wholeNumberProblem } from "../src/cli/flags/whole_number.ts";
 import { CLI_FLAGS } from "./fixtures/cli/run_cli.ts";
 import { DATASOURCES, STEPS, tempTree } from "./fixtures/config/folders.ts";
 

@@ -2,6 +2,7 @@ import type { Command } from "npm:commander@15.1.0";
 import type { ExitCode } from "./exit_codes.ts";
 import { wholeNumberFlag } from "./flags/whole_number_flag.ts";
 import { PERMISSION_KINDS } from "./sandbox.ts";
+import { lazyImport } from "../lazy_import.ts";
 
 /**
  * Adds `crystallize worker` and `crystallize cluster status` to the
@@ -65,7 +66,9 @@ export function addClusterCommands(program: Command, done: (code: ExitCode) => v
     "\nExamples:\n  crystallize worker --redis redis://10.0.0.5:6379 --concurrency 4\n" +
       "  crystallize worker --redis redis://10.0.0.5:6379 --allow-net=api.example.com:443",
   ).action(async (options) => {
-    const { workerCommand } = await import("./commands/worker.ts");
+    const { workerCommand } = await lazyImport<typeof import("./commands/worker.ts")>(
+      new URL("./commands/worker.ts", import.meta.url),
+    );
     done(await workerCommand(options));
   });
 
@@ -77,7 +80,9 @@ export function addClusterCommands(program: Command, done: (code: ExitCode) => v
     .option("--queue <name>", "queue name (default crystallize)")
     .option("--json", "print JSON")
     .action(async (options) => {
-      const { clusterStatusCommand } = await import("./commands/cluster.ts");
+      const { clusterStatusCommand } = await lazyImport<typeof import("./commands/cluster.ts")>(
+        new URL("./commands/cluster.ts", import.meta.url),
+      );
       done(await clusterStatusCommand(options));
     });
 }

@@ -1,11 +1,12 @@
 import { dirname } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { configFileData } from "../config/config_reader.ts";
-import { gitCommitOf } from "../experiment/git_commit.ts";
 import type { ResultJson } from "../storage/result_json.ts";
 import type { ErrorData } from "../execution/worker/messages.ts";
+import type { PoolRequest, PoolRun, WorkerLauncher } from "../execution/worker/worker_launcher.ts";
+import { lazyImport } from "../lazy_import.ts";
+import type { ReplicateOutcome } from "../storage/outcome.ts";
 import { explainForCli } from "./explain.ts";
-import { SandboxLauncher } from "./sandbox_launcher.ts";
 import { type PoolMessage, PoolRelayHost } from "./runner/pool_relay.ts";
 import type { GraphEvent } from "../graph/experiment_graph.ts";
 import type {
@@ -120,8 +121,10 @@ export async function runSandboxed(
   cancel?: AbortSignal,
 ): Promise<SandboxedOutcome> {
   const report = new RunnerReport(display);
-  const launcher = new SandboxLauncher(sandbox, settings.redis, settings.sharedOutput);
-  const pools = new PoolRelayHost(launcher, (m) => runner.send(m));
+  const pools = new PoolRelayHost(
+    new LazyLauncher(sandbox, settings.redis, settings.sharedOutput),
+    (m) => runner.send(m),
+  );
   const runner = startRunner(
     {
       flags: sandboxFlags(sandbox),
@@ -136,6 +139,10 @@ export async function runSandboxed(
     },
   );
   const interrupts = new Interrupts(runner, cancel);
+  // Read while the runner starts (it waits for the run message only once it has loaded).
+  const { gitCommitOf } = await lazyImport<typeof import("../experiment/git_commit.ts")>(
+    new URL("../experiment/git_commit.ts", import.meta.url),
+  );
   const git = await gitCommitOf(
     target.spec.kind === "module" ? dirname(fromFileUrl(target.spec.url)) : target.spec.folder,
   ) ?? null;
@@ -156,6 +163,32 @@ export async function runSandboxed(
   // Workers have stopped too: nothing writes to the output roots any more.
   const swept = await sweepOutputRoots(sandbox.write);
   return report.outcome(runner.stderrTail, interrupts.cancelled, swept);
+}
+
+/**
+ * The sandbox's worker launcher (`SandboxLauncher`), loaded when the runner
+ * first asks for a pool: most runs start none.
+ */
+class LazyLauncher implements WorkerLauncher {
+  readonly #sandbox: Sandbox;
+  readonly #redis: string | undefined;
+  readonly #sharedOutput: string | undefined;
+  #launcher: Promise<WorkerLauncher> | undefined;
+
+  constructor(sandbox: Sandbox, redis: string | undefined, sharedOutput: string | undefined) {
+    this.#sandbox = sandbox;
+    this.#redis = redis;
+    this.#sharedOutput = sharedOutput;
+  }
+
+  async runPool(request: PoolRequest, run: PoolRun): Promise<ReplicateOutcome[]> {
+    this.#launcher ??= lazyImport<typeof import("./sandbox_launcher.ts")>(
+      new URL("./sandbox_launcher.ts", import.meta.url),
+    ).then(({ SandboxLauncher }) =>
+      new SandboxLauncher(this.#sandbox, this.#redis, this.#sharedOutput)
+    );
+    return await (await this.#launcher).runPool(request, run);
+  }
 }
 
 /** What a runner reported, its messages made CLI wording (permission errors name the flags). */

@@ -2,6 +2,8 @@ import { basename, dirname, join, resolve } from "node:path";
 import { ConfigError, type ConfigIssue } from "./config_error.ts";
 import { configIssues } from "./config_checks.ts";
 import type { YamlPath, YamlSource } from "./yaml_source.ts";
+import { parseYamlSubset } from "./yaml_subset.ts";
+import { lazyImport } from "../lazy_import.ts";
 
 /** The file name that makes a folder an experiment. */
 export const CONFIG_FILE = "config.yaml";
@@ -198,9 +200,13 @@ export async function inspectConfigFile(path: string): Promise<ConfigFile> {
       cause: error,
     });
   }
-  // Loaded on first need: a runner handed the configs it runs never loads the parser.
-  const { parseYaml } = await import("./yaml_parse.ts");
-  const source = parseYaml(text, file);
+  // Plain YAML needs no parser; the parser loads on first need (see lazyImport), and a runner
+  // handed the configs it runs never loads it.
+  const source = parseYamlSubset(text, file) ??
+    (await lazyImport<typeof import("./yaml_parse.ts")>(
+      new URL("./yaml_parse.ts", import.meta.url),
+    ))
+      .parseYaml(text, file);
   const { issues, refused } = configIssues(source);
   // Not a mapping: there is nothing to check further.
   if (refused.some((p) => p.length === 0)) throw new ConfigError(issues);

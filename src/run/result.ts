@@ -8,6 +8,7 @@ import type {
   StoredRunInfo,
 } from "../storage/result_json.ts";
 import { resultSummary } from "../report/text_summary.ts";
+import { lazyImport } from "../lazy_import.ts";
 import { markdownSummary } from "../report/markdown.ts";
 import { type ResultRow, resultRows } from "../report/rows.ts";
 
@@ -110,8 +111,11 @@ export class Result {
    * ```
    */
   async toHtml(options: { readonly title?: string } = {}): Promise<string> {
-    // Loaded on first use: the report's 20-odd modules are not needed to run.
-    const { htmlReport } = await import("../report/html_report.ts");
+    // Loaded on first use (and not at start-up: see lazyImport): the report's 20-odd modules are
+    // not needed to run.
+    const { htmlReport } = await lazyImport<typeof import("../report/html_report.ts")>(
+      new URL("../report/html_report.ts", import.meta.url),
+    );
     const name = this.provenance.experiment;
     return await htmlReport({
       title: options.title ?? name,

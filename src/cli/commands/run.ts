@@ -11,10 +11,10 @@ import { ProgressDisplay } from "../progress/display.ts";
 import type { RunSettings } from "../runner/protocol.ts";
 import { libraryRoot, type PermissionKind, permissionsFromFlags } from "../sandbox.ts";
 import { runSandboxed, sandboxOf } from "../sandboxed_run.ts";
-import { formatSummary } from "../summary.ts";
 import { resolveTarget } from "../target.ts";
 import { checkQueueFlags } from "../flags/redis_flag.ts";
 import { sharedOutputFlag } from "../flags/shared_output_flag.ts";
+import { lazyImport } from "../../lazy_import.ts";
 
 /** Options of `crystallize run`, as parsed from the command line. */
 export interface RunCommandOptions
@@ -96,7 +96,10 @@ async function runTarget(raw: string, options: RunCommandOptions): Promise<ExitC
   const display = new ProgressDisplay(
     options.quiet ? "quiet" : Deno.stderr.isTerminal() ? "live" : "lines",
   );
-  const outcome = await runSandboxed(target, sandbox, settings, display);
+  const running = runSandboxed(target, sandbox, settings, display);
+  // The runner has been started: the summary's modules load while it runs.
+  const summary = options.json || options.quiet ? undefined : summaryModule();
+  const outcome = await running;
   for (const path of outcome.swept) {
     console.error(printable(
       `warning: removed ${path} from the output root: experiment code planted it ` +
@@ -128,7 +131,8 @@ async function runTarget(raw: string, options: RunCommandOptions): Promise<ExitC
     ));
     return code;
   }
-  if (!options.quiet) {
+  if (summary !== undefined) {
+    const { formatSummary } = await summary;
     for (const result of results) console.log(`${formatSummary(result)}\n`);
   }
   for (const [name, error] of Object.entries(outcome.failures)) {
@@ -162,6 +166,10 @@ function runSettingsOf(options: RunCommandOptions): RunSettings {
       ? {}
       : { sharedOutput: sharedOutputFlag(options.sharedOutput) }),
   };
+}
+
+function summaryModule(): Promise<typeof import("../summary.ts")> {
+  return lazyImport(new URL("../summary.ts", import.meta.url));
 }
 
 function withoutResult<T extends { result?: unknown }>(failure: T): Omit<T, "result"> {
