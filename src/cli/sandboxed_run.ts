@@ -5,7 +5,6 @@ import type { ResultJson } from "../storage/result_json.ts";
 import type { ErrorData } from "../execution/worker/messages.ts";
 import type { PoolRequest, PoolRun, WorkerLauncher } from "../execution/worker/worker_launcher.ts";
 import { lazyImport } from "../lazy_import.ts";
-import type { ReplicateOutcome } from "../storage/outcome.ts";
 import { explainForCli } from "./explain.ts";
 import { type PoolMessage, PoolRelayHost } from "./runner/pool_relay.ts";
 import type { GraphEvent } from "../graph/experiment_graph.ts";
@@ -181,7 +180,7 @@ class LazyLauncher implements WorkerLauncher {
     this.#sharedOutput = sharedOutput;
   }
 
-  async runPool(request: PoolRequest, run: PoolRun): Promise<ReplicateOutcome[]> {
+  async runPool(request: PoolRequest, run: PoolRun): Promise<void> {
     this.#launcher ??= lazyImport<typeof import("./sandbox_launcher.ts")>(
       new URL("./sandbox_launcher.ts", import.meta.url),
     ).then(({ SandboxLauncher }) =>

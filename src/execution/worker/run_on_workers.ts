@@ -1,6 +1,11 @@
 import type { EventSink } from "../../run/events.ts";
 import type { OutcomeSink } from "../../run/plugin.ts";
+import type { ReplicateOutcome } from "../../storage/outcome.ts";
+import { failedOutcome } from "./failed_outcome.ts";
 import { type RecordLogger, replayRecord } from "./log_relay.ts";
+import type { ErrorData, FromWorker, WorkerSpec } from "./messages.ts";
+import type { WorkerPool } from "./worker_pool.ts";
+import type { WorkerLaunch, WorkerProcess, WorkerProcessEvents } from "./worker_process.ts";
 
 /** What a run on workers reports to: the run's events and logger. */
 export interface WorkerRunSinks {
@@ -9,11 +14,6 @@ export interface WorkerRunSinks {
   /** Receives workers' `ctx.logger` records. */
   readonly logger: RecordLogger;
 }
-import type { ReplicateOutcome } from "../../storage/outcome.ts";
-import { failedOutcome } from "./failed_outcome.ts";
-import type { ErrorData, FromWorker, WorkerSpec } from "./messages.ts";
-import type { WorkerPool } from "./worker_pool.ts";
-import type { WorkerLaunch, WorkerProcess, WorkerProcessEvents } from "./worker_process.ts";
 
 /** How one run uses the pool. */
 export interface WorkerRunOptions {
@@ -152,8 +152,7 @@ class WorkerRun {
     this.#report = loop.report;
     this.#reported = new Uint8Array(indices.length === 0 ? 0 : indices[indices.length - 1] + 1);
     this.#total = indices.length;
-    this.#pending = [...indices];
-    // Small batches keep workers balanced; large ones amortise messaging.
+    this.#pending = [...indices]; // batches: small keep workers balanced, large amortise messaging
     this.#batch = Math.max(1, Math.min(256, Math.ceil(indices.length / (options.workers * 8))));
   }
 
@@ -176,9 +175,8 @@ class WorkerRun {
     for (const worker of this.#pool.take(this.#options.launch, count, this.#events)) {
       this.#workers.add(worker);
       worker.init(this.#spec);
-      // Its first batch goes along with the init (a worker handles them in order), so it starts
-      // on it the moment it is ready, without a round trip; a new worker that never gets ready
-      // gives the batch back (see #onExit).
+      // Its first batch goes with the init, so it starts when ready without a round trip; a new
+      // worker that never gets ready gives the batch back (see #onExit).
       this.#assign(worker);
     }
   }
