@@ -36,6 +36,7 @@ import { runOnWorkers } from "../execution/worker/run_on_workers.ts";
 import { WorkerPool } from "../execution/worker/worker_pool.ts";
 import { type WorkerRunSetup, workerRunSetup } from "./queue_worker_sandbox.ts";
 import { sharedArtifacts, sharedRunFolderOf, shippedArtifacts } from "./queue_worker_artifacts.ts";
+import { Slots } from "./queue_worker_slots.ts";
 
 /** How a queue worker runs. */
 export interface QueueWorkerOptions {
@@ -68,10 +69,10 @@ export interface QueueWorkerOptions {
 /** Runs whose setup (task, bundle, launch) a worker keeps. */
 const KEPT_RUNS = 16;
 
-/** A batch a worker is running. */
+/** A batch a worker holds: waiting for a worker process (`since` undefined), or running. */
 interface Running {
   readonly job: BatchJob;
-  readonly since: number;
+  since: number | undefined;
   readonly controller: AbortController;
 }
 
@@ -108,6 +109,8 @@ export class QueueWorker {
   /** Unpacking and pruning happen one at a time, so a prune never deletes what is being set up. */
   #unpacking: Promise<unknown> = Promise.resolve();
   readonly #running = new Map<string, Running>();
+  /** One per worker process: a held job waits here for one. */
+  readonly #slots: Slots;
   readonly #host: string;
   #worker!: Worker;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -123,6 +126,7 @@ export class QueueWorker {
     this.id = `${this.#host}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`;
     this.#pool = new WorkerPool({ keepAlive: true, maxIdle: options.concurrency });
     this.#cache = new BundleCache(options.cacheDir, options.bundleCacheMax);
+    this.#slots = new Slots(options.concurrency);
     this.stopped = new Promise((resolve) => this.#stop = resolve);
   }
 
@@ -131,9 +135,10 @@ export class QueueWorker {
     const { Worker } = await loadQueueLibrary();
     const redis = await openRedis(redisAddress(options.connection));
     const self = new QueueWorker(options, redis, quietly(redis.duplicate()));
-    self.#worker = new Worker(self.#keys.queue, (job) => self.#process(job), {
+    self.#worker = new Worker(self.#keys.queue, (job, token) => self.#process(job, token), {
       connection: self.#jobConnection,
-      concurrency: options.concurrency,
+      // One job more than it runs: the next batch is fetched and set up while one runs.
+      concurrency: options.concurrency + 1,
       lockDuration: options.lockDurationMs,
       stalledInterval: options.stalledIntervalMs,
       maxStalledCount: 2,
@@ -150,13 +155,15 @@ export class QueueWorker {
   }
 
   /**
-   * Stops taking jobs, lets the running batches finish (or, with `force`,
-   * returns them to the queue at once: their locks are released, so another
-   * worker takes them), then stops the worker processes and disconnects.
+   * Stops taking jobs, returns the job it holds but has not started, lets
+   * the running batches finish (or, with `force`, returns them to the queue
+   * at once: their locks are released, so another worker takes them), then
+   * stops the worker processes and disconnects.
    */
   async stop(force = false): Promise<void> {
     if (this.#stopping && !force) return await this.stopped;
     this.#stopping = true;
+    this.#slots.close();
     if (force) { for (const r of this.#running.values()) r.controller.abort(); }
     await this.#worker.close(force);
     clearInterval(this.#heartbeat);
@@ -168,32 +175,55 @@ export class QueueWorker {
     this.#stop();
   }
 
-  async #process(job: Job): Promise<void> {
+  async #process(job: Job, token: string | undefined): Promise<void> {
     const batch = checkJob(job.data);
-    const controller = new AbortController();
-    this.#running.set(job.id!, { job: batch, since: Date.now(), controller });
+    const held: Running = { job: batch, since: undefined, controller: new AbortController() };
+    this.#running.set(job.id!, held);
     this.#active.set(batch.run, (this.#active.get(batch.run) ?? 0) + 1);
+    // Set up while the batch waits for a worker process; a failure is the batch's, below.
+    const setup = this.#setupFor(batch.run);
+    setup.catch(() => {});
     try {
       if (await this.#redis.exists(this.#keys.runCancelled(batch.run)) === 1) return;
-      let result: BatchResult;
+      if (!await this.#slots.acquire()) return await giveBack(job, token);
+      let result: BatchResult | undefined;
       try {
-        const setup = await this.#setupFor(batch.run);
-        await this.#cache.touch(setup.task.bundle);
-        result = await this.#runBatch(setup, batch, controller.signal);
-      } catch (error) {
-        if (controller.signal.aborted) return;
-        // The run cannot run here (bundle, library, modules): the same on every try, so it is
-        // reported once as failed replicates instead of being retried.
-        result = this.#failedBatch(batch, error);
+        // The heartbeat aborts a held batch of a run cancelled while it waited.
+        if (!held.controller.signal.aborted) result = await this.#runHeld(held, setup);
+      } finally {
+        this.#slots.release(); // the next batch starts while this one's result is written
       }
-      if (controller.signal.aborted) return; // cancelled: its replicates are not reported
-      await this.#redis.xadd(this.#keys.runResults(batch.run), "*", "r", encode(result));
+      if (result !== undefined) {
+        await this.#redis.xadd(this.#keys.runResults(batch.run), "*", "r", encode(result));
+      }
     } finally {
       this.#running.delete(job.id!);
       const left = this.#active.get(batch.run)! - 1;
       if (left === 0) this.#active.delete(batch.run);
       else this.#active.set(batch.run, left);
     }
+  }
+
+  /** Runs a held batch on a worker process: its result, or `undefined` when it was cancelled. */
+  async #runHeld(
+    held: Running,
+    setup: Promise<WorkerRunSetup>,
+  ): Promise<BatchResult | undefined> {
+    const { job: batch, controller } = held;
+    held.since = Date.now();
+    let result: BatchResult;
+    try {
+      const ready = await setup;
+      await this.#cache.touch(ready.task.bundle);
+      result = await this.#runBatch(ready, batch, controller.signal);
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      // The run cannot run here (bundle, library, modules): the same on every try, so it is
+      // reported once as failed replicates instead of being retried.
+      result = this.#failedBatch(batch, error);
+    }
+    // Cancelled: its replicates are not reported.
+    return controller.signal.aborted ? undefined : result;
   }
 
   async #runBatch(
@@ -353,7 +383,7 @@ export class QueueWorker {
 
   /** Reports this worker and stops the batches of runs that were cancelled. */
   async #beat(): Promise<void> {
-    const current = [...this.#running.values()].map((r) => ({
+    const current = [...this.#running.values()].filter((r) => r.since !== undefined).map((r) => ({
       run: r.job.run,
       batch: r.job.batch,
       replicates: r.job.replicates.length,
@@ -375,6 +405,14 @@ export class QueueWorker {
       if (await this.#redis.exists(this.#keys.runCancelled(r.job.run)) === 1) r.controller.abort();
     }
   }
+}
+
+/** Returns a held job to the queue (the worker stops): another worker takes it. */
+async function giveBack(job: Job, token: string | undefined): Promise<never> {
+  await job.moveToWait(token);
+  const error = new Error(`job ${job.id} went back to the queue`);
+  error.name = "WaitingError"; // BullMQ leaves a job its processor moved back to wait as it is
+  throw error;
 }
 
 function hostName(): string {
