@@ -21,6 +21,8 @@ import type { SharedRunFolder } from "./shared_output.ts";
 const CANCELLED_TTL_S = 3600;
 /** A batch whose result never arrives is enqueued again at most this often. */
 const MAX_REQUEUES = 3;
+/** Jobs enqueued on their own before the rest, so workers start while the rest are added. */
+const FIRST_JOBS = 8;
 
 /**
  * Coordinates one run on a BullMQ queue: stores the code bundle and the
@@ -183,8 +185,10 @@ class CoordinatedRun {
         opts: { jobId: id, removeOnComplete: true, removeOnFail: { age: 24 * 3600 } },
       });
     }
-    for (let at = 0; at < jobs.length; at += 1000) {
-      await this.#queue.addBulk(jobs.slice(at, at + 1000));
+    for (let at = 0; at < jobs.length;) {
+      const next = at === 0 ? FIRST_JOBS : at + 1000;
+      await this.#queue.addBulk(jobs.slice(at, next));
+      at = next;
     }
   }
 
@@ -346,18 +350,15 @@ class CoordinatedRun {
   }
 
   async #cleanUp(): Promise<void> {
-    await this.#redis.del(
-      this.#keys.runTask(this.#namespace),
-      this.#keys.runResults(this.#namespace),
-    );
-    await this.#forget();
+    await this.#forget(this.#keys.runTask(this.#namespace), this.#keys.runResults(this.#namespace));
     await this.#shared?.remove(); // what finished was taken; a killed worker's files are garbage
   }
 
-  async #forget(): Promise<void> {
+  /** Removes the run's entry and lineage, and the `keys` given, in one round trip. */
+  async #forget(...keys: string[]): Promise<void> {
     const lineage = this.#keys.lineage(lineageKey(this.#request, this.#recorded.length));
     await this.#redis.multi()
-      .del(this.#keys.runMeta(this.#namespace), lineage)
+      .del(this.#keys.runMeta(this.#namespace), lineage, ...keys)
       .srem(this.#keys.runs, this.#namespace)
       .exec();
   }

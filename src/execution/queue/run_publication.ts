@@ -58,9 +58,12 @@ export async function publishRun(
   logger: Pick<Logger, "warn">,
 ): Promise<PublishedRun> {
   const keys = queueKeys(request.queue);
-  await storeBundle(redis, keys, request.bundle);
+  // Sent together: one round trip, not two.
+  const [, previous] = await Promise.all([
+    storeBundle(redis, keys, request.bundle),
+    redis.get(keys.lineage(lineageKey(request, size.replicates))),
+  ]);
   const root = request.spec.record === undefined ? undefined : request.sharedOutput;
-  const previous = await redis.get(keys.lineage(lineageKey(request, size.replicates)));
   if (previous !== null && await redis.exists(keys.runTask(previous)) === 1) {
     // A warning: the earlier coordinator of this run stopped before it finished.
     logger.warn(
