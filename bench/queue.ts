@@ -9,7 +9,11 @@
  *    queue ÷ pool;
  * 2. per-replicate cost on 4,000 trivial replicates in jobs of 50, and the
  *    queue's own overhead: its cost minus the pool's (the rest is the run
- *    itself: aggregation, provenance, messaging to worker processes);
+ *    itself: aggregation, provenance, messaging to worker processes); the
+ *    same on 1,000 replicates splits that overhead into a part fixed per run
+ *    (publishing, the first jobs' latency, the workers' set-up of a new run,
+ *    clean-up) and a part per replicate (jobs, results, recording):
+ *    overhead(n) = fixed + n × per-replicate;
  * 3. redelivery: a worker is SIGKILLed while it holds a job; the time until
  *    another worker takes that job again (workers run with `--lock-ms 500`,
  *    so about 2 × 500 ms is expected: BullMQ's stalled-job check).
@@ -176,11 +180,14 @@ if (import.meta.main) {
     await timed(pool, 8, 200);
     const slow = { queue: [] as number[], pool: [] as number[] };
     const fast = { queue: [] as number[], pool: [] as number[] };
+    const short = { queue: [] as number[], pool: [] as number[] };
     for (let i = 0; i < rounds; i++) {
       slow.queue.push(await timed(queue(), 40, 50));
       slow.pool.push(await timed(pool, 40, 50));
       fast.queue.push(await timed(batched(), 4000, 0));
       fast.pool.push(await timed(pool, 4000, 0));
+      short.queue.push(await timed(batched(), 1000, 0));
+      short.pool.push(await timed(pool, 1000, 0));
     }
     const perSecond = (ms: number) => (40 / (ms / 1000)).toFixed(1);
     console.log(
@@ -203,6 +210,17 @@ if (import.meta.main) {
           micros(best(fast.pool))
         }); the queue's own overhead (queue − pool): ${own} µs/replicate ` +
         "(goal ≤ 50 µs)",
+    );
+    const own4000 = median(fast.queue) - median(fast.pool);
+    const own1000 = median(short.queue) - median(short.pool);
+    const perReplicate = (own4000 - own1000) / 3000;
+    console.log(
+      `  of which: 1000 in jobs of 50: queue ${median(short.queue).toFixed(1)} ms, pool ${
+        median(short.pool).toFixed(1)
+      } ms; the overhead is ${(own1000 - 1000 * perReplicate).toFixed(1)} ms fixed per run ` +
+        `+ ${(perReplicate * 1000).toFixed(1)} µs per replicate (${
+          (perReplicate * 50).toFixed(2)
+        } ms per job of 50)`,
     );
     const ms = await redelivery(url, workers[0]);
     console.log(
