@@ -36,7 +36,7 @@ import { runOnWorkers } from "../execution/worker/run_on_workers.ts";
 import { WorkerPool } from "../execution/worker/worker_pool.ts";
 import { type WorkerRunSetup, workerRunSetup } from "./queue_worker_sandbox.ts";
 import { sharedArtifacts, sharedRunFolderOf, shippedArtifacts } from "./queue_worker_artifacts.ts";
-import { Slots } from "./queue_worker_slots.ts";
+import { giveBack, type HeldBatch, Slots } from "./queue_worker_held.ts";
 
 /** How a queue worker runs. */
 export interface QueueWorkerOptions {
@@ -68,13 +68,6 @@ export interface QueueWorkerOptions {
 
 /** Runs whose setup (task, bundle, launch) a worker keeps. */
 const KEPT_RUNS = 16;
-
-/** A batch a worker holds: waiting for a worker process (`since` undefined), or running. */
-interface Running {
-  readonly job: BatchJob;
-  since: number | undefined;
-  readonly controller: AbortController;
-}
 
 /**
  * A running queue worker; {@linkcode QueueWorker.stop} ends it cleanly.
@@ -108,7 +101,7 @@ export class QueueWorker {
   readonly #cache: BundleCache;
   /** Unpacking and pruning happen one at a time, so a prune never deletes what is being set up. */
   #unpacking: Promise<unknown> = Promise.resolve();
-  readonly #running = new Map<string, Running>();
+  readonly #running = new Map<string, HeldBatch>();
   /** One per worker process: a held job waits here for one. */
   readonly #slots: Slots;
   readonly #host: string;
@@ -177,7 +170,7 @@ export class QueueWorker {
 
   async #process(job: Job, token: string | undefined): Promise<void> {
     const batch = checkJob(job.data);
-    const held: Running = { job: batch, since: undefined, controller: new AbortController() };
+    const held: HeldBatch = { job: batch, since: undefined, controller: new AbortController() };
     this.#running.set(job.id!, held);
     this.#active.set(batch.run, (this.#active.get(batch.run) ?? 0) + 1);
     // Set up while the batch waits for a worker process; a failure is the batch's, below.
@@ -205,10 +198,7 @@ export class QueueWorker {
   }
 
   /** Runs a held batch on a worker process: its result, or `undefined` when it was cancelled. */
-  async #runHeld(
-    held: Running,
-    setup: Promise<WorkerRunSetup>,
-  ): Promise<BatchResult | undefined> {
+  async #runHeld(held: HeldBatch, setup: Promise<WorkerRunSetup>) {
     const { job: batch, controller } = held;
     held.since = Date.now();
     let result: BatchResult;
@@ -222,8 +212,7 @@ export class QueueWorker {
       // reported once as failed replicates instead of being retried.
       result = this.#failedBatch(batch, error);
     }
-    // Cancelled: its replicates are not reported.
-    return controller.signal.aborted ? undefined : result;
+    return controller.signal.aborted ? undefined : result; // cancelled: not reported
   }
 
   async #runBatch(
@@ -405,14 +394,6 @@ export class QueueWorker {
       if (await this.#redis.exists(this.#keys.runCancelled(r.job.run)) === 1) r.controller.abort();
     }
   }
-}
-
-/** Returns a held job to the queue (the worker stops): another worker takes it. */
-async function giveBack(job: Job, token: string | undefined): Promise<never> {
-  await job.moveToWait(token);
-  const error = new Error(`job ${job.id} went back to the queue`);
-  error.name = "WaitingError"; // BullMQ leaves a job its processor moved back to wait as it is
-  throw error;
 }
 
 function hostName(): string {
