@@ -13,7 +13,9 @@
  *    same on 1,000 replicates splits that overhead into a part fixed per run
  *    (publishing, the first jobs' latency, the workers' set-up of a new run,
  *    clean-up) and a part per replicate (jobs, results, recording):
- *    overhead(n) = fixed + n × per-replicate;
+ *    overhead(n) = fixed + n × per-replicate; and the CPU time per
+ *    replicate of each process group (Linux, from `/proc`): on a busy
+ *    machine the CPU spent, not waiting, is what the overhead is made of;
  * 3. redelivery: a worker is SIGKILLed while it holds a job; the time until
  *    another worker takes that job again (workers run with `--lock-ms 500`,
  *    so about 2 × 500 ms is expected: BullMQ's stalled-job check).
@@ -64,6 +66,33 @@ async function timed(execution: BasePlugin, replicates: number, ms: number): Pro
   const elapsed = performance.now() - start;
   if (result.errors.length > 0) throw new Error(`bench run failed: ${result.errors[0].message}`);
   return elapsed;
+}
+
+/** CPU time (user + system) of process `pid`, ms; 0 once it is gone. */
+function cpuMs(pid: number): number {
+  try {
+    const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time of `pid` and every process below it, ms. */
+function treeCpuMs(pid: number): number {
+  const parents = new Map<number, number>();
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      parents.set(Number(entry.name), Number(stat.split(") ")[1].split(" ")[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const below = (p: number): boolean =>
+    p === pid || (parents.has(p) && p > 1 && below(parents.get(p)!));
+  return [...parents.keys()].filter(below).reduce((sum, p) => sum + cpuMs(p), 0);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -181,11 +210,32 @@ if (import.meta.main) {
     const slow = { queue: [] as number[], pool: [] as number[] };
     const fast = { queue: [] as number[], pool: [] as number[] };
     const short = { queue: [] as number[], pool: [] as number[] };
+    const cpu = {
+      queue: { coordinator: 0, redis: 0, workers: 0 },
+      pool: { parent: 0, processes: 0 },
+    };
     for (let i = 0; i < rounds; i++) {
       slow.queue.push(await timed(queue(), 40, 50));
       slow.pool.push(await timed(pool, 40, 50));
+      const groups = () => ({
+        coordinator: cpuMs(Deno.pid),
+        redis: cpuMs(redis.pid),
+        workers: workers.reduce((sum, w) => sum + treeCpuMs(w.pid), 0),
+        pool: treeCpuMs(Deno.pid) - cpuMs(Deno.pid),
+      });
+      let before = groups();
       fast.queue.push(await timed(batched(), 4000, 0));
+      let after = groups();
+      cpu.queue.coordinator += after.coordinator - before.coordinator;
+      cpu.queue.redis += after.redis - before.redis;
+      cpu.queue.workers += after.workers - before.workers;
+      before = groups();
       fast.pool.push(await timed(pool, 4000, 0));
+      after = groups();
+      cpu.pool.parent += after.coordinator - before.coordinator;
+      // The bench's descendants less Redis and the queue workers: the pool's processes.
+      cpu.pool.processes += after.pool - before.pool - (after.redis - before.redis) -
+        (after.workers - before.workers);
       short.queue.push(await timed(batched(), 1000, 0));
       short.pool.push(await timed(pool, 1000, 0));
     }
@@ -221,6 +271,15 @@ if (import.meta.main) {
         `+ ${(perReplicate * 1000).toFixed(1)} µs per replicate (${
           (perReplicate * 50).toFixed(2)
         } ms per job of 50)`,
+    );
+    const perRep = (ms: number) => (ms * 1000 / (4000 * rounds)).toFixed(1);
+    console.log(
+      `  CPU per trivial replicate: queue: coordinator ${perRep(cpu.queue.coordinator)} µs, Redis ${
+        perRep(cpu.queue.redis)
+      } µs, crystallize workers with their worker processes ${perRep(cpu.queue.workers)} µs; ` +
+        `pool: parent ${perRep(cpu.pool.parent)} µs, worker processes ${
+          perRep(cpu.pool.processes)
+        } µs`,
     );
     const ms = await redelivery(url, workers[0]);
     console.log(
