@@ -30,13 +30,12 @@ import {
   redisAddress,
 } from "../execution/queue/redis_connection.ts";
 import { workRootName } from "../execution/queue/run_identity.ts";
-import { errorData } from "../execution/worker/messages.ts";
 import type { WorkerPermissions } from "../execution/worker/permissions.ts";
 import { runOnWorkers } from "../execution/worker/run_on_workers.ts";
 import { WorkerPool } from "../execution/worker/worker_pool.ts";
 import { type WorkerRunSetup, workerRunSetup } from "./queue_worker_sandbox.ts";
 import { sharedArtifacts, sharedRunFolderOf, shippedArtifacts } from "./queue_worker_artifacts.ts";
-import { giveBack, type HeldBatch, Slots } from "./queue_worker_held.ts";
+import { failedBatch, giveBack, type HeldBatch, Slots } from "./queue_worker_held.ts";
 
 /** How a queue worker runs. */
 export interface QueueWorkerOptions {
@@ -210,7 +209,8 @@ export class QueueWorker {
       if (controller.signal.aborted) return;
       // The run cannot run here (bundle, library, modules): the same on every try, so it is
       // reported once as failed replicates instead of being retried.
-      result = this.#failedBatch(batch, error);
+      this.#options.log(`run ${batch.run}: ${errorMessage(error)}`);
+      result = failedBatch(batch, this.id, error);
     }
     return controller.signal.aborted ? undefined : result; // cancelled: not reported
   }
@@ -274,19 +274,6 @@ export class QueueWorker {
         await Deno.remove(scratch, { recursive: true }).catch(() => {});
       }
     }
-  }
-
-  #failedBatch(batch: BatchJob, error: unknown): BatchResult {
-    this.#options.log(`run ${batch.run}: ${errorMessage(error)}`);
-    return {
-      batch: batch.batch,
-      worker: this.id,
-      outcomes: [],
-      events: [],
-      logs: [],
-      artifacts: [],
-      error: { ...errorData(error), name: "QueueWorkerError" },
-    };
   }
 
   #task(run: string): Promise<QueueTask> {

@@ -7,7 +7,8 @@
  * @module
  */
 import type { Job } from "npm:bullmq@6.7.0";
-import type { BatchJob } from "../execution/queue/queue_task.ts";
+import type { BatchJob, BatchResult } from "../execution/queue/queue_task.ts";
+import { errorData } from "../execution/worker/messages.ts";
 
 /** A batch a worker holds: waiting for a worker process (`since` undefined), or running. */
 export interface HeldBatch {
@@ -36,6 +37,31 @@ export async function giveBack(job: Job, token: string | undefined): Promise<nev
   const error = new Error(`job ${job.id} went back to the queue`);
   error.name = "WaitingError"; // BullMQ leaves a job its processor moved back to wait as it is
   throw error;
+}
+
+/**
+ * The result of a held batch whose run cannot run on this worker (bundle,
+ * library, modules): its replicates fail once, instead of being retried.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { failedBatch } from "./queue_worker_held.ts";
+ *
+ * const result = failedBatch({ run: "r1", batch: 3, replicates: [6, 7] }, "w1", new Error("no bundle"));
+ * assert.equal(result.error?.name, "QueueWorkerError");
+ * ```
+ */
+export function failedBatch(batch: BatchJob, worker: string, error: unknown): BatchResult {
+  return {
+    batch: batch.batch,
+    worker,
+    outcomes: [],
+    events: [],
+    logs: [],
+    artifacts: [],
+    error: { ...errorData(error), name: "QueueWorkerError" },
+  };
 }
 
 /**
