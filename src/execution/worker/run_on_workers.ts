@@ -152,8 +152,9 @@ class WorkerRun {
     this.#report = loop.report;
     this.#reported = new Uint8Array(indices.length === 0 ? 0 : indices[indices.length - 1] + 1);
     this.#total = indices.length;
-    this.#pending = [...indices]; // batches: small keep workers balanced, large amortise messaging
-    this.#batch = Math.max(1, Math.min(256, Math.ceil(indices.length / (options.workers * 8))));
+    this.#pending = [...indices]; // batches: small balance workers (one has none to balance)
+    const share = options.workers === 1 ? indices.length : indices.length / (options.workers * 8);
+    this.#batch = Math.max(1, Math.min(256, Math.ceil(share)));
   }
 
   run(): Promise<void> {
@@ -175,9 +176,7 @@ class WorkerRun {
     for (const worker of this.#pool.take(this.#options.launch, count, this.#events)) {
       this.#workers.add(worker);
       worker.init(this.#spec);
-      // Its first batch goes with the init, so it starts when ready without a round trip; a new
-      // worker that never gets ready gives the batch back (see #onExit).
-      this.#assign(worker);
+      this.#assign(worker); // with the init: no round trip (never ready: given back in #onExit)
     }
   }
 
