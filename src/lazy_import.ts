@@ -4,8 +4,10 @@
  * module imports — as soon as the importing program starts, to have it
  * ready; for a command line program that needs one command's modules of
  * many, that costs more than the command itself. A URL made at run time
- * is loaded only when imported. Give the module's type with
- * `typeof import("./x.ts")`, which Deno does not load.
+ * (or an `npm:` specifier held in a variable) is loaded only when
+ * imported. Give the module's type with `typeof import("./x.ts")`, which
+ * Deno does not load. `deno compile` must then be told to embed npm
+ * packages with `--include` (see the `compile` task).
  *
  * @example
  * ```ts
@@ -18,6 +20,6 @@
  * assert.equal(new CrystallizeError("no").message, "no");
  * ```
  */
-export function lazyImport<T>(url: URL): Promise<T> {
-  return import(url.href);
+export function lazyImport<T>(specifier: URL | string): Promise<T> {
+  return import(typeof specifier === "string" ? specifier : specifier.href);
 }

@@ -5,15 +5,13 @@
  * @module
  */
 import type * as YamlModule from "npm:yaml@2.9.1";
+import { lazyImport } from "../lazy_import.ts";
 
 /**
- * The package's specifier, as a value: Deno resolves every import whose
- * specifier is a literal (dynamic ones too) when it loads the importing
- * module's graph, and this one sits in the graph of `mod.ts` (behind
- * `folder_config.ts`'s dynamic import of the parser), so every worker
- * process paid its npm resolution — about a tenth of its start-up — to
- * never parse a file. `deno compile` embeds it with `--include` (see the
- * `compile` task); `deno.lock` pins it.
+ * Imported through {@linkcode lazyImport}: this module sits in the graph of
+ * `mod.ts` (behind `folder_config.ts`'s import of the parser), and a literal
+ * specifier would make every worker process pay its npm resolution — about
+ * a tenth of its start-up — to never parse a file.
  */
 const YAML = "npm:yaml@2.9.1";
 
@@ -28,4 +26,4 @@ const YAML = "npm:yaml@2.9.1";
  * assert.deepEqual(yaml.parse("a: [1, 2]"), { a: [1, 2] });
  * ```
  */
-export const yaml: typeof YamlModule = await import(YAML);
+export const yaml: typeof YamlModule = await lazyImport<typeof YamlModule>(YAML);

@@ -8,6 +8,7 @@
 
 import type * as VegaModule from "npm:vega@6.4.0";
 import type * as VegaLiteModule from "npm:vega-lite@6.5.0";
+import { lazyImport } from "../lazy_import.ts";
 
 /** A Vega-Lite specification (plain JSON; see vega.github.io/vega-lite). */
 export type VegaLiteSpec = Readonly<Record<string, unknown>>;
@@ -19,19 +20,17 @@ interface Renderer {
 let loaded: Promise<Renderer> | undefined;
 
 /**
- * The libraries' specifiers, as values: Deno fetches and resolves every
- * import whose specifier is a literal (dynamic ones too) when it loads the
- * importing module, which cost every `import "mod.ts"` ≈80 ms of npm
- * resolution for ~50 packages it never ran. `deno compile` embeds them with
- * `--include` (see the `compile` task); `deno.lock` pins them.
+ * The libraries' specifiers, imported through {@linkcode lazyImport}: a
+ * literal one cost every `import "mod.ts"` ≈80 ms of npm resolution for ~50
+ * packages it never ran. `deno.lock` pins them.
  */
 const VEGA_LITE = "npm:vega-lite@6.5.0";
 const VEGA = "npm:vega@6.4.0";
 
 async function loadRenderer(): Promise<Renderer> {
-  const [vegaLite, vega]: [typeof VegaLiteModule, typeof VegaModule] = await Promise.all([
-    import(VEGA_LITE),
-    import(VEGA),
+  const [vegaLite, vega] = await Promise.all([
+    lazyImport<typeof VegaLiteModule>(VEGA_LITE),
+    lazyImport<typeof VegaModule>(VEGA),
   ]);
   return {
     async render(spec) {
