@@ -294,6 +294,8 @@ function assertNoLeak(run: CliRun): void {
 
 /** The first replicate error message of a `--json` run. */
 function firstError(run: CliRun): string {
+  // Seen once in CI (exit 1, nothing on stdout) and not reproduced: say what the run printed.
+  assert.notEqual(run.stdout, "", `no JSON on stdout (exit ${run.code}); stderr:\n${run.stderr}`);
   const doc = JSON.parse(run.stdout);
   const message = doc.results?.[0]?.errors?.[0]?.message ?? doc.error?.message;
   assert.equal(typeof message, "string", run.stdout + run.stderr);
