@@ -6,7 +6,7 @@ import {
   experimentInputSource,
 } from "../data/experiment_input.ts";
 import { CrystallizeError } from "../errors.ts";
-import { sha256Hex } from "../pipeline/code_hash.ts";
+import { sha256Hex } from "../sha256.ts";
 import { contextReaders, registerReaders } from "../pipeline/context_readers.ts";
 import { isPromiseLike } from "../promise.ts";
 

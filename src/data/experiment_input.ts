@@ -4,7 +4,7 @@ import { BASELINE } from "../context/frozen_context.ts";
 import { CrystallizeError, errorMessage } from "../errors.ts";
 import { outputRoot } from "../storage/output_root.ts";
 import type { ResultJson } from "../storage/result_json.ts";
-import { sha256Hex } from "../pipeline/code_hash.ts";
+import { sha256Hex } from "../sha256.ts";
 import { fromJsonText } from "../storage/json_values.ts";
 import {
   artifactPath,

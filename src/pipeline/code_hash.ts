@@ -1,4 +1,4 @@
-import { createSha256 } from "../sha256.ts";
+import { sha256Hex } from "../sha256.ts";
 
 /**
  * SHA-256 (hex) of a function's source text: the code fingerprint that goes
@@ -34,19 +34,4 @@ export function codeHash(fn: (...args: never[]) => unknown): string {
 export function lazyCodeHash(fn: (...args: never[]) => unknown): () => string {
   let hash: string | undefined;
   return () => hash ??= codeHash(fn);
-}
-
-/**
- * SHA-256 of a UTF-8 string, as lowercase hex.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { sha256Hex } from "./code_hash.ts";
- *
- * assert.equal(sha256Hex("abc").slice(0, 8), "ba7816bf");
- * ```
- */
-export function sha256Hex(text: string): string {
-  return createSha256().update(text).digest("hex");
 }

@@ -1,5 +1,5 @@
 import { CrystallizeError } from "../errors.ts";
-import { sha256Hex } from "./code_hash.ts";
+import { sha256Hex } from "../sha256.ts";
 import type { PipelineStep } from "./step.ts";
 
 /** What a pipeline is made of, for provenance: enough to tell two pipelines apart. */

@@ -1,4 +1,4 @@
-import { createSha256 } from "../sha256.ts";
+import { sha256Hex } from "../sha256.ts";
 import { MAX_PATH_NAME_BYTES } from "../path_name.ts";
 
 const encoder = new TextEncoder();
@@ -33,6 +33,6 @@ export function safeName(name: string): string {
       : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
   }
   if (out.length <= MAX_PATH_NAME_BYTES) return out;
-  const hash = createSha256().update(name).digest("hex").slice(0, 32);
+  const hash = sha256Hex(name).slice(0, 32);
   return `${out.slice(0, MAX_PATH_NAME_BYTES - hash.length - 1)}~${hash}`;
 }

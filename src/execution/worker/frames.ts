@@ -20,7 +20,7 @@
 import { deserialize, serialize } from "node:v8";
 import { concatBytes } from "../../bytes.ts";
 import { nodeCrypto } from "../../node_crypto.ts";
-import { HmacSha256 } from "./hmac_sha256.ts";
+import { HmacSha256 } from "../../plain_sha256.ts";
 
 const MAGIC = new Uint8Array([0xc7, 0x52, 0x59, 0x53, 0x54, 0x41, 0x4c, 0x5a]);
 const LENGTH = MAGIC.length + 4;

@@ -1,10 +1,11 @@
 /**
- * HMAC-SHA-256 (RFC 2104, FIPS 180-4) in plain TypeScript, synchronous:
- * what seals frames. `node:crypto` would do it natively, but loading it
- * costs every worker process and runner about 15 ms of start-up on this
- * project's 2-core machine (more than all the frames of a typical run take
- * to seal), and Web Crypto is asynchronous, while a frame must be on its
- * way before the next line of the worker runs.
+ * SHA-256 and HMAC-SHA-256 (FIPS 180-4, RFC 2104) in plain TypeScript,
+ * synchronous: what seals frames and hashes short texts (step code, names).
+ * `node:crypto` would do it natively, but loading it costs every worker
+ * process and runner about 15 ms of start-up on this project's 2-core
+ * machine (more than all the frames of a typical run take to seal, or all
+ * the step code of a run to hash), and Web Crypto is asynchronous, while a
+ * frame must be on its way before the next line of the worker runs.
  * @module
  */
 
@@ -184,7 +185,7 @@ function stateBytes(state: Int32Array, out: Uint8Array, at: number, length: numb
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { sha256 } from "./hmac_sha256.ts";
+ * import { sha256 } from "./plain_sha256.ts";
  *
  * const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
  * assert.equal(hex(sha256(new TextEncoder().encode("abc"))).slice(0, 8), "ba7816bf");
@@ -205,7 +206,7 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { HmacSha256 } from "./hmac_sha256.ts";
+ * import { HmacSha256 } from "./plain_sha256.ts";
  *
  * const bytes = (s: string) => new TextEncoder().encode(s);
  * const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, "0")).join("");

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
 import { serialize } from "node:v8";
 import { FrameWriter } from "../src/execution/worker/frames.ts";
-import { HmacSha256, sha256 } from "../src/execution/worker/hmac_sha256.ts";
+import { HmacSha256, sha256 } from "../src/plain_sha256.ts";
+import { sha256Hex } from "../src/sha256.ts";
 
 const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
 const fromHex = (text: string) => new Uint8Array(text.match(/../g)!.map((b) => parseInt(b, 16)));
@@ -103,5 +104,26 @@ Deno.test("sealed frames of every size carry the truncated HMAC-SHA-256 of count
     assert.deepEqual(frame.subarray(28, 28 + payload.length), payload);
     assert.equal(hex(header), expected("H", counter, payload), `header tag, ${size} bytes`);
     assert.equal(hex(payloadTag), expected("P", counter, payload), `payload tag, ${size} bytes`);
+  }
+});
+
+Deno.test("sha256Hex: the same digest as node:crypto, plain or native, for every kind of text", () => {
+  const texts = [
+    "",
+    "abc",
+    "é∑😀 mixed — UTF-8",
+    "lone \ud800 surrogate \udfff",
+    "x".repeat(55),
+    "x".repeat(64),
+    "ü".repeat(32_768), // the longest text hashed in plain TypeScript, 64 KiB of UTF-8
+    "ü".repeat(32_769), // the shortest hashed natively
+    String.fromCharCode(...random(3000).map((b) => b + 0x20)),
+  ];
+  for (const text of texts) {
+    assert.equal(
+      sha256Hex(text),
+      createHash("sha256").update(text).digest("hex"),
+      text.slice(0, 20),
+    );
   }
 });
