@@ -4,7 +4,7 @@
  * coordinator's stored run exactly as in a local run while only their
  * metadata crosses Redis; a killed worker's files are never taken; paths a
  * result forges (out of the run's folder, through links, with the wrong
- * hash) are refused.
+ * hash) are refused; a resumed coordinator takes what finished while it was away.
  */
 import assert from "node:assert/strict";
 import { join, relative, resolve } from "node:path";
@@ -14,7 +14,7 @@ import { createSha256 } from "../src/sha256.ts";
 import { SharedRunFolder } from "../src/execution/queue/shared_output.ts";
 import { tempDir } from "./temp_dir.ts";
 import { copyExample } from "./fixtures/cli/run_cli.ts";
-import { queueCli, startRedis, startWorker } from "./fixtures/queue/cluster.ts";
+import { QUEUE_CLI_FLAGS, queueCli, startRedis, startWorker } from "./fixtures/queue/cluster.ts";
 import { queued, setUp, workers } from "./fixtures/queue/setup.ts";
 
 const BLOB = 128 * 1024;
@@ -430,4 +430,73 @@ Deno.test("queue shared output: a worker whose --shared-output is another folder
   );
   assert.ok(await isEmpty(shared));
   assert.ok(await isEmpty(elsewhere));
+});
+
+Deno.test("queue shared output (CLI): a killed coordinator resumed with --strategy resume takes the finished batches' artifacts from the shared root", async () => {
+  const { dir, module } = await setUp("queue-shared-resume");
+  await using _dir = dir;
+  const shared = resolve(dir.path, "shared");
+  await Deno.mkdir(shared);
+  await using redis = await startRedis(dir.path);
+  const out = join(dir.path, "out");
+  const args = [
+    "run",
+    module,
+    "--executor",
+    "queue",
+    "--redis",
+    redis.url,
+    "--shared-output",
+    shared,
+    "--out",
+    out,
+    "--json",
+  ];
+  const serial = await queueCli(["run", module, "--out", join(dir.path, "serial"), "--json"]);
+  assert.equal(serial.code, 0, serial.stderr);
+  // No worker yet: the coordinator enqueues every batch, then is killed.
+  const coordinator = new Deno.Command("deno", {
+    args: ["run", ...QUEUE_CLI_FLAGS, new URL("../cli.ts", import.meta.url).pathname, ...args],
+    stdout: "null",
+    stderr: "null",
+    stdin: "null",
+  }).spawn();
+  const probe = new Redis(redis.url, { maxRetriesPerRequest: null });
+  try {
+    while ((await probe.llen("bull:crystallize:wait")) < 12) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    coordinator.kill("SIGKILL");
+    await coordinator.status;
+    await using _pool = await workers(redis.url, join(dir.path, "w"), 2, [
+      "--shared-output",
+      shared,
+    ]);
+    // The orphaned batches run while no coordinator listens: their files wait on the shared root.
+    while (
+      (await probe.llen("bull:crystallize:wait")) + (await probe.llen("bull:crystallize:active")) >
+        0
+    ) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(!(await isEmpty(shared)), "finished batches left their artifacts on the shared root");
+    const resumed = await queueCli([...args, "--strategy", "resume"]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stderr, /reattached to unfinished run/);
+    const added = (await probe.xrange("bull:crystallize:events", "-", "+"))
+      .filter(([, fields]) => fields[1] === "added");
+    assert.equal(added.length, 12, "every batch enqueued once: none ran twice");
+    const a = JSON.parse(resumed.stdout).results[0];
+    assert.deepEqual(a.metrics, JSON.parse(serial.stdout).results[0].metrics);
+    assert.deepEqual(a.errors, []);
+  } finally {
+    probe.disconnect();
+  }
+  assert.deepEqual(
+    // The killed coordinator's run is v0; the resumed one, reusing it, v1.
+    await artifactsOf(join(out, "queued", "v1")),
+    await artifactsOf(join(dir.path, "serial", "queued", "v0")),
+    "every artifact of the resumed run, as a local run stores it",
+  );
+  assert.ok(await isEmpty(shared), "the run's folder on the shared root is removed");
 });
