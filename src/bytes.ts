@@ -25,3 +25,20 @@ export function concatBytes<B extends ArrayBufferLike>(
   }
   return out;
 }
+
+/**
+ * Bytes as lowercase hex, two digits each.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { hexOf } from "./bytes.ts";
+ *
+ * assert.equal(hexOf(new Uint8Array([0, 15, 255])), "000fff");
+ * ```
+ */
+export function hexOf(bytes: Uint8Array): string {
+  let out = "";
+  for (const b of bytes) out += b.toString(16).padStart(2, "0");
+  return out;
+}

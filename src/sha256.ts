@@ -1,34 +1,47 @@
 import type { Hash } from "node:crypto";
+import { hexOf } from "./bytes.ts";
 import { nodeCrypto } from "./node_crypto.ts";
 import { sha256 } from "./plain_sha256.ts";
 
 /**
- * Texts up to this many UTF-16 units are hashed in plain TypeScript: a cold
- * first call costs ~3 ms at this size, loading `node:crypto` ~15 ms.
+ * Inputs up to this many bytes are hashed in plain TypeScript: a cold first
+ * call costs ~3 ms at this size, loading `node:crypto` ~15 ms.
  */
-const PLAIN_MAX = 32_768;
+const PLAIN_MAX_BYTES = 32_768;
 
 const encoder = new TextEncoder();
 
+/** An incremental SHA-256 (see {@linkcode createSha256}). */
+export interface Sha256 {
+  /** Adds bytes (a string as UTF-8); the caller may reuse `data` after the call. */
+  update(data: string | Uint8Array): Sha256;
+  /** The digest of everything added. */
+  digest(): Uint8Array;
+  /** The digest of everything added, as lowercase hex. */
+  digest(encoding: "hex"): string;
+}
+
 /**
- * A new SHA-256 hash (Node's, native speed; `node:crypto` loads on the first
- * call, see `node_crypto.ts`).
+ * A new SHA-256 hash. Up to 32 KiB of input is hashed in plain TypeScript
+ * (a run of a small experiment — its fingerprints, its records — never
+ * loads `node:crypto`); beyond that it goes on in Node's native hash, which
+ * `node:crypto` is loaded for then (see `node_crypto.ts`).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { createSha256 } from "./sha256.ts";
  *
- * assert.equal(createSha256().update("abc").digest("hex").slice(0, 8), "ba7816bf");
+ * assert.equal(createSha256().update("ab").update("c").digest("hex").slice(0, 8), "ba7816bf");
+ * assert.equal(createSha256().update("abc").digest().length, 32);
  * ```
  */
-export function createSha256(): Hash {
-  return nodeCrypto().createHash("sha256");
+export function createSha256(): Sha256 {
+  return new LazySha256();
 }
 
 /**
- * SHA-256 of a UTF-8 string, as lowercase hex. Short texts (step code,
- * pipeline signatures, names) never load `node:crypto`.
+ * SHA-256 of a UTF-8 string, as lowercase hex.
  *
  * @example
  * ```ts
@@ -39,8 +52,37 @@ export function createSha256(): Hash {
  * ```
  */
 export function sha256Hex(text: string): string {
-  if (text.length > PLAIN_MAX) return createSha256().update(text).digest("hex");
-  let hex = "";
-  for (const byte of sha256(encoder.encode(text))) hex += byte.toString(16).padStart(2, "0");
-  return hex;
+  return createSha256().update(text).digest("hex");
+}
+
+/** Keeps the input while it is short, and hands it to the native hash once it is not. */
+class LazySha256 implements Sha256 {
+  #parts: Uint8Array[] = [];
+  #bytes = 0;
+  #native: Hash | undefined;
+
+  update(data: string | Uint8Array): Sha256 {
+    const bytes = typeof data === "string" ? encoder.encode(data) : data;
+    if (this.#native === undefined && this.#bytes + bytes.length <= PLAIN_MAX_BYTES) {
+      this.#parts.push(typeof data === "string" ? bytes : bytes.slice());
+      this.#bytes += bytes.length;
+      return this;
+    }
+    if (this.#native === undefined) {
+      this.#native = nodeCrypto().createHash("sha256");
+      for (const part of this.#parts) this.#native.update(part);
+      this.#parts = [];
+    }
+    this.#native.update(bytes);
+    return this;
+  }
+
+  digest(): Uint8Array;
+  digest(encoding: "hex"): string;
+  digest(encoding?: "hex"): Uint8Array | string {
+    const digest = this.#native === undefined
+      ? sha256(...this.#parts)
+      : new Uint8Array(this.#native.digest());
+    return encoding === "hex" ? hexOf(digest) : digest;
+  }
 }

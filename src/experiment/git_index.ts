@@ -6,6 +6,7 @@
  * @module
  */
 import { nodeCrypto } from "../node_crypto.ts";
+import { hexOf } from "../bytes.ts";
 
 /** One entry of the git index (the fields the dirty check needs). */
 export interface GitIndexEntry {
@@ -143,7 +144,7 @@ function readEntry(reader: IndexReader): GitIndexEntry | undefined {
     ctimeSeconds: view.getUint32(start),
     mtimeSeconds: view.getUint32(start + 8),
     mtimeNanoseconds: view.getUint32(start + 12),
-    objectId: hex(bytes.subarray(start + 40, start + 40 + hashLength)),
+    objectId: hexOf(bytes.subarray(start + 40, start + 40 + hashLength)),
     stage: (flags >> 12) & 3,
     assumeValid: (flags & ASSUME_VALID) !== 0,
     skipWorktree: (extra & SKIP_WORKTREE) !== 0,
@@ -204,7 +205,7 @@ function checksumMatches(bytes: Uint8Array, hashLength: number): boolean {
   return nodeCrypto().createHash(hashLength === 32 ? "sha256" : "sha1").update(body).digest(
     "hex",
   ) ===
-    hex(stored);
+    hexOf(stored);
 }
 
 /** git's offset varint (as for OFS_DELTA in packs): 7 bits a byte, each continuation adds 1. */
@@ -222,10 +223,4 @@ function readVarint(
     value = (value + 1) * 128 + (byte & 0x7f);
   }
   return { value, next: offset };
-}
-
-function hex(bytes: Uint8Array): string {
-  let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
-  return out;
 }
