@@ -18,7 +18,7 @@ import type { WorkerPermissions } from "../execution/worker/permissions.ts";
 import { DEFAULT_WORKER_V8_FLAGS } from "../execution/worker/v8_flags.ts";
 import { launchFlags } from "../execution/worker/launch_flags.ts";
 import type { WorkerLaunch } from "../execution/worker/worker_process.ts";
-import { isPlainObject } from "../run/treatment.ts";
+import { isPlainObject } from "../plain_object.ts";
 import { OUTPUT_ROOT_ENV } from "../storage/output_root.ts";
 import { CliError } from "./cli_error.ts";
 import { libraryUrl } from "./runner_entry.ts";

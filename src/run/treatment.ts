@@ -4,6 +4,7 @@ import { CrystallizeError } from "../errors.ts";
 import { callerModuleUrl } from "../pipeline/module_ref.ts";
 import type { MaybePromise } from "../promise.ts";
 import { checkPathName } from "../path_name.ts";
+import { isPlainObject } from "../plain_object.ts";
 
 /** Context values a treatment sets; nested plain objects merge into the baseline's. */
 export type TreatmentValues = Readonly<Record<string, unknown>>;
@@ -130,13 +131,6 @@ export function toTreatment(t: TreatmentLike): Treatment {
   throw new CrystallizeError(
     `Expected a treatment, got ${typeof t}; create one with treatment(name, values) or new Treatment(name, values)`,
   );
-}
-
-/** Whether `v` is a plain `{}` object (not an array, class instance or null). */
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== "object" || v === null) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { ProgressEvent } from "../../run/events.ts";
 import type { ReplicateOutcome } from "../../storage/outcome.ts";
 import type { Seeding } from "../../run/seeding.ts";
 import type { RecordSettings } from "../../storage/run_recorder.ts";
-import { isPlainObject } from "../../run/treatment.ts";
+import { isPlainObject } from "../../plain_object.ts";
 
 /** Where a worker finds a factory, treatment or resource: a module and one of its exports. */
 export interface ExportRef {

@@ -1,5 +1,6 @@
 import type { RunPlan } from "../../run/run_plan.ts";
-import { isPlainObject, Treatment } from "../../run/treatment.ts";
+import { isPlainObject } from "../../plain_object.ts";
+import { Treatment } from "../../run/treatment.ts";
 import { CrystallizeError } from "../../errors.ts";
 import { ResourceFactory } from "../../pipeline/resource_factory.ts";
 import type { LogLevel } from "../../context/logger.ts";
