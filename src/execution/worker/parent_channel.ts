@@ -53,6 +53,9 @@ export function sendToParent(message: unknown): void {
 /** Frames from the parent (plain: experiment code cannot write to this process's stdin). */
 const reader = new FrameReader();
 
+/** The most bytes one read of stdin takes (a pipe's buffer). */
+const READ_BYTES = 65_536;
+
 /** Fills `bytes` from stdin, blocking; `false` when stdin closes first. */
 function readExactlySync(bytes: Uint8Array): boolean {
   for (let read = 0; read < bytes.length;) {
@@ -121,8 +124,14 @@ export async function* messagesFromParent(): AsyncGenerator<unknown> {
  * ```
  */
 export async function* messageGroupsFromParent(): AsyncGenerator<unknown[]> {
-  for await (const chunk of Deno.stdin.readable) {
-    const { frames } = reader.push(chunk);
+  // Plain reads rather than `Deno.stdin.readable`, whose web streams Deno loads on first use:
+  // ~2 ms of a runner's start before it can take its request.
+  for (;;) {
+    const chunk = new Uint8Array(READ_BYTES);
+    const n = await Deno.stdin.read(chunk);
+    if (n === null) return;
+    // The reader may keep the bytes until a frame is complete: a short read keeps only its own.
+    const { frames } = reader.push(n === READ_BYTES ? chunk : chunk.slice(0, n));
     if (frames.length > 0) yield frames;
   }
 }
