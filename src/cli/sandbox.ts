@@ -1,6 +1,6 @@
 import { within } from "./within.ts";
+import { fileUrlOf, pathOfFileUrl } from "../file_url.ts";
 import { isAbsolute, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   DenoNotFoundError,
   isCompiled as compiledRuntime,
@@ -188,7 +188,7 @@ let embedded: EmbeddedLibrary | undefined;
  */
 export function libraryRoot(): string {
   const fromEnv = readableEnv("CRYSTALLIZE_LIB");
-  if (fromEnv) return resolve(fromEnv.startsWith("file:") ? fileURLToPath(fromEnv) : fromEnv);
+  if (fromEnv) return resolve(fromEnv.startsWith("file:") ? pathOfFileUrl(fromEnv) : fromEnv);
   if (!isCompiled()) return ownRoot();
   if (embedded?.folder !== undefined) {
     // Without deno the copy is named but not written: `new` may still scaffold,
@@ -207,7 +207,7 @@ export function libraryRoot(): string {
 
 /** This copy's root folder (the one holding mod.ts), without a trailing separator. */
 function ownRoot(): string {
-  return fileURLToPath(new URL("../../", import.meta.url)).replace(/[\\/]$/, "");
+  return pathOfFileUrl(new URL("../../", import.meta.url)).replace(/[\\/]$/, "");
 }
 
 /**
@@ -274,12 +274,12 @@ export function mayImport(sandbox: Sandbox, moduleUrl: string): boolean {
   if (!moduleUrl.startsWith("file:")) return false;
   let path: string;
   try {
-    path = Deno.realPathSync(fileURLToPath(moduleUrl));
+    path = Deno.realPathSync(pathOfFileUrl(moduleUrl));
   } catch {
     return false;
   }
   const inside = (roots: readonly (string | URL)[]) =>
-    roots.some((root) => within(root instanceof URL ? fileURLToPath(root) : root, path));
+    roots.some((root) => within(root instanceof URL ? pathOfFileUrl(root) : root, path));
   if (inside(sandbox.write)) return false;
   const extra = sandbox.granted.read;
   return extra === true ||
@@ -305,5 +305,5 @@ export function mayImport(sandbox: Sandbox, moduleUrl: string): boolean {
  * ```
  */
 export function fileUrl(path: string): string {
-  return pathToFileURL(path).href;
+  return fileUrlOf(path).href;
 }

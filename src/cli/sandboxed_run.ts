@@ -1,5 +1,5 @@
 import { dirname } from "node:path";
-import { fileURLToPath as fromFileUrl } from "node:url";
+import { pathOfFileUrl } from "../file_url.ts";
 import { configFileData } from "../config/config_reader.ts";
 import type { ResultJson } from "../storage/result_json.ts";
 import type { ErrorData } from "../execution/worker/messages.ts";
@@ -143,7 +143,7 @@ export async function runSandboxed(
     new URL("../experiment/git_commit.ts", import.meta.url),
   );
   const git = await gitCommitOf(
-    target.spec.kind === "module" ? dirname(fromFileUrl(target.spec.url)) : target.spec.folder,
+    target.spec.kind === "module" ? dirname(pathOfFileUrl(target.spec.url)) : target.spec.folder,
   ) ?? null;
   runner.send({
     type: "run",

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileUrlOf, pathOfFileUrl } from "../file_url.ts";
 import type { ConfigIssue } from "./config_error.ts";
 import { suggestion } from "../did_you_mean.ts";
 import type { FactoryCallConfig } from "./folder_config.ts";
@@ -59,7 +59,7 @@ export class FolderModules {
 
   /** File URL of `<kind>.ts` (how workers import it). */
   url(kind: ModuleKind): string {
-    return pathToFileURL(this.path(kind)).href;
+    return fileUrlOf(this.path(kind)).href;
   }
 
   /**
@@ -128,7 +128,7 @@ function errorLocation(
 ): { file: string; line: number; column: number } | undefined {
   const text = `${error.message}\n${error.stack ?? ""}`.replace(ANSI, "");
   for (const match of text.matchAll(FRAME)) {
-    const file = fileURLToPath(match[1]);
+    const file = pathOfFileUrl(match[1]);
     if (file.startsWith(`${folder}/`)) {
       return { file, line: Number(match[2]), column: Number(match[3]) };
     }

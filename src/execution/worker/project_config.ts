@@ -14,7 +14,7 @@
  * @module
  */
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileUrlOf } from "../../file_url.ts";
 
 /**
  * How a child process uses the project's `deno.json`:
@@ -160,7 +160,7 @@ function localTarget(target: string, folder: string): string | undefined {
   if (!(target.startsWith("./") || target.startsWith("../") || isAbsolute(target))) {
     return undefined;
   }
-  const url = pathToFileURL(resolve(folder, target)).href;
+  const url = fileUrlOf(resolve(folder, target)).href;
   return target.endsWith("/") && !url.endsWith("/") ? `${url}/` : url;
 }
 
