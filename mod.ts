@@ -215,10 +215,10 @@ export {
   type QueueExecutionOptions,
 } from "./src/execution/queue/queue_execution.ts";
 export { RedisUnavailableError } from "./src/execution/queue/redis_watchdog.ts";
-export { BundleError } from "./src/execution/queue/bundle.ts";
+export { BundleError } from "./src/execution/queue/bundle_error.ts";
 export { RedisUrlError } from "./src/execution/queue/redis_connection.ts";
 export type { WorkerPermissions } from "./src/execution/worker/permissions.ts";
-export { RebuildError } from "./src/execution/worker/spec.ts";
+export { RebuildError } from "./src/execution/worker/rebuild_error.ts";
 export { DEFAULT_WORKER_V8_FLAGS } from "./src/execution/worker/v8_flags.ts";
 
 export {

@@ -12,7 +12,8 @@ import type { LogRecord } from "../context/logger.ts";
 import { errorMessage } from "../errors.ts";
 import type { ProgressEvent } from "../run/events.ts";
 import type { ReplicateOutcome } from "../storage/outcome.ts";
-import { BundleError, LIBRARY_VERSION, type UnpackedBundle } from "../execution/queue/bundle.ts";
+import { LIBRARY_VERSION, type UnpackedBundle } from "../execution/queue/bundle.ts";
+import { BundleError } from "../execution/queue/bundle_error.ts";
 import { BundleCache } from "../execution/queue/bundle_cache.ts";
 import { type QueueKeys, queueKeys } from "../execution/queue/queue_keys.ts";
 import {

@@ -1,9 +1,5 @@
-import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
 import { CrystallizeError } from "../errors.ts";
-import { outputRoot } from "../storage/output_root.ts";
 import type { ReplicateOutcome } from "../storage/outcome.ts";
-import type { RunPlan } from "../run/run_plan.ts";
 import {
   BasePlugin,
   type ExperimentView,
@@ -11,21 +7,9 @@ import {
   type ReplicateFunction,
 } from "../run/plugin.ts";
 import { checkConcurrency, runConcurrently } from "./concurrent_loop.ts";
-import { workerEntry } from "./worker/entry.ts";
-import { denoExecutable } from "./worker/framed_child.ts";
-import { launchFlags } from "./worker/launch_flags.ts";
-import { allRefs, type WorkerSpec } from "./worker/messages.ts";
+import type { KeptPool } from "./process_loop.ts";
 import type { WorkerPermissions } from "./worker/permissions.ts";
-import { workerSpec } from "./worker/spec.ts";
 import { DEFAULT_WORKER_V8_FLAGS, v8FlagsArguments } from "./worker/v8_flags.ts";
-import {
-  injectedLauncher,
-  type PoolRequest,
-  runPoolOn,
-  type WorkerLauncher,
-} from "./worker/worker_launcher.ts";
-import { WorkerPool } from "./worker/worker_pool.ts";
-import type { WorkerLaunch } from "./worker/worker_process.ts";
 
 /** `"thread"`: bounded concurrency in the main isolate; `"process"`: a pool of worker processes. */
 export type ExecutorType = "thread" | "process";
@@ -141,7 +125,7 @@ export class ParallelExecution extends BasePlugin {
   /** Whether process workers are kept alive between runs. */
   readonly keepAlive: boolean;
   /** The workers kept between runs (`keepAlive`), created on the first run. */
-  #pool: WorkerPool | undefined;
+  readonly #kept: KeptPool = {};
 
   /** Creates the plugin; an unknown `executorType` or a bad number throws. */
   constructor(options: ParallelExecutionOptions = {}) {
@@ -184,7 +168,7 @@ export class ParallelExecution extends BasePlugin {
    * ```
    */
   get idleWorkerPids(): readonly number[] {
-    return this.#pool?.idlePids ?? [];
+    return this.#kept.pool?.idlePids ?? [];
   }
 
   /**
@@ -211,7 +195,7 @@ export class ParallelExecution extends BasePlugin {
    * ```
    */
   async close(): Promise<void> {
-    await this.#pool?.close();
+    await this.#kept.pool?.close();
   }
 
   /** Same as {@linkcode close}, for `await using`. */
@@ -239,73 +223,24 @@ export class ParallelExecution extends BasePlugin {
       await runConcurrently(replicateFn, loop, this.#defaultWorkers());
       return undefined;
     }
-    const injected = injectedLauncher(loop);
-    if (injected === undefined) denoExecutable(); // fails early, before any worker, when workers may not be started
-    const request: PoolRequest = {
-      spec: await workerSpec(loop.plan, loop.plan.logger.level),
-      workers: Math.min(this.#defaultWorkers(), loop.replicates),
-      timeoutMs: loop.timeoutMs,
-      cancelGraceMs: this.cancelGraceMs,
-      maxHeapMb: this.maxHeapMb,
-      permissions: this.permissions,
-    };
-    const launcher = injected ?? this.#ownLauncher(experiment, loop.plan);
-    await launcher.runPool(request, {
-      replicates: loop.replicates,
-      signal: loop.signal,
-      events: loop.plan.events,
-      logger: loop.plan.logger,
-      report: loop.report,
-    });
+    // The pool and its machinery load on the first process run: worker processes import this
+    // module too (through the library) and never start workers of their own.
+    const { runOnProcesses } = await import("./process_loop.ts");
+    await runOnProcesses(
+      {
+        workers: this.#defaultWorkers(),
+        permissions: this.permissions,
+        maxHeapMb: this.maxHeapMb,
+        v8Flags: this.v8Flags,
+        cancelGraceMs: this.cancelGraceMs,
+        kept: this.keepAlive ? this.#kept : undefined,
+      },
+      experiment,
+      loop,
+    );
     // Everything was reported; an empty array (not `undefined`) so that a pool that reported
     // nothing, e.g. a cancelled one, never falls back to running the replicates in this isolate.
     return [];
-  }
-
-  /** Starts the workers itself: from the pool kept between runs (`keepAlive`), or a pool of this run. */
-  #ownLauncher(experiment: ExperimentView, plan: RunPlan): WorkerLauncher {
-    return {
-      runPool: async (request, run) => {
-        const pool = this.keepAlive
-          ? this.#pool ??= new WorkerPool({ keepAlive: true, maxIdle: this.#defaultWorkers() })
-          : new WorkerPool({ keepAlive: false, maxIdle: 0 });
-        const launch = this.#launch(experiment, request.spec, plan.datasource.readPaths ?? []);
-        try {
-          await runPoolOn(pool, launch, request, run);
-        } finally {
-          if (!this.keepAlive) await pool.close();
-        }
-      },
-    };
-  }
-
-  /**
-   * How workers for this run start: the generated entry importing the
-   * experiment's modules, and flags granting read on those modules' folders
-   * and on what the datasource reads (upstream runs of an `ExperimentInput`),
-   * read and write on the output root, the step cache and the stored run's
-   * folder, what `permissions` adds, the project's `deno.json` (the
-   * program's own code: all of it) and the V8 flags.
-   */
-  #launch(
-    experiment: ExperimentView,
-    spec: WorkerSpec,
-    sourceReads: readonly string[],
-  ): WorkerLaunch {
-    // The experiment's folder of runs, not this run's version folder: the
-    // flags stay the same from run to run, so kept workers can be reused.
-    const runs = spec.record === undefined ? undefined : dirname(spec.record.dir);
-    const storage = [outputRoot(experiment), spec.cache?.dir, runs]
-      .filter((p): p is string => p !== undefined);
-    const flags = launchFlags({
-      read: [...moduleFolders(spec), ...storage, ...sourceReads],
-      write: storage,
-      granted: this.permissions,
-      config: "project",
-      v8Flags: this.v8Flags,
-      maxHeapMb: this.maxHeapMb,
-    });
-    return { entry: workerEntry(spec, { loading: "static" }), flags };
   }
 
   #defaultWorkers(): number {
@@ -313,24 +248,4 @@ export class ParallelExecution extends BasePlugin {
     const cores = navigator.hardwareConcurrency;
     return this.executorType === "thread" ? cores : Math.max(1, cores - 1);
   }
-}
-
-/**
- * Folders of the file modules a spec imports.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { moduleFolders } from "./parallel.ts";
- *
- * const ref = { module: "file:///exp/steps.ts", name: "total" };
- * const spec = { datasource: { ref, params: {} }, steps: [{ ref, params: {}, cacheable: false }], conditions: [] };
- * assert.deepEqual(moduleFolders(spec), ["/exp"]);
- * ```
- */
-export function moduleFolders(
-  spec: Pick<WorkerSpec, "datasource" | "steps" | "conditions">,
-): string[] {
-  const files = allRefs(spec).filter((r) => r.module.startsWith("file:"));
-  return [...new Set(files.map((r) => dirname(fileURLToPath(r.module))))];
 }

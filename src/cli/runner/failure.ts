@@ -6,7 +6,7 @@
 import { ConfigError } from "../../config/config_error.ts";
 import { CrystallizeError } from "../../errors.ts";
 import { errorData } from "../../execution/worker/messages.ts";
-import { RebuildError } from "../../execution/worker/spec.ts";
+import { RebuildError } from "../../execution/worker/rebuild_error.ts";
 import { ValidationError } from "../../experiment/validation_error.ts";
 import { GraphError } from "../../graph/graph_error.ts";
 import { ParameterError } from "../../pipeline/parameter_error.ts";

@@ -9,7 +9,7 @@
  * @module
  */
 import { dirname, isAbsolute, join, normalize, posix } from "node:path";
-import { CrystallizeError } from "../../errors.ts";
+import { BundleError } from "./bundle_error.ts";
 import { createSha256 } from "../../sha256.ts";
 import { isInside } from "../../storage/join_inside.ts";
 import { VERSION } from "../../version.ts";
@@ -22,9 +22,6 @@ const SKIPPED = new Set([".git", "node_modules", ".crystallize", ".test-tmp"]);
 
 /** Most bytes a bundle may hold (its files, before encoding). */
 export const MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
-
-/** A bundle cannot be packed, or one fetched from Redis is not what it claims to be. */
-export class BundleError extends CrystallizeError {}
 
 /** What a bundle says about itself. */
 export interface BundleManifest {

@@ -9,7 +9,8 @@ import { join, normalize } from "node:path";
 import { fileURLToPath as fromFileUrl, pathToFileURL } from "node:url";
 import { isInside } from "../../storage/join_inside.ts";
 import { isBareName } from "../worker/project_config.ts";
-import { BundleError, isPlainAbsolute, type UnpackedBundle } from "./bundle.ts";
+import { isPlainAbsolute, type UnpackedBundle } from "./bundle.ts";
+import { BundleError } from "./bundle_error.ts";
 
 /** Schemes a shipped import may map a bare name to besides `file:` (resolved from Deno's cache). */
 const PACKAGE_SCHEMES = ["npm:", "jsr:", "node:"];

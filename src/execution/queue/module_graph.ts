@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { denoExecutable } from "../worker/framed_child.ts";
-import { BundleError } from "./bundle.ts";
+import { BundleError } from "./bundle_error.ts";
 
 /** A local file in a module graph, and the module that imports it. */
 export interface ImportedFile {

@@ -1,7 +1,5 @@
-import { dirname, isAbsolute, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { isAbsolute } from "node:path";
 import { CrystallizeError } from "../../errors.ts";
-import { outputRoot } from "../../storage/output_root.ts";
 import type { ReplicateOutcome } from "../../storage/outcome.ts";
 import {
   BasePlugin,
@@ -9,10 +7,7 @@ import {
   type LoopContext,
   type ReplicateFunction,
 } from "../../run/plugin.ts";
-import { moduleFolders } from "../parallel.ts";
 import type { WorkerPermissions } from "../worker/permissions.ts";
-import { injectedLauncher, type QueueSettings } from "../worker/worker_launcher.ts";
-import { workerSpec } from "../worker/spec.ts";
 import { DEFAULT_QUEUE, queueKeys } from "./queue_keys.ts";
 import { redisAddress } from "./redis_connection.ts";
 
@@ -134,51 +129,12 @@ export class QueueExecution extends BasePlugin {
     _replicateFn: ReplicateFunction,
     loop: LoopContext,
   ): Promise<readonly ReplicateOutcome[]> {
-    const spec = await workerSpec(loop.plan, loop.plan.logger.level);
-    const settings: QueueSettings = {
-      connection: this.connection,
-      queue: this.queue,
-      batchSize: this.batchSize ?? Math.max(1, Math.min(50, Math.ceil(loop.replicates / 32))),
-      redisWaitMs: this.redisWaitMs,
-      checkEveryMs: this.checkEveryMs,
-      ...(this.sharedOutput === undefined ? {} : { sharedOutput: this.sharedOutput }),
-    };
-    const common = {
-      spec,
-      timeoutMs: loop.timeoutMs,
-      cancelGraceMs: this.cancelGraceMs,
-      maxHeapMb: this.maxHeapMb,
-      permissions: this.permissions,
-    };
-    const sinks = { events: loop.plan.events, logger: loop.plan.logger };
-    // Under the CLI the runner may not reach the network: its host coordinates the run.
-    const launcher = injectedLauncher(loop);
-    if (launcher !== undefined) {
-      const run = { replicates: loop.replicates, signal: loop.signal, report: loop.report };
-      await launcher.runPool({ ...common, workers: 1, queue: settings }, { ...run, ...sinks });
-      return []; // all reported: an array, so a run that reported none never falls back to serial
-    }
-    const runs = spec.record === undefined ? undefined : dirname(spec.record.dir);
-    // Loaded when a run coordinates a queue, not with the library (which every worker loads).
-    const [{ shipExperiment }, { coordinateQueueRun }] = await Promise.all([
-      import("./ship_experiment.ts"),
-      import("./coordinator.ts"),
-    ]);
-    const shipped = await shipExperiment(spec, {
-      roots: moduleFolders(spec),
-      library: LIBRARY_ROOT,
-      exclude: [outputRoot(experiment), spec.cache?.dir, runs].filter((p): p is string =>
-        p !== undefined
-      ).map((p) => resolve(p)),
-      outputRoot: resolve(outputRoot({})),
-    });
-    await coordinateQueueRun({ ...settings, ...common, ...shipped }, sinks, loop);
-    return [];
+    // Loaded on the first queue run, not with the library (which every worker process loads).
+    const { runOnQueue } = await import("./queue_loop.ts");
+    await runOnQueue(this, experiment, loop);
+    return []; // all reported: an array, so a run that reported none never falls back to serial
   }
 }
-
-/** This copy of the library's root folder (bundles name it, so workers map its imports). */
-const LIBRARY_ROOT = fileURLToPath(new URL("../../../", import.meta.url)).replace(/[\\/]$/, "");
 
 function whole(name: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {

@@ -14,7 +14,8 @@ import { pathToFileURL } from "node:url";
 import { type ArtifactRef, upstreamRun } from "../../data/experiment_input.ts";
 import { RUN_FILES } from "../../storage/run_layout.ts";
 import type { WorkerSpec } from "../worker/messages.ts";
-import { BundleError, isPlainAbsolute } from "./bundle.ts";
+import { isPlainAbsolute } from "./bundle.ts";
+import { BundleError } from "./bundle_error.ts";
 
 /** Library factories whose `inputs` parameter holds artifact references. */
 const READERS = [

@@ -1,0 +1,23 @@
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { allRefs, type WorkerSpec } from "./worker/messages.ts";
+
+/**
+ * Folders of the file modules a spec imports.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { moduleFolders } from "./module_folders.ts";
+ *
+ * const ref = { module: "file:///exp/steps.ts", name: "total" };
+ * const spec = { datasource: { ref, params: {} }, steps: [{ ref, params: {}, cacheable: false }], conditions: [] };
+ * assert.deepEqual(moduleFolders(spec), ["/exp"]);
+ * ```
+ */
+export function moduleFolders(
+  spec: Pick<WorkerSpec, "datasource" | "steps" | "conditions">,
+): string[] {
+  const files = allRefs(spec).filter((r) => r.module.startsWith("file:"));
+  return [...new Set(files.map((r) => dirname(fileURLToPath(r.module))))];
+}
