@@ -7,7 +7,6 @@ import type { StepCaching } from "../pipeline/step_caching.ts";
 import type { ProgressEvent } from "../run/events.ts";
 import { GraphError, GraphRunError } from "./graph_error.ts";
 import { findCycle, type GraphEdge, graphEdges, topologicalOrder } from "./graph_structure.ts";
-import { upToDateResult } from "../experiment/up_to_date.ts";
 import type { Result } from "../run/result.ts";
 import { Treatment } from "../run/treatment.ts";
 
@@ -319,6 +318,8 @@ export class ExperimentGraph {
     const strategy = options.strategies?.[name] ?? options.strategy;
     if (strategy === "resume") {
       const needed = this.edges.filter((e) => e.from === name).map((e) => e.artifact);
+      // Loaded by a resumed run, not with the library (which every worker process loads).
+      const { upToDateResult } = await import("../experiment/up_to_date.ts");
       const stored = await upToDateResult(experiment, settings, needed);
       if (stored !== undefined) {
         emit({ type: "experiment-skipped", experiment: name });
