@@ -23,6 +23,8 @@ import { doubled, noisyRows, scale, summarise, tagged, wide } from "./fixtures/w
 import { access, fault, index, nap, record } from "./fixtures/workers/faults.ts";
 import { harmless } from "./fixtures/workers/broken_import.ts";
 import { v8Settings } from "./fixtures/workers/v8.ts";
+import { applied } from "./fixtures/workers/lazy_imports.ts";
+import { launchFlags } from "../src/execution/worker/launch_flags.ts";
 import { v8FlagsArguments } from "../src/execution/worker/v8_flags.ts";
 
 const quiet = () => new LoggingPlugin({ level: "silent" });
@@ -392,6 +394,23 @@ Deno.test("v8Flags reach the workers, together with maxHeapMb; by default worker
   assert.deepEqual(processes().v8Flags, DEFAULT_WORKER_V8_FLAGS);
   assert.deepEqual(DEFAULT_WORKER_V8_FLAGS, ["--no-concurrent-recompilation"]);
   assert.deepEqual(processes({ v8Flags: [] }).v8Flags, []);
+});
+
+Deno.test("lazy imports: a worker's step that runs a library path the worker did not load at start-up (experiment.apply) works", async () => {
+  const flags = { read: ["/exp"], write: [], config: "none" } as const;
+  assert.ok(
+    launchFlags({ ...flags, lazyImports: true }).includes("--unstable-lazy-dynamic-imports"),
+  );
+  assert.ok(!launchFlags(flags).includes("--unstable-lazy-dynamic-imports"));
+  // The worker reads the library's files only when the step calls apply(): it must be allowed to.
+  const result = await new Experiment({
+    datasource: index(),
+    pipeline: [applied()],
+    plugins: [processes(), quiet()],
+    replicates: 3,
+  }).run();
+  assert.deepEqual(result.errors, []);
+  assert.deepEqual(result.metrics.baseline.metrics.applied, [1, 2, 3]);
 });
 
 Deno.test("v8Flags: a flag Deno would split or misread is refused when the plugin is made", () => {

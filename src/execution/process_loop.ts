@@ -7,6 +7,7 @@
  * @module
  */
 import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { outputRoot } from "../storage/output_root.ts";
 import type { RunPlan } from "../run/run_plan.ts";
 import type { ExperimentView, LoopContext } from "../run/plugin.ts";
@@ -25,6 +26,16 @@ import {
 } from "./worker/worker_launcher.ts";
 import { WorkerPool } from "./worker/worker_pool.ts";
 import type { WorkerLaunch } from "./worker/worker_process.ts";
+
+/**
+ * This copy of the library, which workers may read (as the CLI's workers
+ * may): they start with lazy imports (see `launchFlags`), so a literal
+ * `import()` of the library a step's code runs (`experiment.apply()`, say)
+ * loads then, with a read permission check. A remote copy needs none.
+ */
+const LIBRARY_READS = import.meta.url.startsWith("file:")
+  ? ["mod.ts", "src"].map((path) => fileURLToPath(new URL(`../../${path}`, import.meta.url)))
+  : [];
 
 /** The pool a `keepAlive` plugin keeps between runs (created on its first run). */
 export interface KeptPool {
@@ -116,7 +127,7 @@ function ownLauncher(
  * How workers for this run start: the generated entry importing the
  * experiment's modules, and flags granting read on those modules' folders
  * and on what the datasource reads (upstream runs of an `ExperimentInput`),
- * read and write on the output root, the step cache and the stored run's
+ * read on the library, read and write on the output root, the step cache and the stored run's
  * folder, what `permissions` adds, the project's `deno.json` (the
  * program's own code: all of it) and the V8 flags.
  */
@@ -132,9 +143,10 @@ function workerLaunch(
   const storage = [outputRoot(experiment), spec.cache?.dir, runs]
     .filter((p): p is string => p !== undefined);
   const flags = launchFlags({
-    read: [...moduleFolders(spec), ...storage, ...sourceReads],
+    read: [...moduleFolders(spec), ...storage, ...sourceReads, ...LIBRARY_READS],
     write: storage,
     granted: settings.permissions,
+    lazyImports: true,
     config: "project",
     v8Flags: settings.v8Flags,
     maxHeapMb: settings.maxHeapMb,

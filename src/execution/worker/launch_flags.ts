@@ -29,6 +29,16 @@ export interface LaunchFlagsOptions {
   readonly denyRead?: readonly string[];
   /** No downloads: only what Deno's cache holds (see `OFFLINE`). Default `false`. */
   readonly offline?: boolean;
+  /**
+   * Literal `import()`s load when they run, not at start-up
+   * (`--unstable-lazy-dynamic-imports`). Deno otherwise reads and prepares
+   * every module such an import names, and what those import, in every
+   * process: a worker pays for the library's parent-only paths (planning,
+   * the pool, the queue, folder loading) that it never runs, about 6 % of
+   * its start-up. A module loaded late needs read permission, so the
+   * process must be able to read the library. Default `false`.
+   */
+  readonly lazyImports?: boolean;
   /** What it sees of the project's `deno.json` (see {@linkcode ConfigUse}). */
   readonly config: ConfigUse;
   /** V8 flags (see `v8FlagsArguments`). */
@@ -40,7 +50,7 @@ export interface LaunchFlagsOptions {
 /**
  * The `deno run` flags of a child process, in this order: permissions
  * (`--no-prompt`, read, write and what is granted, nothing else), `--deny-read`,
- * the offline flags, the project configuration, the V8 flags. Throws a
+ * the offline flags, lazy imports, the project configuration, the V8 flags. Throws a
  * `CrystallizeError` for a path with a comma or a malformed V8 flag.
  *
  * @example
@@ -72,6 +82,7 @@ export function launchFlags(options: LaunchFlagsOptions): string[] {
   const flags = permissionFlags(options.read, options.write, options.granted);
   if (options.denyRead?.length) flags.push(`--deny-read=${options.denyRead.join(",")}`);
   if (options.offline) flags.push(...OFFLINE);
+  if (options.lazyImports) flags.push("--unstable-lazy-dynamic-imports");
   flags.push(...configFlags(options.config));
   flags.push(...v8FlagsArguments(options.v8Flags ?? [], options.maxHeapMb));
   return flags;
