@@ -210,6 +210,7 @@ export function workerRunSetup(
   const flags = launchFlags({
     ...sandboxLaunch(sandbox),
     config: "none",
+    lazyImports: true, // the sandbox may read the library
     v8Flags: DEFAULT_WORKER_V8_FLAGS,
     maxHeapMb: task.maxHeapMb,
   });

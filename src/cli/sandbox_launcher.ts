@@ -99,6 +99,7 @@ export class SandboxLauncher implements WorkerLauncher {
       }),
       flags: launchFlags({
         ...sandboxLaunch(sandbox),
+        lazyImports: true, // the sandbox may read the library
         v8Flags: DEFAULT_WORKER_V8_FLAGS,
         maxHeapMb: request.maxHeapMb,
       }),
