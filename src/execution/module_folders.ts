@@ -1,6 +1,6 @@
 import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
 import { allRefs, type WorkerSpec } from "./worker/messages.ts";
+import { pathOfFileUrl } from "../file_url.ts";
 
 /**
  * Folders of the file modules a spec imports.
@@ -19,5 +19,5 @@ export function moduleFolders(
   spec: Pick<WorkerSpec, "datasource" | "steps" | "conditions">,
 ): string[] {
   const files = allRefs(spec).filter((r) => r.module.startsWith("file:"));
-  return [...new Set(files.map((r) => dirname(fileURLToPath(r.module))))];
+  return [...new Set(files.map((r) => dirname(pathOfFileUrl(r.module))))];
 }

@@ -7,7 +7,6 @@
  * @module
  */
 import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
 import { outputRoot } from "../storage/output_root.ts";
 import type { RunPlan } from "../run/run_plan.ts";
 import type { ExperimentView, LoopContext } from "../run/plugin.ts";
@@ -26,6 +25,7 @@ import {
 } from "./worker/worker_launcher.ts";
 import { WorkerPool } from "./worker/worker_pool.ts";
 import type { WorkerLaunch } from "./worker/worker_process.ts";
+import { pathOfFileUrl } from "../file_url.ts";
 
 /**
  * This copy of the library, which workers may read (as the CLI's workers
@@ -34,7 +34,7 @@ import type { WorkerLaunch } from "./worker/worker_process.ts";
  * loads then, with a read permission check. A remote copy needs none.
  */
 const LIBRARY_READS = import.meta.url.startsWith("file:")
-  ? ["mod.ts", "src"].map((path) => fileURLToPath(new URL(`../../${path}`, import.meta.url)))
+  ? ["mod.ts", "src"].map((path) => pathOfFileUrl(new URL(`../../${path}`, import.meta.url)))
   : [];
 
 /** The pool a `keepAlive` plugin keeps between runs (created on its first run). */

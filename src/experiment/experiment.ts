@@ -1,7 +1,7 @@
-import { pathToFileURL } from "node:url";
 import type { CliConfig } from "../config/folder_config.ts";
 import type { FolderExperimentSpec } from "../config/folder_spec.ts";
 import { deepFreeze } from "../context/deep_freeze.ts";
+import { fileUrlOf } from "../file_url.ts";
 import type { Logger } from "../context/logger.ts";
 import type { DataSource } from "../data/datasource.ts";
 import type { Artifact } from "../data/artifact.ts";
@@ -385,7 +385,7 @@ export class FolderExperiment extends Experiment {
     this.permissions = spec.permissions;
     this.outputsByAlias = spec.outputsByAlias;
     this.references = spec.references;
-    this.moduleUrl = pathToFileURL(spec.configFile).href;
+    this.moduleUrl = fileUrlOf(spec.configFile).href;
   }
 
   /** Fixes name the entries of config.yaml, where its steps' parameters and treatments are set. */

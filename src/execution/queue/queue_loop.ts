@@ -7,13 +7,13 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { outputRoot } from "../../storage/output_root.ts";
 import type { ExperimentView, LoopContext } from "../../run/plugin.ts";
 import { moduleFolders } from "../module_folders.ts";
 import type { WorkerPermissions } from "../worker/permissions.ts";
 import { injectedLauncher, type QueueSettings } from "../worker/worker_launcher.ts";
 import { workerSpec } from "../worker/spec.ts";
+import { pathOfFileUrl } from "../../file_url.ts";
 
 /** What a queue run is coordinated with: the plugin's settings, `batchSize` resolved. */
 export interface QueueLoopSettings extends Omit<QueueSettings, "batchSize"> {
@@ -28,7 +28,7 @@ export interface QueueLoopSettings extends Omit<QueueSettings, "batchSize"> {
 }
 
 /** This copy of the library's root folder (bundles name it, so workers map its imports). */
-const LIBRARY_ROOT = fileURLToPath(new URL("../../../", import.meta.url)).replace(/[\\/]$/, "");
+const LIBRARY_ROOT = pathOfFileUrl(new URL("../../../", import.meta.url)).replace(/[\\/]$/, "");
 
 /**
  * Runs the loop's replicates on the queue and reports each outcome as it
