@@ -14,6 +14,9 @@ export const DEFAULT_BUNDLE_CACHE_MAX = 16;
 
 const HASH = /^[0-9a-f]{64}$/;
 
+/** A bundle's use is written down at most this often, ms. */
+const TOUCH_EVERY_MS = 1000;
+
 /**
  * The unpacked bundles of one worker.
  *
@@ -45,6 +48,8 @@ export class BundleCache {
   readonly dir: string;
   /** How many bundles stay unpacked. */
   readonly keep: number;
+  /** When each bundle was last marked used, ms since the epoch. */
+  readonly #touched = new Map<string, number>();
 
   /** A cache in `dir` keeping `keep` bundles (at least 1). */
   constructor(dir: string, keep: number) {
@@ -60,14 +65,20 @@ export class BundleCache {
   /** Unpacks (or finds) a bundle (see `unpackBundle`) and marks it used now. */
   async unpack(bytes: Uint8Array, hash: string): Promise<UnpackedBundle> {
     const bundle = await unpackBundle(bytes, hash, this.#bundles);
-    await this.touch(hash);
+    await this.#mark(hash);
     return bundle;
   }
 
-  /** Marks a bundle used now (a batch starts with it). */
+  /**
+   * Marks a bundle used now (a batch starts with it). Pruning needs no finer
+   * order than a second, so a bundle touched less than a second ago is not
+   * touched again: a worker running many short batches spares a file-system
+   * call on each.
+   */
   async touch(hash: string): Promise<void> {
-    const now = new Date();
-    await Deno.utime(join(this.#bundles, hash), now, now).catch(() => {});
+    if (Date.now() - (this.#touched.get(hash) ?? -Infinity) >= TOUCH_EVERY_MS) {
+      await this.#mark(hash);
+    }
   }
 
   /**
@@ -94,10 +105,17 @@ export class BundleCache {
       if (await Deno.rename(join(this.#bundles, hash), away).then(() => true, () => false)) {
         await Deno.remove(away, { recursive: true }).catch(() => {});
         await Deno.remove(this.workRoot(hash), { recursive: true }).catch(() => {});
+        this.#touched.delete(hash);
         deleted.push(hash);
       }
     }
     return deleted;
+  }
+
+  async #mark(hash: string): Promise<void> {
+    const now = Date.now();
+    this.#touched.set(hash, now);
+    await Deno.utime(join(this.#bundles, hash), now / 1000, now / 1000).catch(() => {});
   }
 
   get #bundles(): string {

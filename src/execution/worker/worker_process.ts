@@ -89,6 +89,8 @@ export class WorkerProcess {
   crash: FromWorker & { type: "crash" } | undefined;
   readonly #child: FramedChild<ToWorker, FromWorker>;
   #initsPending = 0;
+  /** The spec of the run the worker is set up for; cleared by a `cancel`, which ends that run. */
+  #spec: WorkerSpec | undefined;
 
   /** Spawns the worker: `deno run <flags> <entry>`. */
   constructor(id: number, launch: WorkerLaunch, events: WorkerProcessEvents) {
@@ -129,6 +131,7 @@ export class WorkerProcess {
 
   /** Sends a message; ignored once stdin is closed or the process is gone. */
   send(message: ToWorker): void {
+    if (message.type === "cancel") this.#spec = undefined;
     this.#child.send(message);
   }
 
@@ -137,10 +140,15 @@ export class WorkerProcess {
    * worker is `ready` again once it has answered every `init` it was sent
    * (an answer to an earlier one is not passed on), and the stderr kept for
    * crash messages restarts, so a later run never sees an earlier one's state.
+   * The very spec it is ready with (the same object, and no `cancel` since)
+   * sends nothing: more batches of the same run (a queue worker's next job)
+   * need no plan rebuilt, as batches of one local run need none.
    */
   init(spec: WorkerSpec): void {
+    if (spec === this.#spec && this.ready) return;
     this.ready = false;
     this.#initsPending++;
+    this.#spec = spec;
     this.#child.stderrTail = "";
     this.send({ type: "init", spec });
   }
