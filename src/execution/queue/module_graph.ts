@@ -38,7 +38,8 @@ const NO_DOWNLOADS = ["--no-remote", "--no-npm", "--no-lock", "--node-modules-di
  * the `deno run` configuration flags `configFlags` (`--no-config` and an
  * import map). Modules Deno cannot load (a missing file) are left out: the
  * run reports them where it loads them. Throws a {@linkcode BundleError}
- * when `deno info` cannot run.
+ * when `deno info` cannot run. A graph none of whose files changed since it
+ * was last read is not read again.
  *
  * @example
  * ```ts
@@ -61,7 +62,7 @@ export async function importedFiles(
 ): Promise<ImportedFile[]> {
   const roots = [...new Set(urls.filter((u) => u.startsWith("file:")))];
   const found = new Map<string, ImportedFile>();
-  const graphs = await Promise.all(roots.map((url) => moduleGraph(url, configFlags)));
+  const graphs = await Promise.all(roots.map((url) => knownGraph(url, configFlags)));
   for (const [i, graph] of graphs.entries()) {
     const importers = new Map<string, string>([[roots[i], roots[i]]]);
     for (const module of graph.modules ?? []) {
@@ -81,6 +82,47 @@ export async function importedFiles(
     }
   }
   return [...found.values()];
+}
+
+/** Graphs read before, by root and flags, with a stamp of each local file in them. */
+const graphs = new Map<string, { readonly info: DenoInfo; readonly stamps: Map<string, string> }>();
+/** Graphs kept (a coordinator runs a few experiments, again and again). */
+const KEPT_GRAPHS = 32;
+
+/**
+ * The module graph of `url`: the one read before while none of its local
+ * files changed (size, modification time, inode; a file missing then is
+ * still missing), else read afresh with `deno info` (~50 ms or more: a
+ * process that starts runs of the same experiment again and again spares
+ * it on each).
+ */
+async function knownGraph(url: string, configFlags: readonly string[]): Promise<DenoInfo> {
+  const key = JSON.stringify([url, configFlags]);
+  const known = graphs.get(key);
+  if (known !== undefined && [...known.stamps].every(([path, stamp]) => fileStamp(path) === stamp)) {
+    return known.info;
+  }
+  const info = await moduleGraph(url, configFlags);
+  const stamps = new Map<string, string>();
+  for (const module of info.modules ?? []) {
+    const specifier = module.specifier;
+    if (specifier === undefined || !specifier.startsWith("file:")) continue;
+    const path = module.local ?? fileURLToPath(specifier);
+    stamps.set(path, fileStamp(path));
+  }
+  graphs.delete(key);
+  graphs.set(key, { info, stamps });
+  for (const old of graphs.keys()) if (graphs.size > KEPT_GRAPHS) graphs.delete(old);
+  return info;
+}
+
+function fileStamp(path: string): string {
+  try {
+    const { size, mtime, ino } = Deno.statSync(path);
+    return `${size}:${mtime?.getTime()}:${ino}`;
+  } catch {
+    return "missing";
+  }
 }
 
 async function moduleGraph(url: string, configFlags: readonly string[]): Promise<DenoInfo> {
