@@ -367,7 +367,9 @@ export class QueueWorker {
       since: r.since,
     }));
     const key = this.#keys.worker(this.id);
-    await this.#redis.multi()
+    const runs = [...new Set([...this.#running.values()].map((r) => r.job.run))];
+    // One round trip: the report, and whether each run with a batch here was cancelled.
+    const transaction = this.#redis.multi()
       .hset(key, {
         host: this.#host,
         pid: Deno.pid,
@@ -376,11 +378,11 @@ export class QueueWorker {
         heartbeat: Date.now(),
       })
       .pexpire(key, this.#options.heartbeatMs * 3 + 1000)
-      .sadd(this.#keys.workers, this.id)
-      .exec();
-    for (const r of this.#running.values()) {
-      if (await this.#redis.exists(this.#keys.runCancelled(r.job.run)) === 1) r.controller.abort();
-    }
+      .sadd(this.#keys.workers, this.id);
+    for (const run of runs) transaction.exists(this.#keys.runCancelled(run));
+    const replies = await transaction.exec();
+    const cancelled = new Set(runs.filter((_, i) => replies?.[3 + i]?.[1] === 1));
+    for (const r of this.#running.values()) if (cancelled.has(r.job.run)) r.controller.abort();
   }
 }
 

@@ -153,6 +153,14 @@ export class WorkerPool {
   }
 }
 
+/** Keys of launches seen: a queue worker takes workers with the same launch for every job. */
+const launchKeys = new WeakMap<WorkerLaunch, string>();
+
 function launchKey(launch: WorkerLaunch): string {
-  return JSON.stringify([launch.entry, launch.flags, launch.env ?? {}]);
+  let key = launchKeys.get(launch);
+  if (key === undefined) {
+    key = JSON.stringify([launch.entry, launch.flags, launch.env ?? {}]);
+    launchKeys.set(launch, key);
+  }
+  return key;
 }
