@@ -3,7 +3,13 @@
  * on a private `redis-server` (loopback, no persistence) with 2 local
  * `crystallize worker` processes (concurrency 1 each) versus
  * `ParallelExecution({ executorType: "process", maxWorkers: 2 })`, both warm
- * (workers started by an earlier run):
+ * (workers started by an earlier run of the same experiment: a queue worker
+ * sandboxes each computation in worker processes of its own, writing only
+ * its work root, so an experiment with other parameters starts new ones,
+ * while the pool's serve every experiment of this folder; measuring the
+ * slow and the trivial experiment in turn would charge the queue a start of
+ * worker processes per run, a one-off cost, not the per-replicate one
+ * measured):
  *
  * 1. throughput on 40 replicates of 50 ms (one per job; ideal 40/s), and the ratio
  *    queue ÷ pool;
@@ -21,7 +27,8 @@
  *    so about 2 × 500 ms is expected: BullMQ's stalled-job check).
  *
  * Rounds alternate the two executors so load from other programs hits both
- * alike; medians and best rounds are printed.
+ * alike (first all rounds of part 1, then all of part 2, each after a
+ * warm-up run of its experiment); medians and best rounds are printed.
  *
  * Run: `deno task bench:queue [rounds]` (default 3). Targets (issue #14):
  * queue ≥ 0.9× the pool's throughput for 50 ms replicates; ≤ 50 µs per
@@ -210,9 +217,6 @@ if (import.meta.main) {
     keepAlive: true,
   });
   try {
-    // Warm-up: both workers take jobs (bundle unpacked, worker process started and kept).
-    await timed(queue(), 8, 200);
-    await timed(pool, 8, 200);
     const slow = { queue: [] as number[], pool: [] as number[] };
     const fast = { queue: [] as number[], pool: [] as number[] };
     const short = { queue: [] as number[], pool: [] as number[] };
@@ -220,9 +224,17 @@ if (import.meta.main) {
       queue: { coordinator: 0, redis: 0, workers: 0 },
       pool: { parent: 0, processes: 0 },
     };
+    // Warm-up of each experiment: both workers take jobs (bundle unpacked, worker processes
+    // started and kept).
+    await timed(queue(), 8, 50);
+    await timed(pool, 8, 50);
     for (let i = 0; i < rounds; i++) {
       slow.queue.push(await timed(queue(), 40, 50));
       slow.pool.push(await timed(pool, 40, 50));
+    }
+    await timed(batched(), 1000, 0);
+    await timed(pool, 1000, 0);
+    for (let i = 0; i < rounds; i++) {
       const groups = () => ({
         coordinator: cpuMs(Deno.pid),
         redis: cpuMs(redis.pid),
