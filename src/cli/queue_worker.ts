@@ -37,6 +37,7 @@ import { WorkerPool } from "../execution/worker/worker_pool.ts";
 import { type WorkerRunSetup, workerRunSetup } from "./queue_worker_sandbox.ts";
 import { sharedArtifacts, sharedRunFolderOf, shippedArtifacts } from "./queue_worker_artifacts.ts";
 import { failedBatch, giveBack, type HeldBatch, Slots } from "./queue_worker_held.ts";
+import { hostName, reportWorker } from "./queue_worker_beat.ts";
 
 /** How a queue worker runs. */
 export interface QueueWorkerOptions {
@@ -186,15 +187,31 @@ export class QueueWorker {
       } finally {
         this.#slots.release(); // the next batch starts while this one's result is written
       }
-      if (result !== undefined) {
-        await this.#redis.xadd(this.#keys.runResults(batch.run), "*", "r", encode(result));
-      }
+      if (result !== undefined) this.#send(batch, result);
     } finally {
       this.#running.delete(job.id!);
       const left = this.#active.get(batch.run)! - 1;
       if (left === 0) this.#active.delete(batch.run);
       else this.#active.set(batch.run, left);
     }
+  }
+
+  /**
+   * Adds a batch's result to its run's results stream on BullMQ's own
+   * connection, without waiting for the reply: Redis runs a connection's
+   * commands in the order sent, so the job's completion, which BullMQ sends
+   * next, comes after the result (a coordinator never sees a completed job
+   * without it), and the next job arrives a round trip sooner. Should the
+   * result fail to be added, the job completes without it, and the
+   * coordinator enqueues the batch again as missing.
+   */
+  #send(batch: BatchJob, result: BatchResult): void {
+    this.#jobConnection.xadd(this.#keys.runResults(batch.run), "*", "r", encode(result))
+      .catch((error) =>
+        this.#options.log(
+          `run ${batch.run}: batch ${batch.batch}'s result was not stored: ${errorMessage(error)}`,
+        )
+      );
   }
 
   /** Runs a held batch on a worker process: its result, or `undefined` when it was cancelled. */
@@ -360,36 +377,10 @@ export class QueueWorker {
 
   /** Reports this worker and stops the batches of runs that were cancelled. */
   async #beat(): Promise<void> {
-    const current = [...this.#running.values()].filter((r) => r.since !== undefined).map((r) => ({
-      run: r.job.run,
-      batch: r.job.batch,
-      replicates: r.job.replicates.length,
-      since: r.since,
-    }));
-    const key = this.#keys.worker(this.id);
-    const runs = [...new Set([...this.#running.values()].map((r) => r.job.run))];
-    // One round trip: the report, and whether each run with a batch here was cancelled.
-    const transaction = this.#redis.multi()
-      .hset(key, {
-        host: this.#host,
-        pid: Deno.pid,
-        concurrency: this.#options.concurrency,
-        current: JSON.stringify(current),
-        heartbeat: Date.now(),
-      })
-      .pexpire(key, this.#options.heartbeatMs * 3 + 1000)
-      .sadd(this.#keys.workers, this.id);
-    for (const run of runs) transaction.exists(this.#keys.runCancelled(run));
-    const replies = await transaction.exec();
-    const cancelled = new Set(runs.filter((_, i) => replies?.[3 + i]?.[1] === 1));
-    for (const r of this.#running.values()) if (cancelled.has(r.job.run)) r.controller.abort();
-  }
-}
-
-function hostName(): string {
-  try {
-    return Deno.hostname();
-  } catch {
-    return "unknown-host"; // without --allow-sys=hostname
+    const { concurrency, heartbeatMs } = this.#options;
+    const about = { id: this.id, host: this.#host, concurrency, heartbeatMs };
+    const held = [...this.#running.values()];
+    const cancelled = await reportWorker(this.#redis, this.#keys, about, held);
+    for (const r of held) if (cancelled.has(r.job.run)) r.controller.abort();
   }
 }
