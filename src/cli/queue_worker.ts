@@ -178,7 +178,10 @@ export class QueueWorker {
     const setup = this.#setupFor(batch.run);
     setup.catch(() => {});
     try {
-      if (await this.#redis.exists(this.#keys.runCancelled(batch.run)) === 1) return;
+      // Checked while the batch waits for a slot, not before: a batch of a cancelled run that
+      // starts meanwhile is stopped, as the heartbeat stops one (a failed check: the next beat's).
+      this.#redis.exists(this.#keys.runCancelled(batch.run))
+        .then((flagged) => flagged === 1 && held.controller.abort(), () => {});
       if (!await this.#slots.acquire()) return await giveBack(job, token);
       let result: BatchResult | undefined;
       try {
