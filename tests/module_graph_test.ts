@@ -20,7 +20,11 @@ Deno.test("module graph: read again once a file in it changes, an import is adde
 
     await Deno.writeTextFile(`${dir}/b.ts`, "export const b = 1;");
     await Deno.writeTextFile(`${dir}/a.ts`, 'import "./b.ts";\nexport const a = 1;');
-    assert.deepEqual(await files(), [`${dir}/a.ts`, `${dir}/b.ts`, main], "an imported file edited");
+    assert.deepEqual(
+      await files(),
+      [`${dir}/a.ts`, `${dir}/b.ts`, main],
+      "an imported file edited",
+    );
 
     await Deno.writeTextFile(main, 'import "./a.ts";\nimport "./c.ts";');
     assert.deepEqual(await files(), [`${dir}/a.ts`, `${dir}/b.ts`, main], "c.ts is missing");

@@ -99,7 +99,9 @@ const KEPT_GRAPHS = 32;
 async function knownGraph(url: string, configFlags: readonly string[]): Promise<DenoInfo> {
   const key = JSON.stringify([url, configFlags]);
   const known = graphs.get(key);
-  if (known !== undefined && [...known.stamps].every(([path, stamp]) => fileStamp(path) === stamp)) {
+  if (
+    known !== undefined && [...known.stamps].every(([path, stamp]) => fileStamp(path) === stamp)
+  ) {
     return known.info;
   }
   const info = await moduleGraph(url, configFlags);
