@@ -1,4 +1,4 @@
-import { fileURLToPath } from "node:url";
+import { pathOfFileUrl } from "../../file_url.ts";
 import { errorData } from "../../execution/worker/messages.ts";
 
 const AT = /^\s*at (?:.*\()?(file:\/\/[^\s()]+?):(\d+):(\d+)\)?\s*$/;
@@ -30,7 +30,7 @@ export function loadErrorMessage(error: unknown): string {
     : `${data.name}: ${lines[0]}`;
   const excerpt = lines.slice(1, atLine < 0 ? lines.length : atLine).filter((l) => l.trim() !== "");
   const at = AT.exec(atLine < 0 ? firstFileFrame(data.stack) : lines[atLine]);
-  const place = at === null ? "" : `${fileURLToPath(at[1])}:${at[2]}:${at[3]}: `;
+  const place = at === null ? "" : `${pathOfFileUrl(at[1])}:${at[2]}:${at[3]}: `;
   return [`${place}${head}`, ...excerpt].join("\n");
 }
 
