@@ -260,24 +260,39 @@ export async function sweepOutputRoots(roots: readonly string[]): Promise<string
     }
     const names = new Set(entries.map((e) => e.name));
     if (names.has("HEAD") && names.has("objects") && names.has("refs")) {
-      await Deno.remove(folder, { recursive: true });
-      swept.push(folder);
+      if (await unlessGone(Deno.remove(folder, { recursive: true })) !== GONE) swept.push(folder);
       continue;
     }
     for (const entry of entries) {
       const path = join(folder, entry.name);
       if (entry.name === ".git") {
-        await Deno.remove(path, { recursive: true });
-        swept.push(path);
+        if (await unlessGone(Deno.remove(path, { recursive: true })) !== GONE) swept.push(path);
       } else if (entry.isDirectory) pending.push(path);
       else if (entry.isFile) {
-        const mode = (await Deno.lstat(path)).mode;
+        const info = await unlessGone(Deno.lstat(path));
+        const mode = info === GONE ? null : info.mode;
         if (mode !== null && (mode & 0o6000) !== 0) {
-          await Deno.chmod(path, mode & 0o777 & ~0o6000);
-          swept.push(path);
+          const cleared = await unlessGone(Deno.chmod(path, mode & 0o777 & ~0o6000));
+          if (cleared !== GONE) swept.push(path);
         }
       }
     }
   }
   return swept;
+}
+
+const GONE: unique symbol = Symbol("gone");
+
+/**
+ * What `done` gives, or `GONE` when its path is gone: runs sharing an
+ * output root rename and remove their own files while another run sweeps,
+ * and what is gone was not planted.
+ */
+async function unlessGone<T>(done: Promise<T>): Promise<T | typeof GONE> {
+  try {
+    return await done;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return GONE;
+    throw error;
+  }
 }
