@@ -14,7 +14,7 @@ import { createSha256 } from "../src/sha256.ts";
 import { SharedRunFolder } from "../src/execution/queue/shared_output.ts";
 import { tempDir } from "./temp_dir.ts";
 import { copyExample } from "./fixtures/cli/run_cli.ts";
-import { QUEUE_CLI_FLAGS, queueCli, startRedis, startWorker } from "./fixtures/queue/cluster.ts";
+import { killedCoordinator, queueCli, startRedis, startWorker } from "./fixtures/queue/cluster.ts";
 import { queued, setUp, workers } from "./fixtures/queue/setup.ts";
 
 const BLOB = 128 * 1024;
@@ -79,6 +79,21 @@ async function onlyRun(url: string): Promise<string> {
     client.disconnect();
   }
 }
+
+/** `crystallize run` arguments of a queue run on `url` sharing `shared`, stored in `out`, with `--json`. */
+const sharedQueueRun = (module: string, url: string, shared: string, out: string) => [
+  "run",
+  module,
+  "--executor",
+  "queue",
+  "--redis",
+  url,
+  "--shared-output",
+  shared,
+  "--out",
+  out,
+  "--json",
+];
 
 const isEmpty = async (dir: string) => (await Array.fromAsync(Deno.readDir(dir))).length === 0;
 
@@ -328,19 +343,9 @@ Deno.test("queue shared output (CLI): --shared-output on run and worker; config.
   await using _pool = await workers(redis.url, join(dir.path, "w"), 2, ["--shared-output", shared]);
   const out = join(dir.path, "out");
   const ran = await queueCli([
-    "run",
-    module,
-    "--executor",
-    "queue",
-    "--redis",
-    redis.url,
-    "--shared-output",
-    shared,
+    ...sharedQueueRun(module, redis.url, shared, out),
     "--replicates",
     "4",
-    "--out",
-    out,
-    "--json",
   ]);
   assert.equal(ran.code, 0, ran.stderr);
   assert.deepEqual(JSON.parse(ran.stdout).results[0].errors, []);
@@ -439,35 +444,13 @@ Deno.test("queue shared output (CLI): a killed coordinator resumed with --strate
   await Deno.mkdir(shared);
   await using redis = await startRedis(dir.path);
   const out = join(dir.path, "out");
-  const args = [
-    "run",
-    module,
-    "--executor",
-    "queue",
-    "--redis",
-    redis.url,
-    "--shared-output",
-    shared,
-    "--out",
-    out,
-    "--json",
-  ];
+  const args = sharedQueueRun(module, redis.url, shared, out);
   const serial = await queueCli(["run", module, "--out", join(dir.path, "serial"), "--json"]);
   assert.equal(serial.code, 0, serial.stderr);
   // No worker yet: the coordinator enqueues every batch, then is killed.
-  const coordinator = new Deno.Command("deno", {
-    args: ["run", ...QUEUE_CLI_FLAGS, new URL("../cli.ts", import.meta.url).pathname, ...args],
-    stdout: "null",
-    stderr: "null",
-    stdin: "null",
-  }).spawn();
+  await killedCoordinator(redis.url, args, 12);
   const probe = new Redis(redis.url, { maxRetriesPerRequest: null });
   try {
-    while ((await probe.llen("bull:crystallize:wait")) < 12) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    coordinator.kill("SIGKILL");
-    await coordinator.status;
     await using _pool = await workers(redis.url, join(dir.path, "w"), 2, [
       "--shared-output",
       shared,

@@ -12,7 +12,7 @@ import { QueueExecution, RunCancelledError, SerialExecution } from "../mod.ts";
 import { readOutcomes } from "../src/storage/stored_run.ts";
 import { tempDir } from "./temp_dir.ts";
 import { copyExample } from "./fixtures/cli/run_cli.ts";
-import { QUEUE_CLI_FLAGS, queueCli, startRedis } from "./fixtures/queue/cluster.ts";
+import { killedCoordinator, queueCli, startRedis } from "./fixtures/queue/cluster.ts";
 import { holdingBatch, queued, setUp, workers } from "./fixtures/queue/setup.ts";
 
 Deno.test("queue: metrics bit-identical to serial with 1 and 3 workers; code and artifacts travel as a bundle; cluster status", async () => {
@@ -182,22 +182,7 @@ Deno.test("queue (CLI): a killed coordinator is resumed with --strategy resume, 
   const serial = await queueCli(["run", module, "--out", join(dir.path, "serial"), "--json"]);
   assert.equal(serial.code, 0, serial.stderr);
   // No worker yet: the coordinator enqueues every batch, then is killed.
-  const coordinator = new Deno.Command("deno", {
-    args: ["run", ...QUEUE_CLI_FLAGS, new URL("../cli.ts", import.meta.url).pathname, ...args],
-    stdout: "null",
-    stderr: "null",
-    stdin: "null",
-  }).spawn();
-  const probe = new Redis(redis.url, { maxRetriesPerRequest: null });
-  try {
-    while ((await probe.llen("bull:crystallize:wait")) < 12) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  } finally {
-    probe.disconnect();
-  }
-  coordinator.kill("SIGKILL");
-  await coordinator.status;
+  await killedCoordinator(redis.url, args, 12);
   await using _pool = await workers(redis.url, dir.path, 2);
   await new Promise((r) => setTimeout(r, 1000)); // workers run the orphaned batches meanwhile
   const resumed = await queueCli([...args, "--strategy", "resume"]);
