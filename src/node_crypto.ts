@@ -32,3 +32,20 @@ export function nodeCrypto(): NodeCrypto {
     .getBuiltinModule("node:crypto");
   return loaded;
 }
+
+/**
+ * Whether `node:crypto` is loaded already: then native hashing costs
+ * nothing more to start.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { nodeCrypto, nodeCryptoLoaded } from "./node_crypto.ts";
+ *
+ * nodeCrypto();
+ * assert.equal(nodeCryptoLoaded(), true);
+ * ```
+ */
+export function nodeCryptoLoaded(): boolean {
+  return loaded !== undefined;
+}

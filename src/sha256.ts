@@ -1,6 +1,6 @@
 import type { Hash } from "node:crypto";
 import { hexOf } from "./bytes.ts";
-import { nodeCrypto } from "./node_crypto.ts";
+import { nodeCrypto, nodeCryptoLoaded } from "./node_crypto.ts";
 import { sha256 } from "./plain_sha256.ts";
 
 /**
@@ -8,6 +8,23 @@ import { sha256 } from "./plain_sha256.ts";
  * call costs ~3 ms at this size, loading `node:crypto` ~15 ms.
  */
 const PLAIN_MAX_BYTES = 32_768;
+
+/**
+ * Bytes a process hashes in plain TypeScript at most (≈4 ms once warm):
+ * beyond, loading `node:crypto` once costs less than going on per byte.
+ */
+const PLAIN_BUDGET_BYTES = 262_144;
+
+let plainBytesHashed = 0;
+
+/**
+ * How many bytes one hash may take in plain TypeScript: none once
+ * `node:crypto` is loaded (native is faster per byte) or the budget is spent.
+ */
+function plainBytesLeft(): number {
+  if (nodeCryptoLoaded()) return 0;
+  return Math.min(PLAIN_MAX_BYTES, PLAIN_BUDGET_BYTES - plainBytesHashed);
+}
 
 const encoder = new TextEncoder();
 
@@ -23,9 +40,10 @@ export interface Sha256 {
 
 /**
  * A new SHA-256 hash. Up to 32 KiB of input is hashed in plain TypeScript
- * (a run of a small experiment — its fingerprints, its records — never
- * loads `node:crypto`); beyond that it goes on in Node's native hash, which
- * `node:crypto` is loaded for then (see `node_crypto.ts`).
+ * while `node:crypto` is not loaded and the process has hashed less than
+ * 256 KiB that way (a run of a small experiment — its fingerprints, its
+ * records — never loads `node:crypto`); beyond, it goes on in Node's native
+ * hash, which `node:crypto` is loaded for then (see `node_crypto.ts`).
  *
  * @example
  * ```ts
@@ -63,7 +81,7 @@ class LazySha256 implements Sha256 {
 
   update(data: string | Uint8Array): Sha256 {
     const bytes = typeof data === "string" ? encoder.encode(data) : data;
-    if (this.#native === undefined && this.#bytes + bytes.length <= PLAIN_MAX_BYTES) {
+    if (this.#native === undefined && this.#bytes + bytes.length <= plainBytesLeft()) {
       this.#parts.push(typeof data === "string" ? bytes : bytes.slice());
       this.#bytes += bytes.length;
       return this;
@@ -80,9 +98,11 @@ class LazySha256 implements Sha256 {
   digest(): Uint8Array;
   digest(encoding: "hex"): string;
   digest(encoding?: "hex"): Uint8Array | string {
-    const digest = this.#native === undefined
-      ? sha256(...this.#parts)
-      : new Uint8Array(this.#native.digest());
+    let digest: Uint8Array;
+    if (this.#native === undefined) {
+      digest = sha256(...this.#parts);
+      plainBytesHashed += this.#bytes;
+    } else digest = new Uint8Array(this.#native.digest());
     return encoding === "hex" ? hexOf(digest) : digest;
   }
 }
