@@ -78,20 +78,7 @@ function continueReplicate(
     const run = new ConditionRun(plan, replicate, plan.conditions[c], limit, startedAt);
     const outcome = settle(run);
     if (isPromiseLike(outcome)) {
-      return outcome.then((o) => {
-        outcomes[done] = o;
-        const next = c + 1;
-        return continueReplicate(
-          plan,
-          replicate,
-          limit,
-          handoff,
-          outcomes,
-          next,
-          done + 1,
-          undefined,
-        );
-      });
+      return continueAfter(outcome, plan, replicate, limit, handoff, outcomes, c + 1, done);
     }
     outcomes[done++] = outcome;
     startedAt = run.endedAt;
@@ -102,6 +89,27 @@ function continueReplicate(
   if (plan.recorder !== undefined) plan.recorder.appendOutcome(outcome);
   else if (handoff !== undefined && limit === undefined) handoff.endedAt = startedAt;
   return outcome;
+}
+
+/**
+ * Goes on once a condition settled asynchronously: a function of its own,
+ * since a closure in `continueReplicate`'s loop would make V8 allocate the
+ * loop's context for every condition, also on the synchronous path.
+ */
+function continueAfter(
+  settled: Promise<ConditionOutcome>,
+  plan: RunPlan,
+  replicate: number,
+  limit: ReplicateLimit | undefined,
+  handoff: Handoff | undefined,
+  outcomes: ConditionOutcome[],
+  next: number,
+  done: number,
+): Promise<ReplicateOutcome> {
+  return settled.then((o) => {
+    outcomes[done] = o;
+    return continueReplicate(plan, replicate, limit, handoff, outcomes, next, done + 1, undefined);
+  });
 }
 
 /**

@@ -63,10 +63,7 @@ export function serialLoop(
       const outcome = backToBack(i, handoff);
       if (isPromiseLike(outcome)) {
         flush();
-        return outcome.then((o) => {
-          report(o);
-          return from(i + 1);
-        });
+        return reportThenFrom(outcome, i + 1);
       }
       held[holding++] = outcome;
       if (holding === STRETCH) {
@@ -76,13 +73,21 @@ export function serialLoop(
           // Not `setTimeout(0)`: nested timeouts are clamped to 4 ms (the HTML rule Deno
           // follows), which idled ~15 % of a long run; an immediate waits one turn of the
           // event loop, where timers, signals and I/O are handled.
-          return new Promise<void>((resolve) => setImmediate(resolve)).then(() => from(i + 1));
+          return yieldThenFrom(i + 1);
         }
         handoff.endedAt = now;
       }
     }
     flush();
   };
+  // Closures over the loop's `i` would make V8 allocate a context for every replicate.
+  const reportThenFrom = (outcome: Promise<ReplicateOutcome>, next: number) =>
+    outcome.then((o) => {
+      report(o);
+      return from(next);
+    });
+  const yieldThenFrom = (next: number) =>
+    new Promise<void>((resolve) => setImmediate(resolve)).then(() => from(next));
   let running: MaybePromise<void>;
   try {
     running = from(0);
