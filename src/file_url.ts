@@ -5,7 +5,7 @@
  * these before it can start its runner.
  * @module
  */
-import { resolve } from "node:path";
+import { resolvePath } from "./resolve_path.ts";
 
 const WINDOWS = Deno.build.os === "windows";
 
@@ -47,7 +47,7 @@ const ENCODED_ON_WINDOWS = /[%\n\r\t?#[\]^|~]/g;
  * ```
  */
 export function fileUrlOf(path: string): URL {
-  let resolved = resolve(path);
+  let resolved = resolvePath(path);
   const last = path.at(-1);
   if ((last === "/" || (WINDOWS && last === "\\")) && !/[\\/]$/.test(resolved)) resolved += "/";
   if (!WINDOWS) return new URL(`file://${encodePath(resolved, ENCODED)}`);

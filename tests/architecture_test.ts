@@ -241,3 +241,14 @@ Deno.test("architecture: the function measure finds a long method and skips comm
   assert.deepEqual(longFunctions("a.ts", text, 6), ["a.ts:5: 7 lines: run(n: number) {"]);
   assert.deepEqual(longFunctions("a.ts", text, 7), []);
 });
+
+const NODE_PATH_IMPORT = /import\s*\{([^}]*)\}\s*from\s*["']node:path["']/g;
+
+Deno.test("architecture: src/ resolves paths with src/resolve_path.ts, not node:path's resolve or relative (their first relative path loads node:process: ≈ 9 ms of a process's start)", () => {
+  const offending = files.filter((f) => !f.endsWith("/resolve_path.ts")).filter((f) =>
+    [...withoutComments(Deno.readTextFileSync(f)).matchAll(NODE_PATH_IMPORT)].some((m) =>
+      /\b(resolve|relative)\b/.test(m[1])
+    )
+  ).map(show);
+  assert.deepEqual(offending, []);
+});

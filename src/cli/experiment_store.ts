@@ -1,4 +1,5 @@
-import { basename, join, relative, resolve } from "node:path";
+import { basename, join } from "node:path";
+import { relativePath, resolvePath } from "../resolve_path.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { type ConfigFile, readConfigFile } from "../config/folder_config.ts";
 import { storageRootOf } from "../config/folder_references.ts";
@@ -56,7 +57,7 @@ export async function experimentStore(
   raw: string,
   out: string | undefined,
 ): Promise<ExperimentStore> {
-  const path = resolve(raw);
+  const path = resolvePath(raw);
   const info = await Deno.stat(path).catch(() => undefined);
   if (info?.isDirectory) {
     if (await exists(join(path, "config.yaml"))) return folderStore(await readConfig(path));
@@ -68,7 +69,7 @@ export async function experimentStore(
     );
   }
   if (/[\\/]/.test(raw)) throw new CliError(`no experiment or stored run at ${raw}`);
-  return await storeNamed(raw, out === undefined ? outputRoot({}) : resolve(out));
+  return await storeNamed(raw, out === undefined ? outputRoot({}) : resolvePath(out));
 }
 
 /**
@@ -82,7 +83,7 @@ export async function experimentStore(
  * ```
  */
 export async function graphMembers(raw: string): Promise<GraphMember[] | undefined> {
-  const path = resolve(raw);
+  const path = resolvePath(raw);
   if (!(await Deno.stat(path).then((s) => s.isDirectory, () => false))) return undefined;
   if (await exists(join(path, "config.yaml")) || holdsRuns(path)) return undefined;
   const { configs } = await discover(path);
@@ -180,7 +181,7 @@ async function readConfig(path: string): Promise<ConfigFile> {
 }
 
 function shownPath(path: string): string {
-  const inside = relative(Deno.cwd(), path);
+  const inside = relativePath(Deno.cwd(), path);
   return inside.startsWith("..") ? path : inside || ".";
 }
 

@@ -13,7 +13,8 @@
  * into place, so a reader never sees half a library.
  * @module
  */
-import { join, relative, sep as SEPARATOR } from "node:path";
+import { join, sep as SEPARATOR } from "node:path";
+import { relativePath } from "../resolve_path.ts";
 import { errorMessage } from "../errors.ts";
 import { configuredDeno, readableEnv } from "../execution/deno_runtime.ts";
 import { launchFlags } from "../execution/worker/launch_flags.ts";
@@ -49,7 +50,7 @@ export async function readLibraryFiles(root: string): Promise<LibraryFiles> {
     const info = await Deno.stat(path).catch(() => undefined);
     if (info === undefined) return;
     if (info.isFile) {
-      out.set(relative(root, path).split(SEPARATOR).join("/"), await Deno.readFile(path));
+      out.set(relativePath(root, path).split(SEPARATOR).join("/"), await Deno.readFile(path));
       return;
     }
     if (!info.isDirectory) return;

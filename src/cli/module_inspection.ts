@@ -1,4 +1,4 @@
-import { relative } from "node:path";
+import { relativePath } from "../resolve_path.ts";
 import { fileURLToPath } from "node:url";
 import { listPermissionHint } from "./permission_hint.ts";
 import { ProgressDisplay } from "./progress/display.ts";
@@ -126,5 +126,5 @@ async function inspectInRunner(
 }
 
 function shownPath(url: string): string {
-  return relative(Deno.cwd(), fileURLToPath(url));
+  return relativePath(Deno.cwd(), fileURLToPath(url));
 }

@@ -6,7 +6,8 @@
  * *and* the worker's own `--allow-*` flags allow.
  * @module
  */
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { resolvePath } from "../resolve_path.ts";
 import { fileURLToPath } from "node:url";
 import type { UnpackedBundle } from "../execution/queue/bundle.ts";
 import { bundleImportMap, localModuleUrl } from "../execution/queue/bundle_modules.ts";
@@ -108,7 +109,7 @@ export function checkWorkerCache(cacheDir: string, own: WorkerPermissions): void
  */
 function localPath(entry: string | URL): string[] {
   const text = String(entry);
-  if (!text.startsWith("file:")) return [resolve(text)];
+  if (!text.startsWith("file:")) return [resolvePath(text)];
   try {
     return [fileURLToPath(text)];
   } catch {

@@ -1,6 +1,7 @@
 import { within } from "./within.ts";
 import { fileUrlOf, pathOfFileUrl } from "../file_url.ts";
-import { isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, join } from "node:path";
+import { resolvePath } from "../resolve_path.ts";
 import {
   DenoNotFoundError,
   isCompiled as compiledRuntime,
@@ -159,7 +160,7 @@ export function permissionsFromFlags(
     }
     const list = value.split(",").map((v) => v.trim()).filter((v) => v !== "");
     out[kind] = kind === "read" || kind === "write" || kind === "ffi"
-      ? list.map((p) => isAbsolute(p) ? p : resolve(cwd, p))
+      ? list.map((p) => isAbsolute(p) ? p : resolvePath(cwd, p))
       : list;
   }
   return out as WorkerPermissions;
@@ -188,7 +189,7 @@ let embedded: EmbeddedLibrary | undefined;
  */
 export function libraryRoot(): string {
   const fromEnv = readableEnv("CRYSTALLIZE_LIB");
-  if (fromEnv) return resolve(fromEnv.startsWith("file:") ? pathOfFileUrl(fromEnv) : fromEnv);
+  if (fromEnv) return resolvePath(fromEnv.startsWith("file:") ? pathOfFileUrl(fromEnv) : fromEnv);
   if (!isCompiled()) return ownRoot();
   if (embedded?.folder !== undefined) {
     // Without deno the copy is named but not written: `new` may still scaffold,

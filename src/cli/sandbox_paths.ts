@@ -9,7 +9,8 @@
  * and passed in), and grants permissions on real paths as well.
  * @module
  */
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, join, sep } from "node:path";
+import { relativePath, resolvePath } from "../resolve_path.ts";
 import { CliError } from "./cli_error.ts";
 import type { Sandbox } from "./sandbox.ts";
 import { within } from "./within.ts";
@@ -171,7 +172,7 @@ function refuseLinkedOutputRoot(write: string, readRoots: readonly string[]): vo
         try {
           target = Deno.realPathSync(path);
         } catch {
-          target = resolve(dirname(path), Deno.readLinkSync(path));
+          target = resolvePath(dirname(path), Deno.readLinkSync(path));
         }
         throw new CliError(
           `the output root ${write} goes through the symbolic link ${path} (to ${target}): ` +
@@ -207,19 +208,19 @@ async function linkTarget(path: string): Promise<string> {
   } catch {
     // Dangling: where it would lead once something is there.
     const target = await Deno.readLink(path);
-    return isAbsolute(target) ? target : resolve(dirname(path), target);
+    return isAbsolute(target) ? target : resolvePath(dirname(path), target);
   }
 }
 
 /** The real path of `path`, or of its nearest existing ancestor plus the rest. */
 async function realPathOf(path: string): Promise<string> {
-  const absolute = resolve(path);
+  const absolute = resolvePath(path);
   try {
     return await Deno.realPath(absolute);
   } catch {
     const parent = dirname(absolute);
     if (parent === absolute) return absolute;
-    return join(await realPathOf(parent), relative(parent, absolute));
+    return join(await realPathOf(parent), relativePath(parent, absolute));
   }
 }
 

@@ -1,4 +1,5 @@
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
+import { resolvePath } from "../resolve_path.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { type ConfigFile, inspectConfigFile } from "../config/folder_config.ts";
 import { resolvePermissions } from "../config/folder_permissions.ts";
@@ -63,7 +64,7 @@ export async function resolveTarget(raw: string, out: string | undefined): Promi
   const [path, exportName] = hash > 0 && MODULE.test(raw.slice(0, hash))
     ? [raw.slice(0, hash), raw.slice(hash + 1)]
     : [raw, undefined];
-  const absolute = resolve(path);
+  const absolute = resolvePath(path);
   const info = await Deno.stat(absolute).catch(() => undefined);
   if (info === undefined) {
     throw new CliError(
@@ -72,7 +73,7 @@ export async function resolveTarget(raw: string, out: string | undefined): Promi
     );
   }
   if (info.isFile && MODULE.test(absolute)) {
-    const home = out === undefined ? outputRoot({}) : resolve(out);
+    const home = out === undefined ? outputRoot({}) : resolvePath(out);
     const url = fileUrl(absolute);
     return {
       spec: exportName ? { kind: "module", url, exportName } : { kind: "module", url },
@@ -91,7 +92,7 @@ export async function resolveTarget(raw: string, out: string | undefined): Promi
     const references = Object.keys(file.references).length > 0;
     // It reads other experiments' outputs: it runs with them, as a graph (it inherits their treatments).
     if (references && out === undefined) return await closureTarget(folder);
-    const home = out === undefined ? join(folder, ".crystallize") : resolve(out);
+    const home = out === undefined ? join(folder, ".crystallize") : resolvePath(out);
     // It reads its upstreams' stored runs: the sandbox reads those experiments, not the folder around them.
     const closure = references ? await closureOf(folder) : undefined;
     const upstreams = closure?.folders;

@@ -1,4 +1,5 @@
-import { isAbsolute, relative, sep } from "node:path";
+import { isAbsolute, sep } from "node:path";
+import { relativePath } from "../resolve_path.ts";
 
 /**
  * Whether `path` is `folder` or inside it (as paths, no links followed).
@@ -10,6 +11,6 @@ import { isAbsolute, relative, sep } from "node:path";
  * ```
  */
 export function within(folder: string, path: string): boolean {
-  const rel = relative(folder, path);
+  const rel = relativePath(folder, path);
   return !isAbsolute(rel) && rel !== ".." && !rel.startsWith(`..${sep}`);
 }

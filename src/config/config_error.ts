@@ -1,4 +1,5 @@
-import { isAbsolute, relative } from "node:path";
+import { isAbsolute } from "node:path";
+import { relativePath } from "../resolve_path.ts";
 import { CrystallizeError } from "../errors.ts";
 
 /** One problem in a configuration file, at a 1-based line and column. */
@@ -84,7 +85,7 @@ export function displayPath(file: string): string {
   } catch {
     return file; // no read permission on the working directory
   }
-  const rel = relative(cwd, file);
+  const rel = relativePath(cwd, file);
   if (rel === "") return ".";
   return rel.startsWith("..") || isAbsolute(rel) ? file : rel;
 }

@@ -1,4 +1,5 @@
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join } from "node:path";
+import { resolvePath } from "../resolve_path.ts";
 import { ConfigError, type ConfigIssue } from "./config_error.ts";
 import { configIssues } from "./config_checks.ts";
 import type { YamlPath, YamlSource } from "./yaml_source.ts";
@@ -134,7 +135,7 @@ export interface ConfigFile {
  * ```
  */
 export function configPathOf(path: string): string {
-  const absolute = resolve(path);
+  const absolute = resolvePath(path);
   try {
     if (Deno.statSync(absolute).isDirectory) return join(absolute, CONFIG_FILE);
   } catch {

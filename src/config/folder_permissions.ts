@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { resolvePath } from "../resolve_path.ts";
 import type { WorkerPermissions } from "../execution/worker/permissions.ts";
 import type { ConfigFile } from "./folder_config.ts";
 
@@ -25,7 +25,7 @@ export function resolvePermissions(
   const out: Record<string, boolean | string[]> = {};
   for (const [kind, value] of Object.entries(permissions ?? {})) {
     out[kind] = Array.isArray(value) && (kind === "read" || kind === "write" || kind === "ffi")
-      ? value.map((p) => resolve(folder, p))
+      ? value.map((p) => resolvePath(folder, p))
       : value;
   }
   return out as WorkerPermissions;

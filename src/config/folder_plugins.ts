@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { resolvePath } from "../resolve_path.ts";
 import {
   EXECUTION_PLUGIN_NAMES,
   executionPlugin,
@@ -25,7 +25,7 @@ const PLUGINS: Readonly<Record<string, (options: Options, file: ConfigFile) => B
   ArtifactPlugin: (o, file) =>
     new ArtifactPlugin({
       ...o,
-      ...(typeof o.root === "string" ? { root: resolve(file.folder, o.root) } : {}),
+      ...(typeof o.root === "string" ? { root: resolvePath(file.folder, o.root) } : {}),
     }),
 };
 

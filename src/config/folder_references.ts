@@ -1,4 +1,5 @@
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join } from "node:path";
+import { resolvePath } from "../resolve_path.ts";
 import type { Artifact } from "../data/artifact.ts";
 import { ConfigError, displayPath, formatIssue } from "./config_error.ts";
 import type { ConfigReader } from "./config_reader.ts";
@@ -63,7 +64,7 @@ export class ReferenceResolver {
    * what a sandbox that may read only them needs).
    */
   static among(folders: readonly string[], read?: ConfigReader): ReferenceResolver {
-    const files = folders.map((f) => join(resolve(f), CONFIG_FILE));
+    const files = folders.map((f) => join(resolvePath(f), CONFIG_FILE));
     return new ReferenceResolver(
       () => Promise.resolve(files),
       `among ${folders.map(displayPath).join(", ")}`,
@@ -76,7 +77,7 @@ export class ReferenceResolver {
    * and its siblings): what `fromYaml` uses.
    */
   static siblingsOf(folder: string, read?: ConfigReader): ReferenceResolver {
-    const parent = dirname(resolve(folder));
+    const parent = dirname(resolvePath(folder));
     return new ReferenceResolver(
       async () => {
         const files: string[] = [];
@@ -179,7 +180,7 @@ export function storageRootOf(file: ConfigFile): string {
   for (const [, entry] of configEntries(file.config.plugins)) {
     if (typeof entry === "string" || !("ArtifactPlugin" in entry)) continue;
     const root = entry.ArtifactPlugin?.root;
-    if (typeof root === "string") return resolve(file.folder, root);
+    if (typeof root === "string") return resolvePath(file.folder, root);
   }
   return join(file.folder, ".crystallize");
 }

@@ -1,4 +1,5 @@
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { resolvePath } from "../resolve_path.ts";
 import { byPlace, ConfigError, type ConfigIssue, displayPath } from "./config_error.ts";
 import type { ConfigReader } from "./config_reader.ts";
 import { CONFIG_FILE, type ConfigFile, configPathOf } from "./folder_config.ts";
@@ -33,13 +34,13 @@ export async function loadGraphSpecs(
   const { read } = options;
   if (typeof path !== "string") {
     return await loadConfigs(
-      path.map((folder) => configPathOf(resolve(folder))),
+      path.map((folder) => configPathOf(resolvePath(folder))),
       ReferenceResolver.among(path, read),
     );
   }
   const single = configPathOf(path);
   if (isFile(single)) return await loadClosure(single, read);
-  const root = resolve(path);
+  const root = resolvePath(path);
   const files = await findConfigs(root);
   if (files.length === 0) {
     throw new ConfigError([{
@@ -80,7 +81,7 @@ async function loadClosure(
   read: ConfigReader | undefined,
 ): Promise<FolderExperimentSpec[]> {
   const first = configPathOf(file);
-  const resolver = ReferenceResolver.siblingsOf(resolve(first, ".."), read);
+  const resolver = ReferenceResolver.siblingsOf(resolvePath(first, ".."), read);
   const issues: ConfigIssue[] = [];
   const configs = new Map<string, ConfigFile>();
   const queue = [first];

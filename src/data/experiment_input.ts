@@ -1,4 +1,5 @@
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { resolvePath } from "../resolve_path.ts";
 import type { FrozenContext } from "../context/frozen_context.ts";
 import { BASELINE } from "../context/frozen_context.ts";
 import { CrystallizeError, errorMessage } from "../errors.ts";
@@ -260,7 +261,7 @@ function readInputs(
 }
 
 function upstreamDir(ref: ArtifactRef): string {
-  return experimentDir(resolve(ref.root ?? outputRoot({})), ref.experiment);
+  return experimentDir(resolvePath(ref.root ?? outputRoot({})), ref.experiment);
 }
 
 /**

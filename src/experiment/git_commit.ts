@@ -1,4 +1,5 @@
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
+import { resolvePath } from "../resolve_path.ts";
 import { type GitCheckout, gitDirtyOf } from "./git_dirty.ts";
 import type { GitInfo } from "../storage/provenance.ts";
 
@@ -20,7 +21,7 @@ import type { GitInfo } from "../storage/provenance.ts";
  * ```
  */
 export async function gitCommitOf(folder: string): Promise<GitInfo | undefined> {
-  folder = resolve(folder);
+  folder = resolvePath(folder);
   // Never trigger a permission prompt just for provenance.
   if (Deno.permissions.querySync({ name: "read", path: folder }).state !== "granted") {
     return undefined;

@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { isAbsolute, join, sep } from "node:path";
+import { relativePath, resolvePath } from "../resolve_path.ts";
 import { blobId, fileBlobId } from "./git_blob.ts";
 import { gitBoolean, parseGitConfig } from "./git_config.ts";
 import { type GitIndexEntry, parseGitIndex } from "./git_index.ts";
@@ -79,7 +80,8 @@ export async function gitDirtyOf(
   folder: string,
 ): Promise<boolean | undefined> {
   try {
-    const prefix = relative(resolve(checkout.topLevel), resolve(folder)).split(sep).join("/");
+    const prefix = relativePath(resolvePath(checkout.topLevel), resolvePath(folder)).split(sep)
+      .join("/");
     if (isAbsolute(prefix) || prefix === ".." || prefix.startsWith("../")) return undefined;
     if (!readable(folder)) return undefined;
     const config = parseGitConfig(await readOptionalText(join(checkout.commonDir, "config")));

@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { resolvePath } from "../resolve_path.ts";
 import type { DataSource } from "../data/datasource.ts";
 import type { ArtifactRef } from "../data/experiment_input.ts";
 import { experimentDir } from "../storage/run_layout.ts";
@@ -119,8 +119,8 @@ export function graphEdges(experiments: ReadonlyMap<string, Experiment>): GraphE
         );
         continue;
       }
-      const stored = resolve(store.experimentDir(producer));
-      const read = resolve(experimentDir(input.root ?? outputRoot({}), input.experiment));
+      const stored = resolvePath(store.experimentDir(producer));
+      const read = resolvePath(experimentDir(input.root ?? outputRoot({}), input.experiment));
       if (stored !== read) {
         problems.push(
           `experiment '${name}' reads ${ref} from ${read}, but '${input.experiment}' stores its runs in ${stored}; ` +

@@ -1,4 +1,5 @@
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { isAbsolute, join, sep } from "node:path";
+import { relativePath, resolvePath } from "../resolve_path.ts";
 import { CrystallizeError } from "../errors.ts";
 
 /**
@@ -37,7 +38,7 @@ export function joinInside(folder: string, ...segments: string[]): string {
   if (!isInside(folder, path)) {
     throw new PathEscapeError(
       `refusing to use ${JSON.stringify(segments.join(sep))} as a path inside ${folder}: ` +
-        `it resolves to ${resolve(path)}, which is not inside that folder`,
+        `it resolves to ${resolvePath(path)}, which is not inside that folder`,
     );
   }
   return path;
@@ -58,6 +59,6 @@ export function joinInside(folder: string, ...segments: string[]): string {
  * ```
  */
 export function isInside(folder: string, path: string): boolean {
-  const rel = relative(resolve(folder), resolve(path));
+  const rel = relativePath(resolvePath(folder), resolvePath(path));
   return rel !== "" && !isAbsolute(rel) && rel !== ".." && !rel.startsWith(`..${sep}`);
 }

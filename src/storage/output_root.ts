@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { resolvePath } from "../resolve_path.ts";
 
 /** The environment variable that moves the default output root. */
 export const OUTPUT_ROOT_ENV = "CRYSTALLIZE_HOME";
@@ -22,8 +22,8 @@ export const OUTPUT_ROOT_ENV = "CRYSTALLIZE_HOME";
  * ```
  */
 export function outputRoot(experiment: { readonly outputDir?: string | undefined }): string {
-  if (experiment.outputDir !== undefined) return resolve(experiment.outputDir);
+  if (experiment.outputDir !== undefined) return resolvePath(experiment.outputDir);
   const env = Deno.permissions.querySync({ name: "env", variable: OUTPUT_ROOT_ENV });
   const home = env.state === "granted" ? Deno.env.get(OUTPUT_ROOT_ENV) : undefined;
-  return resolve(home || ".crystallize");
+  return resolvePath(home || ".crystallize");
 }

@@ -1,4 +1,5 @@
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { resolvePath } from "../resolve_path.ts";
 import type { Logger } from "../context/logger.ts";
 import { CrystallizeError, errorMessage } from "../errors.ts";
 import { atomicWriteSync, type FileWriter } from "./atomic_write.ts";
@@ -104,7 +105,7 @@ export class RunStore {
   /** The folder holding the experiment's versions. */
   experimentDir(experiment: StoredExperiment): string {
     return experimentDir(
-      this.root === undefined ? outputRoot(experiment) : resolve(this.root),
+      this.root === undefined ? outputRoot(experiment) : resolvePath(this.root),
       experiment.name,
     );
   }

@@ -1,5 +1,6 @@
 import { RESULT } from "./result_shape.ts";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join } from "node:path";
+import { resolvePath } from "../resolve_path.ts";
 import { CrystallizeError } from "../errors.ts";
 import type { ArtifactFormat } from "./run_layout.ts";
 import { fromJsonText } from "./json_values.ts";
@@ -131,7 +132,7 @@ export async function loadRun(
   path: string,
   options: { version?: number } = {},
 ): Promise<StoredRun> {
-  const dir = resolve(path);
+  const dir = resolvePath(path);
   const asVersion = /^v(\d+)$/.exec(basename(dir));
   if (asVersion !== null && options.version === undefined) {
     return await readRun(dir, Number(asVersion[1]));

@@ -1,4 +1,5 @@
-import { isAbsolute, relative } from "node:path";
+import { isAbsolute } from "node:path";
+import { relativePath } from "../../resolve_path.ts";
 import { CliError } from "../cli_error.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { experimentStore, holdsRuns } from "../experiment_store.ts";
@@ -31,7 +32,7 @@ export async function cleanCommand(
   options: { readonly yes?: boolean; readonly dryRun?: boolean; readonly out?: string },
 ): Promise<ExitCode> {
   const { runs, clean } = await experimentStore(raw, options.out);
-  const inside = relative(Deno.cwd(), clean);
+  const inside = relativePath(Deno.cwd(), clean);
   const shown = inside === "" || inside.startsWith("..") || isAbsolute(inside) ? clean : inside;
   if (!(await Deno.stat(clean).then(() => true, () => false))) {
     console.log(`nothing to clean: ${shown} does not exist`);

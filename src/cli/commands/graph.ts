@@ -1,4 +1,5 @@
-import { dirname, relative, resolve } from "node:path";
+import { dirname } from "node:path";
+import { relativePath, resolvePath } from "../../resolve_path.ts";
 import { readConfigFile } from "../../config/folder_config.ts";
 import { CliError } from "../cli_error.ts";
 import { discover } from "../discover.ts";
@@ -79,7 +80,7 @@ export async function graphCommand(
   dir: string,
   options: { readonly json?: boolean },
 ): Promise<ExitCode> {
-  const { configs } = await discover(resolve(dir));
+  const { configs } = await discover(resolvePath(dir));
   if (configs.length === 0) throw new CliError(`no config.yaml below ${dir}`);
   const nodes: GraphNode[] = [];
   for (const config of configs) {
@@ -88,7 +89,7 @@ export async function graphCommand(
     });
     nodes.push({
       name: file.name,
-      folder: relative(Deno.cwd(), dirname(config)) || ".",
+      folder: relativePath(Deno.cwd(), dirname(config)) || ".",
       inputs: file.references,
     });
   }

@@ -1,5 +1,6 @@
 import { printableData } from "../printable.ts";
-import { dirname, relative, resolve } from "node:path";
+import { dirname } from "node:path";
+import { relativePath, resolvePath } from "../../resolve_path.ts";
 import { fileURLToPath } from "node:url";
 import { readConfigFile } from "../../config/folder_config.ts";
 import { discover } from "../discover.ts";
@@ -107,7 +108,7 @@ export function orderEntries(entries: readonly ListEntry[]): ListEntry[] {
  * ```
  */
 export async function listExperiments(dir: string): Promise<Listing> {
-  const root = resolve(dir);
+  const root = resolvePath(dir);
   const found = await discover(root);
   const experiments: ListEntry[] = [];
   const errors: { path: string; message: string }[] = [];
@@ -116,7 +117,7 @@ export async function listExperiments(dir: string): Promise<Listing> {
       const file = await readConfigFile(config);
       const graph = Object.keys(file.references).length > 0;
       experiments.push({
-        target: relative(Deno.cwd(), dirname(config)) || ".",
+        target: relativePath(Deno.cwd(), dirname(config)) || ".",
         name: file.name,
         kind: graph ? "graph" : "folder",
         group: file.cli.group,
@@ -131,13 +132,13 @@ export async function listExperiments(dir: string): Promise<Listing> {
         ...(file.cli.color ? { color: file.cli.color } : {}),
       });
     } catch (error) {
-      errors.push({ path: relative(Deno.cwd(), config), message: (error as Error).message });
+      errors.push({ path: relativePath(Deno.cwd(), config), message: (error as Error).message });
     }
   }
   if (found.modules.length > 0) {
     const inspected = await inspectModules(root, found.modules.map(fileUrl));
     for (const e of inspected.found) {
-      const file = relative(Deno.cwd(), fileURLToPath(e.module));
+      const file = relativePath(Deno.cwd(), fileURLToPath(e.module));
       experiments.push({
         target: e.exportName === "default" ? file : `${file}#${e.exportName}`,
         name: e.name,

@@ -1,4 +1,5 @@
-import { join, relative, resolve } from "node:path";
+import { join } from "node:path";
+import { relativePath, resolvePath } from "../../resolve_path.ts";
 import { errorMessage } from "../../errors.ts";
 import { CliError } from "../cli_error.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
@@ -55,11 +56,11 @@ export async function createExperiment(
 ): Promise<string> {
   const problem = experimentNameProblem(name);
   if (problem !== undefined) throw new CliError(problem);
-  const folder = resolve(dir, name);
+  const folder = resolvePath(dir, name);
   checkDirFlag(dir, folder);
   if (await Deno.stat(folder).then(() => true, () => false)) {
     throw new CliError(
-      `${relative(Deno.cwd(), folder)} already exists: pick another name or --dir`,
+      `${relativePath(Deno.cwd(), folder)} already exists: pick another name or --dir`,
     );
   }
   await Deno.mkdir(folder, { recursive: true }).catch((error) => {
@@ -68,7 +69,7 @@ export async function createExperiment(
         "give a folder you may write in, e.g. --dir experiments",
     );
   });
-  let library = relative(folder, join(libraryRoot(), "mod.ts"));
+  let library = relativePath(folder, join(libraryRoot(), "mod.ts"));
   if (!library.startsWith(".")) library = `./${library}`;
   for (const [file, text] of Object.entries(scaffold(name, library, options))) {
     await Deno.writeTextFile(join(folder, file), text, { createNew: true });
@@ -97,7 +98,7 @@ export async function newCommand(
   options: { readonly dir: string },
 ): Promise<ExitCode> {
   const folder = await createExperiment(options.dir, name, DEFAULT_SCAFFOLD);
-  const shown = relative(Deno.cwd(), folder) || ".";
+  const shown = relativePath(Deno.cwd(), folder) || ".";
   console.log(`Created ${shown}: config.yaml, datasources.ts, steps.ts`);
   console.log(`Run it:  crystallize run ${shown}`);
   return EXIT.OK;

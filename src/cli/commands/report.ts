@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { resolvePath } from "../../resolve_path.ts";
 import { listRuns, loadRun } from "../../storage/stored_run.ts";
 import type { ReportExperiment, ReportInput } from "../../report/report_input.ts";
 import { atomicWriteSync } from "../../storage/atomic_write.ts";
@@ -113,9 +113,9 @@ async function graphInput(
  * ```
  */
 export async function writeReport(html: string, out = "report.html"): Promise<string> {
-  let path = resolve(out);
+  let path = resolvePath(out);
   const info = await Deno.lstat(path).catch(() => undefined);
-  if (info?.isDirectory) path = resolve(path, "report.html");
+  if (info?.isDirectory) path = resolvePath(path, "report.html");
   try {
     atomicWriteSync(path, new TextEncoder().encode(html));
   } catch (error) {

@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { resolvePath } from "../../resolve_path.ts";
 import { DEFAULT_BUNDLE_CACHE_MAX } from "../../execution/queue/bundle_cache.ts";
 import { DEFAULT_QUEUE } from "../../execution/queue/queue_keys.ts";
 import { errorMessage } from "../../errors.ts";
@@ -52,7 +52,7 @@ export interface WorkerCommandOptions
 export async function workerCommand(options: WorkerCommandOptions): Promise<ExitCode> {
   checkPermissionFlags(options);
   const lockMs = options.lockMs ?? 30_000;
-  const cacheDir = resolve(options.cache ?? ".crystallize-worker");
+  const cacheDir = resolvePath(options.cache ?? ".crystallize-worker");
   const permissions = permissionsFromFlags(options, Deno.cwd());
   try {
     await Deno.mkdir(cacheDir, { recursive: true });

@@ -1,4 +1,5 @@
-import { dirname, resolve, sep } from "node:path";
+import { dirname, sep } from "node:path";
+import { resolvePath } from "../../resolve_path.ts";
 import { CliError } from "../cli_error.ts";
 
 /**
@@ -28,7 +29,7 @@ const PRIVILEGED = Deno.build.os === "windows" ? [] : ["/proc", "/dev", "/sys"];
  * ```
  */
 export function folderProblem(path: string): string | undefined {
-  const absolute = resolve(path);
+  const absolute = resolvePath(path);
   const privileged = PRIVILEGED.find((p) => absolute === p || absolute.startsWith(p + sep));
   if (privileged !== undefined) {
     return `${absolute} is under ${privileged}, where Deno lets no sandboxed process write`;

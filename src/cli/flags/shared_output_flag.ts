@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { resolvePath } from "../../resolve_path.ts";
 import { CliError } from "../cli_error.ts";
 
 /**
@@ -19,7 +19,7 @@ import { CliError } from "../cli_error.ts";
  * ```
  */
 export function sharedOutputFlag(value: string): string {
-  const dir = resolve(value);
+  const dir = resolvePath(value);
   const problem = (() => {
     if (value.trim() === "") return "it is empty";
     for (const name of ["read", "write"] as const) {

@@ -7,7 +7,8 @@
  * editor.
  * @module
  */
-import { join, relative, resolve } from "node:path";
+import { join } from "node:path";
+import { relativePath, resolvePath } from "../../resolve_path.ts";
 import { type ListEntry, listExperiments } from "../commands/list.ts";
 import { createExperiment } from "../commands/new.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
@@ -215,7 +216,7 @@ class Shell {
         this.#members.clear();
         this.dispatch({
           type: "created",
-          target: relative(Deno.cwd(), folder),
+          target: relativePath(Deno.cwd(), folder),
           files: files.sort(),
         });
       },
@@ -246,7 +247,7 @@ class Shell {
       });
       return;
     }
-    const roots = [resolve(this.#root), libraryRoot()];
+    const roots = [resolvePath(this.#root), libraryRoot()];
     this.#terminal.suspend(async () => {
       const at = await locate(target, roots);
       if (at === undefined) {

@@ -5,7 +5,7 @@
  * {@linkcode addEntry} made, so comments and formatting stay.
  * @module
  */
-import { relative } from "node:path";
+import { relativePath } from "../../resolve_path.ts";
 import { addEntry, type ConfigRow, configRows, setValue } from "./config_document.ts";
 import type { Key } from "./keys.ts";
 
@@ -62,7 +62,7 @@ export function loadedConfig(editor: ConfigModel, text: string): ConfigModel {
     cursor: Math.max(0, Math.min(editor.cursor, rows.length - 1)),
     input: undefined,
     notice: rows.length === 0 && text.trim() !== ""
-      ? `${relative(Deno.cwd(), editor.file)} does not parse: e opens it in your editor`
+      ? `${relativePath(Deno.cwd(), editor.file)} does not parse: e opens it in your editor`
       : editor.notice,
   };
 }

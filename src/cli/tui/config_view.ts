@@ -4,7 +4,7 @@
  * wrong with the new text (checked at every key) or that it is valid.
  * @module
  */
-import { relative } from "node:path";
+import { relativePath } from "../../resolve_path.ts";
 import type { ConfigModel } from "./config_editor.ts";
 import { fitLine, highlight, keyHelp } from "./text.ts";
 import { paint } from "./theme.ts";
@@ -46,7 +46,7 @@ export function renderConfig(
   color: boolean,
 ): string[] {
   const head = [
-    fitLine(`Config editor · ${relative(Deno.cwd(), editor.file) || editor.file}`, width),
+    fitLine(`Config editor · ${relativePath(Deno.cwd(), editor.file) || editor.file}`, width),
     "",
   ];
   const input = editor.input;

@@ -5,7 +5,8 @@
  * text may come from experiment code), and runs the editor on the terminal.
  * @module
  */
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join } from "node:path";
+import { relativePath, resolvePath } from "../../resolve_path.ts";
 import { configRows } from "./config_document.ts";
 import { editorCommand, type FileLine } from "./editor_command.ts";
 import { locationsIn, stepLine } from "./locations.ts";
@@ -33,11 +34,11 @@ export async function locate(
 ): Promise<FileLine | undefined> {
   switch (target.kind) {
     case "file":
-      return await inside(resolve(target.file), roots)
-        ? { file: resolve(target.file), line: target.line }
+      return await inside(resolvePath(target.file), roots)
+        ? { file: resolvePath(target.file), line: target.line }
         : undefined;
     case "step":
-      return await stepPlace(resolve(target.configFile), target.step, roots);
+      return await stepPlace(resolvePath(target.configFile), target.step, roots);
     case "text":
       for (const text of target.lines) {
         for (const place of locationsIn(text, Deno.cwd())) {
@@ -69,7 +70,7 @@ async function inside(file: string, roots: readonly string[]): Promise<boolean> 
   const real = await Deno.realPath(file).catch(() => undefined);
   if (real === undefined || !(await Deno.stat(real)).isFile) return false;
   return roots.some((root) => {
-    const rel = relative(root, real);
+    const rel = relativePath(root, real);
     return rel !== "" && !rel.startsWith("..") && !rel.startsWith("/");
   });
 }
@@ -88,7 +89,7 @@ async function inside(file: string, roots: readonly string[]): Promise<boolean> 
  */
 export async function runEditor(setting: string, at: FileLine): Promise<string> {
   const command = editorCommand(setting, at);
-  const shown = `${relative(Deno.cwd(), at.file) || at.file}:${at.line}`;
+  const shown = `${relativePath(Deno.cwd(), at.file) || at.file}:${at.line}`;
   const name = command === undefined ? "" : basename(command.program);
   if (command === undefined) {
     return "The editor setting is empty: set $EDITOR, e.g. export EDITOR=vim.";

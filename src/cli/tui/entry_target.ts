@@ -5,7 +5,7 @@
  * and where its runs are stored.
  * @module
  */
-import { resolve } from "node:path";
+import { resolvePath } from "../../resolve_path.ts";
 import { readConfigFile } from "../../config/folder_config.ts";
 import type { ListEntry } from "../commands/list.ts";
 import { graphClosure } from "../graph_closure.ts";
@@ -32,7 +32,7 @@ import { type ResolvedTarget, resolveTarget } from "../target.ts";
  * ```
  */
 export function entryFolder(entry: ListEntry): string | undefined {
-  return entry.kind === "module" ? undefined : resolve(entry.target);
+  return entry.kind === "module" ? undefined : resolvePath(entry.target);
 }
 
 /**

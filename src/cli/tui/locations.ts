@@ -5,7 +5,8 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { isAbsolute, resolve } from "node:path";
+import { isAbsolute } from "node:path";
+import { resolvePath } from "../../resolve_path.ts";
 
 /** A place named in text: a path (absolute, or relative to the working directory) and a line. */
 export interface TextLocation {
@@ -43,7 +44,10 @@ export function locationsIn(text: string, cwd: string): TextLocation[] {
     } catch {
       return [];
     }
-    return [{ file: isAbsolute(file) ? file : resolve(cwd, file), line: Number(line ?? 1) || 1 }];
+    return [{
+      file: isAbsolute(file) ? file : resolvePath(cwd, file),
+      line: Number(line ?? 1) || 1,
+    }];
   });
 }
 

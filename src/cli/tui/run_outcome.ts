@@ -1,4 +1,4 @@
-import { relative } from "node:path";
+import { relativePath } from "../../resolve_path.ts";
 import type { SandboxedOutcome } from "../sandboxed_run.ts";
 
 /** How a run from the run screen ended, for its status and notice line. */
@@ -43,7 +43,7 @@ export function runEnd(outcome: SandboxedOutcome, cwd: string): RunEnd {
   const errors = outcome.results.reduce((n, r) => n + r.errors.length, 0);
   const stored = outcome.results.flatMap((r) =>
     r.outputDir === undefined ? [] : [
-      `${r.experiment} in ${relative(cwd, r.outputDir) || "."}${
+      `${r.experiment} in ${relativePath(cwd, r.outputDir) || "."}${
         r.provenance?.stored?.upToDate ? " (nothing to do: it was complete)" : ""
       }`,
     ]

@@ -4,7 +4,8 @@
  * HTML report, the create screen's choices, and config.yaml saves.
  * @module
  */
-import { join, relative, resolve } from "node:path";
+import { join } from "node:path";
+import { relativePath, resolvePath } from "../../resolve_path.ts";
 import { readConfigFile } from "../../config/folder_config.ts";
 import { atomicWriteSync } from "../../storage/atomic_write.ts";
 import { listRuns, loadRun, StoredRunError } from "../../storage/stored_run.ts";
@@ -147,7 +148,7 @@ export async function createChoices(
   const available: string[] = [];
   const dir = join(root, NEW_EXPERIMENTS_DIR);
   for (const entry of entries) {
-    if (entry.kind === "module" || resolve(entry.target, "..") !== resolve(dir)) continue;
+    if (entry.kind === "module" || resolvePath(entry.target, "..") !== resolvePath(dir)) continue;
     const file = await readConfigFile(entry.target).catch(() => undefined);
     for (const alias of Object.keys(file?.config.outputs ?? {})) {
       available.push(`${file!.name}#${alias}`);
@@ -176,7 +177,7 @@ export async function createChoices(
 export async function saveConfig(file: string, text: string, expected: string): Promise<void> {
   if (await Deno.readTextFile(file) !== expected) {
     throw new Error(
-      `${relative(Deno.cwd(), file)} changed on disk since it was opened: not saved; ` +
+      `${relativePath(Deno.cwd(), file)} changed on disk since it was opened: not saved; ` +
         "esc and open it again",
     );
   }

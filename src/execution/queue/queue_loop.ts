@@ -6,7 +6,8 @@
  * builder, the launcher and the coordinator are the coordinator's alone.
  * @module
  */
-import { dirname, resolve } from "node:path";
+import { dirname } from "node:path";
+import { resolvePath } from "../../resolve_path.ts";
 import { outputRoot } from "../../storage/output_root.ts";
 import type { ExperimentView, LoopContext } from "../../run/plugin.ts";
 import { moduleFolders } from "../module_folders.ts";
@@ -81,8 +82,8 @@ export async function runOnQueue(
     library: LIBRARY_ROOT,
     exclude: [outputRoot(experiment), spec.cache?.dir, runs].filter((p): p is string =>
       p !== undefined
-    ).map((p) => resolve(p)),
-    outputRoot: resolve(outputRoot({})),
+    ).map((p) => resolvePath(p)),
+    outputRoot: resolvePath(outputRoot({})),
   });
   await coordinateQueueRun({ ...settings, ...common, ...shipped }, sinks, loop);
 }

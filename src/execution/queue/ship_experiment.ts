@@ -5,7 +5,8 @@
  * workers run, with its upstream references pinned.
  * @module
  */
-import { dirname, join, relative } from "node:path";
+import { dirname, join } from "node:path";
+import { relativePath } from "../../resolve_path.ts";
 import { fileURLToPath } from "node:url";
 import { isInside } from "../../storage/join_inside.ts";
 import { allRefs, type WorkerSpec } from "../worker/messages.ts";
@@ -93,5 +94,5 @@ export async function shipExperiment(
 
 function shown(url: string, project: string): string {
   const path = url.startsWith("file:") ? fileURLToPath(url) : url;
-  return isInside(project, path) ? relative(project, path) : path;
+  return isInside(project, path) ? relativePath(project, path) : path;
 }

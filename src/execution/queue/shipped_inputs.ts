@@ -9,7 +9,8 @@
  * unpacked copy, the only place its sandbox may read them.
  * @module
  */
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { resolvePath } from "../../resolve_path.ts";
 import { pathToFileURL } from "node:url";
 import { type ArtifactRef, upstreamRun } from "../../data/experiment_input.ts";
 import { RUN_FILES } from "../../storage/run_layout.ts";
@@ -53,7 +54,7 @@ export async function pinnedInputs(
   const files: string[] = [];
   const pinned: Record<string, ArtifactRef> = {};
   for (const [alias, ref] of Object.entries(inputs)) {
-    const rooted = { ...ref, root: resolve(ref.root ?? defaultRoot) };
+    const rooted = { ...ref, root: resolvePath(ref.root ?? defaultRoot) };
     const run = upstreamRun(rooted);
     pinned[alias] = run === undefined ? rooted : { ...rooted, version: run.version };
     if (run !== undefined) files.push(...await runFiles(run.dir, ref.artifact));

@@ -13,7 +13,8 @@
  * names only, with their targets made absolute.
  * @module
  */
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
+import { resolvePath } from "../../resolve_path.ts";
 import { fileUrlOf } from "../../file_url.ts";
 
 /**
@@ -160,7 +161,7 @@ function localTarget(target: string, folder: string): string | undefined {
   if (!(target.startsWith("./") || target.startsWith("../") || isAbsolute(target))) {
     return undefined;
   }
-  const url = fileUrlOf(resolve(folder, target)).href;
+  const url = fileUrlOf(resolvePath(folder, target)).href;
   return target.endsWith("/") && !url.endsWith("/") ? `${url}/` : url;
 }
 
