@@ -8,7 +8,7 @@
  * @module
  */
 import { isAbsolute, join, sep } from "node:path";
-import { relativePath, resolvePath } from "../resolve_path.ts";
+import { relativePath } from "../resolve_path.ts";
 import { blobId, fileBlobId } from "./git_blob.ts";
 import { gitBoolean, parseGitConfig } from "./git_config.ts";
 import { type GitIndexEntry, parseGitIndex } from "./git_index.ts";
@@ -80,8 +80,7 @@ export async function gitDirtyOf(
   folder: string,
 ): Promise<boolean | undefined> {
   try {
-    const prefix = relativePath(resolvePath(checkout.topLevel), resolvePath(folder)).split(sep)
-      .join("/");
+    const prefix = relativePath(checkout.topLevel, folder).split(sep).join("/");
     if (isAbsolute(prefix) || prefix === ".." || prefix.startsWith("../")) return undefined;
     if (!readable(folder)) return undefined;
     const config = parseGitConfig(await readOptionalText(join(checkout.commonDir, "config")));

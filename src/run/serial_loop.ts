@@ -69,12 +69,7 @@ export function serialLoop(
       if (holding === STRETCH) {
         flush();
         const now = performance.now();
-        if (now > sliceEnd) {
-          // Not `setTimeout(0)`: nested timeouts are clamped to 4 ms (the HTML rule Deno
-          // follows), which idled ~15 % of a long run; an immediate waits one turn of the
-          // event loop, where timers, signals and I/O are handled.
-          return yieldThenFrom(i + 1);
-        }
+        if (now > sliceEnd) return yieldThenFrom(i + 1);
         handoff.endedAt = now;
       }
     }
@@ -86,6 +81,9 @@ export function serialLoop(
       report(o);
       return from(next);
     });
+  // Not `setTimeout(0)`: nested timeouts are clamped to 4 ms (the HTML rule Deno follows), which
+  // idled ~15 % of a long run; an immediate waits one turn of the event loop, where timers,
+  // signals and I/O are handled.
   const yieldThenFrom = (next: number) =>
     new Promise<void>((resolve) => setImmediate(resolve)).then(() => from(next));
   let running: MaybePromise<void>;

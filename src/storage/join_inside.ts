@@ -59,6 +59,6 @@ export function joinInside(folder: string, ...segments: string[]): string {
  * ```
  */
 export function isInside(folder: string, path: string): boolean {
-  const rel = relativePath(resolvePath(folder), resolvePath(path));
+  const rel = relativePath(folder, path);
   return rel !== "" && !isAbsolute(rel) && rel !== ".." && !rel.startsWith(`..${sep}`);
 }
