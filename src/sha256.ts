@@ -1,6 +1,6 @@
 import type { Hash } from "node:crypto";
 import { hexOf } from "./bytes.ts";
-import { nodeCrypto, nodeCryptoLoaded } from "./node_crypto.ts";
+import { nodeCrypto, nodeCryptoLoaded } from "./node_builtins.ts";
 import { sha256 } from "./plain_sha256.ts";
 
 /**
@@ -43,7 +43,7 @@ export interface Sha256 {
  * while `node:crypto` is not loaded and the process has hashed less than
  * 256 KiB that way (a run of a small experiment — its fingerprints, its
  * records — never loads `node:crypto`); beyond, it goes on in Node's native
- * hash, which `node:crypto` is loaded for then (see `node_crypto.ts`).
+ * hash, which `node:crypto` is loaded for then (see `node_builtins.ts`).
  *
  * @example
  * ```ts

@@ -1,4 +1,4 @@
-import { serialize } from "node:v8";
+import { nodeV8 } from "../node_builtins.ts";
 import { FORM, SHORT_STRING } from "./canonical_tags.ts";
 import { LITTLE_ENDIAN } from "./hash_writer.ts";
 
@@ -70,7 +70,7 @@ export function writeStrings(values: readonly string[], sink: StringSink): void 
   if (!LITTLE_ENDIAN || values.length < MIN_STRINGS || !sampleIsWide(values)) {
     return writeEach(values, 0, sink);
   }
-  const bytes = serialize(values);
+  const bytes = nodeV8().serialize(values);
   let at = denseArrayStart(bytes, values.length);
   if (at === 0) return writeEach(values, 0, sink);
   let run = at;

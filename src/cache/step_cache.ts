@@ -1,6 +1,6 @@
 import { errorMessage } from "../errors.ts";
 import { createSha256 } from "../sha256.ts";
-import { deserialize, serialize } from "node:v8";
+import { nodeV8 } from "../node_builtins.ts";
 import type { MetricTags, MetricValue } from "../context/metrics.ts";
 import { joinInside } from "../storage/join_inside.ts";
 import { safeName } from "../storage/safe_name.ts";
@@ -102,7 +102,7 @@ export class StepCache {
     const problem = checkEntry(bytes);
     if (problem === undefined) {
       try {
-        return deserialize(bytes.subarray(HEADER)) as CacheEntry;
+        return nodeV8().deserialize(bytes.subarray(HEADER)) as CacheEntry;
       } catch (error) {
         return this.#corrupt(path, step, `cannot be decoded (${errorMessage(error)})`);
       }
@@ -114,7 +114,7 @@ export class StepCache {
   write(step: string, key: string, entry: CacheEntry): void {
     const path = this.path(step, key);
     try {
-      const payload = serialize(entry);
+      const payload = nodeV8().serialize(entry);
       const digest = createSha256().update(payload).digest();
       const bytes = new Uint8Array(HEADER + payload.length);
       bytes.set(MAGIC, 0);

@@ -1,4 +1,4 @@
-import { nodeCrypto } from "../node_crypto.ts";
+import { nodeCrypto } from "../node_builtins.ts";
 
 /**
  * The git object id of a blob with this content: the hash of

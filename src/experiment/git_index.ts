@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { nodeCrypto } from "../node_crypto.ts";
+import { nodeCrypto } from "../node_builtins.ts";
 import { hexOf } from "../bytes.ts";
 
 /** One entry of the git index (the fields the dirty check needs). */

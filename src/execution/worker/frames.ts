@@ -3,9 +3,9 @@
  * messages over stdin/stdout, which they share with whatever experiment code
  * prints.
  *
- * A frame is magic bytes, a 32-bit little-endian length and the V8
- * structured-clone serialisation of the message (Dates, Maps, typed arrays,
- * BigInts and `undefined` survive, unlike JSON). Frames a child process
+ * A frame is magic bytes, a 32-bit little-endian length and the message
+ * with structured-clone semantics (Dates, Maps, typed arrays, BigInts and
+ * `undefined` survive, unlike JSON; see `message_codec.ts`). Frames a child process
  * sends to its parent are also **sealed** with a per-process key that the
  * parent generated and the child read before any experiment code loaded
  * (see `parent_channel.ts`): a header tag right after the length, over a frame
@@ -17,10 +17,10 @@
  * fails its tag and ends the conversation.
  * @module
  */
-import { deserialize, serialize } from "node:v8";
 import { concatBytes } from "../../bytes.ts";
-import { nodeCrypto } from "../../node_crypto.ts";
+import { nodeCrypto } from "../../node_builtins.ts";
 import { HmacSha256 } from "../../plain_sha256.ts";
+import { decodeMessage, encodeMessage } from "./message_codec.ts";
 
 const MAGIC = new Uint8Array([0xc7, 0x52, 0x59, 0x53, 0x54, 0x41, 0x4c, 0x5a]);
 const LENGTH = MAGIC.length + 4;
@@ -75,7 +75,7 @@ export class FrameWriter {
 
   /** The frame of one message. */
   encode(message: unknown): Uint8Array {
-    const payload = serialize(message);
+    const payload = encodeMessage(message);
     const key = this.#key;
     const sealed = key === undefined ? 0 : TAG;
     const frame = new Uint8Array(LENGTH + sealed + payload.length + sealed);
@@ -209,10 +209,10 @@ export class FrameReader {
   }
 }
 
-/** A payload as a message; a payload V8 cannot decode (or that nests too deep) breaks the stream. */
+/** A payload as a message; a payload that cannot be decoded (or nests too deep) breaks the stream. */
 function decode(payload: Uint8Array): unknown {
   try {
-    return deserialize(payload);
+    return decodeMessage(payload);
   } catch (error) {
     throw new FrameCorruptError(
       `a protocol message could not be decoded (${(error as Error).message})`,
