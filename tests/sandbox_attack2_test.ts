@@ -325,7 +325,7 @@ Deno.exit(0);`),
   assert.deepEqual(crashes, [], "the CLI crashed");
 });
 
-Deno.test("a sealed frame whose payload is not V8 data, or nests 200000 deep (made by patching node:v8's Serializer.prototype.releaseBuffer), stops the run with a protocol error, not a CLI crash", async () => {
+Deno.test("a sealed frame whose payload is garbage or nests 200000 deep, in V8's form (made by patching node:v8's Serializer.prototype.releaseBuffer) or in the plain form (by patching Uint8Array.prototype.slice, which the plain encoder ends with), stops the run with a protocol error, not a CLI crash", async () => {
   await using dir = await tempDir("attack2-payload");
   const lab = resolve(dir.path);
   const crashes: string[] = [];
@@ -334,11 +334,23 @@ Deno.test("a sealed frame whose payload is not V8 data, or nests 200000 deep (ma
     // ["…[1]…"] 200000 deep: dense arrays ('A', 1 item) around the integer 1.
     deep: `[0xff, 0x0f, ...Array(200000).fill([0x41, 0x01]).flat(), 0x49, 0x02,
       ...Array(200000).fill([0x24, 0x00, 0x01]).flat()]`,
+    plainGarbage: "[0x01, 0x6f, 0x01, 0, 0, 0, 0x73, 0xf0, 0xff, 0xff, 0xff, 0x74]",
+    // [[…[1]…]] 200000 deep in the plain form: arrays ('a', count 1) around int32 1.
+    plainDeep: "[0x01, ...Array(200000).fill([0x61, 1, 0, 0, 0]).flat(), 0x69, 1, 0, 0, 0]",
   };
   for (const [what, bytes] of Object.entries(payloads)) {
-    await writeFiles(lab, {
-      [`exp/${what}.ts`]: moduleSource(`import v8 from "node:v8";
-import { sendToParent } from ${JSON.stringify(CHANNEL)};
+    const plain = what.startsWith("plain");
+    const patch = plain
+      ? `const slice = Uint8Array.prototype.slice;
+let once = true;
+Uint8Array.prototype.slice = function (...args: [number?, number?]) {
+  const real = slice.apply(this, args);
+  if (!once || this.length < 1024) return real; // the encoder's buffer, not the HMAC's
+  once = false;
+  return new Uint8Array(${bytes});
+};
+sendToParent({ type: "ignored" });`
+      : `import v8 from "node:v8";
 const release = v8.Serializer.prototype.releaseBuffer;
 let once = true;
 // deno-lint-ignore no-explicit-any
@@ -348,7 +360,11 @@ let once = true;
   once = false;
   return new Uint8Array(${bytes});
 };
-sendToParent({ type: "ignored" });`),
+// A Map is not plain data: the message goes through V8's serializer.
+sendToParent({ type: "ignored", map: new Map() });`;
+    await writeFiles(lab, {
+      [`exp/${what}.ts`]: moduleSource(`import { sendToParent } from ${JSON.stringify(CHANNEL)};
+${patch}`),
     });
     const run = await crystallize([
       "run",
@@ -358,6 +374,7 @@ sendToParent({ type: "ignored" });`),
       "--json",
     ]);
     crashes.push(...crashOf(run, what, { json: true }));
+    assert.match(run.stdout, /ProtocolError.*could not be decoded/, `${what}: a protocol error`);
   }
   assert.deepEqual(crashes, [], "the CLI crashed");
 });
