@@ -374,7 +374,11 @@ ${patch}`),
       "--json",
     ]);
     crashes.push(...crashOf(run, what, { json: true }));
-    assert.match(run.stdout, /ProtocolError.*could not be decoded/, `${what}: a protocol error`);
+    assert.match(
+      run.stdout,
+      /ProtocolError[\s\S]*could not be decoded/,
+      `${what}: a protocol error`,
+    );
   }
   assert.deepEqual(crashes, [], "the CLI crashed");
 });
