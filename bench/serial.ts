@@ -23,7 +23,7 @@
  * and 1M replicates under 150 MB peak RSS.
  * @module
  */
-import process from "node:process";
+import { cpuMs } from "./cpu_time.ts";
 import {
   dataSource,
   Experiment,
@@ -103,7 +103,7 @@ async function measure(kind: string, replicates: number): Promise<Measurement> {
   else await framework(2_000).run();
   let sampled = 0;
   const timer = setInterval(() => sampled = Math.max(sampled, Deno.memoryUsage().rss), 5);
-  const cpu = process.cpuUsage();
+  const cpu = cpuMs();
   const started = performance.now();
   let kept: number;
   if (kind === "plain") kept = plainLoop(replicates).values.length;
@@ -113,13 +113,13 @@ async function measure(kind: string, replicates: number): Promise<Measurement> {
     if (result.errors.length > 0) throw new Error(`${kind}: ${result.errors[0].message}`);
   }
   const wallMs = performance.now() - started;
-  const used = process.cpuUsage(cpu);
+  const cpuUsed = cpuMs() - cpu;
   clearInterval(timer);
   sampled = Math.max(sampled, Deno.memoryUsage().rss);
   if (kept !== replicates) throw new Error(`${kind}: kept ${kept} of ${replicates} values`);
   return {
     wallUs: (wallMs * 1000) / replicates,
-    cpuUs: (used.user + used.system) / replicates,
+    cpuUs: (cpuUsed * 1000) / replicates,
     peakRssMiB: peakRssMiB(sampled),
   };
 }

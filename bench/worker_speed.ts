@@ -30,7 +30,7 @@ import {
   SerialExecution,
 } from "../mod.ts";
 import type { BasePlugin, PipelineStep } from "../mod.ts";
-import process from "node:process";
+import { cpuMs } from "./cpu_time.ts";
 import { denoExecutable } from "../src/execution/worker/framed_child.ts";
 
 /** Integer work: `n` rounds of a sum of squares modulo 7. */
@@ -57,16 +57,15 @@ export const replicateIndex = dataSource((ctx) => ctx.replicate, { name: "replic
  * CPU time of one call, ms (user + system of this process: unlike wall time,
  * it hardly grows when other programs share the cores).
  */
-function cpuMs(workload: Workload, iterations: number, seed: number): [number, number] {
-  const started = process.cpuUsage();
+function loopCpuMs(workload: Workload, iterations: number, seed: number): [number, number] {
+  const started = cpuMs();
   const x = WORK[workload](iterations, seed);
-  const used = process.cpuUsage(started);
-  return [(used.user + used.system) / 1000, x];
+  return [cpuMs() - started, x];
 }
 
 /** Runs a workload and records the CPU time of the loop itself (`loop_ms`). */
 export const work = pipelineStep((r: number, ctx, { workload, iterations }) => {
-  const [ms, x] = cpuMs(workload as Workload, iterations, r);
+  const [ms, x] = loopCpuMs(workload as Workload, iterations, r);
   ctx.metrics.add("loop_ms", ms);
   ctx.metrics.add("x", x);
   return x;
@@ -86,7 +85,7 @@ function experiment(execution: BasePlugin, replicates: number, step: PipelineSte
 function calibrate(workload: Workload, ms: number): number {
   const probe = 2_000_000;
   let best = Infinity;
-  for (let i = 0; i < 5; i++) best = Math.min(best, cpuMs(workload, probe, i)[0]);
+  for (let i = 0; i < 5; i++) best = Math.min(best, loopCpuMs(workload, probe, i)[0]);
   return Math.round((probe * ms) / best);
 }
 
@@ -223,7 +222,7 @@ if (import.meta.main && Deno.args[0] === "--plain") {
   const [, workload, iterations, times] = Deno.args;
   const ms: number[] = [];
   for (let r = 0; r < Number(times); r++) {
-    ms.push(cpuMs(workload as Workload, Number(iterations), r)[0]);
+    ms.push(loopCpuMs(workload as Workload, Number(iterations), r)[0]);
   }
   console.log(JSON.stringify(ms));
 } else if (import.meta.main) {
