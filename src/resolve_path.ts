@@ -1,11 +1,15 @@
 /**
- * `node:path`'s `resolve` and `relative`, with the working directory taken
- * from `Deno.cwd()`: the polyfill asks `node:process` for it, and loading
- * that module cost ≈ 9 ms the first time a process resolved a relative
- * path (the CLI's start-up did, for its target).
+ * `node:path`'s `resolve` and `relative` for the running system, with the
+ * working directory taken from `Deno.cwd()` and only when a path needs it:
+ * `node:path` asks `node:process` for it, and loading that module cost
+ * ≈ 9 ms the first time a process resolved a relative path (the CLI's
+ * start-up did, for its target). Absolute paths never read it, so they
+ * resolve even where `Deno.cwd()` throws (the working directory was removed).
  * @module
  */
-import { isAbsolute, relative, resolve } from "node:path";
+import { hostPath } from "./path.ts";
+
+const cwd = () => Deno.cwd();
 
 /**
  * The absolute, normalized path of `paths` joined right to left, as
@@ -22,7 +26,7 @@ import { isAbsolute, relative, resolve } from "node:path";
  * ```
  */
 export function resolvePath(...paths: string[]): string {
-  return paths.some(isAbsolute) ? resolve(...paths) : resolve(Deno.cwd(), ...paths);
+  return hostPath.resolveWith(cwd, ...paths);
 }
 
 /**
@@ -39,5 +43,5 @@ export function resolvePath(...paths: string[]): string {
  * ```
  */
 export function relativePath(from: string, to: string): string {
-  return relative(resolvePath(from), resolvePath(to));
+  return hostPath.relativeWith(cwd, from, to);
 }

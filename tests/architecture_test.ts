@@ -242,13 +242,43 @@ Deno.test("architecture: the function measure finds a long method and skips comm
   assert.deepEqual(longFunctions("a.ts", text, 7), []);
 });
 
-const NODE_PATH_IMPORT = /import\s*\{([^}]*)\}\s*from\s*["']node:path["']/g;
+/**
+ * An import of `node:path` or `node:url` (or a subpath such as
+ * `node:path/posix`): static, dynamic, type-only or a re-export.
+ */
+const NODE_PATH_OR_URL =
+  /\b(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+\s+from\s+)?["']node:(?:path|url)(?:\/[\w/]*)?["']|\bimport\(\s*["']node:(?:path|url)(?:\/[\w/]*)?["']\s*\)/g;
 
-Deno.test("architecture: src/ resolves paths with src/resolve_path.ts, not node:path's resolve or relative (their first relative path loads node:process: ≈ 9 ms of a process's start)", () => {
-  const offending = files.filter((f) => !f.endsWith("/resolve_path.ts")).filter((f) =>
-    [...withoutComments(Deno.readTextFileSync(f)).matchAll(NODE_PATH_IMPORT)].some((m) =>
-      /\b(resolve|relative)\b/.test(m[1])
-    )
-  ).map(show);
+/** The `node:path` and `node:url` imports of a file's code (comments, JSDoc examples included, skipped). */
+function nodePathOrUrlImports(text: string): string[] {
+  return [...withoutComments(text).matchAll(NODE_PATH_OR_URL)].map((m) => m[0]);
+}
+
+Deno.test("architecture: no file of src/ imports node:path or node:url (src/path.ts, src/resolve_path.ts and src/file_url.ts stand in): the first load of Deno's Node layer costs every process 6–12 ms of start-up", () => {
+  const offending = files.flatMap((f) =>
+    nodePathOrUrlImports(Deno.readTextFileSync(f)).map((i) => `${show(f)}: ${i}`)
+  );
   assert.deepEqual(offending, []);
+});
+
+Deno.test("architecture: the node:path/node:url rule sees every import form and skips comments", () => {
+  const forms = [
+    'import { join } from "node:path";',
+    "import {\n  dirname,\n  join,\n} from 'node:path';",
+    'import * as path from "node:path";',
+    'import type { ParsedPath } from "node:path";',
+    'import "node:url";',
+    'export { fileURLToPath } from "node:url";',
+    'export * from "node:path/posix";',
+    'const { join } = await import("node:path");',
+  ];
+  for (const form of forms) assert.equal(nodePathOrUrlImports(form).length, 1, form);
+  const ignored = [
+    '/**\n * ```ts\n * import { join } from "node:path";\n * ```\n */',
+    '// import("node:url")',
+    'import assert from "node:assert/strict";',
+    'import { join } from "./path.ts";',
+    'import type { Buffer } from "node:buffer";',
+  ].join("\n");
+  assert.deepEqual(nodePathOrUrlImports(ignored), []);
 });

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { CliError } from "./cli_error.ts";
 
 /** Folders never searched: dependencies (hidden ones, such as .git and .crystallize, neither). */

@@ -1,4 +1,4 @@
-import { basename, join } from "node:path";
+import { basename, join } from "../path.ts";
 import { relativePath, resolvePath } from "../resolve_path.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { type ConfigFile, readConfigFile } from "../config/folder_config.ts";

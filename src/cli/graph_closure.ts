@@ -1,4 +1,4 @@
-import { dirname, join } from "node:path";
+import { dirname, join } from "../path.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { type ConfigFile, configPathOf, inspectConfigFile } from "../config/folder_config.ts";
 import { ReferenceResolver } from "../config/folder_references.ts";
@@ -32,10 +32,10 @@ export async function graphClosure(folder: string): Promise<ConfigFile[]> {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { fileURLToPath } from "node:url";
+ * import { pathOfFileUrl } from "../file_url.ts";
  * import { graphClosureFolders } from "./graph_closure.ts";
  *
- * const dag = fileURLToPath(new URL("../../examples/dag/", import.meta.url));
+ * const dag = pathOfFileUrl(new URL("../../examples/dag/", import.meta.url));
  * assert.deepEqual(await graphClosureFolders(`${dag}consumer`), [`${dag}consumer`, `${dag}producer`]);
  * ```
  */
@@ -49,10 +49,10 @@ export async function graphClosureFolders(folder: string): Promise<string[]> {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { fileURLToPath } from "node:url";
+ * import { pathOfFileUrl } from "../file_url.ts";
  * import { closureOf } from "./graph_closure.ts";
  *
- * const dag = fileURLToPath(new URL("../../examples/dag/", import.meta.url));
+ * const dag = pathOfFileUrl(new URL("../../examples/dag/", import.meta.url));
  * const { files, folders } = await closureOf(`${dag}consumer`);
  * assert.deepEqual(files.map((f) => f.name), ["consumer", "producer"]);
  * assert.equal(folders.length, 2);

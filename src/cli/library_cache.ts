@@ -13,7 +13,7 @@
  * into place, so a reader never sees half a library.
  * @module
  */
-import { join, sep as SEPARATOR } from "node:path";
+import { join, sep as SEPARATOR } from "../path.ts";
 import { relativePath } from "../resolve_path.ts";
 import { errorMessage } from "../errors.ts";
 import { configuredDeno, readableEnv } from "../execution/deno_runtime.ts";

@@ -1,5 +1,5 @@
 import { relativePath } from "../resolve_path.ts";
-import { fileURLToPath } from "node:url";
+import { pathOfFileUrl } from "../file_url.ts";
 import { listPermissionHint } from "./permission_hint.ts";
 import { ProgressDisplay } from "./progress/display.ts";
 import type { ExportedExperiment, FromRunner } from "./runner/protocol.ts";
@@ -46,10 +46,10 @@ interface RunnerAnswer {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { fileURLToPath } from "node:url";
+ * import { pathOfFileUrl } from "../file_url.ts";
  * import { inspectModules } from "./module_inspection.ts";
  *
- * const examples = fileURLToPath(new URL("../../examples/", import.meta.url));
+ * const examples = pathOfFileUrl(new URL("../../examples/", import.meta.url));
  * const { found, failed } = await inspectModules(examples, [
  *   new URL("../../examples/scaling_demo.ts", import.meta.url).href,
  * ]);
@@ -126,5 +126,5 @@ async function inspectInRunner(
 }
 
 function shownPath(url: string): string {
-  return relativePath(Deno.cwd(), fileURLToPath(url));
+  return relativePath(Deno.cwd(), pathOfFileUrl(url));
 }

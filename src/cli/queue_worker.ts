@@ -5,7 +5,7 @@
  * the run's results stream; heartbeats for `crystallize cluster status`.
  * @module
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import type { Job, Worker } from "npm:bullmq@6.7.0";
 import type { Redis } from "npm:ioredis@5.8.2";
 import type { LogRecord } from "../context/logger.ts";

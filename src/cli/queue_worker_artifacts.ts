@@ -5,7 +5,7 @@
  * its `--shared-output` is the coordinator's folder.
  * @module
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import type { ReplicateOutcome } from "../storage/outcome.ts";
 import { fileDigest } from "../storage/file_digest.ts";
 import { artifactPath } from "../storage/run_layout.ts";

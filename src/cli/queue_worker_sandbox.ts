@@ -6,9 +6,9 @@
  * *and* the worker's own `--allow-*` flags allow.
  * @module
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { resolvePath } from "../resolve_path.ts";
-import { fileURLToPath } from "node:url";
+import { pathOfFileUrl } from "../file_url.ts";
 import type { UnpackedBundle } from "../execution/queue/bundle.ts";
 import { bundleImportMap, localModuleUrl } from "../execution/queue/bundle_modules.ts";
 import { unpackedInputs } from "../execution/queue/shipped_inputs.ts";
@@ -111,7 +111,7 @@ function localPath(entry: string | URL): string[] {
   const text = String(entry);
   if (!text.startsWith("file:")) return [resolvePath(text)];
   try {
-    return [fileURLToPath(text)];
+    return [pathOfFileUrl(text)];
   } catch {
     return [];
   }

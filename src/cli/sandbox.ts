@@ -1,6 +1,6 @@
 import { within } from "./within.ts";
 import { fileUrlOf, pathOfFileUrl } from "../file_url.ts";
-import { isAbsolute, join } from "node:path";
+import { isAbsolute, join } from "../path.ts";
 import { resolvePath } from "../resolve_path.ts";
 import {
   DenoNotFoundError,

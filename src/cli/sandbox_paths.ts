@@ -9,7 +9,7 @@
  * and passed in), and grants permissions on real paths as well.
  * @module
  */
-import { dirname, isAbsolute, join, sep } from "node:path";
+import { dirname, isAbsolute, join, sep } from "../path.ts";
 import { relativePath, resolvePath } from "../resolve_path.ts";
 import { CliError } from "./cli_error.ts";
 import type { Sandbox } from "./sandbox.ts";

@@ -1,4 +1,4 @@
-import { dirname } from "node:path";
+import { dirname } from "../path.ts";
 import { pathOfFileUrl } from "../file_url.ts";
 import { configFileData } from "../config/config_reader.ts";
 import type { ResultJson } from "../storage/result_json.ts";

@@ -1,4 +1,4 @@
-import { dirname, join } from "node:path";
+import { dirname, join } from "../path.ts";
 import { resolvePath } from "../resolve_path.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { type ConfigFile, inspectConfigFile } from "../config/folder_config.ts";

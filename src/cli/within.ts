@@ -1,4 +1,4 @@
-import { isAbsolute, sep } from "node:path";
+import { isAbsolute, sep } from "../path.ts";
 import { relativePath } from "../resolve_path.ts";
 
 /**

@@ -1,4 +1,4 @@
-import { basename, dirname } from "node:path";
+import { basename, dirname } from "../path.ts";
 import { permissionValueProblem } from "../execution/permission_values.ts";
 import { MAX_REPLICATES } from "../run/replicates.ts";
 import { pathNameMessage, pathNameProblem } from "../path_name.ts";

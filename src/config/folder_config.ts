@@ -1,4 +1,4 @@
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join } from "../path.ts";
 import { resolvePath } from "../resolve_path.ts";
 import { ConfigError, type ConfigIssue } from "./config_error.ts";
 import { configIssues } from "./config_checks.ts";

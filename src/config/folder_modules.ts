@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { fileUrlOf, pathOfFileUrl } from "../file_url.ts";
 import type { ConfigIssue } from "./config_error.ts";
 import { suggestion } from "../did_you_mean.ts";

@@ -1,4 +1,4 @@
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join } from "../path.ts";
 import { resolvePath } from "../resolve_path.ts";
 import type { Artifact } from "../data/artifact.ts";
 import { ConfigError, displayPath, formatIssue } from "./config_error.ts";

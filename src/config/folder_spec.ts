@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../path.ts";
 import type { Artifact } from "../data/artifact.ts";
 import type { DataSource } from "../data/datasource.ts";
 import type { WorkerPermissions } from "../execution/worker/permissions.ts";

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { resolvePath } from "../resolve_path.ts";
 import { byPlace, ConfigError, type ConfigIssue, displayPath } from "./config_error.ts";
 import type { ConfigReader } from "./config_reader.ts";

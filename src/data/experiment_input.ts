@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { resolvePath } from "../resolve_path.ts";
 import type { FrozenContext } from "../context/frozen_context.ts";
 import { BASELINE } from "../context/frozen_context.ts";

@@ -4,7 +4,7 @@
  * `deno compile` binary.
  * @module
  */
-import { delimiter, join } from "node:path";
+import { delimiter, join } from "../path.ts";
 import { CrystallizeError } from "../errors.ts";
 
 /** The version of Deno this library is tested with, as the install hint names it. */

@@ -1,4 +1,4 @@
-import { dirname } from "node:path";
+import { dirname } from "../path.ts";
 import { allRefs, type WorkerSpec } from "./worker/messages.ts";
 import { pathOfFileUrl } from "../file_url.ts";
 

@@ -6,7 +6,7 @@
  * parent's alone.
  * @module
  */
-import { dirname } from "node:path";
+import { dirname } from "../path.ts";
 import { outputRoot } from "../storage/output_root.ts";
 import type { RunPlan } from "../run/run_plan.ts";
 import type { ExperimentView, LoopContext } from "../run/plugin.ts";

@@ -1,5 +1,5 @@
-import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname } from "../path.ts";
+import { pathOfFileUrl } from "../file_url.ts";
 import { BASELINE } from "../context/frozen_context.ts";
 import { SerialExecution } from "../execution/serial.ts";
 import { conditionFingerprints } from "../run/condition_fingerprints.ts";
@@ -257,6 +257,6 @@ function announceUpToDate(name: string, stored: Result, settings: RunSettings): 
 /** The experiment's folder: that of the module that built it, else the working directory. */
 function folderOf(experiment: RunnableExperiment): string {
   return experiment.moduleUrl?.startsWith("file:")
-    ? dirname(fileURLToPath(experiment.moduleUrl))
+    ? dirname(pathOfFileUrl(experiment.moduleUrl))
     : Deno.cwd();
 }

@@ -1,4 +1,4 @@
-import { dirname, join } from "node:path";
+import { dirname, join } from "../path.ts";
 import { resolvePath } from "../resolve_path.ts";
 import { type GitCheckout, gitDirtyOf } from "./git_dirty.ts";
 import type { GitInfo } from "../storage/provenance.ts";

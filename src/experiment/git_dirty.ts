@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { isAbsolute, join, sep } from "node:path";
+import { isAbsolute, join, sep } from "../path.ts";
 import { relativePath } from "../resolve_path.ts";
 import { blobId, fileBlobId } from "./git_blob.ts";
 import { gitBoolean, parseGitConfig } from "./git_config.ts";

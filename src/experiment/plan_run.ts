@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { stepCachePlan } from "../cache/cached_step.ts";
 import type { FrozenContext } from "../context/frozen_context.ts";
 import type { DataSource } from "../data/datasource.ts";

@@ -1,4 +1,4 @@
-import { dirname } from "node:path";
+import { dirname } from "../path.ts";
 
 /** Writes a whole file; the default is `Deno.writeFileSync`. Replaceable to test failing disks. */
 export type FileWriter = (path: string, data: Uint8Array) => void;

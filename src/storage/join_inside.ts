@@ -1,4 +1,4 @@
-import { isAbsolute, join, sep } from "node:path";
+import { isAbsolute, join, sep } from "../path.ts";
 import { relativePath, resolvePath } from "../resolve_path.ts";
 import { CrystallizeError } from "../errors.ts";
 

@@ -12,10 +12,11 @@ export const OUTPUT_ROOT_ENV = "CRYSTALLIZE_HOME";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { join, resolve } from "node:path";
+ * import { join } from "../path.ts";
+ * import { resolvePath } from "../resolve_path.ts";
  * import { outputRoot } from "@crystallize/deno";
  *
- * assert.equal(outputRoot({ outputDir: "out" }), resolve("out"));
+ * assert.equal(outputRoot({ outputDir: "out" }), resolvePath("out"));
  * // Without outputDir: $CRYSTALLIZE_HOME when this process may read it, else .crystallize here.
  * const home = Deno.permissions.querySync({ name: "env", variable: "CRYSTALLIZE_HOME" });
  * if (home.state !== "granted") assert.equal(outputRoot({}), join(Deno.cwd(), ".crystallize"));

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { toJsonText } from "./json_values.ts";
 import { artifactPath, RUN_FILES } from "./run_layout.ts";
 import type { ConditionOutcome } from "./outcome.ts";

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { joinInside } from "./join_inside.ts";
 import { checkPathName, PathNameError } from "../path_name.ts";
 

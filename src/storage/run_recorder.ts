@@ -1,5 +1,5 @@
 import { createSha256 } from "../sha256.ts";
-import { dirname, join } from "node:path";
+import { dirname, join } from "../path.ts";
 import type { FrozenContext } from "../context/frozen_context.ts";
 import type { Logger } from "../context/logger.ts";
 import { CrystallizeError, errorMessage } from "../errors.ts";

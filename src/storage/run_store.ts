@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { resolvePath } from "../resolve_path.ts";
 import type { Logger } from "../context/logger.ts";
 import { CrystallizeError, errorMessage } from "../errors.ts";

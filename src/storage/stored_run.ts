@@ -1,5 +1,5 @@
 import { RESULT } from "./result_shape.ts";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join } from "../path.ts";
 import { resolvePath } from "../resolve_path.ts";
 import { CrystallizeError } from "../errors.ts";
 import type { ArtifactFormat } from "./run_layout.ts";

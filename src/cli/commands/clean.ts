@@ -1,4 +1,4 @@
-import { isAbsolute } from "node:path";
+import { isAbsolute } from "../../path.ts";
 import { relativePath } from "../../resolve_path.ts";
 import { CliError } from "../cli_error.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";

@@ -1,4 +1,4 @@
-import { dirname } from "node:path";
+import { dirname } from "../../path.ts";
 import { relativePath, resolvePath } from "../../resolve_path.ts";
 import { readConfigFile } from "../../config/folder_config.ts";
 import { CliError } from "../cli_error.ts";

@@ -1,7 +1,7 @@
 import { printableData } from "../printable.ts";
-import { dirname } from "node:path";
+import { dirname } from "../../path.ts";
 import { relativePath, resolvePath } from "../../resolve_path.ts";
-import { fileURLToPath } from "node:url";
+import { pathOfFileUrl } from "../../file_url.ts";
 import { readConfigFile } from "../../config/folder_config.ts";
 import { discover } from "../discover.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
@@ -138,7 +138,7 @@ export async function listExperiments(dir: string): Promise<Listing> {
   if (found.modules.length > 0) {
     const inspected = await inspectModules(root, found.modules.map(fileUrl));
     for (const e of inspected.found) {
-      const file = relativePath(Deno.cwd(), fileURLToPath(e.module));
+      const file = relativePath(Deno.cwd(), pathOfFileUrl(e.module));
       experiments.push({
         target: e.exportName === "default" ? file : `${file}#${e.exportName}`,
         name: e.name,

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../../path.ts";
 import { relativePath, resolvePath } from "../../resolve_path.ts";
 import { errorMessage } from "../../errors.ts";
 import { CliError } from "../cli_error.ts";

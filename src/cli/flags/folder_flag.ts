@@ -1,4 +1,4 @@
-import { dirname, sep } from "node:path";
+import { dirname, sep } from "../../path.ts";
 import { resolvePath } from "../../resolve_path.ts";
 import { CliError } from "../cli_error.ts";
 

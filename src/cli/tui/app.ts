@@ -7,7 +7,7 @@
  * editor.
  * @module
  */
-import { join } from "node:path";
+import { join } from "../../path.ts";
 import { relativePath, resolvePath } from "../../resolve_path.ts";
 import { type ListEntry, listExperiments } from "../commands/list.ts";
 import { createExperiment } from "../commands/new.ts";

@@ -5,7 +5,7 @@
  * for any other editor.
  * @module
  */
-import { basename } from "node:path";
+import { basename } from "../../path.ts";
 
 /** The environment variables naming the editor, first set wins. */
 export const EDITOR_VARIABLES = ["CRYSTALLIZE_EDITOR", "EDITOR", "VISUAL"] as const;

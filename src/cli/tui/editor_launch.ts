@@ -5,7 +5,7 @@
  * text may come from experiment code), and runs the editor on the terminal.
  * @module
  */
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join } from "../../path.ts";
 import { relativePath, resolvePath } from "../../resolve_path.ts";
 import { configRows } from "./config_document.ts";
 import { editorCommand, type FileLine } from "./editor_command.ts";

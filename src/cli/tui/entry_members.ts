@@ -5,7 +5,7 @@
  * (whose provenance says which steps cache).
  * @module
  */
-import { join } from "node:path";
+import { join } from "../../path.ts";
 import { configEntries, type ConfigFile, readConfigFile } from "../../config/folder_config.ts";
 import { listRuns, loadRun } from "../../storage/stored_run.ts";
 import type { ListEntry } from "../commands/list.ts";

@@ -4,8 +4,8 @@
  * the line that defines a step in its module. Pure: texts in, positions out.
  * @module
  */
-import { fileURLToPath } from "node:url";
-import { isAbsolute } from "node:path";
+import { pathOfFileUrl } from "../../file_url.ts";
+import { isAbsolute } from "../../path.ts";
 import { resolvePath } from "../../resolve_path.ts";
 
 /** A place named in text: a path (absolute, or relative to the working directory) and a line. */
@@ -40,7 +40,7 @@ export function locationsIn(text: string, cwd: string): TextLocation[] {
   return [...text.matchAll(LOCATION)].flatMap(([, where, line]) => {
     let file: string;
     try {
-      file = where.startsWith("file://") ? fileURLToPath(where) : where;
+      file = where.startsWith("file://") ? pathOfFileUrl(where) : where;
     } catch {
       return [];
     }

@@ -5,7 +5,7 @@
  * entry's config.yaml names when it does.
  * @module
  */
-import { dirname } from "node:path";
+import { dirname } from "../../path.ts";
 import { configEntries, readConfigFile } from "../../config/folder_config.ts";
 import { redisAddress } from "../../execution/queue/redis_connection.ts";
 import type { Key } from "./keys.ts";

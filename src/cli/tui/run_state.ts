@@ -6,7 +6,7 @@
  * (per experiment, the steps whose caching was switched on or off).
  * @module
  */
-import { join } from "node:path";
+import { join } from "../../path.ts";
 import { atomicWriteSync } from "../../storage/atomic_write.ts";
 import { RunStateError } from "./run_state_error.ts";
 

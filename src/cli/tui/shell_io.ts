@@ -4,7 +4,7 @@
  * HTML report, the create screen's choices, and config.yaml saves.
  * @module
  */
-import { join } from "node:path";
+import { join } from "../../path.ts";
 import { relativePath, resolvePath } from "../../resolve_path.ts";
 import { readConfigFile } from "../../config/folder_config.ts";
 import { atomicWriteSync } from "../../storage/atomic_write.ts";

@@ -8,7 +8,7 @@
  * hash checks them against it before it unpacks anything.
  * @module
  */
-import { dirname, isAbsolute, join, normalize, posix } from "node:path";
+import { dirname, isAbsolute, join, normalize, posixPath } from "../../path.ts";
 import { BundleError } from "./bundle_error.ts";
 import { createSha256 } from "../../sha256.ts";
 import { isInside } from "../../storage/join_inside.ts";
@@ -230,7 +230,7 @@ export async function unpackBundle(
  */
 export function isPlainAbsolute(path: string): boolean {
   return isAbsolute(path) && !path.includes("\0") && normalize(path) === path &&
-    !path.split(/[\\/]/).includes("..") && posix.isAbsolute(path.replaceAll("\\", "/"));
+    !path.split(/[\\/]/).includes("..") && posixPath.isAbsolute(path.replaceAll("\\", "/"));
 }
 
 /** The lstat of `path` when it is a regular file, not a link; else a `BundleError`. */

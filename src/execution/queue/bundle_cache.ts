@@ -6,7 +6,7 @@
  * recently used — never one a batch is using.
  * @module
  */
-import { join } from "node:path";
+import { join } from "../../path.ts";
 import { unpackBundle, type UnpackedBundle } from "./bundle.ts";
 
 /** Bundles a worker keeps unpacked unless `--bundle-cache-max` says otherwise. */

@@ -5,8 +5,8 @@
  * here: a bundle is hostile) to either.
  * @module
  */
-import { join, normalize } from "node:path";
-import { fileURLToPath as fromFileUrl, pathToFileURL } from "node:url";
+import { join, normalize } from "../../path.ts";
+import { fileUrlOf, pathOfFileUrl } from "../../file_url.ts";
 import { isInside } from "../../storage/join_inside.ts";
 import { isBareName } from "../worker/project_config.ts";
 import { isPlainAbsolute, type UnpackedBundle } from "./bundle.ts";
@@ -39,7 +39,7 @@ export function localModuleUrl(
   library: string,
 ): string | undefined {
   if (!url.startsWith("file:")) return undefined;
-  const path = normalize(fromFileUrl(url));
+  const path = normalize(pathOfFileUrl(url));
   const own = inLibrary(bundle, path, library);
   if (own !== undefined) return toFileUrl(own);
   const { roots, files } = bundle.manifest;
@@ -122,7 +122,7 @@ function localTarget(
   if (PACKAGE_SCHEMES.some((scheme) => target.startsWith(scheme))) return target;
   let path: string | undefined;
   try {
-    path = target.startsWith("file:") ? fromFileUrl(target) : undefined;
+    path = target.startsWith("file:") ? pathOfFileUrl(target) : undefined;
   } catch {
     path = undefined;
   }
@@ -150,5 +150,5 @@ function inLibrary(bundle: UnpackedBundle, path: string, library: string): strin
 }
 
 function toFileUrl(path: string): string {
-  return pathToFileURL(path).href;
+  return fileUrlOf(path).href;
 }

@@ -4,7 +4,7 @@
  * with (no downloads: remote and npm modules are not files to ship).
  * @module
  */
-import { fileURLToPath } from "node:url";
+import { pathOfFileUrl } from "../../file_url.ts";
 import { denoExecutable } from "../worker/framed_child.ts";
 import { BundleError } from "./bundle_error.ts";
 
@@ -77,7 +77,7 @@ export async function importedFiles(
     for (const module of graph.modules ?? []) {
       const url = module.specifier;
       if (url === undefined || !url.startsWith("file:") || module.error !== undefined) continue;
-      const path = module.local ?? fileURLToPath(url);
+      const path = module.local ?? pathOfFileUrl(url);
       if (!found.has(path)) found.set(path, { path, importer: importers.get(url) ?? roots[i] });
     }
   }
@@ -109,7 +109,7 @@ async function knownGraph(url: string, configFlags: readonly string[]): Promise<
   for (const module of info.modules ?? []) {
     const specifier = module.specifier;
     if (specifier === undefined || !specifier.startsWith("file:")) continue;
-    const path = module.local ?? fileURLToPath(specifier);
+    const path = module.local ?? pathOfFileUrl(specifier);
     stamps.set(path, fileStamp(path));
   }
   graphs.delete(key);

@@ -1,4 +1,4 @@
-import { isAbsolute } from "node:path";
+import { isAbsolute } from "../../path.ts";
 import { CrystallizeError } from "../../errors.ts";
 import type { ReplicateOutcome } from "../../storage/outcome.ts";
 import {

@@ -6,7 +6,7 @@
  * builder, the launcher and the coordinator are the coordinator's alone.
  * @module
  */
-import { dirname } from "node:path";
+import { dirname } from "../../path.ts";
 import { resolvePath } from "../../resolve_path.ts";
 import { outputRoot } from "../../storage/output_root.ts";
 import type { ExperimentView, LoopContext } from "../../run/plugin.ts";

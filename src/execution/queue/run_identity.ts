@@ -1,4 +1,4 @@
-import { dirname } from "node:path";
+import { dirname } from "../../path.ts";
 import { canonicalHash } from "../../cache/canonical_hash.ts";
 import { createSha256 } from "../../sha256.ts";
 import type { WorkerSpec } from "../worker/messages.ts";

@@ -9,7 +9,7 @@
  * regular file, and have the size (then, once copied, the hash) reported.
  * @module
  */
-import { join } from "node:path";
+import { join } from "../../path.ts";
 import { CrystallizeError, errorMessage } from "../../errors.ts";
 import { checkPathName } from "../../path_name.ts";
 import { isInside, joinInside } from "../../storage/join_inside.ts";

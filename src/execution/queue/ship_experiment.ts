@@ -5,9 +5,9 @@
  * workers run, with its upstream references pinned.
  * @module
  */
-import { dirname, join } from "node:path";
+import { dirname, join } from "../../path.ts";
 import { relativePath } from "../../resolve_path.ts";
-import { fileURLToPath } from "node:url";
+import { pathOfFileUrl } from "../../file_url.ts";
 import { isInside } from "../../storage/join_inside.ts";
 import { allRefs, type WorkerSpec } from "../worker/messages.ts";
 import { bareImports, configFile, configFlags } from "../worker/project_config.ts";
@@ -64,7 +64,7 @@ export async function shipExperiment(
   const library = [join(options.library, "mod.ts"), join(options.library, "src")];
   const inLibrary = (path: string) => library.some((l) => path === l || isInside(l, path));
   const modules = [...new Set(allRefs(spec).map((r) => r.module))]
-    .filter((url) => url.startsWith("file:") && !inLibrary(fileURLToPath(url)));
+    .filter((url) => url.startsWith("file:") && !inLibrary(pathOfFileUrl(url)));
   const imported = (await importedFiles(modules, configFlags("bare-imports", cwd)))
     .filter((file) => !inLibrary(file.path));
   // The library's own folders (an ExperimentInput's module) are mapped to the worker's, not packed.
@@ -93,6 +93,6 @@ export async function shipExperiment(
 }
 
 function shown(url: string, project: string): string {
-  const path = url.startsWith("file:") ? fileURLToPath(url) : url;
+  const path = url.startsWith("file:") ? pathOfFileUrl(url) : url;
   return isInside(project, path) ? relativePath(project, path) : path;
 }

@@ -9,9 +9,9 @@
  * unpacked copy, the only place its sandbox may read them.
  * @module
  */
-import { join } from "node:path";
+import { join } from "../../path.ts";
 import { resolvePath } from "../../resolve_path.ts";
-import { pathToFileURL } from "node:url";
+import { fileUrlOf } from "../../file_url.ts";
 import { type ArtifactRef, upstreamRun } from "../../data/experiment_input.ts";
 import { RUN_FILES } from "../../storage/run_layout.ts";
 import type { WorkerSpec } from "../worker/messages.ts";
@@ -101,7 +101,7 @@ export function unpackedInputs(spec: WorkerSpec, library: string, fsRoot: string
 function inputsOf(spec: WorkerSpec, library: string): Record<string, ArtifactRef> | undefined {
   const { ref, params } = spec.datasource;
   const reader = READERS.some((r) =>
-    ref.name === r.name && ref.module === pathToFileURL(join(library, r.module)).href
+    ref.name === r.name && ref.module === fileUrlOf(join(library, r.module)).href
   );
   const inputs = params.inputs;
   if (!reader || typeof inputs !== "object" || inputs === null || Array.isArray(inputs)) {

@@ -13,7 +13,7 @@
  * names only, with their targets made absolute.
  * @module
  */
-import { dirname, isAbsolute, join } from "node:path";
+import { dirname, isAbsolute, join } from "../../path.ts";
 import { resolvePath } from "../../resolve_path.ts";
 import { fileUrlOf } from "../../file_url.ts";
 
