@@ -10,6 +10,7 @@ import { Command, CommanderError } from "npm:commander@15.1.0";
 import { commanderOption } from "../src/cli/commander_program.ts";
 import { quickRunArgs, type RunArgs } from "../src/cli/run_args.ts";
 import { RUN_OPTIONS } from "../src/cli/run_options.ts";
+import { seededRandom } from "./seeded_random.ts";
 
 /** The run command line as commander reads it, or `undefined` for a usage error (or help). */
 function viaCommander(args: readonly string[]): RunArgs | undefined {
@@ -67,13 +68,7 @@ const WORDS = [
 
 /** A seeded generator of command lines (mulberry32), so a failure repeats. */
 function* commandLines(count: number, seed: number): Generator<string[]> {
-  let state = seed;
-  const next = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   for (let i = 0; i < count; i++) {
     const words = Array.from(
       { length: 1 + Math.floor(next() * 6) },

@@ -6,6 +6,7 @@ import {
   PLAIN_ARRAY_LIMIT,
   PLAIN_VERSION,
 } from "../src/execution/worker/message_codec.ts";
+import { seededRandom as random } from "./seeded_random.ts";
 
 /** What V8's structured clone delivers for `value`: the reference every case is held to. */
 const viaV8 = (value: unknown) => deserialize(serialize(value));
@@ -155,18 +156,6 @@ Deno.test("message codec: truncated, malformed or padded plain bytes throw inste
     assert.throws(() => decodeMessage(new Uint8Array(raw)), name);
   }
 });
-
-/** A small seeded generator (mulberry32), so a failing case can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomValue(next: () => number, depth: number): unknown {
   const leaves = [

@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { posix, win32 } from "node:path";
 import * as hostModule from "../src/path.ts";
 import { hostPath, type PathFlavour, posixPath, windowsPath } from "../src/path.ts";
+import { seededRandom as random } from "./seeded_random.ts";
 
 type NodeFlavour = typeof posix;
 
@@ -328,17 +329,6 @@ Deno.test("resolveWith reads the working directory only when no path is absolute
   assert.throws(() => windowsPath.resolveWith(none, "\\a"), /was read/);
   assert.throws(() => windowsPath.resolveWith(none, "C:a"), /was read/);
 });
-
-/** A seeded generator of numbers in [0, 1) (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Random paths of up to five pieces, from pieces that make the shapes both flavours care about. */
 function randomPaths(pieces: readonly string[], count: number, seed: number): string[] {

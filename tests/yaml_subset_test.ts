@@ -12,6 +12,7 @@ import { DEFAULT_SCAFFOLD, scaffold } from "../src/cli/scaffold.ts";
 import { ConfigError } from "../src/config/config_error.ts";
 import { parseYaml } from "../src/config/yaml_parse.ts";
 import { parseYamlSubset } from "../src/config/yaml_subset.ts";
+import { seededRandom as random } from "./seeded_random.ts";
 
 const FILE = "/exp/config.yaml";
 
@@ -55,17 +56,6 @@ function scaffoldedConfigs(): string[] {
     { ...DEFAULT_SCAFFOLD, inputs: ["producer#readings", "other#result"] },
   ];
   return kinds.map((options) => scaffold("demo", "../mod.ts", options)["config.yaml"]);
-}
-
-/** A seeded generator (mulberry32), so a failure repeats. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SCALARS = [
