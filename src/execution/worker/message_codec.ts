@@ -7,9 +7,10 @@
  * Plain data is `undefined`, `null`, booleans, numbers (`-0` and `NaN`
  * included), bigints, well-formed strings, `Date`s, and arrays (without holes
  * or extra properties, at most {@linkcode PLAIN_ARRAY_LIMIT} long) and
- * objects (of `Object.prototype` or none) of plain data, each reached once.
- * Everything else — a `Map`, a typed array, a shared or cyclic reference, a
- * class instance, a lone surrogate, a long array — is written by V8's
+ * objects (of `Object.prototype` or none) of plain data; an object reached
+ * again (a shared or cyclic reference) arrives as the same object, as with
+ * V8. Everything else — a `Map`, a typed array, a class instance, a lone
+ * surrogate, a long array — is written by V8's
  * serializer, as before, so what arrives is what V8 would have delivered.
  * V8's bytes start with `0xff`; the plain form starts with
  * {@linkcode PLAIN_VERSION}, so the decoder tells them apart. (One
@@ -39,6 +40,7 @@ const T = {
   date: 0x44, // D: float64 time value
   array: 0x61, // a: uint32 length, items
   object: 0x6f, // o: uint32 count, (key, value) pairs
+  reference: 0x72, // r: uint32 number of an object (array, object, date) met before
 } as const;
 
 /** Thrown inside the encoder when a value is not plain data; never escapes. */
@@ -117,7 +119,8 @@ class PlainWriter {
   #buf = new Uint8Array(1024);
   #view = new DataView(this.#buf.buffer);
   #at = 0;
-  readonly #seen = new Set<object>();
+  /** The objects written so far, numbered in order: a second visit writes a reference. */
+  readonly #seen = new Map<object, number>();
 
   start(): void {
     this.#at = 0;
@@ -203,8 +206,10 @@ class PlainWriter {
   }
 
   #object(o: object): void {
-    if (this.#seen.has(o)) throw NOT_PLAIN; // V8 keeps the identity of shared references
-    this.#seen.add(o);
+    // A shared (or cyclic) reference stays one object, as V8 keeps it.
+    const id = this.#seen.get(o);
+    if (id !== undefined) return this.#count(T.reference, id);
+    this.#seen.set(o, this.#seen.size);
     const proto = Object.getPrototypeOf(o);
     if (Array.isArray(o) && proto === Array.prototype) return this.#array(o);
     if (proto === Date.prototype && o instanceof Date) return this.#double(T.date, o.getTime());
@@ -248,6 +253,7 @@ class PlainReader {
   readonly #buf: Uint8Array;
   readonly #view: DataView;
   #at = 1; // after PLAIN_VERSION
+  readonly #objects: object[] = [];
 
   constructor(buf: Uint8Array) {
     this.#buf = buf;
@@ -278,7 +284,9 @@ class PlainReader {
       case T.string:
         return this.#string();
       case T.date:
-        return new Date(this.#view.getFloat64(this.#take(8), true));
+        return this.#met(new Date(this.#view.getFloat64(this.#take(8), true)));
+      case T.reference:
+        return this.#reference();
       case T.array:
         return this.#array();
       case T.object:
@@ -305,14 +313,14 @@ class PlainReader {
 
   #array(): unknown[] {
     const length = this.#count();
-    const a: unknown[] = [];
+    const a = this.#met<unknown[]>([]);
     for (let i = 0; i < length; i++) a.push(this.value());
     return a;
   }
 
   #object(): Record<string, unknown> {
     const count = this.#count();
-    const o: Record<string, unknown> = {};
+    const o = this.#met<Record<string, unknown>>({});
     for (let i = 0; i < count; i++) {
       const key = this.#take(1);
       if (this.#buf[key] !== T.string) throw new SyntaxError(`a key is not a string at ${key}`);
@@ -330,6 +338,20 @@ class PlainReader {
       } else o[name] = value;
     }
     return o;
+  }
+
+  /** Numbers `o` as the writer did (before its items: they may refer to it). */
+  #met<O extends object>(o: O): O {
+    this.#objects.push(o);
+    return o;
+  }
+
+  #reference(): object {
+    const id = this.#view.getUint32(this.#take(4), true);
+    if (id >= this.#objects.length) {
+      throw new SyntaxError(`a reference to object ${id} of ${this.#objects.length}`);
+    }
+    return this.#objects[id];
   }
 
   /** A count of items, each at least one byte: more than the bytes left is malformed. */
