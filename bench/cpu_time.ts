@@ -11,7 +11,7 @@ type CpuUsage = () => { readonly user: number; readonly system: number };
 
 const cpuUsage: unknown = Reflect.get(Deno, "cpuUsage");
 if (typeof cpuUsage !== "function") {
-  throw new Error("this benchmark needs Deno.cpuUsage() (Deno 2.1 or later)");
+  throw new Error("this benchmark needs Deno.cpuUsage(), which Deno 2.9 has");
 }
 const usage = cpuUsage.bind(Deno) as CpuUsage;
 
