@@ -314,7 +314,10 @@ Deno.test("graph concurrency: independent experiments overlap unless concurrency
   assert.equal(graph.name, "ExperimentGraph");
   const together: GraphEvent[] = [];
   await graph.run({ onEvent: (e) => together.push(e) });
-  assert.deepEqual(nodeEvents(together), ["started a", "started b", "finished a", "finished b"]);
+  // Both start before either finishes; which of two equal waits ends first is the scheduler's call.
+  const overlapped = nodeEvents(together);
+  assert.deepEqual(overlapped.slice(0, 2), ["started a", "started b"]);
+  assert.deepEqual(overlapped.slice(2).sort(), ["finished a", "finished b"]);
   const oneByOne: GraphEvent[] = [];
   await graph.run({ concurrency: 1, onEvent: (e) => oneByOne.push(e) });
   assert.deepEqual(nodeEvents(oneByOne), ["started a", "finished a", "started b", "finished b"]);
