@@ -2,6 +2,7 @@ import type { GraphEvent } from "../../graph/experiment_graph.ts";
 import { logLine, renderProgress } from "./render.ts";
 import { applyEvent, endProgress, initialProgress, type ProgressState } from "./state.ts";
 import { concatBytes } from "../../bytes.ts";
+import { afterMs } from "../../one_shot_timer.ts";
 
 /** How progress is shown: a live block on a terminal, log lines, or nothing. */
 export type ProgressMode = "live" | "lines" | "quiet";
@@ -36,7 +37,8 @@ export class ProgressDisplay {
   readonly #columns: () => number;
   #state: ProgressState = initialProgress(performance.now());
   #drawn = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Cancels the scheduled redraw (see `one_shot_timer.ts` for why not `setTimeout`). */
+  #cancelRedraw: (() => void) | undefined;
   /** Output after its last line end, not shown yet. */
   #partial: Uint8Array = new Uint8Array();
 
@@ -95,8 +97,8 @@ export class ProgressDisplay {
 
   /** Draws the final state (live mode) and stops redrawing. */
   close(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#cancelRedraw?.();
+    this.#cancelRedraw = undefined;
     this.#state = endProgress(this.#state);
     if (this.#mode !== "live") return;
     // Flushing an unfinished line draws the block after it.
@@ -105,10 +107,10 @@ export class ProgressDisplay {
   }
 
   #schedule(): void {
-    this.#timer ??= setTimeout(() => {
-      this.#timer = undefined;
+    this.#cancelRedraw ??= afterMs(REDRAW_MS, () => {
+      this.#cancelRedraw = undefined;
       this.#draw();
-    }, REDRAW_MS);
+    });
   }
 
   /** Erases the block, writes `above` (experiment output) and draws the block again, in one write. */

@@ -5,6 +5,7 @@
  * that module's failure, not the runner's.
  * @module
  */
+import { nextTurn } from "../../one_shot_timer.ts";
 
 /** The import in progress: where a rejection raised meanwhile is recorded. */
 let current: { rejection?: { reason: unknown } } | undefined;
@@ -30,7 +31,7 @@ export async function importIsolated(url: string): Promise<Record<string, unknow
   try {
     const mod = await import(url) as Record<string, unknown>;
     // Unhandled rejections are reported after the microtask queue drains.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await nextTurn();
     if (attempt.rejection !== undefined) throw attempt.rejection.reason;
     return mod;
   } finally {

@@ -20,6 +20,7 @@ import { LoggingPlugin } from "../../run/logging_plugin.ts";
 import type { BasePlugin } from "../../run/plugin.ts";
 import type { Result } from "../../run/result.ts";
 import { outputRoot } from "../../storage/output_root.ts";
+import { afterMs } from "../../one_shot_timer.ts";
 import { UsageFailure } from "./failure.ts";
 import { PoolRelay } from "./pool_relay.ts";
 import type { FromRunner, RunSettings } from "./protocol.ts";
@@ -165,11 +166,18 @@ function eventBatcher(
     channel.send({ type: "events", events: pending });
     pending = [];
   };
-  const timer = setInterval(flush, EVENT_FLUSH_MS);
+  // The first event after a frame starts the clock for the next one.
+  let cancel: (() => void) | undefined;
   return {
-    push: (event) => pending.push(event),
+    push: (event) => {
+      pending.push(event);
+      cancel ??= afterMs(EVENT_FLUSH_MS, () => {
+        cancel = undefined;
+        flush();
+      });
+    },
     stop: () => {
-      clearInterval(timer);
+      cancel?.();
       flush();
     },
   };
