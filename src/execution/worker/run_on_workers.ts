@@ -350,8 +350,9 @@ class WorkerRun {
   }
 
   #finish(): void {
-    clearInterval(this.#timer);
-    clearTimeout(this.#killTimer);
+    // Only when set: the first read of a global timer function loads node:timers (one_shot_timer.ts).
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    if (this.#killTimer !== undefined) clearTimeout(this.#killTimer);
     this.#signal.removeEventListener("abort", this.#onAbort);
     this.#finished = true;
     this.#resolve();
