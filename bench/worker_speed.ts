@@ -9,7 +9,9 @@
  *    worker costs the step itself (goal: ≤ 1.05);
  * 2. 16 replicates × ≈50 ms of each workload serially, on 2 new workers
  *    (cold) and on 2 kept workers (warm), with the speedups (goal on the
- *    2-core machine: ≥ 1.85× warm, ≥ 1.7× cold).
+ *    2-core machine: ≥ 1.85× warm, ≥ 1.7× cold);
+ * 3. the start-up of 2 new workers (a run of 2 trivial replicates) loading
+ *    the library's JavaScript copy, against its TypeScript.
  *
  * Each measurement runs with the workers' default V8 flags and with
  * `v8Flags: []` (V8's own defaults), so the effect of the flags shows in the
@@ -218,6 +220,34 @@ async function speedups(workload: Workload, rounds: number): Promise<void> {
   }
 }
 
+/**
+ * Wall time of runs of 2 trivial replicates on 2 new workers, which is their
+ * start-up: loading the library's JavaScript copy (the default) against its
+ * TypeScript (`libraryBuild: false`), alternating, 10 runs each per round.
+ */
+async function poolStart(rounds: number): Promise<void> {
+  const step = work({ workload: "integer", iterations: 1_000 });
+  const start = (libraryBuild: boolean) =>
+    timed(() =>
+      experiment(
+        new ParallelExecution({ executorType: "process", maxWorkers: 2, libraryBuild }),
+        2,
+        step,
+      ).run()
+    );
+  await start(true); // makes the copy, if this version of the library has none yet
+  const copy: number[] = [];
+  const typescript: number[] = [];
+  for (let i = 0; i < 10 * rounds; i++) {
+    copy.push(await start(true));
+    typescript.push(await start(false));
+  }
+  console.log(
+    `  JavaScript copy ${range(copy)} ms; TypeScript ${range(typescript)} ms; ` +
+      `×${(median(copy) / median(typescript)).toFixed(2)}`,
+  );
+}
+
 if (import.meta.main && Deno.args[0] === "--plain") {
   const [, workload, iterations, times] = Deno.args;
   const ms: number[] = [];
@@ -236,4 +266,6 @@ if (import.meta.main && Deno.args[0] === "--plain") {
     `16 replicates × ≈50 ms, ${navigator.hardwareConcurrency} cores: speedup over serial`,
   );
   for (const workload of ["integer", "float"] as const) await speedups(workload, rounds);
+  console.log("2 trivial replicates on 2 new workers (start-up), wall time: median (min–max)");
+  await poolStart(rounds);
 }

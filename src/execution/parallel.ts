@@ -37,6 +37,14 @@ export interface ParallelExecutionOptions {
   /** Process mode: how long cancelled workers may finish before they are killed, ms; default 1000. */
   cancelGraceMs?: number;
   /**
+   * Process mode: workers load a JavaScript copy of the library instead of
+   * its TypeScript, which Deno loads slower (two new workers are ready
+   * ≈7 ms sooner). The copy is made once per version of the library's files,
+   * in `<library>/.library-js/`, when this process may read the library;
+   * otherwise, or with `false`, workers load the TypeScript. Default `true`.
+   */
+  libraryBuild?: boolean;
+  /**
    * Process mode: keep the worker processes alive after a run and reuse them
    * for the next run started the same way (same experiment modules and
    * permissions), which then skips start-up. Idle workers never keep a
@@ -124,6 +132,8 @@ export class ParallelExecution extends BasePlugin {
   readonly cancelGraceMs: number;
   /** Whether process workers are kept alive between runs. */
   readonly keepAlive: boolean;
+  /** Whether process workers load the library's JavaScript copy. */
+  readonly libraryBuild: boolean;
   /** The workers kept between runs (`keepAlive`), created on the first run. */
   readonly #kept: KeptPool = {};
 
@@ -146,6 +156,7 @@ export class ParallelExecution extends BasePlugin {
     v8FlagsArguments(this.v8Flags); // a bad flag throws here, not when workers start
     this.cancelGraceMs = options.cancelGraceMs ?? 1000;
     this.keepAlive = options.keepAlive ?? false;
+    this.libraryBuild = options.libraryBuild ?? true;
   }
 
   /**
@@ -234,6 +245,7 @@ export class ParallelExecution extends BasePlugin {
         v8Flags: this.v8Flags,
         cancelGraceMs: this.cancelGraceMs,
         kept: this.keepAlive ? this.#kept : undefined,
+        libraryBuild: this.libraryBuild,
       },
       experiment,
       loop,

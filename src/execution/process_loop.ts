@@ -14,6 +14,7 @@ import { moduleFolders } from "./module_folders.ts";
 import { workerEntry } from "./worker/entry.ts";
 import { denoExecutable } from "./worker/framed_child.ts";
 import { launchFlags } from "./worker/launch_flags.ts";
+import { type LibraryBuild, libraryBuild } from "./worker/library_build.ts";
 import type { WorkerSpec } from "./worker/messages.ts";
 import type { WorkerPermissions } from "./worker/permissions.ts";
 import { workerSpec } from "./worker/spec.ts";
@@ -57,6 +58,8 @@ export interface ProcessLoopSettings {
   readonly cancelGraceMs: number;
   /** Where the workers kept between runs live (`keepAlive`); none: a pool of this run only. */
   readonly kept: KeptPool | undefined;
+  /** Whether workers load the library's JavaScript copy (see `library_build.ts`). */
+  readonly libraryBuild: boolean;
 }
 
 /**
@@ -113,7 +116,14 @@ function ownLauncher(
       const pool = kept === undefined
         ? new WorkerPool({ keepAlive: false, maxIdle: 0 })
         : kept.pool ??= new WorkerPool({ keepAlive: true, maxIdle: settings.workers });
-      const launch = workerLaunch(settings, experiment, request.spec, plan.datasource.readPaths);
+      const build = settings.libraryBuild ? await libraryBuild(denoExecutable()) : undefined;
+      const launch = workerLaunch(
+        settings,
+        experiment,
+        request.spec,
+        build,
+        plan.datasource.readPaths,
+      );
       try {
         await runPoolOn(pool, launch, request, run);
       } finally {
@@ -129,12 +139,14 @@ function ownLauncher(
  * and on what the datasource reads (upstream runs of an `ExperimentInput`),
  * read on the library, read and write on the output root, the step cache and the stored run's
  * folder, what `permissions` adds, the project's `deno.json` (the
- * program's own code: all of it) and the V8 flags.
+ * program's own code: all of it), the library's JavaScript copy when there
+ * is one, and the V8 flags.
  */
 function workerLaunch(
   settings: ProcessLoopSettings,
   experiment: ExperimentView,
   spec: WorkerSpec,
+  build: LibraryBuild | undefined,
   sourceReads: readonly string[] = [],
 ): WorkerLaunch {
   // The experiment's folder of runs, not this run's version folder: the
@@ -148,6 +160,7 @@ function workerLaunch(
     granted: settings.permissions,
     lazyImports: true,
     config: "project",
+    libraryBuild: build,
     v8Flags: settings.v8Flags,
     maxHeapMb: settings.maxHeapMb,
   });

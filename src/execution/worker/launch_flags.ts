@@ -7,6 +7,7 @@
  */
 import { permissionFlags, type WorkerPermissions } from "./permissions.ts";
 import { configFlags, type ConfigUse } from "./project_config.ts";
+import type { LibraryBuild } from "./library_build.ts";
 import { v8FlagsArguments } from "./v8_flags.ts";
 
 /**
@@ -41,6 +42,11 @@ export interface LaunchFlagsOptions {
   readonly lazyImports?: boolean;
   /** What it sees of the project's `deno.json` (see {@linkcode ConfigUse}). */
   readonly config: ConfigUse;
+  /**
+   * The library's JavaScript copy to load instead of its TypeScript (see
+   * `library_build.ts`); the process may read its folder. Default: none.
+   */
+  readonly libraryBuild?: LibraryBuild;
   /** V8 flags (see `v8FlagsArguments`). */
   readonly v8Flags?: readonly string[];
   /** V8 heap limit, MiB. */
@@ -79,11 +85,13 @@ export interface LaunchFlagsOptions {
  * ```
  */
 export function launchFlags(options: LaunchFlagsOptions): string[] {
-  const flags = permissionFlags(options.read, options.write, options.granted);
+  const build = options.libraryBuild;
+  const read = build === undefined ? options.read : [...options.read, build.dir];
+  const flags = permissionFlags(read, options.write, options.granted);
   if (options.denyRead?.length) flags.push(`--deny-read=${options.denyRead.join(",")}`);
   if (options.offline) flags.push(...OFFLINE);
   if (options.lazyImports) flags.push("--unstable-lazy-dynamic-imports");
-  flags.push(...configFlags(options.config));
+  flags.push(...configFlags(options.config, undefined, build));
   flags.push(...v8FlagsArguments(options.v8Flags ?? [], options.maxHeapMb));
   return flags;
 }

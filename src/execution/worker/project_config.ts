@@ -16,6 +16,7 @@
 import { dirname, isAbsolute, join } from "../../path.ts";
 import { resolvePath } from "../../resolve_path.ts";
 import { fileUrlOf } from "../../file_url.ts";
+import type { LibraryBuild } from "./library_build.ts";
 
 /**
  * How a child process uses the project's `deno.json`:
@@ -33,6 +34,12 @@ export type ConfigUse = "project" | "bare-imports" | "none";
  * at or above `start`. For `"bare-imports"`, entries whose key is not a
  * bare name are left out (they could replace code that is loaded
  * unchecked); so are `scopes`, `importMap` and every other field.
+ *
+ * With `build`, the child loads the library's JavaScript copy (see
+ * `library_build.ts`): the import map sends the library's modules there,
+ * and also the project's names for them. For `"project"`, the copy is left
+ * out when the project's `deno.json` maps imports itself (see
+ * `projectImports`).
  *
  * @example
  * ```ts
@@ -53,14 +60,95 @@ export type ConfigUse = "project" | "bare-imports" | "none";
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export function configFlags(use: ConfigUse, start: string = Deno.cwd()): string[] {
-  if (use === "none") return ["--no-config"];
+export function configFlags(
+  use: ConfigUse,
+  start: string = Deno.cwd(),
+  build?: LibraryBuild,
+): string[] {
+  const library = build?.imports ?? {};
+  if (use === "none") return withImportMap(["--no-config"], library);
   const file = configFile(start);
-  if (use === "project") return file === undefined ? [] : [`--config=${file}`];
+  if (use === "project") {
+    if (file === undefined) return withImportMap([], library);
+    const project = build === undefined ? undefined : projectImports(file);
+    return project === undefined
+      ? [`--config=${file}`]
+      : withImportMap([`--config=${file}`], { ...library, ...toBuild(project, build!) });
+  }
   const imports = file === undefined ? {} : bareImports(file);
-  if (Object.keys(imports).length === 0) return ["--no-config"];
-  const map = encodeURIComponent(JSON.stringify({ imports }));
-  return ["--no-config", `--import-map=data:application/json,${map}`];
+  return withImportMap(
+    ["--no-config"],
+    build === undefined ? imports : {
+      ...library,
+      ...toBuild(imports, build),
+    },
+  );
+}
+
+/**
+ * Longest `--import-map` argument passed: Linux refuses to start a process
+ * with an argument over 128 KiB. A longer map (a library installed very
+ * deep) goes without the library's copy.
+ */
+const MAX_IMPORT_MAP_ARGUMENT = 96 * 1024;
+
+/** `flags` and an `--import-map` `data:` URL of `imports`, when there are any. */
+function withImportMap(flags: string[], imports: Record<string, string>): string[] {
+  if (Object.keys(imports).length === 0) return flags;
+  // Only what a data: URL cannot hold as it is is escaped (file URLs already escape the rest).
+  const map = JSON.stringify({ imports }).replace(/[%#?\s]/g, encodeURIComponent);
+  const argument = `--import-map=data:application/json,${map}`;
+  return argument.length <= MAX_IMPORT_MAP_ARGUMENT ? [...flags, argument] : flags;
+}
+
+/**
+ * What an import map given with the project's `deno.json` must add for the
+ * library's copy: the project's own package name with each of its
+ * `exports` (which Deno resolves from the configuration, past the map).
+ * `undefined` when the configuration maps imports itself (`imports`,
+ * `scopes`, an `importMap` file, a workspace): Deno 2.9 reads `imports` from
+ * `--import-map` only when both are given, and panics on some such pairs
+ * (`imports` naming a `file:` folder), so the child gets the project's
+ * configuration alone.
+ */
+function projectImports(file: string): Record<string, string> | undefined {
+  const config = readConfig(file);
+  if (config === undefined) return undefined;
+  const mapping = ["imports", "scopes", "importMap", "workspace", "links", "patch"];
+  if (mapping.some((field) => field in config)) return undefined;
+  return ownExports(config, dirname(file));
+}
+
+/** The package's own name and subpaths (`"@scope/pkg"`, `"@scope/pkg/testing"`) to their modules. */
+function ownExports(config: Record<string, unknown>, folder: string): Record<string, string> {
+  const { name, exports } = config;
+  if (typeof name !== "string" || exports === undefined) return {};
+  const entries = typeof exports === "string" ? { ".": exports } : exports;
+  if (typeof entries !== "object" || entries === null) return {};
+  const out: Record<string, string> = {};
+  for (const [path, target] of Object.entries(entries)) {
+    const url = typeof target === "string" ? localTarget(target, folder) : undefined;
+    if (url !== undefined) out[path === "." ? name : `${name}${path.slice(1)}`] = url;
+  }
+  return out;
+}
+
+/**
+ * `imports` with each target that is a library module sent to its copy,
+ * and each folder target holding library modules extended with an entry
+ * per module: an import map resolves a specifier once, so a name mapped to
+ * the library's `.ts` would load it again beside the copy.
+ */
+function toBuild(imports: Record<string, string>, build: LibraryBuild): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, target] of Object.entries(imports)) {
+    out[key] = build.imports[target] ?? target;
+    if (!key.endsWith("/") || !target.endsWith("/")) continue;
+    for (const [module, copy] of Object.entries(build.imports)) {
+      if (module.startsWith(target)) out[key + module.slice(target.length)] = copy;
+    }
+  }
+  return out;
 }
 
 /**
@@ -139,13 +227,7 @@ export function isBareName(key: string): boolean {
  * ```
  */
 export function bareImports(file: string): Record<string, string> {
-  let config: unknown;
-  try {
-    config = JSON.parse(withoutComments(Deno.readTextFileSync(file)));
-  } catch {
-    return {}; // unreadable or not JSON: Deno itself would refuse it; nothing is mapped
-  }
-  const imports = (config as { imports?: unknown } | null)?.imports;
+  const imports = readConfig(file)?.imports;
   if (typeof imports !== "object" || imports === null || Array.isArray(imports)) return {};
   const out: Record<string, string> = {};
   for (const [key, target] of Object.entries(imports)) {
@@ -154,6 +236,18 @@ export function bareImports(file: string): Record<string, string> {
     out[key] = localTarget(target, dirname(file)) ?? target;
   }
   return out;
+}
+
+/** The configuration file's object; `undefined` when it is unreadable or not a JSON object (Deno itself would refuse it). */
+function readConfig(file: string): Record<string, unknown> | undefined {
+  try {
+    const config: unknown = JSON.parse(withoutComments(Deno.readTextFileSync(file)));
+    return typeof config === "object" && config !== null && !Array.isArray(config)
+      ? config as Record<string, unknown>
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A path target as an absolute file URL (a `data:` import map has no folder to be relative to). */
